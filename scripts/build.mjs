@@ -1,0 +1,39 @@
+// Builds what the worker serves from dist/assets: the page script, the service worker and the demo pages.
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/assets');
+
+/** Builds all assets into dist/assets. */
+export async function buildAssets() {
+	await rm(out, { recursive: true, force: true });
+	await mkdir(out, { recursive: true });
+	const common = { bundle: true, minify: true, format: 'iife', target: ['es2020'], legalComments: 'none', logLevel: 'warning' };
+	await build({ ...common, entryPoints: [join(root, 'widget/src/beckon.ts')], outfile: join(out, 'beckon.js') });
+	await build({ ...common, entryPoints: [join(root, 'widget/sw/sw.ts')], outfile: join(out, 'sw.js') });
+
+	const demo = join(root, 'demo');
+	const layout = await readFile(join(demo, 'page.html'), 'utf8');
+	const products = JSON.parse(await readFile(join(demo, 'products.json'), 'utf8'));
+	const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+	const page = (title, content) => layout.replace('{{title}}', esc(title)).replace('{{content}}', content);
+	const cards = products
+		.map((p) => `<div class="card"><h3>${esc(p.name)}</h3><p>${esc(p.price)}</p><a href="/products/${p.slug}">View</a></div>`)
+		.join('');
+	await writeFile(join(out, 'index.html'), page('Shop', `<h1>Shop</h1><div class="grid">${cards}</div>`));
+	await mkdir(join(out, 'products'), { recursive: true });
+	for (const p of products) {
+		const html = `<h1 id="product">${esc(p.name)}</h1><p>${esc(p.price)}</p><p>${esc(p.blurb)}</p><button type="button">Add to cart</button>`;
+		await writeFile(join(out, 'products', `${p.slug}.html`), page(p.name, html));
+	}
+	await cp(join(demo, 'store.css'), join(out, 'store.css'));
+	await cp(join(demo, 'admin'), join(out, 'admin'), { recursive: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	await buildAssets();
+	console.log('built dist/assets');
+}

@@ -1,0 +1,124 @@
+import { env, exports } from 'cloudflare:workers';
+import { encodeBase64Url } from '../../worker/src/push/base64url';
+
+/** The operator token the test config sets. */
+export const OPERATOR = 'test-operator-token';
+
+/** Calls the worker's fetch handler (the real router, in workerd). */
+export function call(path: string, init: RequestInit & { key?: string; ip?: string } = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	if (init.key) headers.set('authorization', `Bearer ${init.key}`);
+	headers.set('cf-connecting-ip', init.ip ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
+	if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+	return exports.default.fetch(new Request(`https://beckon.test${path}`, { ...init, headers }));
+}
+
+/** Reads a JSON body, failing loudly with the status when it is not JSON. */
+export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+	const text = await response.text();
+	try {
+		return JSON.parse(text) as T;
+	} catch {
+		throw new Error(`expected JSON, got ${response.status}: ${text.slice(0, 200)}`);
+	}
+}
+
+/** A site created through the operator API. */
+export interface TestSite {
+	siteId: string;
+	apiKey: string;
+	vapidPublicKey: string;
+	origin: string;
+}
+
+let counter = 0;
+
+/** Creates a site with a unique origin. */
+export async function createSite(fields: Record<string, unknown> = {}): Promise<TestSite> {
+	const origin = `https://shop${++counter}-${crypto.randomUUID().slice(0, 8)}.example`;
+	const response = await call('/v1/sites', {
+		method: 'POST',
+		key: OPERATOR,
+		body: JSON.stringify({ name: 'Test shop', origins: [origin], platform: 'custom', ...fields }),
+	});
+	if (response.status !== 201) throw new Error(`createSite: ${response.status} ${await response.text()}`);
+	const body = await json<{ siteId: string; apiKey: string; vapidPublicKey: string }>(response);
+	return { ...body, origin };
+}
+
+/** A browser-like push subscription with real keys whose private half the test keeps. */
+export interface TestSubscription {
+	json: { endpoint: string; expirationTime: null; keys: { p256dh: string; auth: string } };
+	privateKey: CryptoKey;
+	auth: Uint8Array;
+}
+
+/** Makes a subscription whose endpoint is the local push sink with the given behaviour (see push-sink.ts). */
+export async function makeSubscription(behaviour = '201', endpoint?: string): Promise<TestSubscription> {
+	const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+		'deriveBits',
+	])) as CryptoKeyPair;
+	const raw = new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer);
+	const auth = crypto.getRandomValues(new Uint8Array(16));
+	return {
+		json: {
+			endpoint: endpoint ?? `${env.PUSH_SINK_URL}/push/${behaviour}/${crypto.randomUUID()}`,
+			expirationTime: null,
+			keys: { p256dh: encodeBase64Url(raw), auth: encodeBase64Url(auth) },
+		},
+		privateKey: pair.privateKey,
+		auth,
+	};
+}
+
+/** Subscribes a browser to a site through the public API and returns its subscriber id. */
+export async function subscribe(
+	site: TestSite,
+	sub: TestSubscription,
+	extra: Record<string, unknown> = {},
+): Promise<string> {
+	const response = await call(`/v1/sites/${site.siteId}/subscribers`, {
+		method: 'POST',
+		headers: { origin: site.origin, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0' },
+		body: JSON.stringify({ subscription: sub.json, permission: 'granted', url: `${site.origin}/`, ...extra }),
+	});
+	if (response.status !== 201 && response.status !== 200) {
+		throw new Error(`subscribe: ${response.status} ${await response.text()}`);
+	}
+	return (await json<{ subscriberId: string }>(response)).subscriberId;
+}
+
+/** Sends a notification and returns its id. */
+export async function send(site: TestSite, body: Record<string, unknown>): Promise<string> {
+	const response = await call(`/v1/sites/${site.siteId}/notifications`, {
+		method: 'POST',
+		key: site.apiKey,
+		body: JSON.stringify({ title: 'Hello', body: 'World', audience: { all: true }, ...body }),
+	});
+	if (response.status !== 202) throw new Error(`send: ${response.status} ${await response.text()}`);
+	return (await json<{ notificationId: string }>(response)).notificationId;
+}
+
+/** Notification status as the admin API reports it. */
+export interface NotificationView {
+	status: string;
+	counts: Record<string, number> & { failures: Record<string, number> };
+}
+
+/** Polls a notification until it is done (or the timeout passes). */
+export async function waitDone(site: TestSite, id: string, timeoutMs = 20_000): Promise<NotificationView> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const view = await json<NotificationView>(await call(`/v1/sites/${site.siteId}/notifications/${id}`, { key: site.apiKey }));
+		if (view.status === 'done') return view;
+		if (Date.now() > deadline) throw new Error(`notification ${id} not done: ${JSON.stringify(view)}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** What the push sink recorded for an endpoint. */
+export async function sinkLog(endpoint: string): Promise<Array<{ status: number | 'hang'; headers: Record<string, string>; body: string }>> {
+	const key = new URL(endpoint).pathname.replace(/^\/push\//, '');
+	const response = await fetch(`${env.PUSH_SINK_URL}/_log/${key}`);
+	return response.json();
+}

@@ -1,0 +1,45 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { startPushSink } from './test/support/push-sink.ts';
+
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				plugins: [
+					cloudflareTest(async () => {
+						const sink = await startPushSink();
+						return {
+							wrangler: { configPath: './wrangler.toml' },
+							miniflare: {
+								bindings: {
+									ADMIN_TOKEN: 'test-operator-token',
+									MASTER_KEY: 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE',
+									ALLOW_LOOPBACK_PUSH: 'true',
+									PUSH_TIMEOUT_MS: '1500',
+									PUSH_SINK_URL: sink.url,
+									TEST_MIGRATIONS: await readD1Migrations('./worker/migrations'),
+								},
+							},
+						};
+					}),
+				],
+				test: {
+					name: 'worker',
+					include: ['test/worker/**/*.test.ts'],
+					setupFiles: ['./test/worker/setup.ts'],
+				},
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['test/e2e/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+					fileParallelism: false,
+				},
+			},
+		],
+	},
+});

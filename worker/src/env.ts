@@ -1,0 +1,47 @@
+import type { Dispatcher } from './objects/dispatcher';
+import type { PushBatch } from './queue/messages';
+
+/** Bindings and secrets the worker receives; see wrangler.toml for what each one is. */
+export interface Env {
+	DB: D1Database;
+	ASSETS: Fetcher;
+	DISPATCHER: DurableObjectNamespace<Dispatcher>;
+	PUSH_QUEUE: Queue<PushBatch>;
+	PUBLIC_RATE_LIMIT?: RateLimit;
+	ADMIN_TOKEN?: string;
+	MASTER_KEY?: string;
+	VAPID_SUBJECT?: string;
+	ALLOW_LOOPBACK_PUSH?: string;
+	DEMO?: string;
+	PUSH_TIMEOUT_MS?: string;
+}
+
+/** Typed, validated settings read once from the bindings. */
+export interface Config {
+	adminToken: string | null;
+	masterKey: string | null;
+	vapidSubject: string | null;
+	allowLoopbackPush: boolean;
+	demo: boolean;
+	pushTimeoutMs: number;
+}
+
+const cache = new WeakMap<Env, Config>();
+
+/** Reads the string bindings into a typed config (memoised per env object). */
+export function config(env: Env): Config {
+	let cfg = cache.get(env);
+	if (!cfg) {
+		const timeout = Number.parseInt(env.PUSH_TIMEOUT_MS ?? '', 10);
+		cfg = {
+			adminToken: env.ADMIN_TOKEN || null,
+			masterKey: env.MASTER_KEY || null,
+			vapidSubject: env.VAPID_SUBJECT || null,
+			allowLoopbackPush: env.ALLOW_LOOPBACK_PUSH === 'true',
+			demo: env.DEMO === 'true',
+			pushTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
+		};
+		cache.set(env, cfg);
+	}
+	return cfg;
+}

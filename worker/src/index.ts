@@ -1,0 +1,61 @@
+import { type IRequest, Router } from 'itty-router';
+import { config, type Env } from './env';
+import { errorResponse, HttpError } from './http/errors';
+import { preflight } from './http/public';
+import { consumePushBatches } from './queue/consumer';
+import { demoSite, serviceWorkerStub } from './routes/demo';
+import { postEvent } from './routes/events';
+import { createNotification, getNotification, recentNotifications } from './routes/notifications';
+import { getPublicConfig, getServiceWorker } from './routes/public-config';
+import { createSite, getSite } from './routes/sites';
+import { getStats } from './routes/stats';
+import { postSubscriber, removeSubscriber } from './routes/subscribers';
+import { runHousekeeping } from './cron';
+import type { PushBatch } from './queue/messages';
+
+export { Dispatcher } from './objects/dispatcher';
+
+type Args = [Env, ExecutionContext];
+
+const demoOnly = (_req: IRequest, env: Env) => {
+	if (!config(env).demo) throw new HttpError(404, 'not_found', 'Not found');
+};
+
+const router = Router<IRequest, Args>({
+	catch: (error) => errorResponse(error),
+})
+	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
+	.post('/v1/sites', (req, env) => createSite(req, env))
+	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/subscribers', (req, env) => postSubscriber(req, env, req.params.siteId as string))
+	.delete('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
+		removeSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
+		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/notifications', (req, env) => createNotification(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/notifications', (req, env) => recentNotifications(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/notifications/:id', (req, env) =>
+		getNotification(req, env, req.params.siteId as string, req.params.id as string),
+	)
+	.all('/v1/*', () => {
+		throw new HttpError(404, 'not_found', 'No such API route; see the API reference in README.md');
+	})
+	.get('/demo/site.json', demoOnly, (req, env) => demoSite(req, env))
+	.get('/beckon-sw.js', demoOnly, (req) => serviceWorkerStub(req))
+	.get('/', demoOnly)
+	.get('/admin*', demoOnly)
+	.get('/products/*', demoOnly)
+	.all('*', (req, env) => env.ASSETS.fetch(req));
+
+export default {
+	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+	queue: (batch, env) => consumePushBatches(batch, env),
+	scheduled: async (controller, env) => {
+		await runHousekeeping(env, controller.scheduledTime);
+	},
+} satisfies ExportedHandler<Env, PushBatch>;

@@ -1,0 +1,11 @@
+import { encodeBase64Url } from '../push/base64url';
+
+/** A random identifier with a readable prefix, e.g. `sub_q3Rk…` (15 random bytes → 20 characters). */
+export function newId(prefix: 'site' | 'sub' | 'ntf'): string {
+	return `${prefix}_${encodeBase64Url(crypto.getRandomValues(new Uint8Array(15)))}`;
+}
+
+/** A secret token with a prefix that says what it is (32 random bytes). */
+export function newSecret(prefix: string): string {
+	return `${prefix}${encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
+}

@@ -1,0 +1,325 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
+import type { Audience, Delivery, Message } from '../sending/message';
+import { type Counts, emptyCounts, saveProgress } from '../store/notifications';
+import { type AudienceRow, findAllowedBy, pageAllowed } from '../store/subscribers';
+
+/** Everything a dispatcher needs to send one notification. */
+export interface DispatchInput {
+	notificationId: string;
+	siteId: string;
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	homeUrl: string;
+	iconUrl: string | null;
+	createdAt: number;
+}
+
+/** What a queue consumer reports after sending one batch. */
+export interface BatchReport {
+	sent: number;
+	gone: number;
+	failures: Record<string, number>;
+	retry: Recipient[];
+	retryAfterMs?: number;
+}
+
+/** Answer to a consumer asking for the right to send a batch. */
+export type Claim =
+	| { ok: true; input: DispatchInput; attempt: number }
+	| { ok: false; reason: 'done' | 'busy' | 'unknown' };
+
+/** Live state of a notification. */
+export interface DispatchStatus {
+	status: 'queued' | 'sending' | 'done';
+	counts: Counts;
+	finishedAt: number | null;
+}
+
+type Phase = 'paging' | 'sending' | 'done';
+type Tracked = 'shown' | 'clicked' | 'closed';
+
+const PAGE_SIZE = 1000;
+const ID_CHUNK = 90;
+const RECIPIENTS_PER_ALARM = 20_000;
+/** How long a claimed batch is reserved for its consumer (longer than a consumer can run). */
+const LEASE_MS = 5 * 60_000;
+/** A queued batch with no report after this long is sent again (lost message, crashed consumer). */
+const WATCHDOG_MS = 10 * 60_000;
+const PROGRESS_EVERY_MS = 2_000;
+/** Attempts per recipient before a retryable failure becomes final. */
+export const MAX_ATTEMPTS = 5;
+
+/**
+ * One per notification. Pages the audience from D1 with keyset pagination, enqueues batches, hands each batch
+ * to exactly one consumer at a time (claims), aggregates what consumers report, retries what may be retried and
+ * keeps the counts. Batches are rows in this object's SQLite; a finished batch is never handed out again, so a
+ * redelivered queue message cannot produce a second notification.
+ */
+export class Dispatcher extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+	private readonly leases = new Map<number, number>();
+	private input: DispatchInput | null = null;
+	private counts: Counts = emptyCounts();
+	private phase: Phase = 'paging';
+	private cursor = '';
+	private finishedAt: number | null = null;
+	private trackedDirty = false;
+	private lastProgressAt = 0;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		ctx.blockConcurrencyWhile(async () => {
+			this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+				CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL,
+					recipients TEXT, state TEXT NOT NULL, due_at INTEGER NOT NULL);
+				CREATE INDEX IF NOT EXISTS batches_queued ON batches (state, due_at);`);
+			for (const row of this.sql.exec<{ k: string; v: string }>('SELECT k, v FROM meta')) {
+				if (row.k === 'input') this.input = JSON.parse(row.v) as DispatchInput;
+				else if (row.k === 'state') {
+					const s = JSON.parse(row.v) as { phase: Phase; cursor: string; counts: Counts; finishedAt: number | null };
+					this.phase = s.phase;
+					this.cursor = s.cursor;
+					this.counts = { ...emptyCounts(), ...s.counts };
+					this.finishedAt = s.finishedAt;
+				}
+			}
+		});
+	}
+
+	/** Starts dispatching; calling it again for the same notification does nothing. */
+	async start(input: DispatchInput): Promise<void> {
+		if (this.input) return;
+		this.input = input;
+		this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?)', 'input', JSON.stringify(input));
+		this.saveState();
+		await this.ctx.storage.setAlarm(Date.now());
+	}
+
+	/** Makes sure an unfinished dispatch has an alarm (the cron's backstop). */
+	async resume(): Promise<void> {
+		if (this.input && this.phase !== 'done' && (await this.ctx.storage.getAlarm()) === null) {
+			await this.ctx.storage.setAlarm(Date.now());
+		}
+	}
+
+	/** Reserves a batch for one consumer; a finished or already reserved batch is refused. */
+	async claim(batchId: number): Promise<Claim> {
+		if (!this.input) return { ok: false, reason: 'unknown' };
+		const row = this.sql
+			.exec<{ state: string; attempt: number }>('SELECT state, attempt FROM batches WHERE id = ?', batchId)
+			.toArray()[0];
+		if (!row) return { ok: false, reason: 'unknown' };
+		if (row.state === 'done') return { ok: false, reason: 'done' };
+		const now = Date.now();
+		if ((this.leases.get(batchId) ?? 0) > now) return { ok: false, reason: 'busy' };
+		this.leases.set(batchId, now + LEASE_MS);
+		return { ok: true, input: this.input, attempt: row.attempt };
+	}
+
+	/** Gives a claimed batch back without a report (the consumer failed before sending). */
+	async release(batchId: number): Promise<void> {
+		this.leases.delete(batchId);
+	}
+
+	/** Records a consumer's outcome for a batch; reports for finished batches are ignored. */
+	async complete(batchId: number, report: BatchReport): Promise<void> {
+		const row = this.sql
+			.exec<{ state: string; attempt: number }>('SELECT state, attempt FROM batches WHERE id = ?', batchId)
+			.toArray()[0];
+		if (!row || row.state === 'done' || !this.input) return;
+		this.leases.delete(batchId);
+		this.sql.exec("UPDATE batches SET state = 'done', recipients = NULL WHERE id = ?", batchId);
+		const c = this.counts;
+		c.sent += report.sent;
+		c.gone += report.gone;
+		for (const [reason, n] of Object.entries(report.failures)) {
+			c.failures[reason] = (c.failures[reason] ?? 0) + n;
+			c.failed += n;
+		}
+		if (report.retry.length > 0) {
+			const expired = Date.now() > this.input.createdAt + this.input.delivery.ttl * 1000;
+			if (row.attempt + 1 >= MAX_ATTEMPTS || expired) {
+				const reason = expired ? 'expired' : 'retries_exhausted';
+				c.failures[reason] = (c.failures[reason] ?? 0) + report.retry.length;
+				c.failed += report.retry.length;
+			} else {
+				c.retried += report.retry.length;
+				const delayMs = report.retryAfterMs ?? 1000;
+				await this.enqueue([report.retry], row.attempt + 1, delayMs);
+			}
+		}
+		this.saveState();
+		if (this.phase === 'sending' && !this.hasOpenBatches()) await this.finish();
+		else await this.maybeSaveProgress();
+	}
+
+	/** Counts a browser-reported event (shown, clicked, closed) for this notification's site. */
+	async track(siteId: string, type: Tracked): Promise<boolean> {
+		if (!this.input || this.input.siteId !== siteId) return false;
+		this.counts[type]++;
+		if (!this.trackedDirty) {
+			this.trackedDirty = true;
+			const alarm = await this.ctx.storage.getAlarm();
+			if (alarm === null || alarm > Date.now() + PROGRESS_EVERY_MS) {
+				await this.ctx.storage.setAlarm(Date.now() + PROGRESS_EVERY_MS);
+			}
+		}
+		return true;
+	}
+
+	/** Current state and counts, or null if this notification was never started. */
+	async status(): Promise<DispatchStatus | null> {
+		if (!this.input) return null;
+		return {
+			status: this.phase === 'done' ? 'done' : this.phase === 'sending' || this.counts.targeted > 0 ? 'sending' : 'queued',
+			counts: this.counts,
+			finishedAt: this.finishedAt,
+		};
+	}
+
+	/** Pages the audience, re-sends lost batches, flushes counts, finishes. */
+	override async alarm(): Promise<void> {
+		if (!this.input) return;
+		if (this.phase === 'paging') await this.page();
+		if (this.phase === 'sending') {
+			await this.watchdog();
+			if (!this.hasOpenBatches()) await this.finish();
+		}
+		if (this.trackedDirty) {
+			this.trackedDirty = false;
+			this.saveState();
+			await this.saveProgress();
+		} else {
+			await this.maybeSaveProgress();
+		}
+		if (this.phase === 'paging') await this.ctx.storage.setAlarm(Date.now());
+		else if (this.phase === 'sending') await this.ctx.storage.setAlarm(Date.now() + 30_000);
+	}
+
+	private async page(): Promise<void> {
+		const input = this.input as DispatchInput;
+		let budget = RECIPIENTS_PER_ALARM;
+		while (budget > 0 && this.phase === 'paging') {
+			const rows = await this.nextPage(input.audience);
+			if (rows.length > 0) {
+				const recipients = rows.map((r) => toRecipient(r, input));
+				await this.enqueue(chunkRecipients(recipients), 0, 0);
+				this.counts.targeted += recipients.length;
+				budget -= recipients.length;
+			}
+			this.saveState();
+		}
+	}
+
+	/** Reads the next page and advances the cursor; switches to `sending` after the last page. */
+	private async nextPage(audience: Audience): Promise<AudienceRow[]> {
+		const { siteId } = this.input as DispatchInput;
+		if ('all' in audience) {
+			const rows = await pageAllowed(this.env.DB, siteId, this.cursor, PAGE_SIZE);
+			if (rows.length < PAGE_SIZE) this.phase = 'sending';
+			const last = rows.at(-1);
+			if (last) this.cursor = last.id;
+			return rows;
+		}
+		const [column, values] =
+			'subscriberIds' in audience
+				? (['id', audience.subscriberIds] as const)
+				: (['external_user_id', audience.userIds] as const);
+		const offset = Number(this.cursor || '0');
+		const slice = values.slice(offset, offset + ID_CHUNK);
+		this.cursor = String(offset + slice.length);
+		if (offset + slice.length >= values.length) this.phase = 'sending';
+		return findAllowedBy(this.env.DB, siteId, column, slice);
+	}
+
+	/** Stores batches and sends them to the queue (≤100 messages and ≤256 KB per sendBatch call). */
+	private async enqueue(groups: Recipient[][], attempt: number, delayMs: number): Promise<void> {
+		const input = this.input as DispatchInput;
+		const dueAt = Date.now() + delayMs;
+		const delaySeconds = Math.ceil(delayMs / 1000);
+		let pending: MessageSendRequest<PushBatch>[] = [];
+		let pendingBytes = 0;
+		const flush = async () => {
+			if (pending.length > 0) await this.env.PUSH_QUEUE.sendBatch(pending);
+			pending = [];
+			pendingBytes = 0;
+		};
+		for (const recipients of groups) {
+			const json = JSON.stringify(recipients);
+			const id = this.sql
+				.exec<{ id: number }>(
+					"INSERT INTO batches (attempt, recipients, state, due_at) VALUES (?, ?, 'queued', ?) RETURNING id",
+					attempt,
+					json,
+					dueAt,
+				)
+				.one().id;
+			const body: PushBatch = { notificationId: input.notificationId, batchId: id, attempt, recipients };
+			if (pending.length >= 100 || pendingBytes + json.length > 200_000) await flush();
+			pending.push(delaySeconds > 0 ? { body, contentType: 'json', delaySeconds } : { body, contentType: 'json' });
+			pendingBytes += json.length + 100;
+		}
+		await flush();
+	}
+
+	/** Re-sends batches whose report is overdue (their message or consumer was lost). */
+	private async watchdog(): Promise<void> {
+		const now = Date.now();
+		const overdue = this.sql
+			.exec<{ id: number; attempt: number; recipients: string }>(
+				"SELECT id, attempt, recipients FROM batches WHERE state = 'queued' AND due_at < ? LIMIT 100",
+				now - WATCHDOG_MS,
+			)
+			.toArray()
+			.filter((b) => (this.leases.get(b.id) ?? 0) < now);
+		const input = this.input as DispatchInput;
+		for (const b of overdue) {
+			this.sql.exec('UPDATE batches SET due_at = ? WHERE id = ?', now, b.id);
+			const recipients = JSON.parse(b.recipients) as Recipient[];
+			await this.env.PUSH_QUEUE.send(
+				{ notificationId: input.notificationId, batchId: b.id, attempt: b.attempt, recipients },
+				{ contentType: 'json' },
+			);
+		}
+	}
+
+	private hasOpenBatches(): boolean {
+		return this.sql.exec("SELECT 1 FROM batches WHERE state = 'queued' LIMIT 1").toArray().length > 0;
+	}
+
+	private async finish(): Promise<void> {
+		this.phase = 'done';
+		this.finishedAt = Date.now();
+		this.saveState();
+		await this.saveProgress();
+	}
+
+	private saveState(): void {
+		const state = { phase: this.phase, cursor: this.cursor, counts: this.counts, finishedAt: this.finishedAt };
+		this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'state', JSON.stringify(state));
+	}
+
+	private async maybeSaveProgress(): Promise<void> {
+		if (Date.now() - this.lastProgressAt >= PROGRESS_EVERY_MS) await this.saveProgress();
+	}
+
+	private async saveProgress(): Promise<void> {
+		const status = (await this.status())?.status ?? 'queued';
+		this.lastProgressAt = Date.now();
+		await saveProgress(this.env.DB, (this.input as DispatchInput).notificationId, status, this.counts, this.finishedAt);
+	}
+}
+
+function toRecipient(row: AudienceRow, input: DispatchInput): Recipient {
+	return {
+		id: row.id,
+		endpoint: row.endpoint,
+		p256dh: row.p256dh,
+		auth: row.auth,
+		url: input.message.url ?? row.lastUrl ?? input.homeUrl,
+	};
+}

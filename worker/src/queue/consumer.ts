@@ -1,0 +1,104 @@
+import type { BatchReport, DispatchInput } from '../objects/dispatcher';
+import { type Env, config } from '../env';
+import { limiter } from '../lib/limit';
+import { backoffMs } from '../push/classify';
+import { buildPushRequest } from '../push/request';
+import { payloadFor } from '../sending/message';
+import { pushServiceOf } from '../sending/push-hosts';
+import { signerFor } from '../sending/signers';
+import { transmit } from '../sending/transport';
+import { pruneGone } from '../store/subscribers';
+import type { PushBatch, Recipient } from './messages';
+
+const encoder = new TextEncoder();
+
+/** Queue handler: each message is one batch; all messages of an invocation share ≤6 concurrent fetches. */
+export async function consumePushBatches(batch: MessageBatch<PushBatch>, env: Env): Promise<void> {
+	const run = limiter(6);
+	await Promise.all(batch.messages.map((message) => consumeOne(message, env, run)));
+}
+
+async function consumeOne(
+	message: Message<PushBatch>,
+	env: Env,
+	run: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+	const { notificationId, batchId } = message.body;
+	const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
+	let claimed = false;
+	try {
+		const claim = await dispatcher.claim(batchId);
+		if (!claim.ok) {
+			message.ack();
+			return;
+		}
+		claimed = true;
+		const report = await sendBatch(env, claim.input, claim.attempt, message.body.recipients, run);
+		await dispatcher.complete(batchId, report);
+		message.ack();
+	} catch (error) {
+		console.error('push batch failed', notificationId, batchId, error instanceof Error ? error.message : 'error');
+		if (claimed) await dispatcher.release(batchId).catch(() => undefined);
+		message.retry({ delaySeconds: 5 });
+	}
+}
+
+/** Sends one batch and classifies every response; prunes gone subscriptions. */
+export async function sendBatch(
+	env: Env,
+	input: DispatchInput,
+	attempt: number,
+	recipients: Recipient[],
+	run: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<BatchReport> {
+	const cfg = config(env);
+	const signer = await signerFor(env, input.siteId, input.homeUrl);
+	const report: BatchReport = { sent: 0, gone: 0, failures: {}, retry: [] };
+	const gone: Array<{ id: string; endpoint: string }> = [];
+	const fail = (reason: string) => {
+		report.failures[reason] = (report.failures[reason] ?? 0) + 1;
+	};
+	const ttlLeft = Math.max(0, input.delivery.ttl - Math.floor((Date.now() - input.createdAt) / 1000));
+	let retryAfterMs = 0;
+
+	await Promise.all(
+		recipients.map((recipient) =>
+			run(async () => {
+				let endpoint: URL;
+				try {
+					endpoint = new URL(recipient.endpoint);
+				} catch {
+					return fail('endpoint_invalid');
+				}
+				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed');
+				const payload = payloadFor(input.message, input.notificationId, recipient.id, recipient.url, input.homeUrl, input.iconUrl);
+				const request = await buildPushRequest(
+					recipient,
+					encoder.encode(JSON.stringify(payload)),
+					{ ttl: ttlLeft, urgency: input.delivery.urgency, ...(input.delivery.topic ? { topic: input.delivery.topic } : {}) },
+					await signer.authorization(recipient.endpoint),
+				);
+				const outcome = await transmit(request.url, request.init, cfg.pushTimeoutMs);
+				switch (outcome.kind) {
+					case 'delivered':
+						report.sent++;
+						break;
+					case 'gone':
+						gone.push({ id: recipient.id, endpoint: recipient.endpoint });
+						break;
+					case 'retry':
+						report.retry.push(recipient);
+						retryAfterMs = Math.max(retryAfterMs, backoffMs(attempt, outcome.retryAfterMs));
+						break;
+					case 'rejected':
+						fail(outcome.reason);
+						break;
+				}
+			}),
+		),
+	);
+	await pruneGone(env.DB, input.siteId, gone);
+	report.gone = gone.length;
+	if (report.retry.length > 0) report.retryAfterMs = retryAfterMs;
+	return report;
+}

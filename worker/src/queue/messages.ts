@@ -1,0 +1,40 @@
+/** One recipient inside a queue message, with its click target already resolved. */
+export interface Recipient {
+	id: string;
+	endpoint: string;
+	p256dh: string;
+	auth: string;
+	url: string;
+}
+
+/** A queue message: one batch of recipients of one notification. */
+export interface PushBatch {
+	notificationId: string;
+	batchId: number;
+	attempt: number;
+	recipients: Recipient[];
+}
+
+/** Budget for a message body: Queues accept ≤128 KB per message and ≤256 KB per sendBatch call. */
+export const MESSAGE_BUDGET_BYTES = 100_000;
+/** Most recipients in one message, whatever their size. */
+export const MAX_RECIPIENTS_PER_MESSAGE = 250;
+
+/** Splits recipients into message-sized groups by serialized size. */
+export function chunkRecipients(recipients: Recipient[]): Recipient[][] {
+	const chunks: Recipient[][] = [];
+	let current: Recipient[] = [];
+	let size = 0;
+	for (const r of recipients) {
+		const bytes = r.endpoint.length + r.p256dh.length + r.auth.length + r.url.length + r.id.length + 64;
+		if (current.length > 0 && (size + bytes > MESSAGE_BUDGET_BYTES || current.length >= MAX_RECIPIENTS_PER_MESSAGE)) {
+			chunks.push(current);
+			current = [];
+			size = 0;
+		}
+		current.push(r);
+		size += bytes;
+	}
+	if (current.length > 0) chunks.push(current);
+	return chunks;
+}

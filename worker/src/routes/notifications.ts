@@ -1,0 +1,84 @@
+import type { Env } from '../env';
+import { requireSiteKey } from '../http/auth';
+import { readJsonObject } from '../http/body';
+import { HttpError } from '../http/errors';
+import { newId } from '../lib/ids';
+import { parseSendRequest } from '../sending/message';
+import {
+	emptyCounts,
+	findNotification,
+	insertNotification,
+	listNotifications,
+	type NotificationRecord,
+} from '../store/notifications';
+import { findSite } from '../store/sites';
+
+function view(n: NotificationRecord) {
+	return {
+		notificationId: n.id,
+		status: n.status,
+		message: n.message,
+		audience: n.audience,
+		delivery: n.delivery,
+		counts: n.counts,
+		createdAt: new Date(n.createdAt).toISOString(),
+		finishedAt: n.finishedAt === null ? null : new Date(n.finishedAt).toISOString(),
+	};
+}
+
+/** POST /v1/sites/:siteId/notifications: validates, stores and hands the send to a new dispatcher (202). */
+export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const { message, audience, delivery } = parseSendRequest(await readJsonObject(request, 64 * 1024));
+	const site = await findSite(env.DB, siteId);
+	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	const record: NotificationRecord = {
+		id: newId('ntf'),
+		siteId,
+		message,
+		audience,
+		delivery,
+		status: 'queued',
+		counts: emptyCounts(),
+		createdAt: Date.now(),
+		finishedAt: null,
+	};
+	await insertNotification(env.DB, record);
+	await env.DISPATCHER.get(env.DISPATCHER.idFromName(record.id)).start({
+		notificationId: record.id,
+		siteId,
+		message,
+		audience,
+		delivery,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		createdAt: record.createdAt,
+	});
+	return Response.json({ notificationId: record.id, status: 'queued' }, { status: 202 });
+}
+
+/** GET /v1/sites/:siteId/notifications/:id: live status and counts from its dispatcher. */
+export async function getNotification(request: Request, env: Env, siteId: string, id: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const record = await findNotification(env.DB, siteId, id);
+	if (!record) throw new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
+	const live = await env.DISPATCHER.get(env.DISPATCHER.idFromName(id)).status();
+	if (live) {
+		record.status = live.status;
+		record.counts = live.counts;
+		record.finishedAt = live.finishedAt;
+	}
+	return Response.json(view(record));
+}
+
+/** GET /v1/sites/:siteId/notifications?limit=: the most recent notifications with their last saved counts. */
+export async function recentNotifications(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const raw = new URL(request.url).searchParams.get('limit');
+	const limit = raw === null ? 20 : Number(raw);
+	if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+		throw new HttpError(400, 'invalid_request', 'limit: must be a whole number from 1 to 100');
+	}
+	const list = await listNotifications(env.DB, siteId, limit);
+	return Response.json({ notifications: list.map(view) });
+}

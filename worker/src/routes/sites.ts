@@ -1,0 +1,84 @@
+import { config, type Env } from '../env';
+import { requireOperator, requireSiteKey } from '../http/auth';
+import { readJsonObject } from '../http/body';
+import { badRequest, HttpError } from '../http/errors';
+import { optEnum, optStringArray, optUrl, reqString } from '../http/validate';
+import { newId, newSecret } from '../lib/ids';
+import { sealSecret, sha256Hex } from '../lib/secrets';
+import { generateVapidKeys } from '../push/vapid';
+import { findSite, insertSite, type Platform, type Site } from '../store/sites';
+
+/** Public view of a site for its admins (no secrets). */
+export function siteView(site: Site) {
+	return {
+		siteId: site.id,
+		name: site.name,
+		platform: site.platform,
+		origins: site.origins,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		vapidPublicKey: site.vapidPublicKey,
+		settings: site.settings,
+		createdAt: new Date(site.createdAt).toISOString(),
+	};
+}
+
+/** POST /v1/sites (operator): creates a site with its VAPID key pair and first API key (shown once). */
+export async function createSite(request: Request, env: Env): Promise<Response> {
+	await requireOperator(request, env);
+	const body = await readJsonObject(request);
+	const name = reqString(body, 'name', 100);
+	const platform = optEnum<Platform>(body, 'platform', ['wordpress', 'shopify', 'custom']) ?? 'custom';
+	const origins = parseOrigins(optStringArray(body, 'origins', 20, 255));
+	const homeUrl = optUrl(body, 'homeUrl')?.href ?? `${origins[0]}/`;
+	const iconUrl = optUrl(body, 'iconUrl')?.href ?? null;
+	const masterKey = config(env).masterKey;
+	if (!masterKey) {
+		throw new HttpError(503, 'not_configured', 'MASTER_KEY is not set on this deployment; see README "Secrets"');
+	}
+
+	const id = newId('site');
+	const keys = await generateVapidKeys();
+	const apiKey = newSecret('bk_');
+	const site: Site = {
+		id,
+		name,
+		platform,
+		origins,
+		homeUrl,
+		iconUrl,
+		settings: {},
+		vapidPublicKey: keys.publicKey,
+		vapidKeyId: keys.publicKey.slice(0, 16),
+		createdAt: Date.now(),
+	};
+	await insertSite(env.DB, site, await sealSecret(masterKey, keys.privateKey, id), {
+		hash: await sha256Hex(apiKey),
+		prefix: apiKey.slice(0, 7),
+	});
+	return Response.json({ ...siteView(site), apiKey }, { status: 201 });
+}
+
+/** GET /v1/sites/:siteId (site API key). */
+export async function getSite(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const site = await findSite(env.DB, siteId);
+	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	return Response.json(siteView(site));
+}
+
+function parseOrigins(values: string[] | undefined): string[] {
+	if (!values || values.length === 0) throw badRequest('origins', 'is required: the site origins, e.g. ["https://shop.example"]');
+	return values.map((value, i) => {
+		let url: URL;
+		try {
+			url = new URL(value);
+		} catch {
+			throw badRequest(`origins[${i}]`, 'must be an origin like https://shop.example');
+		}
+		if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
+			throw badRequest(`origins[${i}]`, 'must be an origin (scheme, host and port only) like https://shop.example');
+		}
+		return url.origin;
+	});
+}

@@ -1,0 +1,112 @@
+/** Where a site runs; decides nothing in the worker but is shown to operators and used by plugins. */
+export type Platform = 'wordpress' | 'shopify' | 'custom';
+
+/** Prompt settings a site exposes to its widget through the public config. */
+export type SiteSettings = Record<string, unknown>;
+
+/** A tenant, without its sealed private key. */
+export interface Site {
+	id: string;
+	name: string;
+	platform: Platform;
+	origins: string[];
+	homeUrl: string;
+	iconUrl: string | null;
+	settings: SiteSettings;
+	vapidPublicKey: string;
+	vapidKeyId: string;
+	createdAt: number;
+}
+
+interface SiteRow {
+	id: string;
+	name: string;
+	platform: Platform;
+	origins: string;
+	home_url: string;
+	icon_url: string | null;
+	settings: string;
+	vapid_public_key: string;
+	vapid_key_id: string;
+	created_at: number;
+}
+
+const COLUMNS =
+	'id, name, platform, origins, home_url, icon_url, settings, vapid_public_key, vapid_key_id, created_at';
+
+function toSite(row: SiteRow): Site {
+	return {
+		id: row.id,
+		name: row.name,
+		platform: row.platform,
+		origins: JSON.parse(row.origins) as string[],
+		homeUrl: row.home_url,
+		iconUrl: row.icon_url,
+		settings: JSON.parse(row.settings) as SiteSettings,
+		vapidPublicKey: row.vapid_public_key,
+		vapidKeyId: row.vapid_key_id,
+		createdAt: row.created_at,
+	};
+}
+
+/** Inserts a site and its first API key in one transaction. */
+export async function insertSite(
+	db: D1Database,
+	site: Site,
+	sealedPrivateKey: string,
+	apiKey: { hash: string; prefix: string },
+): Promise<void> {
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO sites (${COLUMNS}, vapid_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			)
+			.bind(
+				site.id,
+				site.name,
+				site.platform,
+				JSON.stringify(site.origins),
+				site.homeUrl,
+				site.iconUrl,
+				JSON.stringify(site.settings),
+				site.vapidPublicKey,
+				site.vapidKeyId,
+				site.createdAt,
+				sealedPrivateKey,
+			),
+		db
+			.prepare('INSERT INTO api_keys (key_hash, site_id, prefix, created_at) VALUES (?, ?, ?, ?)')
+			.bind(apiKey.hash, site.id, apiKey.prefix, site.createdAt),
+	]);
+}
+
+/** A site by id, or null. */
+export async function findSite(db: D1Database, id: string): Promise<Site | null> {
+	const row = await db.prepare(`SELECT ${COLUMNS} FROM sites WHERE id = ?`).bind(id).first<SiteRow>();
+	return row ? toSite(row) : null;
+}
+
+/** The site id an API key hash belongs to, or null. */
+export async function findSiteIdByKeyHash(db: D1Database, hash: string): Promise<string | null> {
+	return db.prepare('SELECT site_id FROM api_keys WHERE key_hash = ?').bind(hash).first<string>('site_id');
+}
+
+/** The sealed VAPID private key of a site (for the sender only). */
+export async function findSealedVapidKey(
+	db: D1Database,
+	id: string,
+): Promise<{ publicKey: string; sealed: string; keyId: string } | null> {
+	const row = await db
+		.prepare('SELECT vapid_public_key, vapid_private_key, vapid_key_id FROM sites WHERE id = ?')
+		.bind(id)
+		.first<{ vapid_public_key: string; vapid_private_key: string; vapid_key_id: string }>();
+	return row ? { publicKey: row.vapid_public_key, sealed: row.vapid_private_key, keyId: row.vapid_key_id } : null;
+}
+
+/** The newest site with this name (the demo store looks itself up this way). */
+export async function findSiteIdByName(db: D1Database, name: string): Promise<string | null> {
+	return db
+		.prepare('SELECT id FROM sites WHERE name = ? ORDER BY created_at DESC LIMIT 1')
+		.bind(name)
+		.first<string>('id');
+}

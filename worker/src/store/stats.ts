@@ -1,0 +1,33 @@
+/** Subscriber statistics of a site, read from the trigger-maintained counters (O(1) in the audience size). */
+export interface SiteStats {
+	byStatus: Record<'ask' | 'allowed' | 'blocked' | 'unsupported' | 'suspended', number>;
+	active: number;
+	byBrowser: Record<string, number>;
+	daily: Array<{ day: string; added: number; removed: number }>;
+}
+
+/** Reads counters and the last `days` days of growth (zero-filled, oldest first). */
+export async function readStats(db: D1Database, siteId: string, now: number, days = 30): Promise<SiteStats> {
+	const since = new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+	const [counts, daily] = await db.batch<Record<string, unknown>>([
+		db.prepare('SELECT key, n FROM site_counts WHERE site_id = ?').bind(siteId),
+		db.prepare('SELECT day, added, removed FROM site_daily WHERE site_id = ? AND day >= ?').bind(siteId, since),
+	]);
+	const byStatus = { ask: 0, allowed: 0, blocked: 0, unsupported: 0, suspended: 0 };
+	const byBrowser: Record<string, number> = {};
+	for (const row of (counts?.results ?? []) as Array<{ key: string; n: number }>) {
+		const [kind, value] = row.key.split(':') as [string, string];
+		if (kind === 'status' && value in byStatus) byStatus[value as keyof typeof byStatus] = row.n;
+		else if (kind === 'browser' && row.n > 0) byBrowser[value] = row.n;
+	}
+	const found = new Map(
+		((daily?.results ?? []) as Array<{ day: string; added: number; removed: number }>).map((d) => [d.day, d]),
+	);
+	const series: SiteStats['daily'] = [];
+	for (let i = days - 1; i >= 0; i--) {
+		const day = new Date(now - i * 86_400_000).toISOString().slice(0, 10);
+		const d = found.get(day);
+		series.push({ day, added: d?.added ?? 0, removed: d?.removed ?? 0 });
+	}
+	return { byStatus, active: byStatus.allowed, byBrowser, daily: series };
+}
