@@ -80,8 +80,10 @@ async function measure(call, op, n, rounds, pid) {
 	return { us: median(per), cpuUs: pid ? (cpuN - cpu0 / 5) / (rounds * n) : null };
 }
 
-async function benchWorkerd(script) {
-	const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script, compatibilityDate: '2026-11-01' }));
+async function benchWorkerd(script, bodyBytes) {
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({ modules: true, script, compatibilityDate: '2026-11-01' }),
+	);
 	const base = await mf.ready;
 	const pid = findWorkerd();
 	const call = async (op, n) => {
@@ -89,6 +91,9 @@ async function benchWorkerd(script) {
 		const res = await fetch(`${base}run?op=${op}&n=${n}`);
 		const body = await res.json();
 		if (!res.ok || body.n !== n) throw new Error(`bench worker failed: ${JSON.stringify(body)}`);
+		if ((op === 'push' || op === 'encrypt') && body.bytes !== n * bodyBytes) {
+			throw new Error(`bench worker built ${body.bytes} bytes for ${n} pushes, expected ${n * bodyBytes}`);
+		}
 		return micros(t);
 	};
 	try {
@@ -123,7 +128,10 @@ async function benchWebPush(payloadText) {
 		ecdh.generateKeys();
 		return {
 			endpoint: `https://fcm.googleapis.com/fcm/send/bench-${i}:APA91b${'x'.repeat(140)}`,
-			keys: { p256dh: ecdh.getPublicKey('base64url'), auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url') },
+			keys: {
+				p256dh: ecdh.getPublicKey('base64url'),
+				auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url'),
+			},
 		};
 	});
 	const { Authorization } = webpush.getVapidHeaders(
@@ -146,7 +154,9 @@ async function benchWebPush(payloadText) {
 	};
 	const options = { TTL: 86_400, urgency: 'normal' };
 	return {
-		signing: time((i) => webpush.generateRequestDetails(targets[i % 64], payload, { ...options, vapidDetails })),
+		signing: time((i) =>
+			webpush.generateRequestDetails(targets[i % 64], payload, { ...options, vapidDetails }),
+		),
 		cached: time((i) =>
 			webpush.generateRequestDetails(targets[i % 64], payload, {
 				...options,
@@ -158,9 +168,14 @@ async function benchWebPush(payloadText) {
 }
 
 function machine() {
-	const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model;
-	const workerd = execFileSync(`${root}node_modules/.bin/workerd`, ['--version']).toString().trim();
-	const webPushVersion = JSON.parse(readFileSync(`${root}node_modules/web-push/package.json`, 'utf8')).version;
+	const cpuModel =
+		readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model;
+	const workerdDate = execFileSync(`${root}node_modules/.bin/workerd`, ['--version']).toString().trim();
+	const workerdPackage = JSON.parse(readFileSync(`${root}node_modules/workerd/package.json`, 'utf8')).version;
+	const workerd = `${workerdDate.replace(/^workerd\s*/, '')} (npm workerd ${workerdPackage})`;
+	const webPushVersion = JSON.parse(
+		readFileSync(`${root}node_modules/web-push/package.json`, 'utf8'),
+	).version;
 	return { nproc: cpus().length, cpuModel, node: process.version, workerd, webPushVersion };
 }
 
@@ -170,7 +185,7 @@ const script = await bundleWorker();
 const payloadText = JSON.stringify(JSON.parse(readFileSync(`${root}bench/crypto/payload.json`, 'utf8')));
 const payloadBytes = Buffer.byteLength(payloadText);
 const started = Date.now();
-const workerd = await benchWorkerd(script);
+const workerd = await benchWorkerd(script, payloadBytes + 103);
 const nodeOurs = await benchNodeOurs(script);
 const webPush = await benchWebPush(payloadText);
 const m = machine();
@@ -181,7 +196,10 @@ const rows = [
 	['  of which P-256 key generation (WebCrypto call)', workerd.parts.keygen.us],
 	['  of which ECDH derive (WebCrypto call)', workerd.parts.ecdh.us],
 	['ES256 signature in workerd (paid once per origin per 11 h)', workerd.parts.sign.us],
-	[`web-push ${m.webPushVersion} \`generateRequestDetails\`, Node (signs a JWT per call, its default)`, webPush.signing],
+	[
+		`web-push ${m.webPushVersion} \`generateRequestDetails\`, Node (signs a JWT per call, its default)`,
+		webPush.signing,
+	],
 	[`web-push ${m.webPushVersion} with a pre-computed VAPID header, Node`, webPush.cached],
 	['Beckon `push/` in Node WebCrypto (reference only)', nodeOurs],
 ];
@@ -195,7 +213,7 @@ if (!process.argv.includes('--no-write')) {
 	const section = `## Push preparation (CPU per push)
 
 Measured by \`npm run bench\` (\`bench/crypto/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}:
-${m.nproc} × ${m.cpuModel}, Node ${m.node}, workerd ${m.workerd}, web-push ${m.webPushVersion}.
+`nproc` ${m.nproc}, ${m.cpuModel}, Node ${m.node}, workerd ${m.workerd}, web-push ${m.webPushVersion}.
 
 What one "prepared push" is: encrypt a ${payloadBytes}-byte JSON payload for one subscriber with aes128gcm (fresh
 P-256 key pair and salt, RFC 8291) and build the RFC 8030 headers, with the VAPID \`Authorization\` header taken
@@ -209,8 +227,13 @@ workerd's CPU time; the workerd process's utime+stime over the same runs is the 
 ${rows.map(([what, us]) => `| ${what.trim()} | ${fmt(us)} |`).join('\n')}
 
 - workerd process CPU (utime + stime from /proc) per push: **${fmt(workerd.push.cpuUs)} µs** (wall-clock figure: ${fmt(workerd.push.us)} µs).
-- web-push as used by default costs ${ratio(webPush.signing)} our workerd figure; like for like (cached VAPID
-  header) ${ratio(webPush.cached)}. Goal: ≤ 150 µs per push in workerd.
+- Goal: ≤ 150 µs per push in workerd. web-push as used by default costs ${ratio(webPush.signing)} our workerd
+  figure; like for like (VAPID header cached) ${ratio(webPush.cached)}. web-push runs synchronously on Node's
+  OpenSSL, so this compares runtimes as much as code: the point is that the Worker is no slower than the
+  reference Node library, not that either wins.
+- The EC work (key generation, ECDH, SPKI export of our public key, import of the subscriber's key) is most
+  of the cost; HKDF, AES-GCM and the headers are the rest. The ES256 signature is not in the per-push figure
+  because \`VapidSigner\` signs once per push-service origin and reuses the header for 11 hours.
 - Node's WebCrypto hops to the libuv thread pool on every call, which is why the same code is slow there; the
   number is only a reference.
 
@@ -219,9 +242,9 @@ ${rows.map(([what, us]) => `| ${what.trim()} | ${fmt(us)} |`).join('\n')}
 It is the obvious WebCrypto library for Workers, but neither major version fits a fan-out sender. 1.x speaks
 the obsolete \`aesgcm\` draft encoding (Crypto-Key/Encryption headers) that RFC 8291 replaced. 2.x speaks
 \`aes128gcm\` but signs a new VAPID JWT for every message (an ECDSA signature per push, where we sign once per
-push-service origin every 11 hours), pads every body to 4,096 bytes (≈ 20× the bytes of a typical 200-byte
-notification on the wire and through Queues), refuses \`http:\` endpoints (our tests use a loopback push sink)
-and declares Node ≥ 22. Our core is ~400 lines, checked against the RFC 8291 Appendix A vector, the
+push-service origin every 11 hours), pads every body to 4,096 bytes (${(4096 / (payloadBytes + 103)).toFixed(0)}× the ${payloadBytes + 103} bytes this
+${payloadBytes}-byte notification needs, on the wire and through Queues), refuses \`http:\` endpoints (our tests use a loopback push sink)
+and declares Node ≥ 22. Our core (`worker/src/push/`) is under 600 lines, checked against the RFC 8291 Appendix A vector, the
 \`http_ece\` package and node:crypto.
 `;
 	const file = `${root}BENCHMARKS.md`;
@@ -233,7 +256,9 @@ and declares Node ≥ 22. Our core is ~400 lines, checked against the RFC 8291 A
 		next = after < 0 ? old.length : start + 3 + after;
 	}
 	const updated =
-		start < 0 ? `${old.trimEnd()}\n\n${section}` : `${old.slice(0, start)}${section}${next < old.length ? `\n${old.slice(next)}` : ''}`;
+		start < 0
+			? `${old.trimEnd()}\n\n${section}`
+			: `${old.slice(0, start)}${section}${next < old.length ? `\n${old.slice(next)}` : ''}`;
 	writeFileSync(file, `${updated.trimEnd()}\n`);
 	console.log('updated BENCHMARKS.md');
 }

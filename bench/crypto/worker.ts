@@ -33,7 +33,11 @@ let fixture: Promise<Fixture> | undefined;
 async function setup(): Promise<Fixture> {
 	const keys = await generateVapidKeys();
 	const signKey = await importVapidPrivateKey(keys.publicKey, keys.privateKey);
-	const signer = new VapidSigner({ publicKey: keys.publicKey, privateKey: signKey, subject: 'mailto:bench@shop.example' });
+	const signer = new VapidSigner({
+		publicKey: keys.publicKey,
+		privateKey: signKey,
+		subject: 'mailto:bench@shop.example',
+	});
 	const targets: PushTarget[] = [];
 	const raw: Fixture['raw'] = [];
 	for (let i = 0; i < 64; i++) {
@@ -56,7 +60,12 @@ async function once(op: string, f: Fixture, i: number): Promise<number> {
 	switch (op) {
 		case 'push': {
 			const authorization = await f.signer.authorization(target.endpoint);
-			const request = await buildPushRequest(target, f.payload, { ttl: 86_400, urgency: 'normal' }, authorization);
+			const request = await buildPushRequest(
+				target,
+				f.payload,
+				{ ttl: 86_400, urgency: 'normal' },
+				authorization,
+			);
 			return request.init.body.length;
 		}
 		case 'encrypt': {

@@ -14,6 +14,7 @@ export interface Env {
 	ALLOW_LOOPBACK_PUSH?: string;
 	DEMO?: string;
 	PUSH_TIMEOUT_MS?: string;
+	RATE_LIMIT_PUBLIC?: string;
 }
 
 /** Typed, validated settings read once from the bindings. */
@@ -24,6 +25,7 @@ export interface Config {
 	allowLoopbackPush: boolean;
 	demo: boolean;
 	pushTimeoutMs: number;
+	rateLimitPublic: boolean;
 }
 
 const cache = new WeakMap<Env, Config>();
@@ -40,6 +42,7 @@ export function config(env: Env): Config {
 			allowLoopbackPush: env.ALLOW_LOOPBACK_PUSH === 'true',
 			demo: env.DEMO === 'true',
 			pushTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
+			rateLimitPublic: env.RATE_LIMIT_PUBLIC !== 'false',
 		};
 		cache.set(env, cfg);
 	}

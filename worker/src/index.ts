@@ -25,6 +25,7 @@ const router = Router<IRequest, Args>({
 	catch: (error) => errorResponse(error),
 })
 	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
+	.get('/v1/health', () => Response.json({ ok: true }))
 	.post('/v1/sites', (req, env) => createSite(req, env))
 	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))

@@ -70,10 +70,16 @@ export interface FirefoxSession {
 	/** The last `lines` lines Firefox wrote to stderr/stdout. */
 	stderrTail(lines?: number): string;
 	/**
-	 * Requests Firefox tried to make to anything other than 127.0.0.1 / localhost. They are all sent to a
-	 * loopback proxy that refuses them at once; this lists their request lines (e.g. `CONNECT host:443 HTTP/1.1`).
+	 * Requests Firefox tried to make to anything other than 127.0.0.1 / localhost. Prefs route them to a loopback
+	 * proxy that refuses them at once; this lists their request lines (e.g. `CONNECT host:443 HTTP/1.1`).
+	 * Empty when the prefs keep Firefox quiet.
 	 */
 	outboundAttempts(): string[];
+	/**
+	 * Every request the refusing loopback server answered with 502: the proxied ones above plus Firefox's
+	 * remote-settings requests, which the prefs point straight at that server (`GET /v1/...`).
+	 */
+	refusedRequests(): string[];
 	/** Sends a raw WebDriver BiDi command over puppeteer's connection and returns its `result`. */
 	bidi<T = Record<string, unknown>>(method: string, params: Record<string, unknown>): Promise<T>;
 	/**
@@ -109,12 +115,19 @@ export interface FirefoxSession {
 /** A loopback "proxy" that answers every request with 502 at once, recording what Firefox asked for. */
 interface RefusingProxy {
 	port: number;
-	attempts: string[];
+	/** Request lines, in order. */
+	requests: string[];
 	close(): Promise<void>;
 }
 
+/** Proxy requests carry an absolute URL (`GET http://host/…`) or are `CONNECT host:port`. */
+function isProxied(requestLine: string): boolean {
+	const target = requestLine.split(' ')[1] ?? '';
+	return requestLine.startsWith('CONNECT ') || /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+}
+
 async function startRefusingProxy(): Promise<RefusingProxy> {
-	const attempts: string[] = [];
+	const requests: string[] = [];
 	const sockets = new Set<Socket>();
 	const server: Server = createServer((socket) => {
 		sockets.add(socket);
@@ -122,7 +135,7 @@ async function startRefusingProxy(): Promise<RefusingProxy> {
 		socket.on('error', () => socket.destroy());
 		socket.setTimeout(5_000, () => socket.destroy());
 		socket.once('data', (chunk) => {
-			attempts.push(chunk.toString('latin1').split('\r\n')[0] ?? '');
+			requests.push(chunk.toString('latin1').split('\r\n')[0] ?? '');
 			socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
 		});
 	});
@@ -134,7 +147,7 @@ async function startRefusingProxy(): Promise<RefusingProxy> {
 	const port = typeof address === 'object' && address ? address.port : 0;
 	return {
 		port,
-		attempts,
+		requests,
 		close: async () => {
 			for (const s of sockets) s.destroy();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -543,7 +556,8 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 		startupMs,
 		pid,
 		stderrTail,
-		outboundAttempts: () => [...proxy.attempts],
+		outboundAttempts: () => proxy.requests.filter(isProxied),
+		refusedRequests: () => [...proxy.requests],
 		bidi,
 		notifications,
 		waitForNotification: async (predicate, timeoutMs = 10_000, target) => {

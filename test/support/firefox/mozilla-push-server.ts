@@ -101,8 +101,11 @@ export interface MozillaPushServer {
 	waitForChannel(predicate: (channel: PushChannel) => boolean, timeoutMs?: number): Promise<PushChannel>;
 	/** Resolves once at least one browser connection completed `hello`. */
 	waitForClient(timeoutMs?: number): Promise<void>;
-	/** Drops every browser connection (Firefox reconnects after `dom.push.retryBaseInterval`). */
-	disconnectClients(): void;
+	/**
+	 * Drops every browser connection; Firefox reconnects after `dom.push.retryBaseInterval` (doubling per failed
+	 * attempt). With `holdOffMs`, WebSocket upgrades are refused for that long, so pushes sent meanwhile are queued.
+	 */
+	disconnectClients(opts?: { holdOffMs?: number }): void;
 	/** Stops accepting connections, closes browser sockets and the HTTP server. */
 	close(): Promise<void>;
 }
@@ -132,6 +135,7 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 	const clients = new Set<Client>();
 	const waiters = new Set<() => void>();
 	let origin = '';
+	let refuseUpgradesUntil = 0;
 
 	const notifyWaiters = (): void => {
 		for (const w of [...waiters]) w();
@@ -443,6 +447,10 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 	const wss = new WebSocketServer({
 		server,
 		handleProtocols: (protocols) => (protocols.has('push-notification') ? 'push-notification' : false),
+		verifyClient: (_info, done) => {
+			if (Date.now() < refuseUpgradesUntil) done(false, 503, 'holding off');
+			else done(true);
+		},
 	});
 	wss.on('connection', (ws) => {
 		const client: Client = { ws, uaid: null };
@@ -465,7 +473,7 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 	const port = (server.address() as AddressInfo).port;
 	origin = `http://127.0.0.1:${port}`;
 
-	const helloClients = (): Client[] => [...clients].filter((c) => c.uaid !== null);
+	const helloClients = (): Client[] => [...clients].filter((c) => c.uaid !== null && c.ws.readyState === c.ws.OPEN);
 
 	return {
 		url: `ws://127.0.0.1:${port}/`,
@@ -484,7 +492,8 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 		waitForClient: async (timeoutMs = 10_000) => {
 			await waitFor(() => (helloClients().length > 0 ? true : undefined), timeoutMs, 'a browser hello');
 		},
-		disconnectClients: () => {
+		disconnectClients: (o = {}) => {
+			refuseUpgradesUntil = Date.now() + (o.holdOffMs ?? 0);
 			for (const c of clients) c.ws.terminate();
 		},
 		close: async () => {

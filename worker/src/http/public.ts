@@ -1,4 +1,4 @@
-import type { Env } from '../env';
+import { config, type Env } from '../env';
 import { findSite, type Site } from '../store/sites';
 import { HttpError } from './errors';
 
@@ -23,7 +23,7 @@ export async function publicContext(request: Request, env: Env, siteId: string):
 		}
 		cors['access-control-allow-origin'] = origin;
 	}
-	if (env.PUBLIC_RATE_LIMIT && request.method !== 'OPTIONS') {
+	if (env.PUBLIC_RATE_LIMIT && config(env).rateLimitPublic && request.method !== 'OPTIONS') {
 		const ip = request.headers.get('cf-connecting-ip') ?? 'unknown';
 		const { success } = await env.PUBLIC_RATE_LIMIT.limit({ key: `${siteId}:${ip}` });
 		if (!success) {
