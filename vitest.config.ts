@@ -33,7 +33,7 @@ export default defineConfig({
 			{
 				test: {
 					name: 'e2e',
-					include: ['test/e2e/**/*.test.ts'],
+					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 180_000,

@@ -11,17 +11,32 @@ const out = join(root, 'dist/assets');
 export async function buildAssets() {
 	await rm(out, { recursive: true, force: true });
 	await mkdir(out, { recursive: true });
-	const common = { bundle: true, minify: true, format: 'iife', target: ['es2020'], legalComments: 'none', logLevel: 'warning' };
-	await build({ ...common, entryPoints: [join(root, 'widget/src/beckon.ts')], outfile: join(out, 'beckon.js') });
+	const common = {
+		bundle: true,
+		minify: true,
+		format: 'iife',
+		target: ['es2020'],
+		legalComments: 'none',
+		logLevel: 'warning',
+	};
+	await build({
+		...common,
+		entryPoints: [join(root, 'widget/src/beckon.ts')],
+		outfile: join(out, 'beckon.js'),
+	});
 	await build({ ...common, entryPoints: [join(root, 'widget/sw/sw.ts')], outfile: join(out, 'sw.js') });
 
 	const demo = join(root, 'demo');
 	const layout = await readFile(join(demo, 'page.html'), 'utf8');
 	const products = JSON.parse(await readFile(join(demo, 'products.json'), 'utf8'));
-	const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+	const esc = (s) =>
+		s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 	const page = (title, content) => layout.replace('{{title}}', esc(title)).replace('{{content}}', content);
 	const cards = products
-		.map((p) => `<div class="card"><h3>${esc(p.name)}</h3><p>${esc(p.price)}</p><a href="/products/${p.slug}">View</a></div>`)
+		.map(
+			(p) =>
+				`<div class="card"><h3>${esc(p.name)}</h3><p>${esc(p.price)}</p><a href="/products/${p.slug}">View</a></div>`,
+		)
 		.join('');
 	await writeFile(join(out, 'index.html'), page('Shop', `<h1>Shop</h1><div class="grid">${cards}</div>`));
 	await mkdir(join(out, 'products'), { recursive: true });

@@ -18,9 +18,13 @@ export async function ensureSecrets(file) {
 		const token = randomBytes(24).toString('base64url');
 		const master = randomBytes(32).toString('base64url');
 		await mkdir(dirname(file), { recursive: true });
-		await writeFile(file, `# Local secrets made by npm start; never commit.\nADMIN_TOKEN=${token}\nMASTER_KEY=${master}\n`, {
-			mode: 0o600,
-		});
+		await writeFile(
+			file,
+			`# Local secrets made by npm start; never commit.\nADMIN_TOKEN=${token}\nMASTER_KEY=${master}\n`,
+			{
+				mode: 0o600,
+			},
+		);
 	}
 	const vars = {};
 	for (const line of (await readFile(file, 'utf8')).split('\n')) {
@@ -66,15 +70,29 @@ export async function startLocal(options = {}) {
 	const secrets = await ensureSecrets(secretsFile);
 	if (!options.skipBuild) await buildAssets();
 
-	const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir], {
-		cwd: root,
-		encoding: 'utf8',
-		env: { ...offline(), CI: 'true' },
-	});
+	const migrate = spawnSync(
+		wrangler,
+		['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir],
+		{
+			cwd: root,
+			encoding: 'utf8',
+			env: { ...offline(), CI: 'true' },
+		},
+	);
 	if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
 	const vars = { DEMO: 'true', ALLOW_LOOPBACK_PUSH: 'true', ...options.vars };
-	const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--env-file', secretsFile];
+	const args = [
+		'dev',
+		'--ip',
+		'127.0.0.1',
+		'--port',
+		String(port),
+		'--persist-to',
+		stateDir,
+		'--env-file',
+		secretsFile,
+	];
 	args.push('--show-interactive-dev-session=false', '--log-level', options.logLevel ?? 'warn');
 	for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
 	const child = spawn(wrangler, args, {
@@ -122,7 +140,9 @@ async function ensureDemoSite(url, adminToken, stateDir, port) {
 	const file = join(stateDir, `demo-site-${port}.json`);
 	if (existsSync(file)) {
 		const saved = JSON.parse(await readFile(file, 'utf8'));
-		const check = await fetch(`${url}/v1/sites/${saved.siteId}`, { headers: { authorization: `Bearer ${saved.apiKey}` } });
+		const check = await fetch(`${url}/v1/sites/${saved.siteId}`, {
+			headers: { authorization: `Bearer ${saved.apiKey}` },
+		});
 		if (check.ok) return saved;
 	}
 	const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
@@ -131,7 +151,8 @@ async function ensureDemoSite(url, adminToken, stateDir, port) {
 		headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ name: DEMO_SITE_NAME, origins, platform: 'custom' }),
 	});
-	if (response.status !== 201) throw new Error(`could not create the demo site: ${response.status} ${await response.text()}`);
+	if (response.status !== 201)
+		throw new Error(`could not create the demo site: ${response.status} ${await response.text()}`);
 	const site = await response.json();
 	const saved = { siteId: site.siteId, apiKey: site.apiKey };
 	await mkdir(stateDir, { recursive: true });

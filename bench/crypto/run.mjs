@@ -213,7 +213,7 @@ if (!process.argv.includes('--no-write')) {
 	const section = `## Push preparation (CPU per push)
 
 Measured by \`npm run bench\` (\`bench/crypto/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}:
-`nproc` ${m.nproc}, ${m.cpuModel}, Node ${m.node}, workerd ${m.workerd}, web-push ${m.webPushVersion}.
+\`nproc\` ${m.nproc}, ${m.cpuModel}, Node ${m.node}, workerd ${m.workerd}, web-push ${m.webPushVersion}.
 
 What one "prepared push" is: encrypt a ${payloadBytes}-byte JSON payload for one subscriber with aes128gcm (fresh
 P-256 key pair and salt, RFC 8291) and build the RFC 8030 headers, with the VAPID \`Authorization\` header taken
@@ -244,7 +244,7 @@ the obsolete \`aesgcm\` draft encoding (Crypto-Key/Encryption headers) that RFC 
 \`aes128gcm\` but signs a new VAPID JWT for every message (an ECDSA signature per push, where we sign once per
 push-service origin every 11 hours), pads every body to 4,096 bytes (${(4096 / (payloadBytes + 103)).toFixed(0)}× the ${payloadBytes + 103} bytes this
 ${payloadBytes}-byte notification needs, on the wire and through Queues), refuses \`http:\` endpoints (our tests use a loopback push sink)
-and declares Node ≥ 22. Our core (`worker/src/push/`) is under 600 lines, checked against the RFC 8291 Appendix A vector, the
+and declares Node ≥ 22. Our core (\`worker/src/push/\`) is under 600 lines, checked against the RFC 8291 Appendix A vector, the
 \`http_ece\` package and node:crypto.
 `;
 	const file = `${root}BENCHMARKS.md`;

@@ -5,12 +5,21 @@ import { encodeBase64Url } from '../../worker/src/push/base64url';
 export const OPERATOR = 'test-operator-token';
 
 /** Calls the worker's fetch handler (the real router, in workerd). */
-export function call(path: string, init: RequestInit & { key?: string; ip?: string } = {}): Promise<Response> {
+export function call(
+	path: string,
+	init: RequestInit & { key?: string; ip?: string } = {},
+): Promise<Response> {
 	const headers = new Headers(init.headers);
 	if (init.key) headers.set('authorization', `Bearer ${init.key}`);
-	headers.set('cf-connecting-ip', init.ip ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
-	if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-	return exports.default.fetch(new Request(`https://beckon.test${path}`, { ...init, headers }));
+	headers.set(
+		'cf-connecting-ip',
+		init.ip ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+	);
+	if (typeof init.body === 'string' && !headers.has('content-type'))
+		headers.set('content-type', 'application/json');
+	return (exports as unknown as { default: Fetcher }).default.fetch(
+		new Request(`https://beckon.test${path}`, { ...init, headers }),
+	);
 }
 
 /** Reads a JSON body, failing loudly with the status when it is not JSON. */
@@ -79,7 +88,10 @@ export async function subscribe(
 ): Promise<string> {
 	const response = await call(`/v1/sites/${site.siteId}/subscribers`, {
 		method: 'POST',
-		headers: { origin: site.origin, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0' },
+		headers: {
+			origin: site.origin,
+			'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0',
+		},
 		body: JSON.stringify({ subscription: sub.json, permission: 'granted', url: `${site.origin}/`, ...extra }),
 	});
 	if (response.status !== 201 && response.status !== 200) {
@@ -109,7 +121,9 @@ export interface NotificationView {
 export async function waitDone(site: TestSite, id: string, timeoutMs = 20_000): Promise<NotificationView> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const view = await json<NotificationView>(await call(`/v1/sites/${site.siteId}/notifications/${id}`, { key: site.apiKey }));
+		const view = await json<NotificationView>(
+			await call(`/v1/sites/${site.siteId}/notifications/${id}`, { key: site.apiKey }),
+		);
 		if (view.status === 'done') return view;
 		if (Date.now() > deadline) throw new Error(`notification ${id} not done: ${JSON.stringify(view)}`);
 		await new Promise((r) => setTimeout(r, 100));
@@ -117,7 +131,9 @@ export async function waitDone(site: TestSite, id: string, timeoutMs = 20_000): 
 }
 
 /** What the push sink recorded for an endpoint. */
-export async function sinkLog(endpoint: string): Promise<Array<{ status: number | 'hang'; headers: Record<string, string>; body: string }>> {
+export async function sinkLog(
+	endpoint: string,
+): Promise<Array<{ status: number | 'hang'; headers: Record<string, string>; body: string }>> {
 	const key = new URL(endpoint).pathname.replace(/^\/push\//, '');
 	const response = await fetch(`${env.PUSH_SINK_URL}/_log/${key}`);
 	return response.json();

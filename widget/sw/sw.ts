@@ -118,7 +118,10 @@ self.addEventListener('notificationclick', (event) => {
 	event.notification.close();
 	const target = (event.action && data.actions?.[event.action]) || data.url || self.registration.scope;
 	event.waitUntil(
-		Promise.all([openOrFocus(target), data.nid ? report(data.sid, { type: 'clicked', notificationId: data.nid }) : null]),
+		Promise.all([
+			openOrFocus(target),
+			data.nid ? report(data.sid, { type: 'clicked', notificationId: data.nid }) : null,
+		]),
 	);
 });
 
@@ -134,7 +137,10 @@ function keyBytes(b64: string): Uint8Array<ArrayBuffer> {
 
 // pushsubscriptionchange: subscribe again and tell the backend which endpoint it replaces.
 self.addEventListener('pushsubscriptionchange', (event) => {
-	const e = event as Event & { oldSubscription?: PushSubscription | null; newSubscription?: PushSubscription | null };
+	const e = event as Event & {
+		oldSubscription?: PushSubscription | null;
+		newSubscription?: PushSubscription | null;
+	};
 	event.waitUntil(
 		(async () => {
 			const fresh =

@@ -19,11 +19,11 @@ export async function runHousekeeping(env: Env, now: number): Promise<{ resumed:
 
 	const pruned = await env.DB.prepare(
 		`DELETE FROM subscribers WHERE id IN (SELECT id FROM subscribers
-			WHERE push_service = 'apple' AND status = 'allowed' AND last_seen_at < ? LIMIT 1000)`,
+			WHERE push_service = 'apple' AND status = 'allowed' AND last_seen_at < ? LIMIT 1000) RETURNING id`,
 	)
 		.bind(now - APPLE_STALE_MS)
-		.run();
+		.all();
 	const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
 	await env.DB.prepare('DELETE FROM site_daily WHERE day < ?').bind(cutoff).run();
-	return { resumed: open.length, pruned: pruned.meta.changes };
+	return { resumed: open.length, pruned: pruned.results.length };
 }

@@ -1,8 +1,10 @@
 import { type IRequest, Router } from 'itty-router';
+import { runHousekeeping } from './cron';
 import { config, type Env } from './env';
 import { errorResponse, HttpError } from './http/errors';
 import { preflight } from './http/public';
 import { consumePushBatches } from './queue/consumer';
+import type { PushBatch } from './queue/messages';
 import { demoSite, serviceWorkerStub } from './routes/demo';
 import { postEvent } from './routes/events';
 import { createNotification, getNotification, recentNotifications } from './routes/notifications';
@@ -10,8 +12,6 @@ import { getPublicConfig, getServiceWorker } from './routes/public-config';
 import { createSite, getSite } from './routes/sites';
 import { getStats } from './routes/stats';
 import { postSubscriber, removeSubscriber } from './routes/subscribers';
-import { runHousekeeping } from './cron';
-import type { PushBatch } from './queue/messages';
 
 export { Dispatcher } from './objects/dispatcher';
 
@@ -38,8 +38,12 @@ const router = Router<IRequest, Args>({
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
 		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)
-	.post('/v1/sites/:siteId/notifications', (req, env) => createNotification(req, env, req.params.siteId as string))
-	.get('/v1/sites/:siteId/notifications', (req, env) => recentNotifications(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/notifications', (req, env) =>
+		createNotification(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/notifications', (req, env) =>
+		recentNotifications(req, env, req.params.siteId as string),
+	)
 	.get('/v1/sites/:siteId/notifications/:id', (req, env) =>
 		getNotification(req, env, req.params.siteId as string, req.params.id as string),
 	)

@@ -94,7 +94,9 @@ describe('validateSubscriptionKeys', () => {
 	it('returns a message when p256dh has the wrong size or encoding', async () => {
 		const { p256dh, auth } = await subscription();
 		expect(await validateSubscriptionKeys(p256dh.slice(0, 40), auth)).toMatch(/^p256dh must be 65 bytes/);
-		expect(await validateSubscriptionKeys(`A${p256dh.slice(1)}`, auth)).toMatch(/^p256dh must be 65 bytes/);
+		expect(await validateSubscriptionKeys(`A${p256dh.slice(1)}`, auth)).toMatch(
+			/^p256dh must be an uncompressed/,
+		);
 		expect(await validateSubscriptionKeys('p256dh!', auth)).toBe('p256dh is not base64url');
 	});
 

@@ -13,13 +13,22 @@ function bearer(request: Request): string | null {
 export async function requireOperator(request: Request, env: Env): Promise<void> {
 	const expected = config(env).adminToken;
 	if (!expected) {
-		throw new HttpError(503, 'not_configured', 'ADMIN_TOKEN is not set on this deployment; see README "Secrets"');
+		throw new HttpError(
+			503,
+			'not_configured',
+			'ADMIN_TOKEN is not set on this deployment; see README "Secrets"',
+		);
 	}
 	const token = bearer(request);
 	if (!token || !(await secretsEqual(token, expected))) {
-		throw new HttpError(401, 'unauthorized', 'Send the operator token as "Authorization: Bearer <ADMIN_TOKEN>"', {
-			'www-authenticate': 'Bearer',
-		});
+		throw new HttpError(
+			401,
+			'unauthorized',
+			'Send the operator token as "Authorization: Bearer <ADMIN_TOKEN>"',
+			{
+				'www-authenticate': 'Bearer',
+			},
+		);
 	}
 }
 

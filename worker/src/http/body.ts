@@ -7,12 +7,16 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * Reads a JSON object body, capped at `limit` bytes. Accepts any content type so that `navigator.sendBeacon`
  * (text/plain, no preflight) works.
  */
-export async function readJsonObject(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+	request: Request,
+	limit = MAX_BODY_BYTES,
+): Promise<Record<string, unknown>> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
 	if (declared > limit) throw tooLarge(limit);
 	const bytes = new Uint8Array(await request.arrayBuffer());
 	if (bytes.byteLength > limit) throw tooLarge(limit);
-	if (bytes.byteLength === 0) throw new HttpError(400, 'invalid_json', 'Request body is empty; send a JSON object');
+	if (bytes.byteLength === 0)
+		throw new HttpError(400, 'invalid_json', 'Request body is empty; send a JSON object');
 	let value: unknown;
 	try {
 		value = JSON.parse(new TextDecoder().decode(bytes));

@@ -24,6 +24,9 @@ export function errorResponse(error: unknown): Response {
 			{ status: error.status, headers: error.headers },
 		);
 	}
-	console.error('unhandled error', error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown');
+	console.error(
+		'unhandled error',
+		error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+	);
 	return Response.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });
 }

@@ -49,7 +49,12 @@ export function optEnum<T extends string>(body: Obj, field: string, allowed: rea
 }
 
 /** An optional array of distinct short strings. */
-export function optStringArray(body: Obj, field: string, maxItems: number, maxLength: number): string[] | undefined {
+export function optStringArray(
+	body: Obj,
+	field: string,
+	maxItems: number,
+	maxLength: number,
+): string[] | undefined {
 	const value = body[field];
 	if (value === undefined || value === null) return undefined;
 	if (!Array.isArray(value)) throw badRequest(field, 'must be an array of strings');
@@ -79,7 +84,8 @@ export function parseHttpUrl(raw: string, field: string): URL {
 	} catch {
 		throw badRequest(field, 'must be an absolute URL');
 	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(field, 'must be an http(s) URL');
+	if (url.protocol !== 'https:' && url.protocol !== 'http:')
+		throw badRequest(field, 'must be an http(s) URL');
 	return url;
 }
 

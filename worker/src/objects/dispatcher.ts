@@ -80,7 +80,12 @@ export class Dispatcher extends DurableObject<Env> {
 			for (const row of this.sql.exec<{ k: string; v: string }>('SELECT k, v FROM meta')) {
 				if (row.k === 'input') this.input = JSON.parse(row.v) as DispatchInput;
 				else if (row.k === 'state') {
-					const s = JSON.parse(row.v) as { phase: Phase; cursor: string; counts: Counts; finishedAt: number | null };
+					const s = JSON.parse(row.v) as {
+						phase: Phase;
+						cursor: string;
+						counts: Counts;
+						finishedAt: number | null;
+					};
 					this.phase = s.phase;
 					this.cursor = s.cursor;
 					this.counts = { ...emptyCounts(), ...s.counts };
@@ -175,7 +180,12 @@ export class Dispatcher extends DurableObject<Env> {
 	async status(): Promise<DispatchStatus | null> {
 		if (!this.input) return null;
 		return {
-			status: this.phase === 'done' ? 'done' : this.phase === 'sending' || this.counts.targeted > 0 ? 'sending' : 'queued',
+			status:
+				this.phase === 'done'
+					? 'done'
+					: this.phase === 'sending' || this.counts.targeted > 0
+						? 'sending'
+						: 'queued',
 			counts: this.counts,
 			finishedAt: this.finishedAt,
 		};
@@ -260,7 +270,9 @@ export class Dispatcher extends DurableObject<Env> {
 				.one().id;
 			const body: PushBatch = { notificationId: input.notificationId, batchId: id, attempt, recipients };
 			if (pending.length >= 100 || pendingBytes + json.length > 200_000) await flush();
-			pending.push(delaySeconds > 0 ? { body, contentType: 'json', delaySeconds } : { body, contentType: 'json' });
+			pending.push(
+				delaySeconds > 0 ? { body, contentType: 'json', delaySeconds } : { body, contentType: 'json' },
+			);
 			pendingBytes += json.length + 100;
 		}
 		await flush();
@@ -299,7 +311,12 @@ export class Dispatcher extends DurableObject<Env> {
 	}
 
 	private saveState(): void {
-		const state = { phase: this.phase, cursor: this.cursor, counts: this.counts, finishedAt: this.finishedAt };
+		const state = {
+			phase: this.phase,
+			cursor: this.cursor,
+			counts: this.counts,
+			finishedAt: this.finishedAt,
+		};
 		this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'state', JSON.stringify(state));
 	}
 
@@ -310,7 +327,13 @@ export class Dispatcher extends DurableObject<Env> {
 	private async saveProgress(): Promise<void> {
 		const status = (await this.status())?.status ?? 'queued';
 		this.lastProgressAt = Date.now();
-		await saveProgress(this.env.DB, (this.input as DispatchInput).notificationId, status, this.counts, this.finishedAt);
+		await saveProgress(
+			this.env.DB,
+			(this.input as DispatchInput).notificationId,
+			status,
+			this.counts,
+			this.finishedAt,
+		);
 	}
 }
 

@@ -35,7 +35,7 @@ export function encodeBase64Url(bytes: Uint8Array | ArrayBuffer): string {
  * Decodes base64url or standard base64, with or without `=` padding.
  * @throws {TypeError} when the text is not base64 (bad character, misplaced padding or impossible length).
  */
-export function decodeBase64Url(s: string): Uint8Array {
+export function decodeBase64Url(s: string): Uint8Array<ArrayBuffer> {
 	let end = s.length;
 	while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
 	if (s.length - end > 2 || (s.length !== end && s.length % 4 !== 0)) {

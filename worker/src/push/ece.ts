@@ -31,6 +31,11 @@ async function rawPublicKey(spki: ArrayBuffer, key: CryptoKey): Promise<Uint8Arr
 	return new Uint8Array((await crypto.subtle.exportKey('raw', key)) as ArrayBuffer);
 }
 
+/** WebCrypto takes views of plain ArrayBuffers only; copy the rare view of anything else (SharedArrayBuffer). */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+	return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
+
 /** Options for {@link encryptPayload}; the defaults are what production wants. */
 export interface EncryptOptions {
 	/** 16-byte salt; random per call by default. Inject only in known-answer tests. */
@@ -66,13 +71,15 @@ export async function encryptPayload(
 	}
 	if (uaPublicKey.length !== 65) throw new RangeError('p256dh must be a 65-byte uncompressed P-256 point');
 	if (authSecret.length !== 16) throw new RangeError('auth must be 16 bytes');
-	const salt = options.salt ?? crypto.getRandomValues(new Uint8Array(16));
+	const salt = options.salt ? ownBuffer(options.salt) : crypto.getRandomValues(new Uint8Array(16));
 	if (salt.length !== 16) throw new RangeError('salt must be 16 bytes');
+	const ua = ownBuffer(uaPublicKey);
+	const auth = ownBuffer(authSecret);
 
 	const subtle = crypto.subtle;
 	const [local, uaKey] = await Promise.all([
 		options.localKeyPair ?? (subtle.generateKey(ECDH_P256, false, ['deriveBits']) as Promise<CryptoKeyPair>),
-		subtle.importKey('raw', uaPublicKey, ECDH_P256, false, []),
+		subtle.importKey('raw', ua, ECDH_P256, false, []),
 	]);
 	// Not an inline literal: workers-types misspells the ECDH `public` member as `$public`.
 	const ecdhParams = { name: 'ECDH', public: uaKey };
@@ -85,11 +92,11 @@ export async function encryptPayload(
 	// RFC 8291 §3.3-3.4: IKM = HKDF(auth, ecdh, "WebPush: info" 0 ua_public as_public, 32).
 	const keyInfo = new Uint8Array(KEY_INFO_LENGTH);
 	keyInfo.set(KEY_INFO_PREFIX);
-	keyInfo.set(uaPublicKey, KEY_INFO_PREFIX.length);
+	keyInfo.set(ua, KEY_INFO_PREFIX.length);
 	keyInfo.set(asPublic, KEY_INFO_PREFIX.length + 65);
 	const ecdhKey = await subtle.importKey('raw', ecdhSecret, 'HKDF', false, ['deriveBits']);
 	const ikm = await subtle.deriveBits(
-		{ name: 'HKDF', hash: 'SHA-256', salt: authSecret, info: keyInfo },
+		{ name: 'HKDF', hash: 'SHA-256', salt: auth, info: keyInfo },
 		ecdhKey,
 		256,
 	);

@@ -39,15 +39,15 @@ const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
  * Resolves to a message a person can act on, or null when both keys are usable.
  */
 export async function validateSubscriptionKeys(p256dh: string, auth: string): Promise<string | null> {
-	let point: Uint8Array;
+	let point: Uint8Array<ArrayBuffer>;
 	try {
 		point = decodeBase64Url(p256dh);
 	} catch {
 		return 'p256dh is not base64url';
 	}
-	if (point.length !== 65 || point[0] !== 4) {
+	if (point.length !== 65)
 		return `p256dh must be 65 bytes (an uncompressed P-256 point), got ${point.length}`;
-	}
+	if (point[0] !== 4) return 'p256dh must be an uncompressed P-256 point (first byte 0x04)';
 	try {
 		await crypto.subtle.importKey('raw', point, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
 	} catch {

@@ -1,6 +1,6 @@
-import type { BatchReport, DispatchInput } from '../objects/dispatcher';
-import { type Env, config } from '../env';
+import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
+import type { BatchReport, DispatchInput } from '../objects/dispatcher';
 import { backoffMs } from '../push/classify';
 import { buildPushRequest } from '../push/request';
 import { payloadFor } from '../sending/message';
@@ -37,7 +37,12 @@ async function consumeOne(
 		await dispatcher.complete(batchId, report);
 		message.ack();
 	} catch (error) {
-		console.error('push batch failed', notificationId, batchId, error instanceof Error ? error.message : 'error');
+		console.error(
+			'push batch failed',
+			notificationId,
+			batchId,
+			error instanceof Error ? error.message : 'error',
+		);
 		if (claimed) await dispatcher.release(batchId).catch(() => undefined);
 		message.retry({ delaySeconds: 5 });
 	}
@@ -71,11 +76,22 @@ export async function sendBatch(
 					return fail('endpoint_invalid');
 				}
 				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed');
-				const payload = payloadFor(input.message, input.notificationId, recipient.id, recipient.url, input.homeUrl, input.iconUrl);
+				const payload = payloadFor(
+					input.message,
+					input.notificationId,
+					recipient.id,
+					recipient.url,
+					input.homeUrl,
+					input.iconUrl,
+				);
 				const request = await buildPushRequest(
 					recipient,
 					encoder.encode(JSON.stringify(payload)),
-					{ ttl: ttlLeft, urgency: input.delivery.urgency, ...(input.delivery.topic ? { topic: input.delivery.topic } : {}) },
+					{
+						ttl: ttlLeft,
+						urgency: input.delivery.urgency,
+						...(input.delivery.topic ? { topic: input.delivery.topic } : {}),
+					},
 					await signer.authorization(recipient.endpoint),
 				);
 				const outcome = await transmit(request.url, request.init, cfg.pushTimeoutMs);

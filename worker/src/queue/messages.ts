@@ -27,7 +27,10 @@ export function chunkRecipients(recipients: Recipient[]): Recipient[][] {
 	let size = 0;
 	for (const r of recipients) {
 		const bytes = r.endpoint.length + r.p256dh.length + r.auth.length + r.url.length + r.id.length + 64;
-		if (current.length > 0 && (size + bytes > MESSAGE_BUDGET_BYTES || current.length >= MAX_RECIPIENTS_PER_MESSAGE)) {
+		if (
+			current.length > 0 &&
+			(size + bytes > MESSAGE_BUDGET_BYTES || current.length >= MAX_RECIPIENTS_PER_MESSAGE)
+		) {
 			chunks.push(current);
 			current = [];
 			size = 0;

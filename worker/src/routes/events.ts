@@ -3,7 +3,7 @@ import { readJsonObject } from '../http/body';
 import { badRequest, HttpError } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optEnum, optString, optUrl } from '../http/validate';
-import { recordPageview, subscriberExists, type SubscriberStatus, updateStatus } from '../store/subscribers';
+import { recordPageview, type SubscriberStatus, subscriberExists, updateStatus } from '../store/subscribers';
 import { ownPageUrl } from './subscribers';
 
 const TYPES = ['pageview', 'permission', 'shown', 'clicked', 'closed'] as const;
@@ -18,13 +18,19 @@ const STATUS_OF: Record<string, SubscriberStatus> = {
  * POST /v1/sites/:siteId/subscribers/:subscriberId/events: a pageview (keeps the last visited page of the
  * site's own origin), a permission change, or a notification shown / clicked / closed.
  */
-export async function postEvent(request: Request, env: Env, siteId: string, subscriberId: string): Promise<Response> {
+export async function postEvent(
+	request: Request,
+	env: Env,
+	siteId: string,
+	subscriberId: string,
+): Promise<Response> {
 	const { site, cors } = await publicContext(request, env, siteId);
 	const body = await readJsonObject(request, 4096);
 	const type = optEnum(body, 'type', TYPES);
 	if (!type) throw badRequest('type', `is required: one of ${TYPES.join(', ')}`);
 	const now = Date.now();
-	const missing = () => new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
+	const missing = () =>
+		new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
 
 	if (type === 'pageview') {
 		const url = ownPageUrl(site, optUrl(body, 'url', 4096));
@@ -32,7 +38,8 @@ export async function postEvent(request: Request, env: Env, siteId: string, subs
 		if (!(await recordPageview(env.DB, siteId, subscriberId, url, now))) throw missing();
 	} else if (type === 'permission') {
 		const permission = optEnum(body, 'permission', Object.keys(STATUS_OF));
-		if (!permission) throw badRequest('permission', `is required: one of ${Object.keys(STATUS_OF).join(', ')}`);
+		if (!permission)
+			throw badRequest('permission', `is required: one of ${Object.keys(STATUS_OF).join(', ')}`);
 		if (!(await updateStatus(env.DB, siteId, subscriberId, STATUS_OF[permission] as SubscriberStatus, now))) {
 			throw missing();
 		}
@@ -42,7 +49,12 @@ export async function postEvent(request: Request, env: Env, siteId: string, subs
 		if ((await subscriberExists(env.DB, siteId, subscriberId)) === null) throw missing();
 		const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
 		if (!(await dispatcher.track(siteId, type))) {
-			throw new HttpError(404, 'notification_not_found', `No notification ${notificationId} on this site`, cors);
+			throw new HttpError(
+				404,
+				'notification_not_found',
+				`No notification ${notificationId} on this site`,
+				cors,
+			);
 		}
 	}
 	return new Response(null, { status: 202, headers: cors });

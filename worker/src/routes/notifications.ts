@@ -58,7 +58,12 @@ export async function createNotification(request: Request, env: Env, siteId: str
 }
 
 /** GET /v1/sites/:siteId/notifications/:id: live status and counts from its dispatcher. */
-export async function getNotification(request: Request, env: Env, siteId: string, id: string): Promise<Response> {
+export async function getNotification(
+	request: Request,
+	env: Env,
+	siteId: string,
+	id: string,
+): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
 	const record = await findNotification(env.DB, siteId, id);
 	if (!record) throw new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);

@@ -34,7 +34,11 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 	const iconUrl = optUrl(body, 'iconUrl')?.href ?? null;
 	const masterKey = config(env).masterKey;
 	if (!masterKey) {
-		throw new HttpError(503, 'not_configured', 'MASTER_KEY is not set on this deployment; see README "Secrets"');
+		throw new HttpError(
+			503,
+			'not_configured',
+			'MASTER_KEY is not set on this deployment; see README "Secrets"',
+		);
 	}
 
 	const id = newId('site');
@@ -68,7 +72,8 @@ export async function getSite(request: Request, env: Env, siteId: string): Promi
 }
 
 function parseOrigins(values: string[] | undefined): string[] {
-	if (!values || values.length === 0) throw badRequest('origins', 'is required: the site origins, e.g. ["https://shop.example"]');
+	if (!values || values.length === 0)
+		throw badRequest('origins', 'is required: the site origins, e.g. ["https://shop.example"]');
 	return values.map((value, i) => {
 		let url: URL;
 		try {
@@ -77,7 +82,10 @@ function parseOrigins(values: string[] | undefined): string[] {
 			throw badRequest(`origins[${i}]`, 'must be an origin like https://shop.example');
 		}
 		if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
-			throw badRequest(`origins[${i}]`, 'must be an origin (scheme, host and port only) like https://shop.example');
+			throw badRequest(
+				`origins[${i}]`,
+				'must be an origin (scheme, host and port only) like https://shop.example',
+			);
 		}
 		return url.origin;
 	});

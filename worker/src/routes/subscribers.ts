@@ -33,10 +33,13 @@ const PERMISSIONS: Record<string, SubscriberStatus> = {
 export async function postSubscriber(request: Request, env: Env, siteId: string): Promise<Response> {
 	const { site, cors } = await publicContext(request, env, siteId);
 	const body = await readJsonObject(request);
-	const permission = optEnum(body, 'permission', Object.keys(PERMISSIONS)) ?? (body.subscription ? 'granted' : undefined);
-	if (!permission) throw badRequest('permission', `is required: one of ${Object.keys(PERMISSIONS).join(', ')}`);
+	const permission =
+		optEnum(body, 'permission', Object.keys(PERMISSIONS)) ?? (body.subscription ? 'granted' : undefined);
+	if (!permission)
+		throw badRequest('permission', `is required: one of ${Object.keys(PERMISSIONS).join(', ')}`);
 	const status = PERMISSIONS[permission] as SubscriberStatus;
-	const push = status === 'allowed' ? await parseSubscription(body, site, config(env).allowLoopbackPush) : null;
+	const push =
+		status === 'allowed' ? await parseSubscription(body, site, config(env).allowLoopbackPush) : null;
 	const ua = parseUserAgent(request.headers.get('user-agent') ?? '');
 	const report: SubscriberReport = {
 		status,
@@ -55,7 +58,12 @@ export async function postSubscriber(request: Request, env: Env, siteId: string)
 }
 
 /** DELETE /v1/sites/:siteId/subscribers/:subscriberId: unsubscribe (forgets the push subscription). */
-export async function removeSubscriber(request: Request, env: Env, siteId: string, id: string): Promise<Response> {
+export async function removeSubscriber(
+	request: Request,
+	env: Env,
+	siteId: string,
+	id: string,
+): Promise<Response> {
 	const { cors } = await publicContext(request, env, siteId);
 	if (!(await deleteSubscriber(env.DB, siteId, id))) {
 		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${id} on this site`, cors);
@@ -77,7 +85,8 @@ async function parseSubscription(
 	allowLoopback: boolean,
 ): Promise<PushKeys> {
 	const sub = optObject(body, 'subscription');
-	if (!sub) throw badRequest('subscription', 'is required when permission is granted (a PushSubscription JSON)');
+	if (!sub)
+		throw badRequest('subscription', 'is required when permission is granted (a PushSubscription JSON)');
 	const raw = optString(sub, 'endpoint', 2048);
 	if (!raw) throw badRequest('subscription.endpoint', 'is required');
 	let endpoint: URL;
@@ -116,6 +125,7 @@ function parseTimezone(value: string | undefined): string | null {
 
 function parseLocale(value: string | undefined): string | null {
 	if (!value) return null;
-	if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value)) throw badRequest('locale', 'must be a language tag such as en-GB');
+	if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value))
+		throw badRequest('locale', 'must be a language tag such as en-GB');
 	return value;
 }

@@ -88,7 +88,13 @@ export function parseSendRequest(body: Record<string, unknown>): {
 		delivery.topic = topic;
 	}
 
-	const probe: PushPayload = { ...message, v: 1, nid: 'ntf_'.padEnd(24, 'x'), sid: 'sub_'.padEnd(24, 'x'), url: '' };
+	const probe: PushPayload = {
+		...message,
+		v: 1,
+		nid: 'ntf_'.padEnd(24, 'x'),
+		sid: 'sub_'.padEnd(24, 'x'),
+		url: '',
+	};
 	probe.url = 'x'.repeat(MAX_URL_LENGTH);
 	const size = new TextEncoder().encode(JSON.stringify(probe)).byteLength;
 	if (size > MAX_PAYLOAD_BYTES) {
@@ -110,19 +116,26 @@ function parseActions(value: unknown): Action[] | undefined {
 			throw badRequest(`actions[${i}]`, 'must be an object {action, title, url?}');
 		}
 		const obj = item as Record<string, unknown>;
-		const action: Action = {
-			action: reqString(obj, 'action', 32),
-			title: reqString(obj, 'title', 64),
-		};
-		const url = optUrl(obj, 'url', MAX_URL_LENGTH);
-		if (url) action.url = url.href;
-		return action;
+		try {
+			const action: Action = { action: reqString(obj, 'action', 32), title: reqString(obj, 'title', 64) };
+			const url = optUrl(obj, 'url', MAX_URL_LENGTH);
+			if (url) action.url = url.href;
+			return action;
+		} catch (error) {
+			if (error instanceof HttpError)
+				throw badRequest(
+					`actions[${i}].${error.message.split(': ')[0]}`,
+					error.message.split(': ').slice(1).join(': '),
+				);
+			throw error;
+		}
 	});
 }
 
 function parseAudience(body: Record<string, unknown>): Audience {
 	const audience = optObject(body, 'audience');
-	if (!audience) throw badRequest('audience', 'is required: {all:true}, {subscriberIds:[…]} or {userIds:[…]}');
+	if (!audience)
+		throw badRequest('audience', 'is required: {all:true}, {subscriberIds:[…]} or {userIds:[…]}');
 	const keys = Object.keys(audience);
 	if (keys.length !== 1) throw badRequest('audience', 'must have exactly one of all, subscriberIds, userIds');
 	if (audience.all === true) return { all: true };
@@ -130,7 +143,10 @@ function parseAudience(body: Record<string, unknown>): Audience {
 	if (subscriberIds?.length) return { subscriberIds };
 	const userIds = optStringArray(audience, 'userIds', 10_000, 255);
 	if (userIds?.length) return { userIds };
-	throw badRequest('audience', 'must be {all:true}, a non-empty subscriberIds list or a non-empty userIds list');
+	throw badRequest(
+		'audience',
+		'must be {all:true}, a non-empty subscriberIds list or a non-empty userIds list',
+	);
 }
 
 /** Builds one recipient's payload: the click target is the message URL, else their last page, else home. */

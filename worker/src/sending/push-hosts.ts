@@ -10,11 +10,14 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function pushServiceOf(endpoint: URL, allowLoopback: boolean): PushService | null {
 	const host = endpoint.hostname.toLowerCase();
 	if (LOOPBACK.has(host)) {
-		return allowLoopback && (endpoint.protocol === 'http:' || endpoint.protocol === 'https:') ? 'loopback' : null;
+		return allowLoopback && (endpoint.protocol === 'http:' || endpoint.protocol === 'https:')
+			? 'loopback'
+			: null;
 	}
 	if (endpoint.protocol !== 'https:' || endpoint.username || endpoint.password) return null;
 	if (host === 'fcm.googleapis.com' || host === 'android.googleapis.com') return 'fcm';
-	if (host === 'updates.push.services.mozilla.com' || host.endsWith('.push.services.mozilla.com')) return 'mozilla';
+	if (host === 'updates.push.services.mozilla.com' || host.endsWith('.push.services.mozilla.com'))
+		return 'mozilla';
 	if (host === 'web.push.apple.com' || host.endsWith('.push.apple.com')) return 'apple';
 	if (host.endsWith('.notify.windows.com')) return 'wns';
 	return null;

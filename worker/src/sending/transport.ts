@@ -10,7 +10,11 @@ export async function transmit(
 	timeoutMs: number,
 ): Promise<PushOutcome> {
 	try {
-		const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+		const response = await fetch(url, {
+			...init,
+			redirect: 'manual',
+			signal: AbortSignal.timeout(timeoutMs),
+		});
 		await response.body?.cancel();
 		return classifyResponse(response.status, response.headers);
 	} catch (error) {

@@ -28,7 +28,17 @@ export interface NotificationRecord {
 
 /** Zeroed counts. */
 export function emptyCounts(): Counts {
-	return { targeted: 0, sent: 0, failed: 0, gone: 0, retried: 0, shown: 0, clicked: 0, closed: 0, failures: {} };
+	return {
+		targeted: 0,
+		sent: 0,
+		failed: 0,
+		gone: 0,
+		retried: 0,
+		shown: 0,
+		clicked: 0,
+		closed: 0,
+		failures: {},
+	};
 }
 
 interface Row {
@@ -64,13 +74,24 @@ export async function insertNotification(db: D1Database, n: NotificationRecord):
 }
 
 /** A site's notification by id, or null (another site's id reads as missing). */
-export async function findNotification(db: D1Database, siteId: string, id: string): Promise<NotificationRecord | null> {
-	const row = await db.prepare('SELECT * FROM notifications WHERE id = ? AND site_id = ?').bind(id, siteId).first<Row>();
+export async function findNotification(
+	db: D1Database,
+	siteId: string,
+	id: string,
+): Promise<NotificationRecord | null> {
+	const row = await db
+		.prepare('SELECT * FROM notifications WHERE id = ? AND site_id = ?')
+		.bind(id, siteId)
+		.first<Row>();
 	return row ? toRecord(row) : null;
 }
 
 /** The site's most recent notifications, newest first. */
-export async function listNotifications(db: D1Database, siteId: string, limit: number): Promise<NotificationRecord[]> {
+export async function listNotifications(
+	db: D1Database,
+	siteId: string,
+	limit: number,
+): Promise<NotificationRecord[]> {
 	const { results } = await db
 		.prepare('SELECT * FROM notifications WHERE site_id = ? ORDER BY created_at DESC LIMIT ?')
 		.bind(siteId, limit)

@@ -58,9 +58,7 @@ export async function insertSite(
 ): Promise<void> {
 	await db.batch([
 		db
-			.prepare(
-				`INSERT INTO sites (${COLUMNS}, vapid_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			)
+			.prepare(`INSERT INTO sites (${COLUMNS}, vapid_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 			.bind(
 				site.id,
 				site.name,
@@ -100,7 +98,9 @@ export async function findSealedVapidKey(
 		.prepare('SELECT vapid_public_key, vapid_private_key, vapid_key_id FROM sites WHERE id = ?')
 		.bind(id)
 		.first<{ vapid_public_key: string; vapid_private_key: string; vapid_key_id: string }>();
-	return row ? { publicKey: row.vapid_public_key, sealed: row.vapid_private_key, keyId: row.vapid_key_id } : null;
+	return row
+		? { publicKey: row.vapid_public_key, sealed: row.vapid_private_key, keyId: row.vapid_key_id }
+		: null;
 }
 
 /** The newest site with this name (the demo store looks itself up this way). */

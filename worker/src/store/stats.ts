@@ -11,7 +11,9 @@ export async function readStats(db: D1Database, siteId: string, now: number, day
 	const since = new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 	const [counts, daily] = await db.batch<Record<string, unknown>>([
 		db.prepare('SELECT key, n FROM site_counts WHERE site_id = ?').bind(siteId),
-		db.prepare('SELECT day, added, removed FROM site_daily WHERE site_id = ? AND day >= ?').bind(siteId, since),
+		db
+			.prepare('SELECT day, added, removed FROM site_daily WHERE site_id = ? AND day >= ?')
+			.bind(siteId, since),
 	]);
 	const byStatus = { ask: 0, allowed: 0, blocked: 0, unsupported: 0, suspended: 0 };
 	const byBrowser: Record<string, number> = {};

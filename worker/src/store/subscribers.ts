@@ -152,19 +152,23 @@ export async function recordPageview(
 	url: string,
 	now: number,
 ): Promise<boolean> {
-	const result = await db
+	const updated = await db
 		.prepare(
 			`UPDATE subscribers SET last_url = ?, last_seen_at = ? WHERE id = ? AND site_id = ?
-			AND (last_url IS NOT ? OR last_seen_at < ?)`,
+			AND (last_url IS NOT ? OR last_seen_at < ?) RETURNING id`,
 		)
 		.bind(url, now, id, siteId, url, now - 3_600_000)
-		.run();
-	if (result.meta.changes > 0) return true;
+		.first('id');
+	if (updated !== null) return true;
 	return (await subscriberExists(db, siteId, id)) !== null;
 }
 
 /** Whether a subscriber exists for the site; returns its status or null. */
-export async function subscriberExists(db: D1Database, siteId: string, id: string): Promise<SubscriberStatus | null> {
+export async function subscriberExists(
+	db: D1Database,
+	siteId: string,
+	id: string,
+): Promise<SubscriberStatus | null> {
 	return db
 		.prepare('SELECT status FROM subscribers WHERE id = ? AND site_id = ?')
 		.bind(id, siteId)
@@ -180,22 +184,26 @@ export async function updateStatus(
 	now: number,
 ): Promise<boolean> {
 	const keep = status === 'allowed';
-	const result = await db
+	const updated = await db
 		.prepare(
 			`UPDATE subscribers SET status = CASE WHEN ? = 'allowed' AND endpoint IS NULL THEN 'ask' ELSE ? END,
 				endpoint = CASE WHEN ? THEN endpoint END, p256dh = CASE WHEN ? THEN p256dh END,
 				auth = CASE WHEN ? THEN auth END, last_seen_at = ?, updated_at = ?
-			WHERE id = ? AND site_id = ?`,
+			WHERE id = ? AND site_id = ? RETURNING id`,
 		)
 		.bind(status, status, keep ? 1 : 0, keep ? 1 : 0, keep ? 1 : 0, now, now, id, siteId)
-		.run();
-	return result.meta.changes > 0;
+		.first('id');
+	return updated !== null;
 }
 
 /** Deletes a subscriber (unsubscribe); false if there was none. */
 export async function deleteSubscriber(db: D1Database, siteId: string, id: string): Promise<boolean> {
-	const result = await db.prepare('DELETE FROM subscribers WHERE id = ? AND site_id = ?').bind(id, siteId).run();
-	return result.meta.changes > 0;
+	// RETURNING counts only this table's rows; meta.changes would include the counter triggers' writes.
+	const deleted = await db
+		.prepare('DELETE FROM subscribers WHERE id = ? AND site_id = ? RETURNING id')
+		.bind(id, siteId)
+		.first('id');
+	return deleted !== null;
 }
 
 /** Deletes subscriptions a push service reported gone, only if each still has the endpoint that was sent to. */
@@ -205,9 +213,11 @@ export async function pruneGone(
 	gone: Array<{ id: string; endpoint: string }>,
 ): Promise<number> {
 	if (gone.length === 0) return 0;
-	const stmt = db.prepare('DELETE FROM subscribers WHERE id = ? AND site_id = ? AND endpoint = ?');
+	const stmt = db.prepare(
+		'DELETE FROM subscribers WHERE id = ? AND site_id = ? AND endpoint = ? RETURNING id',
+	);
 	const results = await db.batch(gone.map((g) => stmt.bind(g.id, siteId, g.endpoint)));
-	return results.reduce((sum, r) => sum + r.meta.changes, 0);
+	return results.reduce((sum, r) => sum + r.results.length, 0);
 }
 
 /** One keyset page of a site's allowed subscribers after `afterId`. */

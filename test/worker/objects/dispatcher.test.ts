@@ -1,0 +1,92 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
+import { createSite, makeSubscription, send, sinkLog, subscribe, waitDone } from '../helpers';
+
+describe('Dispatcher', () => {
+	it('pages a large audience with keyset pagination and sends each subscriber exactly once', async () => {
+		const site = await createSite();
+		const sub = await makeSubscription();
+		const now = Date.now();
+		const total = 2345;
+		const insert = env.DB.prepare(
+			`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, browser, last_seen_at, created_at, updated_at)
+			VALUES (?, ?, 'allowed', ?, ?, ?, 'firefox', ?, ?, ?)`,
+		);
+		const runId = crypto.randomUUID();
+		const statements = Array.from({ length: total }, (_, i) =>
+			insert.bind(
+				`sub_${String(i).padStart(5, '0')}_${runId.slice(0, 8)}`,
+				site.siteId,
+				`${env.PUSH_SINK_URL}/push/201/${runId}/${i}`,
+				sub.json.keys.p256dh,
+				sub.json.keys.auth,
+				now,
+				now,
+				now,
+			),
+		);
+		for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
+
+		const view = await waitDone(site, await send(site, {}), 60_000);
+		expect(view.counts).toMatchObject({ targeted: total, sent: total, failed: 0 });
+		const log = (await (await fetch(`${env.PUSH_SINK_URL}/_log`)).json()) as Record<string, unknown[]>;
+		const mine = Object.entries(log).filter(([k]) => k.startsWith(`201/${runId}/`));
+		expect(mine).toHaveLength(total);
+		expect(mine.every(([, records]) => records.length === 1)).toBe(true);
+	}, 90_000);
+
+	it('re-sends a batch whose queue message was lost, once its report is overdue', async () => {
+		const site = await createSite();
+		const sub = await makeSubscription();
+		const id = await subscribe(site, sub);
+		const nid = await send(site, { audience: { subscriberIds: ['sub_nobody'] } });
+		await waitDone(site, nid);
+		const stub = env.DISPATCHER.get(env.DISPATCHER.idFromName(nid));
+		await runInDurableObject(stub, (instance: Dispatcher, state) => {
+			(instance as unknown as { phase: string }).phase = 'sending';
+			const recipients = [
+				{
+					id,
+					endpoint: sub.json.endpoint,
+					p256dh: sub.json.keys.p256dh,
+					auth: sub.json.keys.auth,
+					url: site.origin,
+				},
+			];
+			state.storage.sql.exec(
+				"INSERT INTO batches (attempt, recipients, state, due_at) VALUES (0, ?, 'queued', ?)",
+				JSON.stringify(recipients),
+				Date.now() - 11 * 60_000,
+			);
+		});
+		await runInDurableObject(stub, (_i: Dispatcher, state) => state.storage.setAlarm(Date.now()));
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		const view = await waitDone(site, nid);
+		expect(view.counts.sent).toBe(1);
+		expect(await sinkLog(sub.json.endpoint)).toHaveLength(1);
+	});
+
+	it('ignores a second start and refuses to track events for another site', async () => {
+		const site = await createSite();
+		await subscribe(site, await makeSubscription());
+		const nid = await send(site, {});
+		await waitDone(site, nid);
+		const stub = env.DISPATCHER.get(env.DISPATCHER.idFromName(nid));
+		await stub.start({
+			notificationId: nid,
+			siteId: site.siteId,
+			message: { title: 'again', body: '' },
+			audience: { all: true },
+			delivery: { ttl: 60, urgency: 'normal' },
+			homeUrl: site.origin,
+			iconUrl: null,
+			createdAt: Date.now(),
+		});
+		const status = await stub.status();
+		expect(status?.counts.targeted).toBe(1);
+		expect(await stub.track('site_other', 'clicked')).toBe(false);
+		expect(await stub.track(site.siteId, 'clicked')).toBe(true);
+	});
+});
