@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error plain ESM script without types
+import { startLocal } from '../../scripts/local.mjs';
+
+/** A local Beckon worker (wrangler dev in workerd) for one test file, with its own state and secrets. */
+export interface LocalWorker {
+	url: string;
+	adminToken: string;
+	demo: { siteId: string; apiKey: string };
+	stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+/** Starts the worker with fresh local D1/DO/Queue state; assets must already be built (npm test does it). */
+export async function startWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
+	const dir = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
+	const local = (await startLocal({
+		port: await freePort(),
+		stateDir: join(dir, 'state'),
+		secretsFile: join(dir, 'secrets.env'),
+		skipBuild: true,
+		vars: { RATE_LIMIT_PUBLIC: 'false', ...vars },
+	})) as LocalWorker;
+	return {
+		...local,
+		stop: async () => {
+			await local.stop();
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
