@@ -78,7 +78,11 @@ describe('Firefox push harness', () => {
 	let subscription: PushSubscription;
 	const vapid = webpush.generateVAPIDKeys();
 	const sendOptions = {
-		vapidDetails: { subject: 'mailto:harness@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+		vapidDetails: {
+			subject: 'mailto:harness@example.com',
+			publicKey: vapid.publicKey,
+			privateKey: vapid.privateKey,
+		},
 		TTL: 60,
 		contentEncoding: 'aes128gcm' as const,
 		agent: plainHttpAgent(),
@@ -150,7 +154,9 @@ describe('Firefox push harness', () => {
 		expect((await firefox.pages()).map((p) => p.url)).toContain(message.url);
 		// notificationclick closed it
 		await expect
-			.poll(async () => (await firefox.notifications()).some((n) => n.title === message.title), { timeout: 5_000 })
+			.poll(async () => (await firefox.notifications()).some((n) => n.title === message.title), {
+				timeout: 5_000,
+			})
 			.toBe(false);
 	});
 
@@ -160,7 +166,11 @@ describe('Firefox push harness', () => {
 			keys: { p256dh: subscription.keys.p256dh, auth: randomBytes(16).toString('base64url') },
 		};
 		const title = `Must not appear ${randomBytes(3).toString('hex')}`;
-		const res = await webpush.sendNotification(wrong, JSON.stringify({ title, body: 'x', url: '/' }), sendOptions);
+		const res = await webpush.sendNotification(
+			wrong,
+			JSON.stringify({ title, body: 'x', url: '/' }),
+			sendOptions,
+		);
 		expect(res.statusCode).toBe(201);
 		const version = versionOf(res.headers.location);
 		const ack = await push.waitForAck((a) => a.version === version, 15_000);
@@ -219,16 +229,25 @@ describe('Firefox push harness', () => {
 
 	it('push endpoint refuses what autopush refuses, without forwarding it', async () => {
 		const details = webpush.generateRequestDetails(subscription, 'x', sendOptions);
-		const post = async (endpoint: string, headers: Record<string, string>, body: Buffer | null = details.body) => {
-			const { 'Content-Length': _drop, ...rest } = headers;
-			const res = await fetch(endpoint, { method: 'POST', headers: rest, body });
+		const headers = details.headers as Record<string, string>;
+		const post = async (
+			endpoint: string,
+			hdrs: Record<string, string>,
+			body: Buffer | null = details.body,
+		) => {
+			const { 'Content-Length': _length, ...rest } = hdrs;
+			const res = await fetch(endpoint, {
+				method: 'POST',
+				headers: rest,
+				body: body && new Uint8Array(body),
+			});
 			return res.status;
 		};
 		const messagesBefore = push.messages.length;
-		const { TTL: _ttl, ...noTtl } = details.headers as Record<string, string>;
+		const { TTL: _ttl, ...noTtl } = headers;
 		expect(await post(details.endpoint, noTtl)).toBe(400);
-		expect(await post(details.endpoint, { ...details.headers, 'Content-Encoding': 'aesgcm' })).toBe(400);
-		const { Authorization: _auth, ...noAuth } = details.headers as Record<string, string>;
+		expect(await post(details.endpoint, { ...headers, 'Content-Encoding': 'aesgcm' })).toBe(400);
+		const { Authorization: _auth, ...noAuth } = headers;
 		expect(await post(details.endpoint, noAuth)).toBe(401);
 		const other = webpush.generateVAPIDKeys();
 		const foreign = webpush.generateRequestDetails(subscription, 'x', {
@@ -236,7 +255,8 @@ describe('Firefox push harness', () => {
 			vapidDetails: { ...sendOptions.vapidDetails, publicKey: other.publicKey, privateKey: other.privateKey },
 		});
 		expect(await post(foreign.endpoint, foreign.headers as Record<string, string>, foreign.body)).toBe(401);
-		expect(await post(`${push.httpOrigin}/wpush/00000000-0000-0000-0000-000000000000`, details.headers)).toBe(404);
+		const unknown = `${push.httpOrigin}/wpush/00000000-0000-0000-0000-000000000000`;
+		expect(await post(unknown, headers)).toBe(404);
 		expect(push.messages.length).toBe(messagesBefore);
 		expect(push.received.slice(-5).map((r) => r.reason)).toEqual([
 			'missing TTL',

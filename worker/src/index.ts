@@ -11,7 +11,7 @@ import { createNotification, getNotification, recentNotifications } from './rout
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
 import { createSite, getSite } from './routes/sites';
 import { getStats } from './routes/stats';
-import { postSubscriber, removeSubscriber } from './routes/subscribers';
+import { getSubscriber, postSubscriber, removeSubscriber } from './routes/subscribers';
 
 export { Dispatcher } from './objects/dispatcher';
 
@@ -32,6 +32,9 @@ const router = Router<IRequest, Args>({
 	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/subscribers', (req, env) => postSubscriber(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
+		getSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
 	.delete('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
 		removeSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 /** Where Debian installs Firefox ESR. */
@@ -99,6 +100,8 @@ export interface FirefoxSession {
 	/**
 	 * Clicks the real alert window of a notification (waiting for it to appear), which makes Firefox fire
 	 * `notificationclick` in the service worker. `titleOrPredicate` matches the alert's exact title or a predicate.
+	 * Firefox closes an alert ~20 s after it appeared (unless `requireInteraction`), and the notification then
+	 * also disappears from `getNotifications()`: click it before that.
 	 */
 	clickNotification(
 		titleOrPredicate: string | ((alert: AlertWindow) => boolean),
@@ -160,7 +163,10 @@ async function startRefusingProxy(): Promise<RefusingProxy> {
  * notifications allowed without prompts, notifications shown in Firefox's own alert windows, and every
  * background service that would call out to the internet switched off or pointed at `deadPort` on loopback.
  */
-export function firefoxTestPrefs(pushServerUrl: string, deadPort: number): Record<string, string | number | boolean> {
+export function firefoxTestPrefs(
+	pushServerUrl: string,
+	deadPort: number,
+): Record<string, string | number | boolean> {
 	const dead = `http://127.0.0.1:${deadPort}`;
 	return {
 		// --- push, service workers, notifications ---
@@ -312,6 +318,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 function killGroup(pid: number | undefined): void {
 	if (!pid) return;
+	// puppeteer starts Firefox detached, as a process-group leader: -pid reaches its content processes too.
 	for (const target of [-pid, pid]) {
 		try {
 			process.kill(target, 'SIGKILL');
@@ -321,13 +328,50 @@ function killGroup(pid: number | undefined): void {
 	}
 }
 
-function isAlive(pid: number | undefined): boolean {
-	if (!pid) return false;
+/** Processes whose command line names our (unique) profile directory: the Firefox we started. */
+function profilePids(profileDir: string): number[] {
+	let entries: string[];
+	try {
+		entries = readdirSync('/proc');
+	} catch {
+		return [];
+	}
+	const pids: number[] = [];
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+		try {
+			if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(profileDir)) pids.push(Number(entry));
+		} catch {
+			// exited meanwhile
+		}
+	}
+	return pids;
+}
+
+function killProfileProcesses(profileDir: string, pid: number | undefined): number[] {
+	const pids = [...new Set([...(pid ? [pid] : []), ...profilePids(profileDir)])];
+	for (const p of pids) killGroup(p);
+	return pids;
+}
+
+function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
 	} catch {
 		return false;
+	}
+}
+
+/** Kills whatever still runs on the profile, waits for it to exit, then removes the profile directory. */
+async function disposeProfile(profileDir: string, pid: number | undefined): Promise<void> {
+	const pids = killProfileProcesses(profileDir, pid);
+	for (let i = 0; i < 100 && pids.some(isAlive); i++) await sleep(50);
+	for (let i = 0; i < 5; i++) {
+		await rm(profileDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+		if (!existsSync(profileDir)) return;
+		killProfileProcesses(profileDir, undefined);
+		await sleep(200);
 	}
 }
 
@@ -339,7 +383,7 @@ function installExitHook(): void {
 	exitHookInstalled = true;
 	process.once('exit', () => {
 		for (const s of live) {
-			killGroup(s.pid);
+			killProfileProcesses(s.profileDir, s.pid);
 			try {
 				rmSync(s.profileDir, { recursive: true, force: true });
 			} catch {
@@ -359,7 +403,6 @@ interface Attempt {
 async function attemptLaunch(
 	opts: LaunchFirefoxOptions,
 	prefs: Record<string, string | number | boolean>,
-	proxyPort: number,
 ): Promise<Attempt> {
 	const profileDir = mkdtempSync(join(tmpdir(), 'beckon-firefox-'));
 	const log: string[] = [];
@@ -399,34 +442,32 @@ async function attemptLaunch(
 			},
 			() => {},
 		);
-		browser = await withTimeout(launching, timeoutMs + 5_000, 'puppeteer.launch(firefox)').catch((error: unknown) => {
-			gaveUp = true;
-			throw error;
-		});
+		browser = await withTimeout(launching, timeoutMs + 5_000, 'puppeteer.launch(firefox)').catch(
+			(error: unknown) => {
+				gaveUp = true;
+				throw error;
+			},
+		);
 		const proc = browser.process();
 		tracked.pid = proc?.pid;
-		const record = (chunk: Buffer): void => {
-			for (const line of chunk.toString('utf8').split('\n')) {
-				if (line.trim() === '') continue;
+		for (const stream of [proc?.stderr, proc?.stdout]) {
+			if (!stream) continue;
+			createInterface({ input: stream }).on('line', (line) => {
+				if (line.trim() === '') return;
 				log.push(line);
 				if (log.length > 500) log.splice(0, log.length - 500);
-			}
-		};
-		proc?.stderr?.on('data', record);
-		proc?.stdout?.on('data', record);
+			});
+		}
 		const pages = await withTimeout(browser.pages(), 15_000, 'listing the first tab');
 		const page = pages[0] ?? (await withTimeout(browser.newPage(), 15_000, 'opening a tab'));
 		return { browser, page, profileDir, log };
 	} catch (error) {
 		const pid = browser?.process()?.pid;
-		try {
-			await browser?.close();
-		} catch {
-			// killed below
-		}
-		killGroup(pid);
+		if (browser) await withTimeout(browser.close(), 5_000, 'browser.close()').catch(() => {});
+		await disposeProfile(profileDir, pid);
 		live.delete(tracked);
-		await rm(profileDir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
+		// puppeteer puts Firefox's output into its error when Firefox exits early; after a successful start we
+		// collect it ourselves.
 		const tail = log.slice(-40).join('\n');
 		throw new Error(
 			`Firefox did not start: ${errorMessage(error)}${tail ? `\n--- Firefox output (tail) ---\n${tail}` : ''}`,
@@ -452,10 +493,14 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 
 	let attempt: Attempt;
 	try {
-		attempt = await attemptLaunch(opts, prefs, proxy.port);
+		attempt = await attemptLaunch(opts, prefs);
 	} catch (first) {
+		if (errorMessage(first).includes('was not found at the configured executablePath')) {
+			await proxy.close();
+			throw first;
+		}
 		try {
-			attempt = await attemptLaunch(opts, prefs, proxy.port);
+			attempt = await attemptLaunch(opts, prefs);
 		} catch (second) {
 			await proxy.close();
 			throw new Error(
@@ -474,7 +519,9 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 			throw new Error('puppeteer-core no longer exposes browser.connection.send for raw BiDi commands');
 		}
 		const response = await connection.send(method, params);
-		return (response && typeof response === 'object' && 'result' in response ? response.result : response) as T;
+		return (
+			response && typeof response === 'object' && 'result' in response ? response.result : response
+		) as T;
 	};
 
 	const stderrTail = (lines = 40): string => log.slice(-lines).join('\n');
@@ -527,7 +574,9 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 	};
 
 	const alerts = async (): Promise<AlertWindow[]> => {
-		const tree = await bidi<{ contexts: BidiContext[] }>('browsingContext.getTree', { 'moz:scope': 'chrome' });
+		const tree = await bidi<{ contexts: BidiContext[] }>('browsingContext.getTree', {
+			'moz:scope': 'chrome',
+		});
 		const found: AlertWindow[] = [];
 		for (const ctx of flatten(tree.contexts)) {
 			if (ctx.url !== ALERT_URL) continue;
@@ -544,7 +593,8 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 					});
 				})()`,
 			).catch(() => null);
-			if (info?.active) found.push({ context: ctx.context, title: info.title, body: info.body, source: info.source });
+			if (info?.active)
+				found.push({ context: ctx.context, title: info.title, body: info.body, source: info.source });
 		}
 		return found;
 	};
@@ -572,13 +622,15 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 						`no matching notification after ${timeoutMs} ms; shown: ${JSON.stringify(last.map((n) => n.title))}`,
 					);
 				}
-				await sleep(100);
+				await sleep(50);
 			}
 		},
 		alerts,
 		clickNotification: async (titleOrPredicate, timeoutMs = 10_000) => {
 			const match =
-				typeof titleOrPredicate === 'string' ? (a: AlertWindow) => a.title === titleOrPredicate : titleOrPredicate;
+				typeof titleOrPredicate === 'string'
+					? (a: AlertWindow) => a.title === titleOrPredicate
+					: titleOrPredicate;
 			const deadline = Date.now() + timeoutMs;
 			let seen: AlertWindow[] = [];
 			for (;;) {
@@ -614,10 +666,8 @@ export async function launchFirefox(opts: LaunchFirefoxOptions): Promise<Firefox
 					} catch {
 						// killed below
 					}
-					killGroup(pid);
-					for (let i = 0; i < 20 && isAlive(pid); i++) await sleep(50);
+					await disposeProfile(profileDir, pid);
 					if (tracked) live.delete(tracked);
-					await rm(profileDir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
 					await proxy.close().catch(() => {});
 				})();
 				return closing;

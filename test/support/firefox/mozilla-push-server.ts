@@ -113,6 +113,8 @@ export interface MozillaPushServer {
 interface Client {
 	ws: WebSocket;
 	uaid: string | null;
+	/** Versions already written to this connection (not re-sent on it). */
+	sent: Set<string>;
 }
 
 const NOTIFY_DELAY_AFTER_HELLO_MS = 150;
@@ -125,7 +127,9 @@ const NOTIFY_DELAY_AFTER_HELLO_MS = 150;
  * messages (201 + Location) are forwarded to the connected browser, queued while it is away and redelivered
  * after a reconnect until acknowledged.
  */
-export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}): Promise<MozillaPushServer> {
+export async function startMozillaPushServer(
+	opts: MozillaPushServerOptions = {},
+): Promise<MozillaPushServer> {
 	const verifyJwt = opts.verifyVapidJwt ?? true;
 	const maxBody = opts.maxBodyBytes ?? 4096;
 	const channels = new Map<string, PushChannel>();
@@ -164,9 +168,11 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 		if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(body));
 	};
 
+	/** The newest open connection of a browser (an old one may linger until its close is noticed). */
 	const clientFor = (uaid: string): Client | undefined => {
-		for (const c of clients) if (c.uaid === uaid && c.ws.readyState === c.ws.OPEN) return c;
-		return undefined;
+		let found: Client | undefined;
+		for (const c of clients) if (c.uaid === uaid && c.ws.readyState === c.ws.OPEN) found = c;
+		return found;
 	};
 
 	const deliver = (client: Client, msg: PushMessage): void => {
@@ -181,6 +187,7 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 		}
 		msg.sends += 1;
 		msg.sentAt ??= Date.now();
+		client.sent.add(msg.version);
 		sendJson(client, body);
 	};
 
@@ -189,7 +196,7 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 	const flushPending = (client: Client): void => {
 		if (!client.uaid) return;
 		for (const msg of messages) {
-			if (msg.ack || expired(msg)) continue;
+			if (msg.ack || expired(msg) || client.sent.has(msg.version)) continue;
 			const channel = channels.get(msg.channelID);
 			if (!channel || channel.unregisteredAt !== null || channel.uaid !== client.uaid) continue;
 			deliver(client, msg);
@@ -453,7 +460,7 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 		},
 	});
 	wss.on('connection', (ws) => {
-		const client: Client = { ws, uaid: null };
+		const client: Client = { ws, uaid: null, sent: new Set() };
 		clients.add(client);
 		ws.on('message', (data) => onSocketMessage(client, data.toString()));
 		ws.on('close', () => {
@@ -473,7 +480,8 @@ export async function startMozillaPushServer(opts: MozillaPushServerOptions = {}
 	const port = (server.address() as AddressInfo).port;
 	origin = `http://127.0.0.1:${port}`;
 
-	const helloClients = (): Client[] => [...clients].filter((c) => c.uaid !== null && c.ws.readyState === c.ws.OPEN);
+	const helloClients = (): Client[] =>
+		[...clients].filter((c) => c.uaid !== null && c.ws.readyState === c.ws.OPEN);
 
 	return {
 		url: `ws://127.0.0.1:${port}/`,

@@ -184,3 +184,39 @@ describe('DELETE /v1/sites/:siteId/subscribers/:subscriberId', () => {
 		expect(await rows(a)).toBe(1);
 	});
 });
+
+describe('GET /v1/sites/:siteId/subscribers/:subscriberId', () => {
+	it('shows the subscriber to its site admins without endpoint or keys', async () => {
+		const site = await createSite();
+		const sub = await makeSubscription();
+		const id = await subscribe(site, sub, {
+			url: `${site.origin}/lamp`,
+			timezone: 'Europe/Berlin',
+			locale: 'de-DE',
+		});
+		const response = await call(`/v1/sites/${site.siteId}/subscribers/${id}`, { key: site.apiKey });
+		expect(response.status).toBe(200);
+		const text = await response.text();
+		expect(JSON.parse(text)).toMatchObject({
+			subscriberId: id,
+			status: 'allowed',
+			browser: 'firefox',
+			os: 'linux',
+			lastUrl: `${site.origin}/lamp`,
+			timezone: 'Europe/Berlin',
+			locale: 'de-DE',
+			pushService: 'loopback',
+		});
+		expect(text).not.toContain(sub.json.endpoint);
+		expect(text).not.toContain(sub.json.keys.auth);
+	});
+
+	it('answers 404 for unknown subscribers and 403 for another site key', async () => {
+		const a = await createSite();
+		const b = await createSite();
+		const id = await subscribe(a, await makeSubscription());
+		expect((await call(`/v1/sites/${a.siteId}/subscribers/sub_nope`, { key: a.apiKey })).status).toBe(404);
+		expect((await call(`/v1/sites/${a.siteId}/subscribers/${id}`, { key: b.apiKey })).status).toBe(403);
+		expect((await call(`/v1/sites/${b.siteId}/subscribers/${id}`, { key: b.apiKey })).status).toBe(404);
+	});
+});

@@ -1,4 +1,5 @@
 import { config, type Env } from '../env';
+import { requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError } from '../http/errors';
 import { publicContext } from '../http/public';
@@ -11,6 +12,7 @@ import { pushServiceOf } from '../sending/push-hosts';
 import type { Site } from '../store/sites';
 import {
 	deleteSubscriber,
+	findSubscriberView,
 	type PushKeys,
 	type SubscriberReport,
 	type SubscriberStatus,
@@ -69,6 +71,19 @@ export async function removeSubscriber(
 		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${id} on this site`, cors);
 	}
 	return new Response(null, { status: 204, headers: cors });
+}
+
+/** GET /v1/sites/:siteId/subscribers/:subscriberId (site API key): the subscriber without endpoint or keys. */
+export async function getSubscriber(
+	request: Request,
+	env: Env,
+	siteId: string,
+	id: string,
+): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const view = await findSubscriberView(env.DB, siteId, id);
+	if (!view) throw new HttpError(404, 'subscriber_not_found', `No subscriber ${id} on this site`);
+	return Response.json(view);
 }
 
 /** Keeps a URL only if it is a page of one of the site's own origins, trimmed to the stored length. */

@@ -163,6 +163,52 @@ export async function recordPageview(
 	return (await subscriberExists(db, siteId, id)) !== null;
 }
 
+/** A subscriber as its site's admins see it: no endpoint, no keys. */
+export interface SubscriberView {
+	subscriberId: string;
+	status: SubscriberStatus;
+	pushService: string | null;
+	browser: string;
+	os: string;
+	categories: string[];
+	externalUserId: string | null;
+	timezone: string | null;
+	locale: string | null;
+	lastUrl: string | null;
+	lastSeenAt: string;
+	createdAt: string;
+}
+
+/** One subscriber of a site for the admin API, or null. */
+export async function findSubscriberView(
+	db: D1Database,
+	siteId: string,
+	id: string,
+): Promise<SubscriberView | null> {
+	const row = await db
+		.prepare(
+			`SELECT id, status, push_service, browser, os, categories, external_user_id, timezone, locale, last_url,
+				last_seen_at, created_at FROM subscribers WHERE id = ? AND site_id = ?`,
+		)
+		.bind(id, siteId)
+		.first<Record<string, string | number | null>>();
+	if (!row) return null;
+	return {
+		subscriberId: row.id as string,
+		status: row.status as SubscriberStatus,
+		pushService: row.push_service as string | null,
+		browser: row.browser as string,
+		os: row.os as string,
+		categories: JSON.parse(row.categories as string) as string[],
+		externalUserId: row.external_user_id as string | null,
+		timezone: row.timezone as string | null,
+		locale: row.locale as string | null,
+		lastUrl: row.last_url as string | null,
+		lastSeenAt: new Date(row.last_seen_at as number).toISOString(),
+		createdAt: new Date(row.created_at as number).toISOString(),
+	};
+}
+
 /** Whether a subscriber exists for the site; returns its status or null. */
 export async function subscriberExists(
 	db: D1Database,
