@@ -1,3 +1,5 @@
+import { describeError } from '../lib/redact';
+
 /** The one error type routes throw; the router turns it into a JSON response once. */
 export class HttpError extends Error {
 	override name = 'HttpError';
@@ -24,9 +26,6 @@ export function errorResponse(error: unknown): Response {
 			{ status: error.status, headers: error.headers },
 		);
 	}
-	console.error(
-		'unhandled error',
-		error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
-	);
+	console.error('unhandled error', describeError(error));
 	return Response.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 });
 }

@@ -1,5 +1,6 @@
 import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
+import { describeError } from '../lib/redact';
 import type { BatchReport, DispatchInput } from '../objects/dispatcher';
 import { backoffMs } from '../push/classify';
 import { buildPushRequest } from '../push/request';
@@ -37,12 +38,7 @@ async function consumeOne(
 		await dispatcher.complete(batchId, report);
 		message.ack();
 	} catch (error) {
-		console.error(
-			'push batch failed',
-			notificationId,
-			batchId,
-			error instanceof Error ? error.message : 'error',
-		);
+		console.error('push batch failed', notificationId, batchId, describeError(error));
 		if (claimed) await dispatcher.release(batchId).catch(() => undefined);
 		message.retry({ delaySeconds: 5 });
 	}
