@@ -20,9 +20,14 @@ const stamp = join(root, 'node_modules', '.beckon-installed');
 const wanted = createHash('sha256').update(readFileSync(lock)).digest('hex');
 const node22 = join(root, 'node_modules', '.bin', 'node');
 if (!existsSync(node22) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
-	console.log('Installing dependencies (npm ci)…');
+	// `npm install` rather than `npm ci`: npm 11 writes lock files with only this platform's optional packages
+	// and `npm ci` then refuses them. With an unchanged package.json, install follows the lock file exactly.
+	console.log('Installing dependencies (npm install)…');
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const install = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+	const install = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: root,
+		stdio: 'inherit',
+	});
 	if (install.status !== 0) process.exit(install.status ?? 1);
 	writeFileSync(stamp, wanted);
 }
