@@ -18,7 +18,8 @@ export function ensureSystemPackages() {
 	if (missing.length === 0) return [];
 	const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
 	const canInstall = process.getuid?.() === 0 && spawnSync('which', ['apt-get']).status === 0;
-	if (!canInstall) return [`missing system packages: ${missing.join(', ')}. Install them with: sudo ${command}`];
+	if (!canInstall)
+		return [`missing system packages: ${missing.join(', ')}. Install them with: sudo ${command}`];
 	console.log(`Installing system packages: ${missing.join(', ')}`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const run = spawnSync('sh', ['-c', command], { stdio: 'inherit', env });

@@ -23,7 +23,12 @@ if (problems.length > 0) {
 	process.exit(1);
 }
 step('format and lint (biome)', bin('biome'), ['check', '.']);
-for (const project of ['tsconfig.json', 'tsconfig.node.json', 'widget/tsconfig.json', 'widget/sw/tsconfig.json']) {
+for (const project of [
+	'tsconfig.json',
+	'tsconfig.node.json',
+	'widget/tsconfig.json',
+	'widget/sw/tsconfig.json',
+]) {
 	step(`typecheck ${project}`, bin('tsc'), ['-p', project, '--noEmit']);
 }
 console.log('\n▶ build assets');
@@ -31,10 +36,14 @@ await buildAssets();
 
 const report = join(tmpdir(), `beckon-vitest-${process.pid}.json`);
 console.log('\n▶ tests (vitest: worker in workerd, Node, real Firefox and Chromium)');
-const run = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-	cwd: root,
-	stdio: 'inherit',
-});
+const run = spawnSync(
+	bin('vitest'),
+	['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+	{
+		cwd: root,
+		stdio: 'inherit',
+	},
+);
 let summary = 'no test report was written';
 if (existsSync(report)) {
 	const r = JSON.parse(readFileSync(report, 'utf8'));
