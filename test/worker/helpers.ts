@@ -36,6 +36,7 @@ export async function json<T = Record<string, unknown>>(response: Response): Pro
 export interface TestSite {
 	siteId: string;
 	apiKey: string;
+	identitySecret: string;
 	vapidPublicKey: string;
 	origin: string;
 }
@@ -51,7 +52,9 @@ export async function createSite(fields: Record<string, unknown> = {}): Promise<
 		body: JSON.stringify({ name: 'Test shop', origins: [origin], platform: 'custom', ...fields }),
 	});
 	if (response.status !== 201) throw new Error(`createSite: ${response.status} ${await response.text()}`);
-	const body = await json<{ siteId: string; apiKey: string; vapidPublicKey: string }>(response);
+	const body = await json<{ siteId: string; apiKey: string; identitySecret: string; vapidPublicKey: string }>(
+		response,
+	);
 	return { ...body, origin };
 }
 

@@ -7,9 +7,10 @@ import { consumePushBatches } from './queue/consumer';
 import type { PushBatch } from './queue/messages';
 import { demoSite, serviceWorkerStub } from './routes/demo';
 import { postEvent } from './routes/events';
+import { identify, patchSubscriber } from './routes/identify';
 import { createNotification, getNotification, recentNotifications } from './routes/notifications';
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
-import { createSite, getSite } from './routes/sites';
+import { createSite, getSite, patchSettings, rotateIdentitySecret } from './routes/sites';
 import { getStats } from './routes/stats';
 import { getSubscriber, postSubscriber, removeSubscriber } from './routes/subscribers';
 
@@ -28,6 +29,10 @@ const router = Router<IRequest, Args>({
 	.get('/v1/health', () => Response.json({ ok: true }))
 	.post('/v1/sites', (req, env) => createSite(req, env))
 	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
+	.patch('/v1/sites/:siteId/settings', (req, env) => patchSettings(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/identity-secret', (req, env) =>
+		rotateIdentitySecret(req, env, req.params.siteId as string),
+	)
 	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))
@@ -37,6 +42,12 @@ const router = Router<IRequest, Args>({
 	)
 	.delete('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
 		removeSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.patch('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
+		patchSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/subscribers/:subscriberId/identify', (req, env) =>
+		identify(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
 		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),

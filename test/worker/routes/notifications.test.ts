@@ -150,6 +150,35 @@ describe('POST /v1/sites/:siteId/notifications', () => {
 	});
 });
 
+describe('POST /v1/sites/:siteId/notifications with an idempotency key', () => {
+	it('sends once however often the same key is posted, by header or body', async () => {
+		const site = await createSite();
+		const sub = await makeSubscription();
+		await subscribe(site, sub);
+		const body = JSON.stringify({
+			title: 'New post',
+			audience: { all: true },
+			idempotencyKey: 'post-42-publish',
+		});
+		const [a, b] = await Promise.all([create(site, JSON.parse(body)), create(site, JSON.parse(body))]);
+		const ids = await Promise.all(
+			[a, b].map(async (r) => (await json<{ notificationId: string }>(r)).notificationId),
+		);
+		expect(ids[0]).toBe(ids[1]);
+		expect([a.status, b.status].sort()).toEqual([200, 202]);
+		const viaHeader = await call(`/v1/sites/${site.siteId}/notifications`, {
+			method: 'POST',
+			key: site.apiKey,
+			headers: { 'idempotency-key': 'post-42-publish' },
+			body: JSON.stringify({ title: 'New post', audience: { all: true } }),
+		});
+		expect((await json<{ notificationId: string; duplicate: boolean }>(viaHeader)).duplicate).toBe(true);
+		await waitDone(site, ids[0] as string);
+		expect(await sinkLog(sub.json.endpoint)).toHaveLength(1);
+		expect(await count(site)).toBe(1);
+	});
+});
+
 describe('GET /v1/sites/:siteId/notifications', () => {
 	it('lists recent notifications and hides other sites', async () => {
 		const a = await createSite();

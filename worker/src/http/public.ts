@@ -43,7 +43,7 @@ export async function preflight(request: Request, env: Env, siteId: string): Pro
 		status: 204,
 		headers: {
 			...cors,
-			'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+			'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
 			'access-control-allow-headers': 'content-type',
 			'access-control-max-age': '86400',
 		},

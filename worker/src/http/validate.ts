@@ -1,4 +1,4 @@
-import { badRequest } from './errors';
+import { badRequest, HttpError } from './errors';
 
 type Obj = Record<string, unknown>;
 
@@ -95,4 +95,16 @@ export function optObject(body: Obj, field: string): Obj | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(field, 'must be an object');
 	return value as Obj;
+}
+
+/** Runs a nested validation and names its fields under `prefix` (e.g. `theme.accent` → `prompt.theme.accent`). */
+export function within<T>(prefix: string, validate: () => T): T {
+	try {
+		return validate();
+	} catch (error) {
+		if (error instanceof HttpError && error.status === 400 && error.code === 'invalid_request') {
+			throw new HttpError(400, error.code, `${prefix}.${error.message}`);
+		}
+		throw error;
+	}
 }

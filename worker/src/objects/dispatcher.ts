@@ -3,7 +3,7 @@ import type { Env } from '../env';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import type { Audience, Delivery, Message } from '../sending/message';
 import { type Counts, emptyCounts, saveProgress } from '../store/notifications';
-import { type AudienceRow, findAllowedBy, pageAllowed } from '../store/subscribers';
+import { type AudienceRow, findAllowedBy, pageAllowed, pageAllowedInCategories } from '../store/subscribers';
 
 /** Everything a dispatcher needs to send one notification. */
 export interface DispatchInput {
@@ -228,8 +228,11 @@ export class Dispatcher extends DurableObject<Env> {
 	/** Reads the next page and advances the cursor; switches to `sending` after the last page. */
 	private async nextPage(audience: Audience): Promise<AudienceRow[]> {
 		const { siteId } = this.input as DispatchInput;
-		if ('all' in audience) {
-			const rows = await pageAllowed(this.env.DB, siteId, this.cursor, PAGE_SIZE);
+		if ('all' in audience || 'categories' in audience) {
+			const rows =
+				'all' in audience
+					? await pageAllowed(this.env.DB, siteId, this.cursor, PAGE_SIZE)
+					: await pageAllowedInCategories(this.env.DB, siteId, audience.categories, this.cursor, PAGE_SIZE);
 			if (rows.length < PAGE_SIZE) this.phase = 'sending';
 			const last = rows.at(-1);
 			if (last) this.cursor = last.id;

@@ -29,7 +29,13 @@ function view(n: NotificationRecord) {
 /** POST /v1/sites/:siteId/notifications: validates, stores and hands the send to a new dispatcher (202). */
 export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	const { message, audience, delivery } = parseSendRequest(await readJsonObject(request, 64 * 1024));
+	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024));
+	const { message, audience, delivery } = parsed;
+	const header = request.headers.get('idempotency-key');
+	if (header !== null && (header.length === 0 || header.length > 128)) {
+		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
+	}
+	const idempotencyKey = header ?? parsed.idempotencyKey;
 	const site = await findSite(env.DB, siteId);
 	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
 	const record: NotificationRecord = {
@@ -43,7 +49,15 @@ export async function createNotification(request: Request, env: Env, siteId: str
 		createdAt: Date.now(),
 		finishedAt: null,
 	};
-	await insertNotification(env.DB, record);
+	const inserted = await insertNotification(env.DB, record, idempotencyKey);
+	if (inserted.duplicate) {
+		const existing = await findNotification(env.DB, siteId, inserted.id);
+		return Response.json({
+			notificationId: inserted.id,
+			status: existing?.status ?? 'queued',
+			duplicate: true,
+		});
+	}
 	await env.DISPATCHER.get(env.DISPATCHER.idFromName(record.id)).start({
 		notificationId: record.id,
 		siteId,

@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import { publicContext } from '../http/public';
+import { promptOf } from '../settings/prompt';
 
 /** GET /v1/sites/:siteId/config: what the page script and widget need (no secrets). */
 export async function getPublicConfig(request: Request, env: Env, siteId: string): Promise<Response> {
@@ -11,7 +12,7 @@ export async function getPublicConfig(request: Request, env: Env, siteId: string
 			vapidKeyId: site.vapidKeyId,
 			homeUrl: site.homeUrl,
 			iconUrl: site.iconUrl,
-			prompt: site.settings.prompt ?? {},
+			prompt: promptOf(site.settings),
 		},
 		{ headers: { ...cors, 'cache-control': 'public, max-age=60' } },
 	);

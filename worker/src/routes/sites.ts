@@ -2,11 +2,19 @@ import { config, type Env } from '../env';
 import { requireOperator, requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError } from '../http/errors';
-import { optEnum, optStringArray, optUrl, reqString } from '../http/validate';
+import { optEnum, optObject, optStringArray, optUrl, reqString } from '../http/validate';
 import { newId, newSecret } from '../lib/ids';
 import { sealSecret, sha256Hex } from '../lib/secrets';
 import { generateVapidKeys } from '../push/vapid';
-import { findSite, insertSite, type Platform, type Site } from '../store/sites';
+import { mergePromptSettings, promptOf } from '../settings/prompt';
+import {
+	findSite,
+	insertSite,
+	type Platform,
+	type Site,
+	saveSettings,
+	setIdentitySecret,
+} from '../store/sites';
 
 /** Public view of a site for its admins (no secrets). */
 export function siteView(site: Site) {
@@ -18,7 +26,7 @@ export function siteView(site: Site) {
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
 		vapidPublicKey: site.vapidPublicKey,
-		settings: site.settings,
+		settings: { ...site.settings, prompt: promptOf(site.settings) },
 		createdAt: new Date(site.createdAt).toISOString(),
 	};
 }
@@ -44,6 +52,7 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 	const id = newId('site');
 	const keys = await generateVapidKeys();
 	const apiKey = newSecret('bk_');
+	const identitySecret = newSecret('bis_');
 	const site: Site = {
 		id,
 		name,
@@ -56,11 +65,12 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 		vapidKeyId: keys.publicKey.slice(0, 16),
 		createdAt: Date.now(),
 	};
-	await insertSite(env.DB, site, await sealSecret(masterKey, keys.privateKey, id), {
-		hash: await sha256Hex(apiKey),
-		prefix: apiKey.slice(0, 7),
-	});
-	return Response.json({ ...siteView(site), apiKey }, { status: 201 });
+	const sealed = {
+		privateKey: await sealSecret(masterKey, keys.privateKey, id),
+		identitySecret: await sealSecret(masterKey, identitySecret, identityContext(id)),
+	};
+	await insertSite(env.DB, site, sealed, { hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7) });
+	return Response.json({ ...siteView(site), apiKey, identitySecret }, { status: 201 });
 }
 
 /** GET /v1/sites/:siteId (site API key). */
@@ -69,6 +79,38 @@ export async function getSite(request: Request, env: Env, siteId: string): Promi
 	const site = await findSite(env.DB, siteId);
 	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
 	return Response.json(siteView(site));
+}
+
+/** Sealing context of a site's identity secret (distinct from its VAPID key's). */
+export function identityContext(siteId: string): string {
+	return `${siteId}:identity`;
+}
+
+/** POST /v1/sites/:siteId/identity-secret (site API key): a new identity secret, shown once; old tokens stop working. */
+export async function rotateIdentitySecret(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const identitySecret = newSecret('bis_');
+	await setIdentitySecret(
+		env.DB,
+		siteId,
+		await sealSecret(config(env).masterKey, identitySecret, identityContext(siteId)),
+	);
+	return Response.json({ identitySecret }, { status: 201 });
+}
+
+/** PATCH /v1/sites/:siteId/settings (site API key): `{prompt:{…}}` partial update; returns the whole settings. */
+export async function patchSettings(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteKey(request, env, siteId);
+	const body = await readJsonObject(request);
+	for (const key of Object.keys(body))
+		if (key !== 'prompt') throw badRequest(key, 'is not a setting; use prompt');
+	const site = await findSite(env.DB, siteId);
+	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	const input = optObject(body, 'prompt');
+	if (!input) throw badRequest('prompt', 'is required: the prompt settings to change');
+	const settings = { ...site.settings, prompt: mergePromptSettings(promptOf(site.settings), input) };
+	await saveSettings(env.DB, siteId, settings);
+	return Response.json({ settings });
 }
 
 function parseOrigins(values: string[] | undefined): string[] {

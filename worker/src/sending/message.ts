@@ -8,6 +8,7 @@ import {
 	optStringArray,
 	optUrl,
 	reqString,
+	within,
 } from '../http/validate';
 
 /** A button on a notification. */
@@ -31,7 +32,11 @@ export interface Message {
 }
 
 /** Who receives it. */
-export type Audience = { all: true } | { subscriberIds: string[] } | { userIds: string[] };
+export type Audience =
+	| { all: true }
+	| { subscriberIds: string[] }
+	| { userIds: string[] }
+	| { categories: string[] };
 
 /** Push-service delivery options (RFC 8030). */
 export interface Delivery {
@@ -60,6 +65,7 @@ export function parseSendRequest(body: Record<string, unknown>): {
 	message: Message;
 	audience: Audience;
 	delivery: Delivery;
+	idempotencyKey: string | null;
 } {
 	const message: Message = {
 		title: reqString(body, 'title', 200),
@@ -104,7 +110,8 @@ export function parseSendRequest(body: Record<string, unknown>): {
 			`The notification is ${size - MAX_PAYLOAD_BYTES} bytes over the ${MAX_PAYLOAD_BYTES}-byte push limit; shorten the title, body or URLs`,
 		);
 	}
-	return { message, audience: parseAudience(body), delivery };
+	const idempotencyKey = optString(body, 'idempotencyKey', 128) ?? null;
+	return { message, audience: parseAudience(body), delivery, idempotencyKey };
 }
 
 function parseActions(value: unknown): Action[] | undefined {
@@ -116,37 +123,33 @@ function parseActions(value: unknown): Action[] | undefined {
 			throw badRequest(`actions[${i}]`, 'must be an object {action, title, url?}');
 		}
 		const obj = item as Record<string, unknown>;
-		try {
+		return within(`actions[${i}]`, () => {
 			const action: Action = { action: reqString(obj, 'action', 32), title: reqString(obj, 'title', 64) };
 			const url = optUrl(obj, 'url', MAX_URL_LENGTH);
 			if (url) action.url = url.href;
 			return action;
-		} catch (error) {
-			if (error instanceof HttpError)
-				throw badRequest(
-					`actions[${i}].${error.message.split(': ')[0]}`,
-					error.message.split(': ').slice(1).join(': '),
-				);
-			throw error;
-		}
+		});
 	});
 }
 
 function parseAudience(body: Record<string, unknown>): Audience {
 	const audience = optObject(body, 'audience');
 	if (!audience)
-		throw badRequest('audience', 'is required: {all:true}, {subscriberIds:[…]} or {userIds:[…]}');
+		throw badRequest(
+			'audience',
+			'is required: {all:true}, {subscriberIds:[…]}, {userIds:[…]} or {categories:[…]}',
+		);
 	const keys = Object.keys(audience);
-	if (keys.length !== 1) throw badRequest('audience', 'must have exactly one of all, subscriberIds, userIds');
+	if (keys.length !== 1)
+		throw badRequest('audience', 'must have exactly one of all, subscriberIds, userIds, categories');
 	if (audience.all === true) return { all: true };
 	const subscriberIds = optStringArray(audience, 'subscriberIds', 10_000, 64);
 	if (subscriberIds?.length) return { subscriberIds };
 	const userIds = optStringArray(audience, 'userIds', 10_000, 255);
 	if (userIds?.length) return { userIds };
-	throw badRequest(
-		'audience',
-		'must be {all:true}, a non-empty subscriberIds list or a non-empty userIds list',
-	);
+	const categories = optStringArray(audience, 'categories', 12, 64);
+	if (categories?.length) return { categories };
+	throw badRequest('audience', 'must be {all:true} or a non-empty subscriberIds, userIds or categories list');
 }
 
 /** Builds one recipient's payload: the click target is the message URL, else their last page, else home. */

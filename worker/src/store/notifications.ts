@@ -53,12 +53,20 @@ interface Row {
 	finished_at: number | null;
 }
 
-/** Inserts a new notification in state `queued`. */
-export async function insertNotification(db: D1Database, n: NotificationRecord): Promise<void> {
-	await db
+/**
+ * Inserts a new notification in state `queued`. With an idempotency key already used on the site, inserts
+ * nothing and returns the id of the notification that has it.
+ */
+export async function insertNotification(
+	db: D1Database,
+	n: NotificationRecord,
+	idempotencyKey: string | null,
+): Promise<{ id: string; duplicate: boolean }> {
+	const row = await db
 		.prepare(
-			`INSERT INTO notifications (id, site_id, message, audience, delivery, status, counts, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO notifications (id, site_id, message, audience, delivery, status, counts, created_at, idempotency_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (site_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
 		)
 		.bind(
 			n.id,
@@ -69,8 +77,16 @@ export async function insertNotification(db: D1Database, n: NotificationRecord):
 			n.status,
 			JSON.stringify(n.counts),
 			n.createdAt,
+			idempotencyKey,
 		)
-		.run();
+		.first<string>('id');
+	if (row !== null) return { id: row, duplicate: false };
+	const existing = await db
+		.prepare('SELECT id FROM notifications WHERE site_id = ? AND idempotency_key = ?')
+		.bind(n.siteId, idempotencyKey)
+		.first<string>('id');
+	if (existing === null) throw new Error('notification insert returned no row');
+	return { id: existing, duplicate: true };
 }
 
 /** A site's notification by id, or null (another site's id reads as missing). */

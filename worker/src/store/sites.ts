@@ -53,12 +53,14 @@ function toSite(row: SiteRow): Site {
 export async function insertSite(
 	db: D1Database,
 	site: Site,
-	sealedPrivateKey: string,
+	sealed: { privateKey: string; identitySecret: string },
 	apiKey: { hash: string; prefix: string },
 ): Promise<void> {
 	await db.batch([
 		db
-			.prepare(`INSERT INTO sites (${COLUMNS}, vapid_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			.prepare(
+				`INSERT INTO sites (${COLUMNS}, vapid_private_key, identity_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			)
 			.bind(
 				site.id,
 				site.name,
@@ -70,7 +72,8 @@ export async function insertSite(
 				site.vapidPublicKey,
 				site.vapidKeyId,
 				site.createdAt,
-				sealedPrivateKey,
+				sealed.privateKey,
+				sealed.identitySecret,
 			),
 		db
 			.prepare('INSERT INTO api_keys (key_hash, site_id, prefix, created_at) VALUES (?, ?, ?, ?)')
@@ -109,4 +112,22 @@ export async function findSiteIdByName(db: D1Database, name: string): Promise<st
 		.prepare('SELECT id FROM sites WHERE name = ? ORDER BY created_at DESC LIMIT 1')
 		.bind(name)
 		.first<string>('id');
+}
+
+/** The sealed identity secret of a site, or null if it has none yet. */
+export async function findSealedIdentitySecret(db: D1Database, id: string): Promise<string | null> {
+	return db
+		.prepare('SELECT identity_secret FROM sites WHERE id = ?')
+		.bind(id)
+		.first<string>('identity_secret');
+}
+
+/** Replaces a site's sealed identity secret (rotation invalidates every token signed with the old one). */
+export async function setIdentitySecret(db: D1Database, id: string, sealed: string): Promise<void> {
+	await db.prepare('UPDATE sites SET identity_secret = ? WHERE id = ?').bind(sealed, id).run();
+}
+
+/** Replaces a site's settings. */
+export async function saveSettings(db: D1Database, id: string, settings: SiteSettings): Promise<void> {
+	await db.prepare('UPDATE sites SET settings = ? WHERE id = ?').bind(JSON.stringify(settings), id).run();
 }

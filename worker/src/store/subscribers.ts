@@ -301,3 +301,86 @@ export async function findAllowedBy(
 		.all<AudienceRow>();
 	return results;
 }
+
+/**
+ * Attaches a signed-in user to a browser's subscriber. If another user had it, the subscription moves to the new
+ * user and the previous user keeps a `suspended` row pointing at this browser; a suspended row of the new user
+ * for this browser is folded back in. Returns the subscriber's status, or null if it does not exist.
+ */
+export async function identifySubscriber(
+	db: D1Database,
+	siteId: string,
+	id: string,
+	userId: string,
+	suspendedId: string,
+	now: number,
+): Promise<SubscriberStatus | null> {
+	const row = await db
+		.prepare('SELECT status, external_user_id FROM subscribers WHERE id = ? AND site_id = ?')
+		.bind(id, siteId)
+		.first<{ status: SubscriberStatus; external_user_id: string | null }>();
+	if (!row) return null;
+	if (row.external_user_id === userId) return row.status;
+	const statements: D1PreparedStatement[] = [];
+	if (row.external_user_id !== null) {
+		statements.push(
+			db
+				.prepare(
+					`INSERT INTO subscribers (id, site_id, status, browser, os, categories, external_user_id, timezone, locale,
+						last_url, last_seen_at, created_at, updated_at, suspended_from)
+					SELECT ?, site_id, 'suspended', browser, os, categories, external_user_id, timezone, locale, last_url,
+						last_seen_at, ?, ?, id FROM subscribers WHERE id = ? AND site_id = ?`,
+				)
+				.bind(suspendedId, now, now, id, siteId),
+		);
+	}
+	statements.push(
+		db
+			.prepare('DELETE FROM subscribers WHERE site_id = ? AND suspended_from = ? AND external_user_id = ?')
+			.bind(siteId, id, userId),
+		db
+			.prepare(
+				'UPDATE subscribers SET external_user_id = ?, last_seen_at = ?, updated_at = ? WHERE id = ? AND site_id = ?',
+			)
+			.bind(userId, now, now, id, siteId),
+	);
+	await db.batch(statements);
+	return row.status;
+}
+
+/** Replaces a subscriber's chosen categories; false if it does not exist. */
+export async function setCategories(
+	db: D1Database,
+	siteId: string,
+	id: string,
+	categories: string[],
+	now: number,
+): Promise<boolean> {
+	const updated = await db
+		.prepare(
+			'UPDATE subscribers SET categories = ?, updated_at = ? WHERE id = ? AND site_id = ? RETURNING id',
+		)
+		.bind(JSON.stringify(categories), now, id, siteId)
+		.first('id');
+	return updated !== null;
+}
+
+/** One keyset page of allowed subscribers who chose any of the categories. */
+export async function pageAllowedInCategories(
+	db: D1Database,
+	siteId: string,
+	categories: string[],
+	afterId: string,
+	limit: number,
+): Promise<AudienceRow[]> {
+	const marks = categories.map(() => '?').join(', ');
+	const { results } = await db
+		.prepare(
+			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE site_id = ? AND status = 'allowed' AND id > ?
+			AND EXISTS (SELECT 1 FROM json_each(subscribers.categories) WHERE json_each.value IN (${marks}))
+			ORDER BY id LIMIT ?`,
+		)
+		.bind(siteId, afterId, ...categories, limit)
+		.all<AudienceRow>();
+	return results;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { call, createSite, json, type TestSite } from '../helpers';
+
+function patch(site: TestSite, body: unknown, key = site.apiKey) {
+	return call(`/v1/sites/${site.siteId}/settings`, { method: 'PATCH', key, body: JSON.stringify(body) });
+}
+
+interface Prompt {
+	variant: string;
+	texts: Record<string, string>;
+	translations: Record<string, Record<string, string>>;
+	categories: Array<{ id: string; label: string }>;
+	trigger: { type: string; value: number };
+	bell: { enabled: boolean; position: string };
+	theme: Record<string, string | number>;
+	laterDays: number;
+}
+
+describe('PATCH /v1/sites/:siteId/settings', () => {
+	it('merges prompt settings over the defaults and serves them in the public config', async () => {
+		const site = await createSite();
+		const response = await patch(site, {
+			prompt: {
+				variant: 'categories',
+				texts: { title: 'Stay in the loop' },
+				translations: { de: { title: 'Bleib informiert', subscribe: 'Abonnieren' } },
+				categories: [
+					{ id: 'sale', label: 'Sales', translations: { de: 'Angebote' } },
+					{ id: 'new', label: 'New arrivals' },
+				],
+				trigger: { type: 'pageviews', value: 2 },
+				bell: { enabled: true },
+				theme: { accent: '#0a7d44' },
+				laterDays: 3,
+			},
+		});
+		expect(response.status).toBe(200);
+		const config = await json<{ prompt: Prompt }>(await call(`/v1/sites/${site.siteId}/config`));
+		expect(config.prompt).toMatchObject({
+			variant: 'categories',
+			texts: { title: 'Stay in the loop', subscribe: 'Subscribe', later: 'Maybe later' },
+			translations: { de: { title: 'Bleib informiert', subscribe: 'Abonnieren' } },
+			trigger: { type: 'pageviews', value: 2 },
+			bell: { enabled: true, position: 'bottom-right' },
+			theme: { accent: '#0a7d44', background: '#ffffff' },
+			laterDays: 3,
+		});
+		expect(config.prompt.categories.map((c) => c.id)).toEqual(['sale', 'new']);
+
+		await patch(site, { prompt: { texts: { later: 'Not now' } } });
+		const again = await json<{ prompt: Prompt }>(await call(`/v1/sites/${site.siteId}/config`));
+		expect(again.prompt.texts).toMatchObject({ title: 'Stay in the loop', later: 'Not now' });
+	});
+
+	it.each([
+		[{ prompt: { variant: 'modal' } }, 'prompt.variant'],
+		[{ prompt: { variant: 'categories' } }, 'prompt.categories'],
+		[{ prompt: { theme: { accent: 'red;}body{display:none' } } }, 'prompt.theme.accent'],
+		[{ prompt: { trigger: { type: 'seconds', value: -1 } } }, 'value'],
+		[{ prompt: { texts: { headline: 'x' } } }, 'prompt.texts.headline'],
+		[{ prompt: { categories: [{ id: 'Sale Items', label: 'x' }] } }, 'prompt.categories[0].id'],
+		[{ prompt: { image: 'http://insecure.example/x.png' } }, 'prompt.image'],
+		[{ prompt: { colour: 'x' } }, 'prompt.colour'],
+		[{ theme: {} }, 'theme'],
+	])('answers 400 naming the field for %j and changes nothing', async (body, field) => {
+		const site = await createSite();
+		const response = await patch(site, body);
+		expect(response.status).toBe(400);
+		expect((await json<{ error: { message: string } }>(response)).error.message).toContain(field);
+		const config = await json<{ prompt: Prompt }>(await call(`/v1/sites/${site.siteId}/config`));
+		expect(config.prompt.variant).toBe('simple');
+	});
+
+	it("refuses another site's key", async () => {
+		const a = await createSite();
+		const b = await createSite();
+		expect((await patch(a, { prompt: { laterDays: 2 } }, b.apiKey)).status).toBe(403);
+	});
+});

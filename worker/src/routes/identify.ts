@@ -1,0 +1,78 @@
+import { config, type Env } from '../env';
+import { readJsonObject } from '../http/body';
+import { badRequest, HttpError } from '../http/errors';
+import { publicContext } from '../http/public';
+import { optString, optStringArray } from '../http/validate';
+import { type IdentityProblem, verifyIdentity } from '../lib/identity';
+import { newId } from '../lib/ids';
+import { openSecret } from '../lib/secrets';
+import { promptOf } from '../settings/prompt';
+import { findSealedIdentitySecret } from '../store/sites';
+import { identifySubscriber, setCategories } from '../store/subscribers';
+import { identityContext } from './sites';
+
+const PROBLEMS: Record<IdentityProblem, string> = {
+	malformed:
+		'The identity token is malformed; it must be <payload>.<signature> as made by the platform plugin',
+	bad_signature: "The identity token's signature does not match this site's identity secret",
+	expired: 'The identity token has expired; the page must get a fresh one',
+	too_long_lived: 'The identity token expires too far in the future (at most 7 days)',
+};
+
+/**
+ * POST /v1/sites/:siteId/subscribers/:subscriberId/identify `{token}`: ties a signed-in user (identity token
+ * signed by the platform with the site's identity secret) to this browser's subscriber.
+ */
+export async function identify(
+	request: Request,
+	env: Env,
+	siteId: string,
+	subscriberId: string,
+): Promise<Response> {
+	const { cors } = await publicContext(request, env, siteId);
+	const token = optString(await readJsonObject(request, 2048), 'token', 1024);
+	if (!token) throw badRequest('token', 'is required: the identity token from the platform');
+	const sealed = await findSealedIdentitySecret(env.DB, siteId);
+	if (!sealed) {
+		throw new HttpError(
+			409,
+			'no_identity_secret',
+			'This site has no identity secret; create one with POST /identity-secret',
+			cors,
+		);
+	}
+	const secret = await openSecret(config(env).masterKey, sealed, identityContext(siteId));
+	const check = await verifyIdentity(secret, token);
+	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem], cors);
+	const status = await identifySubscriber(
+		env.DB,
+		siteId,
+		subscriberId,
+		check.userId,
+		newId('sub'),
+		Date.now(),
+	);
+	if (status === null)
+		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
+	return Response.json({ subscriberId, status }, { headers: cors });
+}
+
+/** PATCH /v1/sites/:siteId/subscribers/:subscriberId `{categories}`: the topics this browser wants. */
+export async function patchSubscriber(
+	request: Request,
+	env: Env,
+	siteId: string,
+	subscriberId: string,
+): Promise<Response> {
+	const { site, cors } = await publicContext(request, env, siteId);
+	const body = await readJsonObject(request, 4096);
+	const categories = optStringArray(body, 'categories', 12, 64);
+	if (!categories) throw badRequest('categories', 'is required: an array of category ids');
+	const known = new Set(promptOf(site.settings).categories.map((c) => c.id));
+	const unknown = categories.filter((c) => !known.has(c));
+	if (unknown.length > 0) throw badRequest('categories', `unknown category ${unknown.join(', ')}`);
+	if (!(await setCategories(env.DB, siteId, subscriberId, categories, Date.now()))) {
+		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
+	}
+	return Response.json({ subscriberId, categories }, { headers: cors });
+}
