@@ -79,7 +79,7 @@ describe('POST /v1/sites/:siteId/subscribers/:id/identify', () => {
 	it.each([
 		[
 			'forged with another secret',
-			async (s: TestSite) => signIdentity('bis_not-the-secret', 'alice', now() + 600),
+			async (_s: TestSite) => signIdentity('bis_not-the-secret', 'alice', now() + 600),
 			'identity_bad_signature',
 		],
 		[
