@@ -3,6 +3,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/assets');
@@ -15,7 +16,7 @@ export async function buildAssets() {
 		bundle: true,
 		minify: true,
 		format: 'iife',
-		target: ['es2020'],
+		target: ['es2022'],
 		legalComments: 'none',
 		logLevel: 'warning',
 	};
@@ -24,7 +25,27 @@ export async function buildAssets() {
 		entryPoints: [join(root, 'widget/src/beckon.ts')],
 		outfile: join(out, 'beckon.js'),
 	});
+	// preact keeps its internals on `__x` properties; mangling them is safe inside one bundle and saves bytes.
+	await build({
+		...common,
+		entryPoints: [join(root, 'widget/src/ui/widget.tsx')],
+		outfile: join(out, 'beckon-ui.js'),
+		jsx: 'transform',
+		jsxFactory: 'h',
+		mangleProps: /^__./,
+	});
 	await build({ ...common, entryPoints: [join(root, 'widget/sw/sw.ts')], outfile: join(out, 'sw.js') });
+	// A second, slower minifier pass on what every shop page downloads: ~80 bytes gzip that keep the UI chunk
+	// (preact included) inside its 6 KB budget.
+	for (const file of ['beckon.js', 'beckon-ui.js']) {
+		const path = join(out, file);
+		const { code } = await minify(await readFile(path, 'utf8'), {
+			ecma: 2022,
+			compress: { passes: 2 },
+			format: { comments: false },
+		});
+		await writeFile(path, code);
+	}
 
 	const demo = join(root, 'demo');
 	const layout = await readFile(join(demo, 'page.html'), 'utf8');
@@ -46,6 +67,7 @@ export async function buildAssets() {
 	}
 	await cp(join(demo, 'store.css'), join(out, 'store.css'));
 	await cp(join(demo, 'admin'), join(out, 'admin'), { recursive: true });
+
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,183 +1,409 @@
-// Beckon page script: registers the service worker, subscribes on request, reports the subscription and
-// pageviews. No UI of its own (the subscribe widget builds on it). Exposed as window.Beckon.
+// Beckon core (beckon.js): the JS API, permission states, triggers, subscription and reporting. No UI and no
+// preact: the prompt, bell and iOS hint live in beckon-ui.js, loaded only when one of them has to be shown.
+import { iosNeedsInstall, keyBytes, permissionState, pushSupported, sameKey, storage, whenIdle } from './env';
+import { direction, textsFor } from './texts';
+import type { Actions, BeckonState, PublicConfig, View, WidgetElement } from './types';
 
+export type { BeckonState } from './types';
+
+/** How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity). */
 export interface BeckonOptions {
 	siteId: string;
-	/** Origin of the Beckon worker; defaults to this script's origin. */
+	/** Origin of the Beckon worker; defaults to the origin this script came from. */
 	api?: string;
-	/** URL of the same-origin service-worker stub; defaults to /beckon-sw.js?site=<siteId>. */
+	/** Same-origin service-worker stub; default `/beckon-sw.js?site=<siteId>`. */
 	serviceWorker?: string;
 	scope?: string;
+	/** Identity token of the signed-in user, signed by the platform. */
+	identity?: string;
 }
 
-export type BeckonState = 'unsupported' | 'ask' | 'allowed' | 'blocked';
+type Listener = (state: BeckonState) => void;
 
-interface PublicConfig {
-	vapidPublicKey: string;
-}
-
-const scriptOrigin = (() => {
-	const src = (document.currentScript as HTMLScriptElement | null)?.src;
-	return src ? new URL(src).origin : location.origin;
-})();
-
-function keyBytes(b64: string): Uint8Array<ArrayBuffer> {
-	const s = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
-	return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-function sameKey(sub: PushSubscription, key: Uint8Array): boolean {
-	const current = sub.options.applicationServerKey;
-	if (!current) return false;
-	const bytes = new Uint8Array(current);
-	return bytes.length === key.length && bytes.every((b, i) => b === key[i]);
-}
+const script = document.currentScript as HTMLScriptElement | null;
+const scriptUrl = script?.src || '';
 
 class Beckon {
-	private opts: Required<BeckonOptions> | null = null;
-	private registration: Promise<ServiceWorkerRegistration> | null = null;
+	private o: Required<Omit<BeckonOptions, 'identity'>> | null = null;
+	private s = storage('beckon:');
 	private config: Promise<PublicConfig> | null = null;
+	private reg: Promise<ServiceWorkerRegistration> | null = null;
+	private listeners = new Set<Listener>();
+	private el: WidgetElement | null = null;
+	private token: string | null = null;
+	private shown: View['prompt'] = null;
+	private panel = false;
+	private state: BeckonState = 'unsupported';
 
-	/** Whether this browser can receive web push at all. */
-	get supported(): boolean {
-		return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
-	}
-
-	/** The subscriber id this browser holds for the site, if it reported before. */
-	get subscriberId(): string | null {
-		return this.opts ? localStorage.getItem(this.key('sid')) : null;
-	}
-
-	/** Starts Beckon on this page: registers the service worker, keeps the subscription current, sends a pageview. */
+	/** Starts Beckon once per page; later calls only update the identity token. */
 	init(options: BeckonOptions): Promise<void> {
-		const api = options.api ?? scriptOrigin;
-		this.opts = {
+		if (options.identity) this.token = options.identity;
+		if (this.o)
+			return this.token
+				? this.identify(this.token).then(
+						() => undefined,
+						() => undefined,
+					)
+				: Promise.resolve();
+		const api = options.api ?? (scriptUrl ? new URL(scriptUrl).origin : location.origin);
+		this.o = {
 			siteId: options.siteId,
 			api,
 			serviceWorker: options.serviceWorker ?? `/beckon-sw.js?site=${encodeURIComponent(options.siteId)}`,
 			scope: options.scope ?? '/',
 		};
-		if (!this.supported) return Promise.resolve();
-		this.registration = navigator.serviceWorker.register(this.opts.serviceWorker, { scope: this.opts.scope });
+		this.s = storage(`beckon:${options.siteId}:`);
+		this.state = this.current();
 		for (const el of document.querySelectorAll('[data-beckon-subscribe]')) {
 			el.addEventListener('click', (event) => {
 				event.preventDefault();
-				void this.subscribe();
+				void this.declarative();
 			});
 		}
-		return this.refresh();
+		return new Promise((resolve) =>
+			whenIdle(() =>
+				this.start().then(resolve, (e) => {
+					console.warn('Beckon:', e);
+					resolve();
+				}),
+			),
+		);
 	}
 
-	/** The current permission state. */
+	/** This browser's state: unsupported, ask, allowed, blocked (or suspended, as the backend reported it). */
 	getState(): BeckonState {
-		if (!this.supported) return 'unsupported';
-		const p = Notification.permission;
-		return p === 'granted' ? 'allowed' : p === 'denied' ? 'blocked' : 'ask';
+		return this.state;
 	}
 
-	/** Asks for permission (call from a click), subscribes and reports to the backend. */
-	async subscribe(): Promise<BeckonState> {
+	/** Calls `cb` with the new state whenever it changes; returns a function that stops it. */
+	on(event: 'change', cb: Listener): () => void {
+		if (event === 'change') this.listeners.add(cb);
+		return () => this.listeners.delete(cb);
+	}
+
+	/** Asks the browser for permission (call it from a click) and subscribes; resolves to the new state. */
+	async subscribe(categories?: string[]): Promise<BeckonState> {
 		this.need();
-		if (!this.supported) return 'unsupported';
+		if (!pushSupported()) return 'unsupported';
+		this.hide();
 		const permission = await Notification.requestPermission();
 		if (permission !== 'granted') {
 			await this.report({ permission: permission === 'denied' ? 'denied' : 'default' });
-			return this.getState();
+			this.s.set('reported', permission);
+			return this.set(permission === 'denied' ? 'blocked' : 'ask');
 		}
-		const registration = await (this.registration as Promise<ServiceWorkerRegistration>);
-		const key = keyBytes((await this.publicConfig()).vapidPublicKey);
-		let sub = await registration.pushManager.getSubscription();
+		this.s.set('off', null);
+		const [reg, config] = await Promise.all([this.registration(), this.publicConfig()]);
+		const key = keyBytes(config.vapidPublicKey);
+		let sub = await reg.pushManager.getSubscription();
 		if (sub && !sameKey(sub, key)) {
 			await sub.unsubscribe();
 			sub = null;
 		}
-		sub ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-		await this.report({ permission: 'granted', subscription: sub.toJSON() });
-		return 'allowed';
+		sub ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+		await this.report({
+			permission: 'granted',
+			subscription: sub.toJSON(),
+			...(categories ? { categories } : {}),
+		});
+		this.s.set('reported', 'granted');
+		this.set('allowed');
+		if (this.token) await this.identify(this.token).catch((e) => console.warn('Beckon:', e));
+		this.pageview();
+		return this.state;
 	}
 
-	/** Unsubscribes this browser and forgets its subscriber id. */
+	/** Removes this browser's subscription. */
 	async unsubscribe(): Promise<void> {
-		const opts = this.need();
-		const registration = await this.registration;
-		const sub = await registration?.pushManager.getSubscription();
+		const o = this.need();
+		const sub = await (await this.registration()).pushManager.getSubscription();
 		await sub?.unsubscribe();
-		const sid = this.subscriberId;
-		if (sid) {
-			await fetch(`${opts.api}/v1/sites/${opts.siteId}/subscribers/${sid}`, { method: 'DELETE' });
-			localStorage.removeItem(this.key('sid'));
-			localStorage.removeItem(this.key('endpoint'));
+		const sid = this.s.get('sid');
+		if (sid) await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}`, { method: 'DELETE' });
+		this.s.set('sid', null);
+		this.s.set('endpoint', null);
+		this.s.set('off', '1');
+		this.set(this.current());
+	}
+
+	/** Changes the topics this subscriber wants (ids from the site's categories). */
+	async setCategories(categories: string[]): Promise<void> {
+		const o = this.need();
+		const sid = this.s.get('sid');
+		if (!sid) throw new Error('Beckon: subscribe first');
+		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ categories }),
+		});
+		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		this.s.set('categories', JSON.stringify(categories));
+	}
+
+	/** Ties the signed-in user (token signed by the platform) to this browser; applied after subscribing if needed. */
+	async identify(token: string): Promise<BeckonState> {
+		const o = this.need();
+		this.token = token;
+		const sid = this.s.get('sid');
+		if (!sid || this.s.get('identity') === token) return this.state;
+		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/identify`, {
+			method: 'POST',
+			body: JSON.stringify({ token }),
+		});
+		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		this.s.set('identity', token);
+		return this.state;
+	}
+
+	/** Shows the soft prompt now (for sites whose trigger is manual). */
+	async showPrompt(): Promise<void> {
+		if (this.state === 'ask') await this.draw(iosNeedsInstall() ? 'ios' : 'prompt');
+	}
+
+	private need() {
+		if (!this.o) throw new Error('Beckon: call Beckon.init({ siteId }) first');
+		return this.o;
+	}
+
+	private current(): BeckonState {
+		if (iosNeedsInstall() || !pushSupported()) return 'unsupported';
+		const p = permissionState();
+		return p === 'allowed' && this.s.get('off') ? 'ask' : p;
+	}
+
+	private set(state: BeckonState): BeckonState {
+		if (state !== this.state) {
+			this.state = state;
+			for (const cb of this.listeners) cb(state);
+		}
+		void this.redraw();
+		return state;
+	}
+
+	private async start(): Promise<void> {
+		const config = await this.publicConfig();
+		const prompt = config.prompt;
+		if (!pushSupported() || iosNeedsInstall()) {
+			if (this.s.get('reported') !== 'unsupported') {
+				this.s.set('reported', 'unsupported');
+				await this.report({ permission: 'unsupported' }).catch(() => undefined);
+			}
+			if (iosNeedsInstall() && prompt.trigger.type !== 'manual' && !this.later()) await this.draw('ios');
+			return;
+		}
+		void this.registration();
+		if (this.state === 'allowed') await this.refresh();
+		else if (this.state === 'blocked' && this.s.get('sid') && this.s.get('reported') !== 'denied') {
+			await this.event({ type: 'permission', permission: 'denied' });
+			this.s.set('reported', 'denied');
+		}
+		if (prompt.bell.enabled) await this.draw(null);
+		if (this.state === 'ask' && !this.later()) this.arm(prompt.trigger);
+	}
+
+	private arm(trigger: PublicConfig['prompt']['trigger']): void {
+		const show = () => void this.showPrompt();
+		if (trigger.type === 'seconds') setTimeout(show, trigger.value * 1000);
+		else if (trigger.type === 'pageviews') {
+			const views = Number(this.s.get('views') ?? '0') + 1;
+			this.s.set('views', String(views));
+			if (views >= trigger.value) show();
+		} else if (trigger.type === 'scroll') {
+			const check = () => {
+				const max = document.documentElement.scrollHeight - innerHeight;
+				if (max <= 0 || (scrollY / max) * 100 >= trigger.value) {
+					removeEventListener('scroll', check);
+					show();
+				}
+			};
+			addEventListener('scroll', check, { passive: true });
+			check();
 		}
 	}
 
-	/** Re-checks the subscription against what the backend knows; reports a pageview. */
+	private later(): boolean {
+		return Number(this.s.get('later') ?? '0') > Date.now();
+	}
+
+	private async declarative(): Promise<void> {
+		const config = await this.publicConfig();
+		if (config.prompt.variant === 'categories' && this.state === 'ask') await this.draw('prompt');
+		else await this.subscribe();
+	}
+
+	/** Keeps the backend in step with the browser: same key, same endpoint, a subscriber id; sends a pageview. */
 	private async refresh(): Promise<void> {
-		if (Notification.permission !== 'granted') return;
-		const registration = await (this.registration as Promise<ServiceWorkerRegistration>);
-		const sub = await registration.pushManager.getSubscription();
-		const key = keyBytes((await this.publicConfig()).vapidPublicKey);
-		if (!sub || !sameKey(sub, key)) {
+		const [reg, config] = await Promise.all([this.registration(), this.publicConfig()]);
+		const sub = await reg.pushManager.getSubscription();
+		if (!sub || !sameKey(sub, keyBytes(config.vapidPublicKey))) {
 			await this.subscribe();
-		} else if (sub.endpoint !== localStorage.getItem(this.key('endpoint')) || !this.subscriberId) {
+			return;
+		}
+		if (sub.endpoint !== this.s.get('endpoint') || !this.s.get('sid')) {
 			await this.report({ permission: 'granted', subscription: sub.toJSON() });
 		}
+		if (this.token) await this.identify(this.token).catch((e) => console.warn('Beckon:', e));
 		this.pageview();
 	}
 
 	private pageview(): void {
-		const opts = this.need();
-		const sid = this.subscriberId;
-		if (!sid) return;
-		const body = JSON.stringify({ type: 'pageview', url: location.href });
-		navigator.sendBeacon(`${opts.api}/v1/sites/${opts.siteId}/subscribers/${sid}/events`, body);
+		const o = this.need();
+		const sid = this.s.get('sid');
+		const url = location.href.split('#')[0] as string;
+		const [lastUrl, at] = (this.s.get('pv') ?? '').split('\n');
+		if (!sid || (lastUrl === url && Date.now() - Number(at) < 600_000)) return;
+		this.s.set('pv', `${url}\n${Date.now()}`);
+		navigator.sendBeacon(
+			`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/events`,
+			JSON.stringify({ type: 'pageview', url }),
+		);
+	}
+
+	private async event(body: Record<string, unknown>): Promise<void> {
+		const o = this.need();
+		const sid = this.s.get('sid');
+		if (sid)
+			await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/events`, {
+				method: 'POST',
+				body: JSON.stringify(body),
+			});
 	}
 
 	private async report(fields: Record<string, unknown>): Promise<void> {
-		const opts = this.need();
-		const old = localStorage.getItem(this.key('endpoint'));
+		const o = this.need();
+		const old = this.s.get('endpoint');
 		const sub = fields.subscription as PushSubscriptionJSON | undefined;
-		const response = await fetch(`${opts.api}/v1/sites/${opts.siteId}/subscribers`, {
+		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({
 				...fields,
-				subscriberId: this.subscriberId ?? undefined,
+				subscriberId: this.s.get('sid') ?? undefined,
 				oldEndpoint: sub && old && old !== sub.endpoint ? old : undefined,
 				url: location.href,
 				timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 				locale: navigator.language,
 			}),
 		});
-		if (!response.ok) throw new Error(`Beckon: subscribe failed (${response.status})`);
-		const { subscriberId } = (await response.json()) as { subscriberId: string };
-		localStorage.setItem(this.key('sid'), subscriberId);
-		if (sub?.endpoint) localStorage.setItem(this.key('endpoint'), sub.endpoint);
-		else localStorage.removeItem(this.key('endpoint'));
+		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		const { subscriberId, status } = (await r.json()) as { subscriberId: string; status: BeckonState };
+		if (subscriberId !== this.s.get('sid')) this.s.set('identity', null);
+		this.s.set('sid', subscriberId);
+		this.s.set('endpoint', sub?.endpoint ?? null);
+		if (status === 'suspended') this.set('suspended');
+	}
+
+	private registration(): Promise<ServiceWorkerRegistration> {
+		const o = this.need();
+		this.reg ??= navigator.serviceWorker.register(o.serviceWorker, { scope: o.scope });
+		return this.reg;
 	}
 
 	private publicConfig(): Promise<PublicConfig> {
-		const opts = this.need();
-		this.config ??= fetch(`${opts.api}/v1/sites/${opts.siteId}/config`).then((r) => {
-			if (!r.ok) throw new Error(`Beckon: config failed (${r.status})`);
+		const o = this.need();
+		this.config ??= fetch(`${o.api}/v1/sites/${o.siteId}/config`).then(async (r) => {
+			if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
 			return r.json() as Promise<PublicConfig>;
 		});
 		return this.config;
 	}
 
-	private key(name: string): string {
-		return `beckon:${this.need().siteId}:${name}`;
+	/** Shows a view (prompt, iOS hint, or only the bell) through the UI chunk, loading it the first time. */
+	private async draw(prompt: View['prompt']): Promise<void> {
+		this.shown = prompt;
+		if (prompt === 'prompt' && !this.s.get('sid')) {
+			// The funnel's "asked": the first time the soft prompt is shown, the browser is recorded as `ask`.
+			void this.report({ permission: 'default' }).catch(() => undefined);
+		}
+		if (!this.el) {
+			const src = new URL('beckon-ui.js', scriptUrl || `${this.need().api}/`).href;
+			if (!customElements.get('beckon-widget')) {
+				const tag = document.createElement('script');
+				tag.src = src;
+				tag.async = true;
+				document.head.append(tag);
+			}
+			await customElements.whenDefined('beckon-widget');
+			this.el = document.createElement('beckon-widget') as WidgetElement;
+			document.body.append(this.el);
+		}
+		await this.redraw();
 	}
 
-	private need(): Required<BeckonOptions> {
-		if (!this.opts) throw new Error('Beckon: call Beckon.init({ siteId }) first');
-		return this.opts;
+	private async redraw(): Promise<void> {
+		if (!this.el) return;
+		const config = (await this.publicConfig()).prompt;
+		const { texts, labels, lang } = textsFor(config, navigator.languages ?? [navigator.language]);
+		const chosen = JSON.parse(this.s.get('categories') ?? '[]') as string[];
+		const view: View = {
+			prompt: this.state === 'ask' || this.shown === 'ios' ? this.shown : null,
+			bell: config.bell.enabled && this.state !== 'unsupported',
+			panel: this.panel,
+			state: this.state,
+			chosen,
+			texts,
+			labels,
+			config,
+			dir: direction(config, lang),
+		};
+		this.el.draw(view, this.actions);
+	}
+
+	private hide(): void {
+		this.shown = null;
+		this.panel = false;
+		void this.redraw();
+	}
+
+	private actions: Actions = {
+		subscribe: (categories) => {
+			this.s.set('categories', JSON.stringify(categories));
+			void this.subscribe(categories.length ? categories : undefined).catch((e) =>
+				console.warn('Beckon:', e),
+			);
+		},
+		later: () =>
+			void this.publicConfig().then((c) => {
+				this.s.set('later', String(Date.now() + c.prompt.laterDays * 86_400_000));
+				this.hide();
+			}),
+		togglePanel: () => {
+			this.panel = !this.panel;
+			void this.redraw();
+		},
+		unsubscribe: () => void this.unsubscribe().then(() => this.hide()),
+		saveCategories: (categories) =>
+			void this.setCategories(categories).then(
+				() => this.hide(),
+				(e) => console.warn('Beckon:', e),
+			),
+	};
+}
+
+async function message(r: Response): Promise<string> {
+	try {
+		const body = (await r.json()) as { error?: { message?: string } };
+		return body.error?.message ?? `HTTP ${r.status}`;
+	} catch {
+		return `HTTP ${r.status}`;
 	}
 }
 
 declare global {
 	interface Window {
 		Beckon: Beckon;
+		BeckonConfig?: BeckonOptions;
 	}
 }
 
-window.Beckon = new Beckon();
+const beckon = window.Beckon instanceof Beckon ? window.Beckon : new Beckon();
+window.Beckon = beckon;
+const auto: BeckonOptions | undefined = script?.dataset.site
+	? {
+			siteId: script.dataset.site,
+			...(script.dataset.sw ? { serviceWorker: script.dataset.sw } : {}),
+			...(script.dataset.scope ? { scope: script.dataset.scope } : {}),
+			...(script.dataset.identity ? { identity: script.dataset.identity } : {}),
+			...(script.dataset.api ? { api: script.dataset.api } : {}),
+		}
+	: window.BeckonConfig;
+if (auto) void beckon.init(auto);

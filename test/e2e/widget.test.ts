@@ -1,0 +1,439 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HostPage, type HostSite, startHostSite } from '../support/host-site.ts';
+import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+
+const screens = join(process.cwd(), 'test-results', 'screens');
+const PHONE = { width: 390, height: 844 };
+/** A 48×48 PNG: a green square with a white bar (drawn here so the test needs no image file). */
+const LOGO = png(48, 48, (x, y) => (y > 20 && y < 28 && x > 10 && x < 38 ? [255, 255, 255] : [10, 125, 68]));
+
+function png(
+	width: number,
+	height: number,
+	pixel: (x: number, y: number) => [number, number, number],
+): Buffer {
+	const raw = Buffer.alloc((width * 3 + 1) * height);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * (width * 3 + 1) + 1 + x * 3);
+	}
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type), data]);
+		const out = Buffer.alloc(12 + data.length);
+		out.writeUInt32BE(data.length, 0);
+		body.copy(out, 4);
+		out.writeUInt32BE(crc32(body), 8 + data.length);
+		return out;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 2, 0, 0, 0], 8);
+	return Buffer.concat([
+		Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
+}
+const DESKTOP = { width: 1280, height: 800 };
+
+interface Site {
+	siteId: string;
+	apiKey: string;
+}
+
+describe('subscribe widget in Chromium', () => {
+	let worker: LocalWorker;
+	let browser: Browser;
+	let host: HostSite;
+	let current: Site;
+
+	const api = async <T>(site: Site, path: string, init: RequestInit = {}): Promise<T> => {
+		const r = await fetch(`${worker.url}/v1/sites/${site.siteId}${path}`, {
+			...init,
+			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
+		});
+		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+		return (await r.json()) as T;
+	};
+
+	/** A fresh site for the host origin with these prompt settings. */
+	const site = async (prompt: Record<string, unknown>): Promise<Site> => {
+		const r = await fetch(`${worker.url}/v1/sites`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Host shop', origins: [host.origin], platform: 'custom' }),
+		});
+		current = (await r.json()) as Site;
+		await api(current, '/settings', { method: 'PATCH', body: JSON.stringify({ prompt }) });
+		return current;
+	};
+
+	const open = async (
+		options: {
+			page?: HostPage;
+			viewport?: { width: number; height: number };
+			locale?: string;
+			userAgent?: string;
+			permission?: 'granted' | 'denied';
+			init?: string;
+		} = {},
+	): Promise<{ context: BrowserContext; page: Page }> => {
+		host.page(options.page ?? {});
+		const context = await browser.newContext({
+			viewport: options.viewport ?? DESKTOP,
+			locale: options.locale ?? 'en-US',
+			...(options.userAgent ? { userAgent: options.userAgent, isMobile: true, hasTouch: true } : {}),
+		});
+		if (options.permission === 'granted')
+			await context.grantPermissions(['notifications'], { origin: host.origin });
+		const page = await context.newPage();
+		if (options.permission === 'denied') await deny(page);
+		// The prompt image lives on the shop's CDN; here the test serves it.
+		await context.route('https://cdn.example/**', (route) =>
+			route.fulfill({ contentType: 'image/png', body: LOGO }),
+		);
+		if (options.init) await page.addInitScript(options.init);
+		await page.addInitScript(() => {
+			(window as unknown as { shifts: number }).shifts = 0;
+			new PerformanceObserver((list) => {
+				for (const e of list.getEntries())
+					(window as unknown as { shifts: number }).shifts += (e as unknown as { value: number }).value;
+			}).observe({ type: 'layout-shift', buffered: true });
+		});
+		await page.goto(`${host.origin}/`);
+		return { context, page };
+	};
+
+	/** Denies notifications for the host origin, as a user answering the browser's own prompt with "Block". */
+	const deny = async (page: Page) => {
+		const cdp = await page.context().newCDPSession(page);
+		const { targetInfo } = await cdp.send('Target.getTargetInfo');
+		await cdp.send('Browser.setPermission', {
+			permission: { name: 'notifications' },
+			setting: 'denied',
+			origin: host.origin,
+			browserContextId: targetInfo.browserContextId,
+		});
+	};
+
+	const prompt = (page: Page) => page.locator('beckon-widget .p');
+	const state = (page: Page) => page.evaluate(() => window.Beckon.getState());
+	const stats = () => api<{ byStatus: Record<string, number> }>(current, '/stats');
+	const shot = async (page: Page, name: string) => {
+		await page
+			.locator('beckon-widget')
+			.evaluate((el) => Promise.all((el.shadowRoot?.getAnimations() ?? []).map((a) => a.finished)));
+		await page.screenshot({ path: join(screens, `${name}.png`) });
+	};
+
+	beforeAll(async () => {
+		mkdirSync(screens, { recursive: true });
+		worker = await startWorker();
+		host = await startHostSite(worker.url, () => current.siteId);
+		browser = await chromium.launch({
+			executablePath: '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+			],
+		});
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await host?.close();
+		await worker?.stop();
+	});
+
+	it('slides in the simple prompt after the configured seconds, without layout shift, and records the ask', async () => {
+		await site({ trigger: { type: 'seconds', value: 1 }, image: 'https://cdn.example/logo.png' });
+		for (const [name, viewport] of [
+			['desktop', DESKTOP],
+			['phone', PHONE],
+		] as const) {
+			const { context, page } = await open({ viewport });
+			expect(await page.locator('beckon-widget').count()).toBe(0);
+			await prompt(page).waitFor({ timeout: 5000 });
+			await expect(prompt(page).locator('h2').textContent()).resolves.toBe('Get notified');
+			await page.waitForTimeout(400);
+			await shot(page, `widget-simple-${name}`);
+			expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
+			expect(await state(page)).toBe('ask');
+			await context.close();
+		}
+		await expect.poll(async () => (await stats()).byStatus.ask, { timeout: 5000 }).toBe(2);
+	});
+
+	it('hides on "Maybe later" and asks again only after the configured days', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 }, laterDays: 3 });
+		const { context, page } = await open();
+		await prompt(page).waitFor();
+		await prompt(page).getByText('Maybe later').click();
+		await expect(prompt(page).count()).resolves.toBe(0);
+		const until = Number(
+			await page.evaluate((id) => localStorage.getItem(`beckon:${id}:later`), current.siteId),
+		);
+		expect(until - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000);
+		await page.reload();
+		await page.waitForTimeout(1500);
+		expect(await prompt(page).count()).toBe(0);
+		await page.evaluate(
+			(id) => localStorage.setItem(`beckon:${id}:later`, String(Date.now() - 1)),
+			current.siteId,
+		);
+		await page.reload();
+		await prompt(page).waitFor({ timeout: 5000 });
+		await context.close();
+	});
+
+	it('asks the browser only after Subscribe, and a denial becomes blocked, is reported, and is never re-asked', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 } });
+		const { context, page } = await open();
+		await prompt(page).waitFor();
+		await deny(page);
+		await page.evaluate(() => {
+			(window as unknown as { changes: string[] }).changes = [];
+			window.Beckon.on('change', (s) => (window as unknown as { changes: string[] }).changes.push(s));
+		});
+		await prompt(page).getByText('Subscribe').click();
+		await expect.poll(() => state(page)).toBe('blocked');
+		expect(await page.evaluate(() => (window as unknown as { changes: string[] }).changes)).toEqual([
+			'blocked',
+		]);
+		await expect
+			.poll(async () => (await stats()).byStatus, { timeout: 5000 })
+			.toMatchObject({ blocked: 1, ask: 0 });
+		await page.reload();
+		await page.waitForTimeout(1500);
+		expect(await prompt(page).count()).toBe(0);
+		expect(await state(page)).toBe('blocked');
+		await context.close();
+	});
+
+	it('requests permission from the Subscribe button when granted and closes the prompt', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 } });
+		const { context, page } = await open();
+		await prompt(page).waitFor();
+		await context.grantPermissions(['notifications'], { origin: host.origin });
+		await prompt(page).getByText('Subscribe').click();
+		await expect(prompt(page).count()).resolves.toBe(0);
+		expect(await page.evaluate(() => Notification.permission)).toBe('granted');
+		await context.close();
+	});
+
+	it('shows categories with translated labels and remembers the choice', async () => {
+		await site({
+			variant: 'categories',
+			trigger: { type: 'seconds', value: 0 },
+			categories: [
+				{ id: 'sale', label: 'Sales and offers', translations: { de: 'Angebote' } },
+				{ id: 'new', label: 'New arrivals', translations: { de: 'Neuheiten' } },
+				{ id: 'blog', label: 'Stories from the workshop' },
+			],
+			translations: {
+				de: {
+					title: 'Nichts verpassen',
+					text: 'Wir melden uns nur, wenn es sich lohnt.',
+					subscribe: 'Abonnieren',
+					later: 'Später',
+				},
+			},
+		});
+		for (const [name, viewport] of [
+			['desktop', DESKTOP],
+			['phone', PHONE],
+		] as const) {
+			const { context, page } = await open({ viewport });
+			await prompt(page).waitFor();
+			expect(await prompt(page).locator('label').allTextContents()).toEqual([
+				'Sales and offers',
+				'New arrivals',
+				'Stories from the workshop',
+			]);
+			await prompt(page).locator('input').nth(2).uncheck();
+			await shot(page, `widget-categories-${name}`);
+			await context.close();
+		}
+		const { context, page } = await open({ locale: 'de-DE' });
+		await prompt(page).waitFor();
+		await deny(page);
+		expect(await prompt(page).locator('h2').textContent()).toBe('Nichts verpassen');
+		expect(await prompt(page).locator('label').allTextContents()).toEqual([
+			'Angebote',
+			'Neuheiten',
+			'Stories from the workshop',
+		]);
+		await prompt(page).locator('input').first().uncheck();
+		await prompt(page).getByText('Abonnieren').click();
+		await expect.poll(() => state(page)).toBe('blocked');
+		expect(await page.evaluate((id) => localStorage.getItem(`beckon:${id}:categories`), current.siteId)).toBe(
+			'["new","blog"]',
+		);
+		await context.close();
+	});
+
+	it('shows the bell with a panel for each state', async () => {
+		await site({ trigger: { type: 'manual', value: 0 }, bell: { enabled: true } });
+		const { context, page } = await open();
+		const bell = page.locator('beckon-widget button.b');
+		await bell.waitFor();
+		expect(await prompt(page).count()).toBe(0);
+		await bell.click();
+		await expect(page.locator('beckon-widget .k').textContent()).resolves.toBe('Get notifications');
+		await shot(page, 'widget-bell-panel');
+		await context.close();
+
+		const blocked = await open({ permission: 'denied' });
+		await blocked.page.locator('beckon-widget button.b').click();
+		await expect(blocked.page.locator('beckon-widget .k').textContent()).resolves.toContain('blocked');
+		await blocked.context.close();
+	});
+
+	it('offers the JS API and the data-beckon-subscribe hook, with a manual trigger', async () => {
+		await site({ trigger: { type: 'manual', value: 0 } });
+		const { context, page } = await open({ permission: 'denied' });
+		await page.waitForFunction(() => window.Beckon?.getState() === 'blocked');
+		const { context: c2, page: p2 } = await open();
+		await p2.waitForTimeout(1500);
+		expect(await prompt(p2).count()).toBe(0);
+		expect(
+			await p2.evaluate(
+				() => typeof window.Beckon.subscribe === 'function' && typeof window.Beckon.identify === 'function',
+			),
+		).toBe(true);
+		await p2.evaluate(() => window.Beckon.showPrompt());
+		await prompt(p2).waitFor();
+		await c2.close();
+		const { context: c3, page: p3 } = await open({ permission: 'denied' });
+		await p3.evaluate(() => localStorage.clear());
+		await p3.reload();
+		await p3.waitForFunction(() => window.Beckon !== undefined);
+		await p3.locator('[data-beckon-subscribe]').click();
+		await expect.poll(() => state(p3)).toBe('blocked');
+		await c3.close();
+		await context.close();
+	});
+
+	it('keeps its look when the host page CSS tries to break it, and leaves the page alone', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 }, theme: { accent: '#0a7d44' } });
+		const hostile = `<style>*{font-size:40px!important;color:red!important;font-family:serif!important;letter-spacing:4px!important}
+			div,p,h2,button{display:none!important}button{background:lime!important}beckon-widget{opacity:.1!important;position:static!important}
+			:root{--beckon-radius:2px}</style>`;
+		const { context, page } = await open({ page: { head: hostile } });
+		await prompt(page).waitFor();
+		const look = await prompt(page).evaluate((el) => {
+			const h2 = el.querySelector('h2') as HTMLElement;
+			const button = el.querySelector('button.a') as HTMLElement;
+			const host =
+				el.getRootNode() instanceof ShadowRoot ? ((el.getRootNode() as ShadowRoot).host as HTMLElement) : el;
+			return {
+				h2: getComputedStyle(h2).fontSize,
+				h2Color: getComputedStyle(h2).color,
+				visible: el.getBoundingClientRect().height > 40,
+				button: getComputedStyle(button).backgroundColor,
+				radius: getComputedStyle(el).borderRadius,
+				opacity: getComputedStyle(host).opacity,
+				position: getComputedStyle(host).position,
+			};
+		});
+		expect(look).toEqual({
+			h2: '16px',
+			h2Color: 'rgb(31, 41, 55)',
+			visible: true,
+			button: 'rgb(10, 125, 68)',
+			radius: '2px',
+			opacity: '1',
+			position: 'fixed',
+		});
+		expect(
+			await page.evaluate(() => getComputedStyle(document.querySelector('h1') as HTMLElement).fontSize),
+		).toBe('40px');
+		await shot(page, 'widget-hostile-css');
+		await context.close();
+	});
+
+	it('shows an Add to Home Screen hint on iPhone Safari instead of a prompt that cannot work', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 } });
+		const iphone =
+			'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+		const { context, page } = await open({
+			viewport: PHONE,
+			userAgent: iphone,
+			init: 'delete window.PushManager',
+		});
+		await prompt(page).waitFor();
+		expect(await prompt(page).textContent()).toContain('Add to Home Screen');
+		expect(await state(page)).toBe('unsupported');
+		await shot(page, 'widget-ios-phone');
+		await expect.poll(async () => (await stats()).byStatus.unsupported).toBe(1);
+		await context.close();
+	});
+
+	it('shows nothing on a browser without push, reporting it once', async () => {
+		await site({ trigger: { type: 'seconds', value: 0 }, bell: { enabled: true } });
+		const { context, page } = await open({ init: 'delete window.PushManager' });
+		await page.waitForFunction(() => window.Beckon?.getState() === 'unsupported');
+		await page.waitForTimeout(1200);
+		expect(await page.locator('beckon-widget').count()).toBe(0);
+		await page.reload();
+		await page.waitForTimeout(1200);
+		expect((await stats()).byStatus.unsupported).toBe(1);
+		await context.close();
+	});
+
+	it('lays out right to left for an RTL language', async () => {
+		await site({
+			trigger: { type: 'seconds', value: 0 },
+			bell: { enabled: true, position: 'bottom-left' },
+			translations: {
+				ar: {
+					title: 'ابق على اطلاع',
+					text: 'سنرسل لك العروض والمنتجات الجديدة فقط.',
+					subscribe: 'اشترك',
+					later: 'لاحقاً',
+				},
+			},
+		});
+		const { context, page } = await open({ locale: 'ar' });
+		await prompt(page).waitFor();
+		expect(await page.locator('beckon-widget .w').getAttribute('dir')).toBe('rtl');
+		const [later, subscribe] = await Promise.all(
+			['لاحقاً', 'اشترك'].map(async (t) => (await prompt(page).getByText(t).boundingBox())?.x ?? 0),
+		);
+		expect(subscribe).toBeLessThan(later as number);
+		// bottom-left means the physical left, whatever the writing direction.
+		expect((await page.locator('beckon-widget button.b').boundingBox())?.x).toBeLessThan(100);
+		await shot(page, 'widget-rtl');
+		await context.close();
+	});
+
+	it('waits for the configured number of page views, or scroll depth', async () => {
+		await site({ trigger: { type: 'pageviews', value: 2 } });
+		const { context, page } = await open();
+		await page.waitForTimeout(1500);
+		expect(await prompt(page).count()).toBe(0);
+		await page.reload();
+		await prompt(page).waitFor({ timeout: 5000 });
+		await context.close();
+
+		await site({ trigger: { type: 'scroll', value: 50 } });
+		const scroll = await open({
+			viewport: { width: 800, height: 400 },
+			page: { body: '<div style="height:3000px"></div>' },
+		});
+		await scroll.page.waitForTimeout(1500);
+		expect(await prompt(scroll.page).count()).toBe(0);
+		await scroll.page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+		await prompt(scroll.page).waitFor({ timeout: 5000 });
+		await scroll.context.close();
+	});
+});
