@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
 const screens = join(process.cwd(), 'test-results', 'screens');
@@ -12,20 +13,7 @@ describe('demo store and console in Chromium', () => {
 
 	beforeAll(async () => {
 		mkdirSync(screens, { recursive: true });
-		[worker, browser] = await Promise.all([
-			startWorker(),
-			chromium.launch({
-				executablePath: '/usr/bin/chromium',
-				args: [
-					'--no-sandbox',
-					'--disable-gpu',
-					'--disable-background-networking',
-					'--disable-component-update',
-					'--disable-sync',
-					'--no-first-run',
-				],
-			}),
-		]);
+		[worker, browser] = await Promise.all([startWorker(), launchChromium()]);
 	});
 
 	afterAll(async () => {

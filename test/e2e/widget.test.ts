@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { type HostPage, type HostSite, startHostSite } from '../support/host-site.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
@@ -135,17 +136,7 @@ describe('subscribe widget in Chromium', () => {
 		mkdirSync(screens, { recursive: true });
 		worker = await startWorker();
 		host = await startHostSite(worker.url, () => current.siteId);
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-			],
-		});
+		browser = await launchChromium();
 	});
 
 	afterAll(async () => {

@@ -2,7 +2,12 @@
 // preact: the prompt, bell and iOS hint live in beckon-ui.js, loaded only when one of them has to be shown.
 import { iosNeedsInstall, keyBytes, permissionState, pushSupported, sameKey, storage, whenIdle } from './env';
 import { direction, textsFor } from './texts';
-import type { Actions, BeckonState, PublicConfig, View, WidgetElement } from './types';
+import type { Actions, BeckonState, PublicConfig, View } from './types';
+
+/** The custom element the UI chunk (beckon-ui.js) defines. */
+interface WidgetElement extends HTMLElement {
+	draw(view: View, actions: Actions): void;
+}
 
 export type { BeckonState } from './types';
 

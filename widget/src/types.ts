@@ -57,8 +57,3 @@ export interface Actions {
 	unsubscribe(): void;
 	saveCategories(categories: string[]): void;
 }
-
-/** The custom element the UI chunk defines. */
-export interface WidgetElement extends HTMLElement {
-	draw(view: View, actions: Actions): void;
-}

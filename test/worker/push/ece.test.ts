@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from '../../../worker/src/push/base64url';
 import { BODY_OVERHEAD, encryptPayload, MAX_PLAINTEXT } from '../../../worker/src/push/ece';
+import { decryptBody, header } from '../decrypt';
 
 // RFC 8291 Appendix A.
 const V = {
@@ -15,6 +16,7 @@ const V = {
 };
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
+const text = (s: string) => new TextEncoder().encode(s);
 
 async function importPair(publicKey: string, privateKey: string): Promise<CryptoKeyPair> {
 	const point = decodeBase64Url(publicKey);
@@ -31,56 +33,13 @@ async function importPair(publicKey: string, privateKey: string): Promise<Crypto
 	};
 }
 
-async function hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-	const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-	return new Uint8Array(await crypto.subtle.sign('HMAC', k, data));
-}
-
-/** HKDF (RFC 5869) from HMAC, for outputs of at most one block: independent of the code under test. */
-async function hkdf(
-	salt: Uint8Array,
-	ikm: Uint8Array,
-	info: Uint8Array,
-	length: number,
-): Promise<Uint8Array> {
-	const prk = await hmac(salt, ikm);
-	return (await hmac(prk, concat(info, new Uint8Array([1])))).subarray(0, length);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
-
-const text = (s: string) => new TextEncoder().encode(s);
-
-/** A user agent's side of RFC 8291: parses the header, derives the keys and opens the single record. */
+/** Opens a body as the browser would (test/worker/decrypt.ts), checking the RFC 8188 header on the way. */
 async function decrypt(body: Uint8Array, ua: CryptoKeyPair, authSecret: Uint8Array): Promise<Uint8Array> {
-	const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-	const salt = body.subarray(0, 16);
-	expect(view.getUint32(16)).toBe(4096);
-	expect(body[20]).toBe(65);
-	const asPublic = body.subarray(21, 86);
-	const asKey = await crypto.subtle.importKey('raw', asPublic, ECDH, false, []);
-	const ecdh = { name: 'ECDH', public: asKey };
-	const shared = new Uint8Array(await crypto.subtle.deriveBits(ecdh, ua.privateKey, 256));
+	const { rs, keyid } = header(body);
+	expect(rs).toBe(4096);
+	expect(keyid.length).toBe(65);
 	const uaPublic = new Uint8Array((await crypto.subtle.exportKey('raw', ua.publicKey)) as ArrayBuffer);
-	const ikm = await hkdf(authSecret, shared, concat(text('WebPush: info\0'), uaPublic, asPublic), 32);
-	const cek = await hkdf(salt, ikm, text('Content-Encoding: aes128gcm\0'), 16);
-	const nonce = await hkdf(salt, ikm, text('Content-Encoding: nonce\0'), 12);
-	const key = await crypto.subtle.importKey('raw', cek, 'AES-GCM', false, ['decrypt']);
-	const record = new Uint8Array(
-		await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce }, key, body.subarray(86)),
-	);
-	let end = record.length - 1;
-	while (end >= 0 && record[end] === 0) end--;
-	expect(record[end]).toBe(2);
-	return record.subarray(0, end);
+	return decryptBody(body, ua.privateKey, uaPublic, authSecret);
 }
 
 async function newSubscriber(): Promise<{ ua: CryptoKeyPair; p256dh: Uint8Array; auth: Uint8Array }> {

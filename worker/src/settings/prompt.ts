@@ -1,3 +1,4 @@
+import type { Prompt as PromptSettings, Texts as PromptTexts } from '../../../widget/src/types';
 import { badRequest } from '../http/errors';
 import {
 	optBoolean,
@@ -9,40 +10,10 @@ import {
 	within,
 } from '../http/validate';
 
-/** Every text the widget shows; translations override them per language. */
-export interface PromptTexts {
-	title: string;
-	text: string;
-	subscribe: string;
-	later: string;
-	save: string;
-	bellSubscribe: string;
-	bellSubscribed: string;
-	bellUnsubscribe: string;
-	bellBlocked: string;
-	iosHint: string;
-}
-
-/** A topic subscribers can choose in the categories prompt and the bell. */
-export interface PromptCategory {
-	id: string;
-	label: string;
-	translations: Record<string, string>;
-}
-
-/** How and when the widget asks (seed 001's soft onboarding). */
-export interface PromptSettings {
-	variant: 'simple' | 'categories';
-	texts: PromptTexts;
-	translations: Record<string, Partial<PromptTexts>>;
-	image: string | null;
-	categories: PromptCategory[];
-	trigger: { type: 'seconds' | 'pageviews' | 'scroll' | 'manual'; value: number };
-	laterDays: number;
-	bell: { enabled: boolean; position: 'bottom-right' | 'bottom-left' };
-	theme: { accent: string; background: string; text: string; radius: number };
-	dir: 'auto' | 'ltr' | 'rtl';
-}
+// The shapes are the widget's own (widget/src/types.ts): one definition for the worker that validates them and
+// the browser code that reads them.
+export type PromptCategory = PromptSettings['categories'][number];
+export type { PromptSettings, PromptTexts };
 
 /** Defaults a site starts with. */
 export const DEFAULT_PROMPT: PromptSettings = {
