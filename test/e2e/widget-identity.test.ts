@@ -45,7 +45,14 @@ describe('widget identity in a real Firefox: subscribe → identify → suspend'
 		await api('/settings', {
 			method: 'PATCH',
 			body: JSON.stringify({
-				prompt: { trigger: { type: 'manual', value: 0 }, categories: [{ id: 'sale', label: 'Sales' }] },
+				prompt: {
+					trigger: { type: 'manual', value: 0 },
+					categories: [
+						{ id: 'sale', label: 'Sales' },
+						{ id: 'new', label: 'New arrivals' },
+					],
+					bell: { enabled: true },
+				},
 			}),
 		});
 	});
@@ -119,5 +126,42 @@ describe('widget identity in a real Firefox: subscribe → identify → suspend'
 		);
 		expect(await tryToken(signIdentityToken(site.identitySecret, 'bob', -60))).toContain('expired');
 		expect((await subscriber()).externalUserId).toBe('bob');
+	});
+
+	it('lets a subscriber change categories and unsubscribe from the bell', async () => {
+		const inShadow = (selector: string, action: 'click' | 'text') =>
+			firefox.page.evaluate(
+				(sel, act) => {
+					const el = document
+						.querySelector('beckon-widget')
+						?.shadowRoot?.querySelector(sel) as HTMLElement | null;
+					if (!el) return null;
+					if (act === 'click') el.click();
+					return el.textContent;
+				},
+				selector,
+				action,
+			);
+		await expect.poll(() => inShadow('button.b', 'text'), { timeout: 10_000 }).not.toBeNull();
+		await inShadow('button.b', 'click');
+		await expect.poll(() => inShadow('.k h2', 'text')).toBe('You are subscribed');
+		const boxes = await firefox.page.evaluate(() =>
+			[...(document.querySelector('beckon-widget')?.shadowRoot?.querySelectorAll('.k input') ?? [])].map(
+				(i) => (i as HTMLInputElement).checked,
+			),
+		);
+		expect(boxes).toEqual([true, false]);
+		await inShadow('.k label:nth-child(2) input', 'click');
+		await inShadow('.k button.a', 'click');
+		await expect.poll(async () => (await subscriber()).categories).toEqual(['sale', 'new']);
+
+		const id = await sid();
+		await inShadow('button.b', 'click');
+		await inShadow('.k button:not(.a)', 'click');
+		await expect.poll(() => firefox.page.evaluate(() => window.Beckon.getState())).toBe('ask');
+		const gone = await fetch(`${worker.url}/v1/sites/${site.siteId}/subscribers/${id}`, {
+			headers: { authorization: `Bearer ${site.apiKey}` },
+		});
+		expect(gone.status).toBe(404);
 	});
 });
