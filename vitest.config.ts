@@ -18,6 +18,10 @@ export default defineConfig({
 									ALLOW_LOOPBACK_PUSH: 'true',
 									PUSH_TIMEOUT_MS: '1500',
 									PUSH_SINK_URL: sink.url,
+									// The values @shopify/shopify-api's test helpers sign with (API_KEY, API_SECRET_KEY).
+									SHOPIFY_API_KEY: 'testApiKey',
+									SHOPIFY_API_SECRET: 'testApiSecretKey',
+									SHOPIFY_APP_URL: 'https://beckon.test',
 									TEST_MIGRATIONS: await readD1Migrations('./worker/migrations'),
 								},
 							},

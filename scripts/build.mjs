@@ -68,6 +68,17 @@ export async function buildAssets() {
 	await cp(join(demo, 'store.css'), join(out, 'store.css'));
 	await cp(join(demo, 'admin'), join(out, 'admin'), { recursive: true });
 
+	// The Shopify app's embedded admin page (preact); the worker serves its HTML at /shopify/app.
+	const shopifyAdmin = join(root, 'shopify-app/admin/src');
+	await build({
+		...common,
+		format: 'esm',
+		entryPoints: [join(shopifyAdmin, 'main.tsx')],
+		outfile: join(out, 'shopify/assets/admin.js'),
+		jsx: 'automatic',
+		jsxImportSource: 'preact',
+	});
+	await cp(join(shopifyAdmin, 'admin.css'), join(out, 'shopify/assets/admin.css'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

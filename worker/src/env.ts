@@ -15,6 +15,12 @@ export interface Env {
 	DEMO?: string;
 	PUSH_TIMEOUT_MS?: string;
 	RATE_LIMIT_PUBLIC?: string;
+	/** Shopify app (optional; see worker/src/shopify/config.ts and wrangler.toml). */
+	SHOPIFY_API_KEY?: string;
+	SHOPIFY_API_SECRET?: string;
+	SHOPIFY_APP_URL?: string;
+	SHOPIFY_SCOPES?: string;
+	SHOPIFY_FAKE_ADMIN_ORIGIN?: string;
 }
 
 /** Typed, validated settings read once from the bindings. */

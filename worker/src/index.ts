@@ -13,6 +13,7 @@ import { getPublicConfig, getServiceWorker } from './routes/public-config';
 import { createSite, getSite, patchSettings, rotateIdentitySecret } from './routes/sites';
 import { getStats } from './routes/stats';
 import { getSubscriber, postSubscriber, removeSubscriber } from './routes/subscribers';
+import { shopifyRouter } from './shopify/router';
 
 export { Dispatcher } from './objects/dispatcher';
 
@@ -64,6 +65,7 @@ const router = Router<IRequest, Args>({
 	.all('/v1/*', () => {
 		throw new HttpError(404, 'not_found', 'No such API route; see the API reference in README.md');
 	})
+	.all('/shopify/*', (req, env, ctx) => shopifyRouter.fetch(req, env, ctx))
 	.get('/demo/site.json', demoOnly, (req, env) => demoSite(req, env))
 	.get('/beckon-sw.js', demoOnly, (req) => serviceWorkerStub(req))
 	.get('/', demoOnly)

@@ -8,6 +8,7 @@ import { payloadFor } from '../sending/message';
 import { pushServiceOf } from '../sending/push-hosts';
 import { signerFor } from '../sending/signers';
 import { transmit } from '../sending/transport';
+import { isSendingDisabled } from '../store/sites';
 import { pruneGone } from '../store/subscribers';
 import type { PushBatch, Recipient } from './messages';
 
@@ -53,6 +54,10 @@ export async function sendBatch(
 	run: <T>(task: () => Promise<T>) => Promise<T>,
 ): Promise<BatchReport> {
 	const cfg = config(env);
+	// A site turned off while a send is under way (Shopify app uninstalled) sends nothing more.
+	if (await isSendingDisabled(env.DB, input.siteId)) {
+		return { sent: 0, gone: 0, failures: { site_disabled: recipients.length }, retry: [] };
+	}
 	const signer = await signerFor(env, input.siteId, input.homeUrl);
 	const report: BatchReport = { sent: 0, gone: 0, failures: {}, retry: [] };
 	const gone: Array<{ id: string; endpoint: string }> = [];

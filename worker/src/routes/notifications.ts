@@ -11,7 +11,7 @@ import {
 	listNotifications,
 	type NotificationRecord,
 } from '../store/notifications';
-import { findSite } from '../store/sites';
+import { findSite, isSendingDisabled } from '../store/sites';
 
 function view(n: NotificationRecord) {
 	return {
@@ -38,6 +38,13 @@ export async function createNotification(request: Request, env: Env, siteId: str
 	const idempotencyKey = header ?? parsed.idempotencyKey;
 	const site = await findSite(env.DB, siteId);
 	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	if (await isSendingDisabled(env.DB, siteId)) {
+		throw new HttpError(
+			409,
+			'site_disabled',
+			'Sending is turned off for this site (its Shopify app is uninstalled)',
+		);
+	}
 	const record: NotificationRecord = {
 		id: newId('ntf'),
 		siteId,

@@ -131,3 +131,12 @@ export async function setIdentitySecret(db: D1Database, id: string, sealed: stri
 export async function saveSettings(db: D1Database, id: string, settings: SiteSettings): Promise<void> {
 	await db.prepare('UPDATE sites SET settings = ? WHERE id = ?').bind(JSON.stringify(settings), id).run();
 }
+
+/** Whether a site must not send (disabled_at set, e.g. its Shopify app was uninstalled). */
+export async function isSendingDisabled(db: D1Database, id: string): Promise<boolean> {
+	const row = await db
+		.prepare('SELECT disabled_at FROM sites WHERE id = ?')
+		.bind(id)
+		.first<{ disabled_at: number | null }>();
+	return row?.disabled_at != null;
+}

@@ -1,0 +1,106 @@
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { embedSchema, renderEmbed } from './render-embed.ts';
+
+const metafields = { site_id: 'site_abc123', api_origin: 'https://beckon.example.workers.dev' };
+
+/** Attributes of every <script> tag in some HTML. */
+function scripts(html: string): Array<Record<string, string>> {
+	return [...html.matchAll(/<script\b([^>]*)>/g)].map((m) =>
+		Object.fromEntries([...(m[1] ?? '').matchAll(/([\w-]+)(?:="([^"]*)")?/g)].map((a) => [a[1], a[2] ?? ''])),
+	);
+}
+
+/** Runs the inline loader with a stub DOM and fetch; resolves with the script element it appended. */
+async function runLoader(
+	html: string,
+	identity: unknown,
+): Promise<{ el: Record<string, unknown>; fetched: string[] }> {
+	const code = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+	if (!code) throw new Error('no inline loader');
+	const fetched: string[] = [];
+	return new Promise((resolve) => {
+		const el: Record<string, unknown> = {
+			attrs: {} as Record<string, string>,
+			setAttribute(name: string, value: string) {
+				(el.attrs as Record<string, string>)[name] = value;
+			},
+		};
+		const document = {
+			createElement: () => el,
+			head: { appendChild: () => resolve({ el, fetched }) },
+		};
+		const fetch = (url: string) => {
+			fetched.push(url);
+			return Promise.resolve({ ok: true, json: () => Promise.resolve(identity) });
+		};
+		runInNewContext(code, { document, fetch });
+	});
+}
+
+describe('shopify app embed (Liquid)', () => {
+	it('renders one async widget tag with the site, the proxy service worker and its scope for guests', async () => {
+		const html = await renderEmbed({ metafields });
+		const tags = scripts(html);
+		expect(tags).toEqual([
+			{
+				async: '',
+				src: 'https://beckon.example.workers.dev/beckon.js',
+				'data-site': 'site_abc123',
+				'data-sw': '/apps/beckon/sw.js',
+				'data-scope': '/apps/beckon/',
+			},
+		]);
+		expect(html).not.toContain('data-identity');
+	});
+
+	it('follows a changed app proxy path', async () => {
+		const html = await renderEmbed({ metafields, settings: { proxy_path: '/a/push' } });
+		expect(scripts(html)[0]).toMatchObject({ 'data-sw': '/a/push/sw.js', 'data-scope': '/a/push/' });
+	});
+
+	it('escapes a hostile proxy path setting', async () => {
+		const html = await renderEmbed({
+			metafields,
+			settings: { proxy_path: '"><img src=x onerror=alert(1)>' },
+		});
+		expect(html).not.toContain('<img');
+		expect(scripts(html)).toHaveLength(1);
+	});
+
+	it('for a logged-in customer, fetches the identity token from the proxy and never prints the customer id', async () => {
+		const html = await renderEmbed({ metafields, customer: { id: 8_123_456_789, email: 'c@example.com' } });
+		expect(html).not.toContain('8123456789');
+		expect(html).not.toContain('c@example.com');
+		const { el, fetched } = await runLoader(html, { token: 'payload.signature' });
+		expect(fetched).toEqual(['/apps/beckon/identity']);
+		expect(el.async).toBe(true);
+		expect(el.src).toBe('https://beckon.example.workers.dev/beckon.js');
+		expect(el.attrs).toEqual({
+			'data-site': 'site_abc123',
+			'data-sw': '/apps/beckon/sw.js',
+			'data-scope': '/apps/beckon/',
+			'data-identity': 'payload.signature',
+		});
+	});
+
+	it('still loads the widget when the identity request fails', async () => {
+		const html = await renderEmbed({ metafields, customer: { id: 1 } });
+		const { el } = await runLoader(html, {});
+		expect((el.attrs as Record<string, string>)['data-identity']).toBeUndefined();
+	});
+
+	it('renders nothing until the app is set up (a hint only in the theme editor)', async () => {
+		expect((await renderEmbed({})).trim()).toBe('');
+		const editor = await renderEmbed({ designMode: true });
+		expect(editor).toContain('open the Beckon app');
+		expect(scripts(editor)).toEqual([]);
+	});
+
+	it('declares an app embed for the body with no script assets of its own', () => {
+		const schema = embedSchema();
+		expect(schema.target).toBe('body');
+		expect(schema.javascript).toBeUndefined();
+		expect(schema.name).toBe('Beckon web push');
+	});
+});

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
+
+/** Path of the theme app extension's app embed block. */
+export const EMBED_BLOCK = join(process.cwd(), 'shopify-app/extensions/beckon-embed/blocks/beckon.liquid');
+
+/** What a theme page gives the block when Shopify renders it. */
+export interface EmbedContext {
+	metafields?: { site_id?: string; api_origin?: string };
+	customer?: { id: number; email?: string } | null;
+	settings?: { proxy_path?: string };
+	designMode?: boolean;
+}
+
+/** The block's {% schema %} JSON (Shopify reads it; it renders nothing). */
+export function embedSchema(): Record<string, unknown> {
+	const match = /\{%\s*schema\s*%\}([\s\S]*?)\{%\s*endschema\s*%\}/.exec(readFileSync(EMBED_BLOCK, 'utf8'));
+	if (!match?.[1]) throw new Error('the app embed has no schema');
+	return JSON.parse(match[1]) as Record<string, unknown>;
+}
+
+const engine = new Liquid({ strictFilters: true });
+// Shopify's {% schema %} is a raw block that renders nothing; liquidjs does not know it.
+engine.registerTag(
+	'schema',
+	class extends Tag {
+		constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+			super(token, remain, liquid);
+			for (let t = remain.shift(); t; t = remain.shift()) {
+				if ('name' in t && (t as TagToken).name === 'endschema') return;
+			}
+			throw new Error('{% schema %} is not closed');
+		}
+		*render(): Generator<unknown, void, unknown> {}
+	},
+);
+
+/** Renders the app embed block the way a theme page would include it, with a real Liquid engine. */
+export function renderEmbed(context: EmbedContext): Promise<string> {
+	const metafields: Record<string, { value: string }> = {};
+	for (const [key, value] of Object.entries(context.metafields ?? {})) {
+		if (value !== undefined) metafields[key] = { value };
+	}
+	return engine.parseAndRender(readFileSync(EMBED_BLOCK, 'utf8'), {
+		app: { metafields: { beckon: metafields } },
+		customer: context.customer ?? null,
+		block: { settings: context.settings ?? {} },
+		request: { design_mode: context.designMode ?? false },
+	});
+}

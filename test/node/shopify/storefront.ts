@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
+import { renderEmbed } from './render-embed.ts';
+
+/** One request the fake app proxy forwarded to the worker. */
+export interface ProxiedRequest {
+	path: string;
+	status: number;
+	customerId: string;
+}
+
+/** A stand-in for a shop's online store: theme pages with the app embed, and Shopify's app proxy. */
+export interface Storefront {
+	origin: string;
+	proxied: ProxiedRequest[];
+	/** Whether theme pages include the app embed (the theme editor switch). */
+	embed: boolean;
+	close(): Promise<void>;
+}
+
+export interface StorefrontOptions {
+	workerUrl: string;
+	/** Store name; the shop is `<store>.myshopify.com`. */
+	store: string;
+	apiSecret: string;
+	/** The app-data metafields the app wrote (as Shopify would expose them to the embed). */
+	metafields: () => Record<string, string> | undefined;
+	proxyPath?: string;
+}
+
+const PRODUCTS = [
+	'Oak chopping board',
+	'Oak serving tray',
+	'Linen apron',
+	'Walnut spoon',
+	'Stoneware mug',
+	'Wool throw',
+];
+
+/** A theme page shaped like a small Dawn-style home page (all inline: no third-party requests). */
+function themePage(title: string, embed: string): string {
+	const cards = PRODUCTS.map(
+		(
+			p,
+			i,
+		) => `<li class="card"><div class="media" style="--h:${i * 40}"></div><h3>${p}</h3><p>€${24 + i * 7}.00</p>
+<button type="button">Add to cart</button></li>`,
+	).join('');
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title} – Oak &amp; Linen</title>
+<style>
+body{margin:0;font:16px/1.6 Georgia,serif;color:#1c1c1c;background:#fff}
+header{display:flex;justify-content:space-between;align-items:center;padding:18px 32px;border-bottom:1px solid #eee}
+header nav a{margin-left:18px;color:inherit;text-decoration:none}
+.hero{height:360px;display:grid;place-items:center;background:linear-gradient(120deg,#d9c7a7,#8c6d46);color:#fff}
+.hero h1{font-size:44px;margin:0}
+main{max-width:1100px;margin:0 auto;padding:32px}
+.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:24px}
+.media{aspect-ratio:1;border-radius:6px;background:hsl(calc(30 + var(--h)) 35% 70%)}
+.card h3{font-size:17px;margin:10px 0 0}.card p{margin:2px 0 8px;color:#555}
+.card button{width:100%;padding:10px;border:1px solid #1c1c1c;background:#fff;font:inherit;cursor:pointer}
+footer{padding:32px;background:#f4f1ec;margin-top:48px}
+</style></head><body>
+<header><strong>Oak &amp; Linen</strong><nav><a href="/">Home</a><a href="/collections/all">Shop</a><a href="/account/login">Account</a></nav></header>
+<section class="hero"><h1>${title}</h1></section>
+<main><h2>New arrivals</h2><ul class="grid">${cards}</ul><p>${'Made by hand in small batches from sustainably sourced oak, walnut and linen. '.repeat(12)}</p></main>
+<footer>© Oak &amp; Linen</footer>
+<script>document.querySelectorAll('.card button').forEach(function(b){b.addEventListener('click',function(){b.textContent='Added'})})</script>
+${embed}</body></html>`;
+}
+
+function customerOf(cookie: string | undefined): string {
+	return /(?:^|;\s*)customer_id=(\d+)/.exec(cookie ?? '')?.[1] ?? '';
+}
+
+/**
+ * Starts the storefront on 127.0.0.1. `/apps/beckon/*` behaves like Shopify's app proxy: it forwards to the
+ * worker's proxy URL, drops cookies, and adds shop, path_prefix, logged_in_customer_id, timestamp and the
+ * signature (made by the library's own test helper). `/account/login?customer_id=N` logs a customer in.
+ */
+export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
+	const proxyPath = options.proxyPath ?? '/apps/beckon';
+	const proxied: ProxiedRequest[] = [];
+	const state = { embed: true };
+	const server: Server = createServer((req, res) => {
+		void (async () => {
+			const url = new URL(req.url ?? '/', 'http://storefront');
+			const customerId = customerOf(req.headers.cookie);
+			if (url.pathname.startsWith(`${proxyPath}/`)) {
+				const target = new URL(
+					`${options.workerUrl}/shopify/proxy/${url.pathname.slice(proxyPath.length + 1)}`,
+				);
+				for (const [k, v] of url.searchParams) target.searchParams.set(k, v);
+				target.searchParams.set('path_prefix', proxyPath);
+				target.searchParams.set('logged_in_customer_id', customerId);
+				const signed = await setUpValidRequest(
+					{ type: RequestType.Public, store: options.store, apiSecretKey: options.apiSecret },
+					new Request(target.href),
+				);
+				const response = await fetch(signed.url, {
+					headers: { 'user-agent': req.headers['user-agent'] ?? '' },
+				});
+				proxied.push({ path: url.pathname, status: response.status, customerId });
+				res.writeHead(response.status, {
+					'content-type': response.headers.get('content-type') ?? 'text/plain',
+					'cache-control': response.headers.get('cache-control') ?? 'no-cache',
+				});
+				res.end(Buffer.from(await response.arrayBuffer()));
+				return;
+			}
+			if (url.pathname === '/account/login') {
+				const id = url.searchParams.get('customer_id') ?? '';
+				res.writeHead(302, { location: '/', 'set-cookie': `customer_id=${id}; Path=/; SameSite=Lax` });
+				res.end();
+				return;
+			}
+			if (url.pathname === '/favicon.ico') {
+				res.writeHead(404).end();
+				return;
+			}
+			const embed = state.embed
+				? await renderEmbed({
+						metafields: options.metafields(),
+						customer: customerId ? { id: Number(customerId) } : null,
+						settings: { proxy_path: proxyPath },
+					})
+				: '';
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+			res.end(themePage(url.pathname === '/' ? 'Autumn in oak' : 'Collection', embed));
+		})().catch((error: Error) => {
+			res.writeHead(500).end(error.message);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return {
+		origin,
+		proxied,
+		get embed() {
+			return state.embed;
+		},
+		set embed(value: boolean) {
+			state.embed = value;
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}

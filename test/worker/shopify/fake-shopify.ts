@@ -1,0 +1,166 @@
+// A stand-in for the parts of Shopify the app talks to: the token endpoint (token exchange and refresh) and the
+// Admin GraphQL API (shop info, app-data metafields, product and collection search). Pure fetch handler, used
+// through the library's abstract fetch hook in workerd and behind a local HTTP server in the e2e tests.
+
+/** One request Shopify received. */
+export interface FakeCall {
+	kind: 'exchange' | 'refresh' | 'graphql';
+	shop: string;
+	/** GraphQL operation name, or the token request's grant details. */
+	detail: string;
+	body: Record<string, unknown>;
+}
+
+interface Token {
+	shop: string;
+	expiresAt: number;
+}
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Fake Shopify with switches for the failure cases the tests need. */
+export class FakeShopify {
+	readonly calls: FakeCall[] = [];
+	readonly metafields = new Map<string, Record<string, string>>();
+	private readonly access = new Map<string, Token>();
+	private readonly refresh = new Map<string, Token>();
+	private counter = 0;
+	/** Lifetime of issued access tokens (s); under 5 minutes counts as expired for the app. */
+	accessTtlS = 3600;
+	refreshTtlS = 90 * 86_400;
+	/** When set, the token endpoint answers 400 invalid_subject_token to exchanges. */
+	refuseExchange = false;
+	/** When set, refresh requests answer 400 invalid_grant. */
+	refuseRefresh = false;
+	/** Storefront origin per shop (default https://<shop>). */
+	primaryUrls = new Map<string, string>();
+
+	constructor(
+		readonly apiKey: string,
+		readonly apiSecret: string,
+	) {}
+
+	/** Calls of one kind. */
+	count(kind: FakeCall['kind'], detail?: string): number {
+		return this.calls.filter((c) => c.kind === kind && (detail === undefined || c.detail === detail)).length;
+	}
+
+	/** Makes every access token of a shop invalid (as after an uninstall). */
+	revoke(shop: string): void {
+		for (const [token, t] of this.access) if (t.shop === shop) this.access.delete(token);
+	}
+
+	/** Answers one request addressed to https://<shop>/…. */
+	async handle(request: Request, shop: string): Promise<Response> {
+		const path = new URL(request.url).pathname;
+		const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+		if (request.method === 'POST' && path === '/admin/oauth/access_token') return this.token(shop, body);
+		if (request.method === 'POST' && /^\/admin\/api\/[\w-]+\/graphql\.json$/.test(path)) {
+			return this.graphql(shop, request.headers.get('x-shopify-access-token') ?? '', body);
+		}
+		return Response.json({ errors: 'Not Found' }, { status: 404 });
+	}
+
+	private issue(shop: string): Record<string, unknown> {
+		const n = ++this.counter;
+		const now = Date.now();
+		const accessToken = `shpat_fake_${n}`;
+		const refreshToken = `shprt_fake_${n}`;
+		this.access.set(accessToken, { shop, expiresAt: now + this.accessTtlS * 1000 });
+		this.refresh.set(refreshToken, { shop, expiresAt: now + this.refreshTtlS * 1000 });
+		return {
+			access_token: accessToken,
+			scope: 'read_products',
+			expires_in: this.accessTtlS,
+			refresh_token: refreshToken,
+			refresh_token_expires_in: this.refreshTtlS,
+		};
+	}
+
+	private token(shop: string, body: Record<string, unknown>): Response {
+		if (body.client_id !== this.apiKey || body.client_secret !== this.apiSecret) {
+			return Response.json({ error: 'invalid_client' }, { status: 401 });
+		}
+		if (body.grant_type === TOKEN_EXCHANGE) {
+			this.calls.push({ kind: 'exchange', shop, detail: `expiring=${body.expiring}`, body });
+			if (this.refuseExchange) return Response.json({ error: 'invalid_subject_token' }, { status: 400 });
+			return Response.json(this.issue(shop));
+		}
+		if (body.grant_type === 'refresh_token') {
+			this.calls.push({ kind: 'refresh', shop, detail: String(body.refresh_token), body });
+			const known = this.refresh.get(String(body.refresh_token));
+			if (this.refuseRefresh || !known || known.shop !== shop || known.expiresAt < Date.now()) {
+				return Response.json({ error: 'invalid_grant' }, { status: 400 });
+			}
+			this.refresh.delete(String(body.refresh_token));
+			return Response.json(this.issue(shop));
+		}
+		return Response.json({ error: 'unsupported_grant_type' }, { status: 400 });
+	}
+
+	private graphql(shop: string, token: string, body: Record<string, unknown>): Response {
+		const query = String(body.query ?? '');
+		const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
+		this.calls.push({ kind: 'graphql', shop, detail: operation, body });
+		const known = this.access.get(token);
+		if (!known || known.shop !== shop || known.expiresAt < Date.now()) {
+			return Response.json({ errors: '[API] Invalid API key or access token' }, { status: 401 });
+		}
+		const variables = (body.variables ?? {}) as Record<string, unknown>;
+		const primary = this.primaryUrls.get(shop) ?? `https://${shop}`;
+		switch (operation) {
+			case 'BeckonShop':
+				return Response.json({
+					data: {
+						shop: {
+							name: `Shop ${shop.split('.')[0]}`,
+							myshopifyDomain: shop,
+							primaryDomain: { url: primary },
+						},
+						currentAppInstallation: { id: `gid://shopify/AppInstallation/${shop.length}` },
+					},
+				});
+			case 'BeckonEmbed': {
+				const set = this.metafields.get(shop) ?? {};
+				for (const m of variables.metafields as Array<{ namespace: string; key: string; value: string }>) {
+					set[`${m.namespace}.${m.key}`] = m.value;
+				}
+				this.metafields.set(shop, set);
+				return Response.json({ data: { metafieldsSet: { userErrors: [] } } });
+			}
+			case 'BeckonLinks': {
+				const q = String(variables.q ?? '')
+					.replace(/^title:\*|\*$/g, '')
+					.toLowerCase();
+				const match = (title: string) => title.toLowerCase().includes(q);
+				return Response.json({
+					data: {
+						products: {
+							nodes: PRODUCTS.filter((p) => match(p.title)).map((p) => ({
+								title: p.title,
+								handle: p.handle,
+								featuredImage: { url: `https://cdn.shopify.test/${p.handle}.jpg` },
+							})),
+						},
+						collections: {
+							nodes: COLLECTIONS.filter((c) => match(c.title)).map((c) => ({ ...c, image: null })),
+						},
+					},
+				});
+			}
+			default:
+				return Response.json({ errors: [{ message: `unknown operation ${operation}` }] }, { status: 400 });
+		}
+	}
+}
+
+const PRODUCTS = [
+	{ title: 'Oak chopping board', handle: 'oak-chopping-board' },
+	{ title: 'Oak serving tray', handle: 'oak-serving-tray' },
+	{ title: 'Linen apron', handle: 'linen-apron' },
+];
+
+const COLLECTIONS = [
+	{ title: 'Oak kitchen', handle: 'oak-kitchen' },
+	{ title: 'Summer linen', handle: 'summer-linen' },
+];

@@ -1,0 +1,98 @@
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { verifyIdentity } from '../../../worker/src/lib/identity';
+import { openSecret } from '../../../worker/src/lib/secrets';
+import { identityContext } from '../../../worker/src/routes/sites';
+import { findSealedIdentitySecret } from '../../../worker/src/store/sites';
+import { call, json } from '../helpers';
+import { install, newStore, proxied, shopOf, signProxyQuery, useFakeShopify } from './helpers';
+
+/** A proxied query signed independently of the library, with a chosen timestamp. */
+async function signedQuery(
+	store: string,
+	timestamp: number,
+	extra: Record<string, string> = {},
+): Promise<string> {
+	const params: Record<string, string> = {
+		shop: shopOf(store),
+		path_prefix: '/apps/beckon',
+		logged_in_customer_id: '',
+		timestamp: String(timestamp),
+		...extra,
+	};
+	const signature = await signProxyQuery(params);
+	return new URLSearchParams({ ...params, signature }).toString();
+}
+
+describe('shopify app proxy', () => {
+	beforeEach(() => {
+		useFakeShopify();
+	});
+
+	it('serves the service-worker stub that imports the site’s worker, as JavaScript', async () => {
+		const store = newStore();
+		const { shop } = await install(store);
+		const response = await proxied(store, '/sw.js');
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+		expect(await response.text()).toBe(
+			`importScripts("https://beckon.test/v1/sites/${shop.siteId}/sw.js");\n`,
+		);
+	});
+
+	it('accepts a query signed independently of the library (same algorithm)', async () => {
+		const store = newStore();
+		await install(store);
+		const now = Math.floor(Date.now() / 1000);
+		expect((await call(`/shopify/proxy/sw.js?${await signedQuery(store, now)}`)).status).toBe(200);
+	});
+
+	it('refuses forged, unsigned, tampered and stale requests with 401', async () => {
+		const store = newStore();
+		await install(store);
+		const now = Math.floor(Date.now() / 1000);
+		const forged = await proxied(store, '/sw.js', {}, 'not-the-app-secret');
+		expect(forged.status).toBe(401);
+		expect((await json<{ error: { code: string } }>(forged)).error.code).toBe('proxy_bad_signature');
+
+		const unsigned = await call(`/shopify/proxy/sw.js?shop=${shopOf(store)}&timestamp=${now}`);
+		expect((await json<{ error: { code: string } }>(unsigned)).error.code).toBe('proxy_missing_signature');
+
+		// A guest's signed query with a customer id added by the browser.
+		const tampered = `${await signedQuery(store, now)}`.replace(
+			'logged_in_customer_id=',
+			'logged_in_customer_id=42',
+		);
+		const tamperedResponse = await call(`/shopify/proxy/identity?${tampered}`);
+		expect(tamperedResponse.status).toBe(401);
+
+		for (const timestamp of [now - 600, now + 600]) {
+			const stale = await call(`/shopify/proxy/sw.js?${await signedQuery(store, timestamp)}`);
+			expect(stale.status).toBe(401);
+			expect((await json<{ error: { code: string } }>(stale)).error.code).toBe(
+				'proxy_stale_or_missing_timestamp',
+			);
+		}
+	});
+
+	it('refuses a signed request for a shop that never installed the app', async () => {
+		const response = await proxied(newStore(), '/sw.js');
+		expect(response.status).toBe(404);
+	});
+
+	it('hands a logged-in customer an identity token for the id Shopify signed, and guests none', async () => {
+		const store = newStore();
+		const { shop } = await install(store);
+		const guest = await proxied(store, '/identity');
+		expect(await json(guest)).toEqual({ token: null });
+		expect(guest.headers.get('cache-control')).toBe('private, no-store');
+
+		const response = await proxied(store, '/identity', { logged_in_customer_id: '8123456789' });
+		expect(response.status).toBe(200);
+		const { token } = await json<{ token: string }>(response);
+		const sealed = await findSealedIdentitySecret(env.DB, shop.siteId);
+		const secret = await openSecret(env.MASTER_KEY ?? null, sealed ?? '', identityContext(shop.siteId));
+		const check = await verifyIdentity(secret, token);
+		expect(check).toMatchObject({ ok: true, userId: '8123456789' });
+	});
+});

@@ -1,0 +1,268 @@
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openSecret } from '../../../worker/src/lib/secrets';
+import type { DispatchInput } from '../../../worker/src/objects/dispatcher';
+import { sendBatch } from '../../../worker/src/queue/consumer';
+import { apiKeyContext } from '../../../worker/src/shopify/store/shops';
+import { call, json, makeSubscription, sinkLog, type TestSite } from '../helpers';
+import type { FakeShopify } from './fake-shopify';
+import {
+	admin,
+	deliverWebhook,
+	install,
+	newStore,
+	type Overview,
+	proxied,
+	shopOf,
+	useFakeShopify,
+} from './helpers';
+
+const CUSTOMER = 7_000_001;
+
+/** A shop with one anonymous subscriber and one tied to CUSTOMER (through the proxy's identity route). */
+async function shopWithCustomer(store: string): Promise<{ overview: Overview; customerSubscriber: string }> {
+	const overview = await install(store);
+	const site: TestSite = {
+		siteId: overview.shop.siteId,
+		apiKey: '',
+		identitySecret: '',
+		vapidPublicKey: '',
+		origin: `https://${shopOf(store)}`,
+	};
+	const ids: string[] = [];
+	for (let i = 0; i < 2; i++) {
+		const sub = await makeSubscription();
+		const response = await call(`/v1/sites/${site.siteId}/subscribers`, {
+			method: 'POST',
+			headers: { origin: site.origin },
+			body: JSON.stringify({
+				subscription: sub.json,
+				permission: 'granted',
+				url: `${site.origin}/products/x`,
+			}),
+		});
+		ids.push((await json<{ subscriberId: string }>(response)).subscriberId);
+	}
+	const { token } = await json<{ token: string }>(
+		await proxied(store, '/identity', { logged_in_customer_id: String(CUSTOMER) }),
+	);
+	const identified = await call(`/v1/sites/${site.siteId}/subscribers/${ids[1]}/identify`, {
+		method: 'POST',
+		headers: { origin: site.origin },
+		body: JSON.stringify({ token }),
+	});
+	expect(identified.status).toBe(200);
+	return { overview, customerSubscriber: ids[1] as string };
+}
+
+/** The plaintext site API key the app keeps sealed for a shop. */
+async function siteApiKey(store: string): Promise<string> {
+	const row = await env.DB.prepare('SELECT site_id, api_key FROM shopify_shops WHERE shop = ?')
+		.bind(shopOf(store))
+		.first<{ site_id: string; api_key: string }>();
+	if (!row) throw new Error('no shop row');
+	return openSecret(env.MASTER_KEY ?? null, row.api_key, apiKeyContext(row.site_id));
+}
+
+const count = async (sql: string, ...values: unknown[]) =>
+	(await env.DB.prepare(sql)
+		.bind(...values)
+		.first<number>('n')) ?? 0;
+
+describe('shopify webhooks', () => {
+	let fake: FakeShopify;
+	beforeEach(() => {
+		fake = useFakeShopify();
+	});
+
+	it('refuses a forged or missing HMAC with 401 and changes nothing', async () => {
+		const store = newStore();
+		const { overview } = await shopWithCustomer(store);
+		const payload = { shop_id: 1, shop_domain: shopOf(store) };
+		const forged = await deliverWebhook('shop/redact', shopOf(store), payload, { secret: 'attacker' });
+		expect(forged.status).toBe(401);
+		const missing = await deliverWebhook('shop/redact', shopOf(store), payload, { hmac: null });
+		expect(missing.status).toBe(401);
+		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ?', overview.shop.siteId)).toBe(1);
+	});
+
+	it('refuses a signed body whose shop differs from the (unsigned) shop header', async () => {
+		const store = newStore();
+		const victim = newStore();
+		await shopWithCustomer(victim);
+		const response = await deliverWebhook('shop/redact', shopOf(victim), {
+			shop_id: 1,
+			shop_domain: shopOf(store),
+		});
+		expect(response.status).toBe(400);
+		expect(await count('SELECT COUNT(*) AS n FROM shopify_shops WHERE shop = ?', shopOf(victim))).toBe(1);
+	});
+
+	it('app/uninstalled stops sending, keeps the data, and is safe to receive twice', async () => {
+		const store = newStore();
+		const { overview } = await shopWithCustomer(store);
+		const sent = await admin(store, '/shopify/api/notifications', {
+			method: 'POST',
+			body: JSON.stringify({ title: 'Before', body: 'uninstall', audience: { all: true } }),
+		});
+		expect(sent.status).toBe(202);
+		const payload = { id: 1, name: 'Shop', domain: shopOf(store), myshopify_domain: shopOf(store) };
+		const webhookId = crypto.randomUUID();
+		for (const attempt of [1, 2]) {
+			const response = await deliverWebhook('app/uninstalled', shopOf(store), payload, { webhookId });
+			expect(response.status).toBe(200);
+			expect((await json<{ duplicate?: boolean }>(response)).duplicate).toBe(
+				attempt === 2 ? true : undefined,
+			);
+		}
+		// A redelivery under a new webhook id is harmless too.
+		expect((await deliverWebhook('app/uninstalled', shopOf(store), payload)).status).toBe(200);
+
+		const siteId = overview.shop.siteId;
+		expect(
+			await count('SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NOT NULL', siteId),
+		).toBe(1);
+		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE site_id = ?', siteId)).toBe(2);
+		expect(await count('SELECT COUNT(*) AS n FROM shopify_sessions WHERE shop = ?', shopOf(store))).toBe(0);
+		// The site API refuses new sends, a batch already queued sends nothing, the proxy no longer serves the shop.
+		const apiKey = await siteApiKey(store);
+		const refused = await call(`/v1/sites/${siteId}/notifications`, {
+			method: 'POST',
+			key: apiKey,
+			body: JSON.stringify({ title: 'After', body: 'uninstall', audience: { all: true } }),
+		});
+		expect(refused.status).toBe(409);
+		expect((await json<{ error: { code: string } }>(refused)).error.code).toBe('site_disabled');
+		const sub = await makeSubscription();
+		const report = await sendBatch(
+			env,
+			{
+				notificationId: 'ntf_test',
+				siteId,
+				message: { title: 'x', body: 'y' },
+				audience: { all: true },
+				delivery: { ttl: 60, urgency: 'normal' },
+				homeUrl: 'https://x.test/',
+				iconUrl: null,
+				createdAt: Date.now(),
+			} satisfies DispatchInput,
+			1,
+			[
+				{
+					id: 'sub_x',
+					endpoint: sub.json.endpoint,
+					p256dh: sub.json.keys.p256dh,
+					auth: sub.json.keys.auth,
+					url: 'https://x.test/',
+				},
+			],
+			(task) => task(),
+		);
+		expect(report).toMatchObject({ sent: 0, failures: { site_disabled: 1 } });
+		expect(await sinkLog(sub.json.endpoint)).toEqual([]);
+		expect((await proxied(store, '/sw.js')).status).toBe(404);
+
+		// Reinstalling (the next admin visit) lets it send again and rewrites the embed's metafields.
+		fake.metafields.delete(shopOf(store));
+		const again = await install(store);
+		expect(again.shop.siteId).toBe(siteId);
+		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NULL', siteId)).toBe(
+			1,
+		);
+		expect(fake.metafields.get(shopOf(store))?.['beckon.site_id']).toBe(siteId);
+	});
+
+	it('customers/data_request exports the customer’s subscribers once per request', async () => {
+		const store = newStore();
+		const { customerSubscriber } = await shopWithCustomer(store);
+		const payload = {
+			shop_id: 1,
+			shop_domain: shopOf(store),
+			orders_requested: [],
+			customer: { id: CUSTOMER, email: 'a@example.com', phone: null },
+			data_request: { id: 9001 },
+		};
+		for (let i = 0; i < 2; i++) {
+			const response = await deliverWebhook('customers/data_request', shopOf(store), payload);
+			expect(response.status).toBe(200);
+			expect((await json<{ exported: number }>(response)).exported).toBe(1);
+		}
+		const list = await json<{
+			dataRequests: Array<{
+				id: string;
+				customerId: string;
+				export: { subscribers: Array<{ subscriberId: string }> };
+			}>;
+		}>(await admin(store, '/shopify/api/data-requests'));
+		expect(list.dataRequests).toHaveLength(1);
+		expect(list.dataRequests[0]?.id).toBe('9001');
+		expect(list.dataRequests[0]?.export.subscribers.map((s) => s.subscriberId)).toEqual([customerSubscriber]);
+	});
+
+	it('customers/redact deletes that customer’s subscribers and nobody else’s', async () => {
+		const store = newStore();
+		const { overview, customerSubscriber } = await shopWithCustomer(store);
+		const targeted = await admin(store, '/shopify/api/notifications', {
+			method: 'POST',
+			body: JSON.stringify({ title: 'Yours', body: 'only', audience: { userIds: [String(CUSTOMER), '42'] } }),
+		});
+		const { notificationId } = await json<{ notificationId: string }>(targeted);
+		const payload = {
+			shop_id: 1,
+			shop_domain: shopOf(store),
+			customer: { id: CUSTOMER, email: 'a@example.com', phone: null },
+			orders_to_redact: [],
+		};
+		const first = await deliverWebhook('customers/redact', shopOf(store), payload);
+		expect(first.status).toBe(200);
+		expect((await json<{ redacted: number }>(first)).redacted).toBe(1);
+		const replay = await deliverWebhook('customers/redact', shopOf(store), payload);
+		expect((await json<{ redacted: number }>(replay)).redacted).toBe(0);
+		const siteId = overview.shop.siteId;
+		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE id = ?', customerSubscriber)).toBe(0);
+		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE site_id = ?', siteId)).toBe(1);
+		const after = await json<Overview>(await admin(store, '/shopify/api/overview'));
+		expect(after.stats.active).toBe(1);
+		const audience = await env.DB.prepare('SELECT audience FROM notifications WHERE id = ?')
+			.bind(notificationId)
+			.first<string>('audience');
+		expect(JSON.parse(audience ?? '{}')).toEqual({ userIds: ['42'] });
+	});
+
+	it('refuses a data-request body delivered under the redact topic', async () => {
+		const store = newStore();
+		await shopWithCustomer(store);
+		const body = {
+			shop_id: 1,
+			shop_domain: shopOf(store),
+			orders_requested: [],
+			customer: { id: CUSTOMER },
+			data_request: { id: 1 },
+		};
+		expect((await deliverWebhook('customers/redact', shopOf(store), body)).status).toBe(400);
+	});
+
+	it('shop/redact deletes the site and everything of the shop', async () => {
+		const store = newStore();
+		const { overview } = await shopWithCustomer(store);
+		await admin(store, '/shopify/api/notifications', {
+			method: 'POST',
+			body: JSON.stringify({ title: 'Hi', body: 'there', audience: { all: true } }),
+		});
+		await deliverWebhook('app/uninstalled', shopOf(store), { myshopify_domain: shopOf(store) });
+		const payload = { shop_id: 1, shop_domain: shopOf(store) };
+		for (let i = 0; i < 2; i++) {
+			expect((await deliverWebhook('shop/redact', shopOf(store), payload)).status).toBe(200);
+		}
+		const siteId = overview.shop.siteId;
+		for (const table of ['sites WHERE id', 'subscribers WHERE site_id', 'notifications WHERE site_id']) {
+			expect(await count(`SELECT COUNT(*) AS n FROM ${table} = ?`, siteId)).toBe(0);
+		}
+		for (const table of ['api_keys', 'site_counts', 'site_daily']) {
+			expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE site_id = ?`, siteId)).toBe(0);
+		}
+		for (const table of ['shopify_shops', 'shopify_sessions', 'shopify_data_requests']) {
+			expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE shop = ?`, shopOf(store))).toBe(0);
+		}
+	});
+});

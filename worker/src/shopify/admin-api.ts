@@ -1,0 +1,121 @@
+import { HttpResponseError, type Session, type Shopify } from '@shopify/shopify-api';
+import { HttpError } from '../http/errors';
+
+/** What install needs to know about a shop. */
+export interface ShopInfo {
+	name: string;
+	myshopifyDomain: string;
+	/** Storefront home on the primary domain, e.g. https://shop.example (no trailing slash). */
+	primaryUrl: string;
+	appInstallationId: string;
+}
+
+/** A product or collection page the composer can link to. */
+export interface StoreLink {
+	type: 'product' | 'collection';
+	title: string;
+	url: string;
+	image: string | null;
+}
+
+/** Namespace of the app-data metafields the theme app embed reads (`app.metafields.beckon.*`). */
+export const EMBED_NAMESPACE = 'beckon';
+
+/** Thrown when the Admin API refused the access token (revoked): the caller forgets it and asks for a retry. */
+export class RevokedTokenError extends Error {
+	override name = 'RevokedTokenError';
+}
+
+async function query<T>(shopify: Shopify, session: Session, operation: string, variables = {}): Promise<T> {
+	const client = new shopify.clients.Graphql({ session });
+	try {
+		const response = await client.request<T>(operation, { variables });
+		if (!response.data) throw new Error('Admin API answered without data');
+		return response.data;
+	} catch (error) {
+		if (error instanceof HttpResponseError && error.response.code === 401) throw new RevokedTokenError();
+		throw new HttpError(502, 'shopify_unavailable', 'The Shopify Admin API did not answer as expected');
+	}
+}
+
+/** The shop's name, domains and this app's installation id. */
+export async function fetchShopInfo(shopify: Shopify, session: Session): Promise<ShopInfo> {
+	const data = await query<{
+		shop: { name: string; myshopifyDomain: string; primaryDomain: { url: string } };
+		currentAppInstallation: { id: string };
+	}>(
+		shopify,
+		session,
+		`query BeckonShop { shop { name myshopifyDomain primaryDomain { url } } currentAppInstallation { id } }`,
+	);
+	return {
+		name: data.shop.name,
+		myshopifyDomain: data.shop.myshopifyDomain,
+		primaryUrl: new URL(data.shop.primaryDomain.url).origin,
+		appInstallationId: data.currentAppInstallation.id,
+	};
+}
+
+/** Writes the app-data metafields the app embed renders: the site id and this worker's origin. */
+export async function setEmbedMetafields(
+	shopify: Shopify,
+	session: Session,
+	ownerId: string,
+	values: { siteId: string; apiOrigin: string },
+): Promise<void> {
+	const field = (key: string, value: string) => ({
+		ownerId,
+		namespace: EMBED_NAMESPACE,
+		key,
+		type: 'single_line_text_field',
+		value,
+	});
+	const data = await query<{ metafieldsSet: { userErrors: Array<{ message: string }> } }>(
+		shopify,
+		session,
+		`mutation BeckonEmbed($metafields: [MetafieldsSetInput!]!) {
+			metafieldsSet(metafields: $metafields) { userErrors { field message } }
+		}`,
+		{ metafields: [field('site_id', values.siteId), field('api_origin', values.apiOrigin)] },
+	);
+	const problem = data.metafieldsSet.userErrors[0];
+	if (problem)
+		throw new HttpError(502, 'shopify_rejected', `Shopify refused the embed settings: ${problem.message}`);
+}
+
+/** Products and collections whose title matches, as storefront links on the primary domain. */
+export async function searchLinks(
+	shopify: Shopify,
+	session: Session,
+	primaryUrl: string,
+	text: string,
+): Promise<StoreLink[]> {
+	const words = text.replace(/[^\p{L}\p{N} ]/gu, ' ').trim();
+	const search = words ? `title:*${words}*` : '';
+	const data = await query<{
+		products: { nodes: Array<{ title: string; handle: string; featuredImage: { url: string } | null }> };
+		collections: { nodes: Array<{ title: string; handle: string; image: { url: string } | null }> };
+	}>(
+		shopify,
+		session,
+		`query BeckonLinks($q: String!) {
+			products(first: 6, query: $q, sortKey: TITLE) { nodes { title handle featuredImage { url } } }
+			collections(first: 4, query: $q, sortKey: TITLE) { nodes { title handle image { url } } }
+		}`,
+		{ q: search },
+	);
+	return [
+		...data.products.nodes.map((p) => ({
+			type: 'product' as const,
+			title: p.title,
+			url: `${primaryUrl}/products/${encodeURIComponent(p.handle)}`,
+			image: p.featuredImage?.url ?? null,
+		})),
+		...data.collections.nodes.map((c) => ({
+			type: 'collection' as const,
+			title: c.title,
+			url: `${primaryUrl}/collections/${encodeURIComponent(c.handle)}`,
+			image: c.image?.url ?? null,
+		})),
+	];
+}

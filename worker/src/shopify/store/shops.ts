@@ -1,0 +1,101 @@
+/** A shop that installed the app, and the Beckon site it owns. */
+export interface ShopRecord {
+	shop: string;
+	siteId: string;
+	/** The site API key, still sealed (open it with openSecret and {@link apiKeyContext}). */
+	sealedApiKey: string;
+	name: string;
+	primaryUrl: string;
+	installedAt: number;
+	uninstalledAt: number | null;
+	embedSyncedAt: number | null;
+}
+
+interface Row {
+	shop: string;
+	site_id: string;
+	api_key: string;
+	name: string;
+	primary_url: string;
+	installed_at: number;
+	uninstalled_at: number | null;
+	embed_synced_at: number | null;
+}
+
+/** Sealing context of a shop's site API key. */
+export const apiKeyContext = (siteId: string) => `${siteId}:shopify-api-key`;
+
+function toShop(row: Row): ShopRecord {
+	return {
+		shop: row.shop,
+		siteId: row.site_id,
+		sealedApiKey: row.api_key,
+		name: row.name,
+		primaryUrl: row.primary_url,
+		installedAt: row.installed_at,
+		uninstalledAt: row.uninstalled_at,
+		embedSyncedAt: row.embed_synced_at,
+	};
+}
+
+/** A shop by its myshopify domain, or null. */
+export async function findShop(db: D1Database, shop: string): Promise<ShopRecord | null> {
+	const row = await db.prepare('SELECT * FROM shopify_shops WHERE shop = ?').bind(shop).first<Row>();
+	return row ? toShop(row) : null;
+}
+
+/**
+ * Records a new install unless the shop already has a site (two first requests racing); returns the record
+ * that won, so the loser can remove the site it created in vain.
+ */
+export async function insertShop(db: D1Database, record: ShopRecord): Promise<ShopRecord> {
+	const row = await db
+		.prepare(
+			`INSERT INTO shopify_shops (shop, site_id, api_key, name, primary_url, installed_at, uninstalled_at)
+			VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (shop) DO UPDATE SET shop = shop RETURNING *`,
+		)
+		.bind(record.shop, record.siteId, record.sealedApiKey, record.name, record.primaryUrl, record.installedAt)
+		.first<Row>();
+	if (!row) throw new Error('shop insert returned no row');
+	return toShop(row);
+}
+
+/** Deletes a site created by an install that lost the race to another request of the same shop. */
+export async function deleteOrphanSite(db: D1Database, siteId: string): Promise<void> {
+	await db
+		.prepare('DELETE FROM sites WHERE id = ? AND NOT EXISTS (SELECT 1 FROM shopify_shops WHERE site_id = ?)')
+		.bind(siteId, siteId)
+		.run();
+}
+
+/** Records that the app embed's metafields were written. */
+export async function markEmbedSynced(db: D1Database, shop: string, now: number): Promise<void> {
+	await db.prepare('UPDATE shopify_shops SET embed_synced_at = ? WHERE shop = ?').bind(now, shop).run();
+}
+
+/** Marks a shop installed again (reinstall after app/uninstalled) and lets its site send again. */
+export async function markReinstalled(db: D1Database, record: ShopRecord, now: number): Promise<void> {
+	await db.batch([
+		db
+			.prepare('UPDATE shopify_shops SET uninstalled_at = NULL, installed_at = ? WHERE shop = ?')
+			.bind(now, record.shop),
+		db.prepare('UPDATE sites SET disabled_at = NULL WHERE id = ?').bind(record.siteId),
+	]);
+}
+
+/** app/uninstalled: marks the shop, turns its site's sending off and forgets its tokens; keeps its data. */
+export async function markUninstalled(db: D1Database, shop: string, now: number): Promise<void> {
+	await db.batch([
+		db
+			.prepare(
+				'UPDATE shopify_shops SET uninstalled_at = COALESCE(uninstalled_at, ?), embed_synced_at = NULL WHERE shop = ?',
+			)
+			.bind(now, shop),
+		db
+			.prepare(
+				'UPDATE sites SET disabled_at = COALESCE(disabled_at, ?) WHERE id = (SELECT site_id FROM shopify_shops WHERE shop = ?)',
+			)
+			.bind(now, shop),
+		db.prepare('DELETE FROM shopify_sessions WHERE shop = ?').bind(shop),
+	]);
+}

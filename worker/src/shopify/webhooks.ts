@@ -1,0 +1,93 @@
+import type { Env } from '../env';
+import { HttpError } from '../http/errors';
+import { shopifyFor } from './config';
+import { exportCustomer, redactCustomer, redactShop, saveDataRequest } from './store/privacy';
+import { findShop, markUninstalled } from './store/shops';
+import { recordWebhook, webhookSeen } from './store/webhooks';
+
+type Payload = Record<string, unknown>;
+
+/** Largest webhook body read (the topics handled here are small JSON documents). */
+const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+/**
+ * POST /shopify/webhooks: app/uninstalled and the three mandatory compliance topics. The body's HMAC is checked
+ * first (401 when missing or wrong); the shop is taken from the signed body and must match the header; a
+ * delivery already handled (same X-Shopify-Webhook-Id) is acknowledged without being redone, and every handler
+ * is idempotent besides.
+ */
+export async function webhook(request: Request, env: Env): Promise<Response> {
+	const shopify = shopifyFor(env, request.url);
+	const rawBody = await request.text();
+	if (rawBody.length > MAX_WEBHOOK_BYTES)
+		throw new HttpError(413, 'body_too_large', 'Webhook body too large');
+	const check = await shopify.webhooks.validate({ rawBody, rawRequest: request });
+	if (!check.valid) {
+		if (check.reason === 'invalid_hmac' || check.reason === 'missing_hmac') {
+			throw new HttpError(401, 'invalid_hmac', 'The webhook HMAC does not match the app secret');
+		}
+		throw new HttpError(400, 'invalid_webhook', `Webhook refused: ${check.reason}`);
+	}
+	let payload: Payload;
+	try {
+		payload = JSON.parse(rawBody) as Payload;
+	} catch {
+		throw new HttpError(400, 'invalid_json', 'Webhook body is not JSON');
+	}
+	const shop = shopify.utils.sanitizeShop(check.domain);
+	const signedShop = payload.shop_domain ?? payload.myshopify_domain;
+	if (!shop || signedShop !== shop) {
+		throw new HttpError(400, 'invalid_webhook', 'The shop in the body does not match X-Shopify-Shop-Domain');
+	}
+	if (await webhookSeen(env.DB, check.webhookId)) return Response.json({ ok: true, duplicate: true });
+	const result = await handle(env, check.topic, shop, payload);
+	await recordWebhook(env.DB, check.webhookId, shop, check.topic, Date.now());
+	return Response.json({ ok: true, ...result });
+}
+
+async function handle(
+	env: Env,
+	topic: string,
+	shop: string,
+	payload: Payload,
+): Promise<Record<string, unknown>> {
+	const now = Date.now();
+	switch (topic) {
+		case 'APP_UNINSTALLED':
+			await markUninstalled(env.DB, shop, now);
+			return { uninstalled: true };
+		case 'CUSTOMERS_DATA_REQUEST': {
+			const request = payload.data_request as { id?: unknown } | undefined;
+			const customerId = customerOf(payload);
+			if (request?.id === undefined || !Array.isArray(payload.orders_requested)) throw malformed(topic);
+			const record = await findShop(env.DB, shop);
+			if (!record) return { exported: 0 };
+			const data = await exportCustomer(env.DB, shop, record.siteId, customerId, now);
+			await saveDataRequest(env.DB, String(request.id), data, now);
+			return { exported: data.subscribers.length };
+		}
+		case 'CUSTOMERS_REDACT': {
+			const customerId = customerOf(payload);
+			if (!Array.isArray(payload.orders_to_redact)) throw malformed(topic);
+			const record = await findShop(env.DB, shop);
+			if (!record) return { redacted: 0 };
+			return { redacted: await redactCustomer(env.DB, shop, record.siteId, customerId) };
+		}
+		case 'SHOP_REDACT':
+			return { shopRedacted: await redactShop(env.DB, shop) };
+		default:
+			return { ignored: topic };
+	}
+}
+
+function customerOf(payload: Payload): string {
+	const id = (payload.customer as { id?: unknown } | undefined)?.id;
+	if ((typeof id !== 'number' && typeof id !== 'string') || !/^\d{1,20}$/.test(String(id))) {
+		throw malformed('customer');
+	}
+	return String(id);
+}
+
+function malformed(what: string): HttpError {
+	return new HttpError(400, 'invalid_webhook', `Webhook body is not a valid ${what} payload`);
+}
