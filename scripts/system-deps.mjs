@@ -8,6 +8,15 @@ export const SYSTEM_PACKAGES = {
 	'firefox-esr': '/usr/bin/firefox-esr',
 	chromium: '/usr/bin/chromium',
 	'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+	// The WordPress plugin's suite (test/e2e/wordpress.test.ts): a real WordPress on MariaDB and php -S.
+	wordpress: '/usr/share/wordpress/wp-settings.php',
+	'wordpress-theme-twentytwentyone': '/usr/share/wordpress/wp-content/themes/twentytwentyone/style.css',
+	'mariadb-server': '/usr/sbin/mariadbd',
+	'php-cli': '/usr/bin/php',
+	'php-mysql': '/usr/share/doc/php-mysql/copyright',
+	phpunit: '/usr/bin/phpunit',
+	'php-codesniffer': '/usr/bin/phpcs',
+	gettext: '/usr/bin/xgettext',
 };
 
 /** Makes sure the packages are installed; returns a list of problems (empty when all is well). */

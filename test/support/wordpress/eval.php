@@ -1,0 +1,19 @@
+<?php
+/**
+ * Runs PHP read from standard input inside the test WordPress (as user 1) and prints its return value as JSON.
+ * Usage: echo 'return get_option("home");' | php eval.php <docroot>
+ * Test support only: it lets the end-to-end tests read and arrange state the way a site owner's code would.
+ *
+ * @package Beckon
+ */
+
+$_SERVER['HTTP_HOST']       = '127.0.0.1';
+$_SERVER['SERVER_NAME']     = '127.0.0.1';
+$_SERVER['REQUEST_URI']     = '/';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+$_SERVER['REQUEST_METHOD']  = 'GET';
+
+require $argv[1] . '/wp-load.php';
+wp_set_current_user( 1 );
+$beckon_result = eval( stream_get_contents( STDIN ) ); // phpcs:ignore
+echo wp_json_encode( $beckon_result ), "\n";
