@@ -117,10 +117,12 @@ self.addEventListener('notificationclick', (event) => {
 	const data = (event.notification.data ?? {}) as NotificationData;
 	event.notification.close();
 	const target = (event.action && data.actions?.[event.action]) || data.url || self.registration.scope;
+	// allSettled: a focus() or openWindow() that rejects must not end the event (and the worker) before the click
+	// report has been sent.
 	event.waitUntil(
-		Promise.all([
-			openOrFocus(target),
+		Promise.allSettled([
 			data.nid ? report(data.sid, { type: 'clicked', notificationId: data.nid }) : null,
+			openOrFocus(target),
 		]),
 	);
 });
