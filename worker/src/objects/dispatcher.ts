@@ -320,7 +320,12 @@ export class Dispatcher extends DurableObject<Env> {
 			counts: this.counts,
 			finishedAt: this.finishedAt,
 		};
-		this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'state', JSON.stringify(state));
+		// An upsert writes one row; INSERT OR REPLACE would write two (delete + insert), and rows are what is billed.
+		this.sql.exec(
+			'INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v',
+			'state',
+			JSON.stringify(state),
+		);
 	}
 
 	private async maybeSaveProgress(): Promise<void> {
