@@ -1,0 +1,274 @@
+// Helpers shared by the campaign and subscribe benchmarks: free ports, D1 seeding through wrangler, /proc readings.
+import { spawnSync } from 'node:child_process';
+import { createECDH, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const wrangler = join(root, 'node_modules/.bin/wrangler');
+
+// wrangler's launcher runs `node` from PATH: make that the project's Node 22, the one running this script.
+process.env.PATH = `${dirname(process.execPath)}:${process.env.PATH}`;
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+	return new Promise((done, fail) => {
+		const server = createServer();
+		server.once('error', fail);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => done(port));
+		});
+	});
+}
+
+/** `count` subscription key sets: real P-256 public keys (with their private keys, to decrypt samples) and auth secrets. */
+export function makeKeySets(count) {
+	const sets = [];
+	for (let i = 0; i < count; i++) {
+		const ecdh = createECDH('prime256v1');
+		ecdh.generateKeys();
+		sets.push({
+			p256dh: ecdh.getPublicKey().toString('base64url'),
+			privateKey: ecdh.getPrivateKey().toString('base64url'),
+			auth: randomBytes(16).toString('base64url'),
+		});
+	}
+	return sets;
+}
+
+const quote = (s) => `'${String(s).replaceAll("'", "''")}'`;
+
+/**
+ * SQL that inserts `count` allowed subscribers into the real `subscribers` table (so the counting triggers run),
+ * generated inside SQLite by a recursive CTE: subscriber n has endpoint `${endpointBase}${n}` and key set
+ * n % keys.length. Ids are random like the worker's (`sub_` + 20 characters), so pages come in random endpoint order.
+ */
+export function seedSql({ siteId, count, endpointBase, keys, browser = 'firefox', offset = 0 }) {
+	const now = Date.now();
+	const values = keys.map((k, i) => `(${i}, ${quote(k.p256dh)}, ${quote(k.auth)})`).join(',\n');
+	return `INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, vapid_key_id, push_service, browser, os,
+	categories, last_url, last_seen_at, created_at, updated_at)
+WITH RECURSIVE n(i) AS (SELECT ${offset} UNION ALL SELECT i + 1 FROM n WHERE i < ${offset + count - 1}),
+keys(k, p256dh, auth) AS (VALUES
+${values})
+SELECT 'sub_' || lower(hex(randomblob(10))), ${quote(siteId)}, 'allowed', ${quote(endpointBase)} || n.i, keys.p256dh, keys.auth,
+	NULL, 'loopback', ${quote(browser)}, 'linux', '[]', NULL, ${now}, ${now}, ${now}
+FROM n JOIN keys ON keys.k = n.i % ${keys.length};
+`;
+}
+
+/**
+ * Runs SQL (a string) against the local D1 of a state folder with `wrangler d1 execute --local` (the worker must
+ * not be running). With `json`, returns the rows of the last statement; with `meta` too, { results, meta }.
+ */
+export function d1Execute(stateDir, sql, { json = false, meta = false } = {}) {
+	const file = join(stateDir, `bench-${process.pid}-${Date.now()}.sql`);
+	writeFileSync(file, sql);
+	const args = ['d1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--file', file, '--yes'];
+	if (json) args.push('--json');
+	const r = spawnSync(wrangler, args, {
+		cwd: root,
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+		env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+	});
+	if (r.status !== 0) throw new Error(`wrangler d1 execute failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+	if (!json) return null;
+	const out = JSON.parse(r.stdout);
+	if (meta) return out.at(-1) ?? { results: [], meta: {} };
+	return out.at(-1)?.results ?? [];
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+function stat(pid) {
+	const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+	const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+	return { pid, name, ppid: Number(f[1]), cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK };
+}
+
+/** The process `pid` and all its descendants: { pid, name, ppid, cpuMs, args }. */
+export function processTree(pid) {
+	const all = [];
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			all.push(stat(Number(d)));
+		} catch {}
+	}
+	const out = [];
+	const want = new Set([pid]);
+	let grew = true;
+	while (grew) {
+		grew = false;
+		for (const p of all) {
+			if (!want.has(p.pid) && want.has(p.ppid)) {
+				want.add(p.pid);
+				grew = true;
+			}
+		}
+	}
+	for (const p of all) {
+		if (!want.has(p.pid)) continue;
+		let args = '';
+		try {
+			args = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+		} catch {}
+		out.push({ ...p, args });
+	}
+	return out;
+}
+
+/** Peak and current resident memory of a process, in MB (VmHWM / VmRSS). */
+export function memoryOf(pid) {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+		return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+	} catch {
+		return { peakMb: 0, rssMb: 0 };
+	}
+}
+
+/** Classifies wrangler dev's children: the workerd serving the worker (has --inspector-addr), the proxy workerd, node. */
+export function roleOf(p) {
+	if (p.name === 'workerd')
+		return p.args.includes('--inspector-addr') ? 'workerd (worker)' : 'workerd (dev proxy)';
+	if (p.name === 'esbuild') return 'esbuild';
+	return 'wrangler (node)';
+}
+
+/** Percentile of a sorted array (nearest rank). */
+export function percentile(sorted, p) {
+	if (sorted.length === 0) return Number.NaN;
+	const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[i];
+}
+
+/** Machine facts for the report. */
+export function machine() {
+	const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+	const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+	const workerd = spawnSync(join(root, 'node_modules/.bin/workerd'), ['--version'], {
+		encoding: 'utf8',
+	}).stdout?.trim();
+	const wranglerVersion = JSON.parse(
+		readFileSync(join(root, 'node_modules/wrangler/package.json'), 'utf8'),
+	).version;
+	return {
+		nproc: Number(spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()),
+		cpu,
+		memGb: Math.round(memKb / 1024 / 1024),
+		node: process.version,
+		workerd: workerd || 'unknown',
+		wrangler: wranglerVersion,
+	};
+}
+
+/**
+ * Copies the worker's sources (worker/, scripts/, widget/, demo/, dist/, wrangler.toml, package.json, tsconfig*)
+ * into `dir`, with node_modules linked, and returns the copy's scripts/local.mjs module. `wrangler dev` watches
+ * its sources and reloads workerd when one changes; a reload drops the local queue's in-memory messages, so a run
+ * against the live tree is ruined by anyone editing it meanwhile. The copy freezes the code at the start.
+ */
+export async function snapshotRepo(dir) {
+	const { cpSync, mkdirSync, readdirSync: ls, symlinkSync } = await import('node:fs');
+	mkdirSync(dir, { recursive: true });
+	for (const name of ['worker', 'scripts', 'widget', 'demo', 'dist', 'wrangler.toml', 'package.json']) {
+		try {
+			cpSync(join(root, name), join(dir, name), { recursive: true });
+		} catch (error) {
+			if (error.code !== 'ENOENT') throw error;
+		}
+	}
+	for (const name of ls(root)) if (/^tsconfig.*\.json$/.test(name)) cpSync(join(root, name), join(dir, name));
+	symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+	const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+	const dirty = git('status', '--porcelain', '--', 'worker', 'wrangler.toml')
+		.split('\n')
+		.filter(Boolean).length;
+	return {
+		local: await import(join(dir, 'scripts/local.mjs')),
+		source: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ` + ${dirty} uncommitted file(s) in worker/ or wrangler.toml` : ''}`,
+	};
+}
+
+/** TCP ports a process listens on (from /proc/net/tcp and its socket fds). */
+export function listeningPorts(pid) {
+	const inodes = new Set();
+	for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+		try {
+			const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+			if (m) inodes.add(m[1]);
+		} catch {}
+	}
+	const ports = [];
+	for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+		let text = '';
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch {
+			continue;
+		}
+		for (const line of text.split('\n').slice(1)) {
+			const f = line.trim().split(/\s+/);
+			if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]))
+				ports.push(Number.parseInt(f[1].split(':')[1], 16));
+		}
+	}
+	return ports;
+}
+
+/**
+ * The worker's own HTTP socket inside the workerd that runs it, bypassing wrangler dev's proxy (a second workerd
+ * that forwards every request and costs CPU of its own): the listening port of `workerPid` that answers `probe`.
+ */
+export async function directUrl(workerPid, probe = '/v1/health') {
+	for (const port of listeningPorts(workerPid)) {
+		try {
+			const r = await fetch(`http://127.0.0.1:${port}${probe}`, { signal: AbortSignal.timeout(1000) });
+			const text = await r.text();
+			if (r.ok && text.includes('"ok":true')) return `http://127.0.0.1:${port}`;
+		} catch {}
+	}
+	return null;
+}
+
+/** CPU time all CPUs of the machine spent busy (not idle or iowait) since boot, in ms, from /proc/stat. */
+export function machineBusyMs() {
+	const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const [user, nice, system, , , irq, softirq, steal] = f;
+	return ((user + nice + system + irq + softirq + (steal ?? 0)) * 1000) / CLK_TCK;
+}
+
+/**
+ * Stops a stack from startLocal and waits until every process of its tree has exited and its port is free again:
+ * stop() resolves when wrangler's launcher exits, and a workerd still closing its socket makes the next start fail.
+ */
+export async function stopFully(stack, port) {
+	const pids = processTree(stack.pid).map((p) => p.pid);
+	await stack.stop();
+	const deadline = Date.now() + 15_000;
+	const alive = (pid) => {
+		try {
+			process.kill(pid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 100));
+	while (Date.now() < deadline && !(await portFree(port))) await new Promise((r) => setTimeout(r, 100));
+}
+
+function portFree(port) {
+	return new Promise((done) => {
+		const server = createServer();
+		server.once('error', () => done(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+	});
+}
