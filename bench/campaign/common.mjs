@@ -272,3 +272,17 @@ function portFree(port) {
 		server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
 	});
 }
+
+/** `n` with `d` decimals, or n/a. */
+export const fmt = (x, d = 1) =>
+	x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toFixed(d);
+
+/** Prints the CPU profiles a run collected (`--profile`): the worker isolate's busiest functions. */
+export function printProfiles(run) {
+	for (const p of run.profile ?? []) {
+		console.log(
+			`  ${run.variant}: CPU profile of the worker isolate, ${fmt(p.busyMs / 1000, 2)} s busy; top self time:`,
+		);
+		for (const t of p.top.slice(0, 12)) console.log(`    ${fmt(t.ms, 0).padStart(7)} ms  ${t.fn}`);
+	}
+}

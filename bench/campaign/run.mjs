@@ -23,11 +23,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
 	d1Execute,
+	fmt,
 	freePort,
 	machine,
 	machineBusyMs,
 	makeKeySets,
 	memoryOf,
+	printProfiles,
 	processTree,
 	roleOf,
 	root,
@@ -403,7 +405,6 @@ async function main() {
 	return result;
 }
 
-const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toFixed(d));
 const yes = (b) => (b ? 'met' : 'NOT met');
 
 /** Prints one column per run. */
@@ -447,12 +448,7 @@ export function printCampaign(r) {
 		console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
 	for (const x of r.runs) {
 		if (x.sink.bad) console.log(`  ${x.variant}: sink bad reasons`, x.sink.badReasons);
-		for (const p of x.profile ?? []) {
-			console.log(
-				`  ${x.variant}: CPU profile of the worker isolate, ${fmt(p.busyMs / 1000, 2)} s busy; top self time:`,
-			);
-			for (const t of p.top.slice(0, 12)) console.log(`    ${fmt(t.ms, 0).padStart(7)} ms  ${t.fn}`);
-		}
+		printProfiles(x);
 	}
 }
 

@@ -19,12 +19,14 @@ import { parseArgs } from 'node:util';
 import {
 	d1Execute,
 	directUrl,
+	fmt,
 	freePort,
 	machine,
 	machineBusyMs,
 	makeKeySets,
 	memoryOf,
 	percentile,
+	printProfiles,
 	processTree,
 	roleOf,
 	root,
@@ -423,7 +425,6 @@ async function main() {
 	return result;
 }
 
-const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toFixed(d));
 const yes = (b) => (b ? 'met' : 'NOT met');
 const cpu = (m) =>
 	Object.entries(m)
@@ -477,12 +478,7 @@ export function printSubscribe(r) {
 	);
 	for (const x of r.runs) {
 		if (x.load.errors.length) console.log(`  ${x.variant}: first errors`, x.load.errors);
-		for (const p of x.profile ?? []) {
-			console.log(
-				`  ${x.variant}: CPU profile of the worker isolate, ${fmt(p.busyMs / 1000, 2)} s busy; top self time:`,
-			);
-			for (const t of p.top.slice(0, 12)) console.log(`    ${fmt(t.ms, 0).padStart(7)} ms  ${t.fn}`);
-		}
+		printProfiles(x);
 	}
 }
 

@@ -141,3 +141,8 @@ export async function sinkLog(
 	const response = await fetch(`${env.PUSH_SINK_URL}/_log/${key}`);
 	return response.json();
 }
+
+/** A test subscription as a queue message's recipient. */
+export function recipientOf(sub: TestSubscription, id: string, url: string) {
+	return { id, endpoint: sub.json.endpoint, p256dh: sub.json.keys.p256dh, auth: sub.json.keys.auth, url };
+}

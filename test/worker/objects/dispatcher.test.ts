@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
-import { createSite, makeSubscription, send, sinkLog, subscribe, waitDone } from '../helpers';
+import { createSite, makeSubscription, recipientOf, send, sinkLog, subscribe, waitDone } from '../helpers';
 
 describe('Dispatcher', () => {
 	it('pages a large audience with keyset pagination and sends each subscriber exactly once', async () => {
@@ -46,15 +46,7 @@ describe('Dispatcher', () => {
 		const stub = env.DISPATCHER.get(env.DISPATCHER.idFromName(nid));
 		await runInDurableObject(stub, (instance: Dispatcher, state) => {
 			(instance as unknown as { phase: string }).phase = 'sending';
-			const recipients = [
-				{
-					id,
-					endpoint: sub.json.endpoint,
-					p256dh: sub.json.keys.p256dh,
-					auth: sub.json.keys.auth,
-					url: site.origin,
-				},
-			];
+			const recipients = [recipientOf(sub, id, site.origin)];
 			state.storage.sql.exec(
 				"INSERT INTO batches (attempt, recipients, state, due_at) VALUES (0, ?, 'queued', ?)",
 				JSON.stringify(recipients),

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../../worker/src/index';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
 import type { PushBatch } from '../../../worker/src/queue/messages';
-import { createSite, makeSubscription, send, sinkLog, subscribe, waitDone } from '../helpers';
+import { createSite, makeSubscription, recipientOf, send, sinkLog, subscribe, waitDone } from '../helpers';
 
 async function deliver(messages: PushBatch[]) {
 	const batch = createMessageBatch<PushBatch>(
@@ -38,15 +38,7 @@ describe('queue consumer idempotency', () => {
 			notificationId: nid,
 			batchId: 1,
 			attempt: 0,
-			recipients: [
-				{
-					id,
-					endpoint: sub.json.endpoint,
-					p256dh: sub.json.keys.p256dh,
-					auth: sub.json.keys.auth,
-					url: site.origin,
-				},
-			],
+			recipients: [recipientOf(sub, id, site.origin)],
 		};
 		const result = await deliver([redelivered, redelivered]);
 		expect(result.retryMessages).toEqual([]);
@@ -64,15 +56,7 @@ describe('queue consumer idempotency', () => {
 		await waitDone(site, nid);
 		// A batch the dispatcher has handed to the queue but nobody has reported yet.
 		const stub = env.DISPATCHER.get(env.DISPATCHER.idFromName(nid));
-		const recipients = [
-			{
-				id,
-				endpoint: sub.json.endpoint,
-				p256dh: sub.json.keys.p256dh,
-				auth: sub.json.keys.auth,
-				url: site.origin,
-			},
-		];
+		const recipients = [recipientOf(sub, id, site.origin)];
 		const batchId = await runInDurableObject(
 			stub,
 			(_instance: Dispatcher, state) =>
