@@ -53,7 +53,8 @@ describe('Dispatcher', () => {
 				Date.now() - 11 * 60_000,
 			);
 		});
-		await runInDurableObject(stub, (_i: Dispatcher, state) => state.storage.setAlarm(Date.now()));
+		// In a minute, so that only runDurableObjectAlarm below can run it.
+		await runInDurableObject(stub, (_i: Dispatcher, state) => state.storage.setAlarm(Date.now() + 60_000));
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
 		const view = await waitDone(site, nid);
 		expect(view.counts.sent).toBe(1);
