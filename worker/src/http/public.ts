@@ -1,6 +1,6 @@
 import { config, type Env } from '../env';
 import { findSite, type Site } from '../store/sites';
-import { HttpError } from './errors';
+import { HttpError, siteNotFound } from './errors';
 
 /** A site loaded for a browser-facing request, with the CORS headers its responses need. */
 export interface PublicContext {
@@ -13,8 +13,7 @@ export interface PublicContext {
  * per IP × site rate limit. Requests without an Origin header (no browser) pass the origin check.
  */
 export async function publicContext(request: Request, env: Env, siteId: string): Promise<PublicContext> {
-	const site = await findSite(env.DB, siteId);
-	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	const site = await requireSite(env, siteId);
 	const origin = request.headers.get('origin');
 	const cors: Record<string, string> = { vary: 'Origin' };
 	if (origin !== null) {
@@ -34,6 +33,13 @@ export async function publicContext(request: Request, env: Env, siteId: string):
 		}
 	}
 	return { site, cors };
+}
+
+/** The site, or a 404 naming its id. */
+export async function requireSite(env: Env, siteId: string): Promise<Site> {
+	const site = await findSite(env.DB, siteId);
+	if (!site) throw siteNotFound(siteId);
+	return site;
 }
 
 /** Answers a CORS preflight for a site's public endpoints. */

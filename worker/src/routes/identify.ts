@@ -1,6 +1,6 @@
 import { config, type Env } from '../env';
 import { readJsonObject } from '../http/body';
-import { badRequest, HttpError } from '../http/errors';
+import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optString, optStringArray } from '../http/validate';
 import { type IdentityProblem, verifyIdentity } from '../lib/identity';
@@ -52,8 +52,7 @@ export async function identify(
 		newId('sub'),
 		Date.now(),
 	);
-	if (status === null)
-		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
+	if (status === null) throw subscriberNotFound(subscriberId, cors);
 	return Response.json({ subscriberId, status }, { headers: cors });
 }
 
@@ -72,7 +71,7 @@ export async function patchSubscriber(
 	const unknown = categories.filter((c) => !known.has(c));
 	if (unknown.length > 0) throw badRequest('categories', `unknown category ${unknown.join(', ')}`);
 	if (!(await setCategories(env.DB, siteId, subscriberId, categories, Date.now()))) {
-		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${subscriberId} on this site`, cors);
+		throw subscriberNotFound(subscriberId, cors);
 	}
 	return Response.json({ subscriberId, categories }, { headers: cors });
 }

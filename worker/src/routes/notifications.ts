@@ -2,6 +2,7 @@ import type { Env } from '../env';
 import { requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { HttpError } from '../http/errors';
+import { requireSite } from '../http/public';
 import { newId } from '../lib/ids';
 import { parseSendRequest } from '../sending/message';
 import {
@@ -11,7 +12,6 @@ import {
 	listNotifications,
 	type NotificationRecord,
 } from '../store/notifications';
-import { findSite, isSendingDisabled } from '../store/sites';
 
 function view(n: NotificationRecord) {
 	return {
@@ -36,9 +36,8 @@ export async function createNotification(request: Request, env: Env, siteId: str
 		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
 	}
 	const idempotencyKey = header ?? parsed.idempotencyKey;
-	const site = await findSite(env.DB, siteId);
-	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
-	if (await isSendingDisabled(env.DB, siteId)) {
+	const site = await requireSite(env, siteId);
+	if (site.disabledAt !== null) {
 		throw new HttpError(
 			409,
 			'site_disabled',

@@ -2,19 +2,13 @@ import { config, type Env } from '../env';
 import { requireOperator, requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError } from '../http/errors';
+import { requireSite } from '../http/public';
 import { optEnum, optObject, optStringArray, optUrl, reqString } from '../http/validate';
 import { newId, newSecret } from '../lib/ids';
 import { sealSecret, sha256Hex } from '../lib/secrets';
 import { generateVapidKeys } from '../push/vapid';
 import { mergePromptSettings, promptOf } from '../settings/prompt';
-import {
-	findSite,
-	insertSite,
-	type Platform,
-	type Site,
-	saveSettings,
-	setIdentitySecret,
-} from '../store/sites';
+import { insertSite, type Platform, type Site, saveSettings, setIdentitySecret } from '../store/sites';
 
 /** Public view of a site for its admins (no secrets). */
 export function siteView(site: Site) {
@@ -64,6 +58,7 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 		vapidPublicKey: keys.publicKey,
 		vapidKeyId: keys.publicKey.slice(0, 16),
 		createdAt: Date.now(),
+		disabledAt: null,
 	};
 	const sealed = {
 		privateKey: await sealSecret(masterKey, keys.privateKey, id),
@@ -76,8 +71,7 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 /** GET /v1/sites/:siteId (site API key). */
 export async function getSite(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	const site = await findSite(env.DB, siteId);
-	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	const site = await requireSite(env, siteId);
 	return Response.json(siteView(site));
 }
 
@@ -104,8 +98,7 @@ export async function patchSettings(request: Request, env: Env, siteId: string):
 	const body = await readJsonObject(request);
 	for (const key of Object.keys(body))
 		if (key !== 'prompt') throw badRequest(key, 'is not a setting; use prompt');
-	const site = await findSite(env.DB, siteId);
-	if (!site) throw new HttpError(404, 'site_not_found', `No site with id ${siteId}`);
+	const site = await requireSite(env, siteId);
 	const input = optObject(body, 'prompt');
 	if (!input) throw badRequest('prompt', 'is required: the prompt settings to change');
 	const settings = { ...site.settings, prompt: mergePromptSettings(promptOf(site.settings), input) };

@@ -1,7 +1,7 @@
 import { config, type Env } from '../env';
 import { requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
-import { badRequest, HttpError } from '../http/errors';
+import { badRequest, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optEnum, optObject, optString, optStringArray, optUrl } from '../http/validate';
 import { newId } from '../lib/ids';
@@ -68,7 +68,7 @@ export async function removeSubscriber(
 ): Promise<Response> {
 	const { cors } = await publicContext(request, env, siteId);
 	if (!(await deleteSubscriber(env.DB, siteId, id))) {
-		throw new HttpError(404, 'subscriber_not_found', `No subscriber ${id} on this site`, cors);
+		throw subscriberNotFound(id, cors);
 	}
 	return new Response(null, { status: 204, headers: cors });
 }
@@ -82,7 +82,7 @@ export async function getSubscriber(
 ): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
 	const view = await findSubscriberView(env.DB, siteId, id);
-	if (!view) throw new HttpError(404, 'subscriber_not_found', `No subscriber ${id} on this site`);
+	if (!view) throw subscriberNotFound(id);
 	return Response.json(view);
 }
 

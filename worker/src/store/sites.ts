@@ -16,6 +16,8 @@ export interface Site {
 	vapidPublicKey: string;
 	vapidKeyId: string;
 	createdAt: number;
+	/** Set when sending is turned off (e.g. the Shopify app was uninstalled). */
+	disabledAt: number | null;
 }
 
 interface SiteRow {
@@ -29,6 +31,7 @@ interface SiteRow {
 	vapid_public_key: string;
 	vapid_key_id: string;
 	created_at: number;
+	disabled_at: number | null;
 }
 
 const COLUMNS =
@@ -46,6 +49,7 @@ function toSite(row: SiteRow): Site {
 		vapidPublicKey: row.vapid_public_key,
 		vapidKeyId: row.vapid_key_id,
 		createdAt: row.created_at,
+		disabledAt: row.disabled_at,
 	};
 }
 
@@ -83,7 +87,10 @@ export async function insertSite(
 
 /** A site by id, or null. */
 export async function findSite(db: D1Database, id: string): Promise<Site | null> {
-	const row = await db.prepare(`SELECT ${COLUMNS} FROM sites WHERE id = ?`).bind(id).first<SiteRow>();
+	const row = await db
+		.prepare(`SELECT ${COLUMNS}, disabled_at FROM sites WHERE id = ?`)
+		.bind(id)
+		.first<SiteRow>();
 	return row ? toSite(row) : null;
 }
 
