@@ -111,6 +111,28 @@ describe('widget identity in a real Firefox: subscribe → identify → suspend'
 		expect(toBob.notificationId).toMatch(/^ntf_/);
 	});
 
+	it('identifies once per user, not once per page, though each page carries a fresh token', async () => {
+		const identifies: string[] = [];
+		const count = (r: { url(): string }) => {
+			if (r.url().endsWith('/identify')) identifies.push(r.url());
+		};
+		firefox.page.on('request', count);
+		try {
+			host.page({ attributes: { 'data-identity': signIdentityToken(site.identitySecret, 'bob', 900) } });
+			await firefox.page.reload();
+			await firefox.page.waitForFunction(() => window.Beckon?.getState() === 'allowed');
+			await new Promise((r) => setTimeout(r, 1500));
+			expect(identifies).toEqual([]);
+			host.page({ attributes: { 'data-identity': signIdentityToken(site.identitySecret, 'bob', 1200) } });
+			await firefox.page.reload();
+			await new Promise((r) => setTimeout(r, 1500));
+			expect(identifies).toEqual([]);
+			expect((await subscriber()).externalUserId).toBe('bob');
+		} finally {
+			firefox.page.off('request', count);
+		}
+	});
+
 	it('rejects forged and expired identity tokens with a clear error', async () => {
 		const tryToken = (token: string) =>
 			firefox.page.evaluate(

@@ -45,7 +45,7 @@ class Beckon {
 		if (options.identity) this.token = options.identity;
 		if (this.o)
 			return this.token
-				? this.identify(this.token).then(
+				? this.tie(this.token, true).then(
 						() => undefined,
 						() => undefined,
 					)
@@ -113,7 +113,7 @@ class Beckon {
 		});
 		this.s.set('reported', 'granted');
 		this.set('allowed');
-		if (this.token) await this.identify(this.token).catch((e) => console.warn('Beckon:', e));
+		if (this.token) await this.tie(this.token, true).catch((e) => console.warn('Beckon:', e));
 		this.pageview();
 		return this.state;
 	}
@@ -145,17 +145,27 @@ class Beckon {
 	}
 
 	/** Ties the signed-in user (token signed by the platform) to this browser; applied after subscribing if needed. */
-	async identify(token: string): Promise<BeckonState> {
+	identify(token: string): Promise<BeckonState> {
+		return this.tie(token, false);
+	}
+
+	/**
+	 * The identify call. Automatic calls (a page's data-identity) skip a token for the user already tied:
+	 * platforms mint a fresh token per page, and the user inside it (read here unverified, only to skip a call)
+	 * makes a signed-in shopper cost one identify, not one per page. Explicit calls always ask the worker.
+	 */
+	private async tie(token: string, auto: boolean): Promise<BeckonState> {
 		const o = this.need();
 		this.token = token;
 		const sid = this.s.get('sid');
-		if (!sid || this.s.get('identity') === token) return this.state;
+		const user = tokenUser(token);
+		if (!sid || (auto && user !== null && this.s.get('identity') === user)) return this.state;
 		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/identify`, {
 			method: 'POST',
 			body: JSON.stringify({ token }),
 		});
 		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
-		this.s.set('identity', token);
+		this.s.set('identity', user);
 		return this.state;
 	}
 
@@ -246,7 +256,7 @@ class Beckon {
 		if (sub.endpoint !== this.s.get('endpoint') || !this.s.get('sid')) {
 			await this.report({ permission: 'granted', subscription: sub.toJSON() });
 		}
-		if (this.token) await this.identify(this.token).catch((e) => console.warn('Beckon:', e));
+		if (this.token) await this.tie(this.token, true).catch((e) => console.warn('Beckon:', e));
 		this.pageview();
 	}
 
@@ -382,6 +392,17 @@ class Beckon {
 				(e) => console.warn('Beckon:', e),
 			),
 	};
+}
+
+/** The user id inside an identity token's payload, or null if it cannot be read. */
+function tokenUser(token: string): string | null {
+	try {
+		const payload = token.split('.')[0] ?? '';
+		const sub = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).sub;
+		return typeof sub === 'string' ? sub : null;
+	} catch {
+		return null;
+	}
 }
 
 async function message(r: Response): Promise<string> {
