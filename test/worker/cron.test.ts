@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { APPLE_STALE_MS, runHousekeeping } from '../../worker/src/cron';
+import { APPLE_STALE_MS, runHousekeeping, WEBHOOK_KEEP_MS } from '../../worker/src/cron';
 import worker from '../../worker/src/index';
 import { createSite, makeSubscription, subscribe } from './helpers';
 
@@ -44,5 +44,22 @@ describe('scheduled housekeeping', () => {
 		const second = await runHousekeeping(env, Date.now());
 		expect(first.resumed).toBeGreaterThanOrEqual(1);
 		expect(second.resumed).toBe(first.resumed);
+	});
+
+	it('forgets handled Shopify webhook ids after a week and keeps recent ones', async () => {
+		const now = Date.now();
+		await env.DB.batch([
+			env.DB.prepare(
+				"INSERT INTO shopify_webhooks VALUES ('wh-old', 'a.myshopify.com', 'app/uninstalled', ?)",
+			).bind(now - WEBHOOK_KEEP_MS - 1),
+			env.DB.prepare(
+				"INSERT INTO shopify_webhooks VALUES ('wh-new', 'a.myshopify.com', 'app/uninstalled', ?)",
+			).bind(now - 86_400_000),
+		]);
+		await runHousekeeping(env, now);
+		const { results } = await env.DB.prepare(
+			"SELECT webhook_id FROM shopify_webhooks WHERE webhook_id LIKE 'wh-%'",
+		).all();
+		expect(results).toEqual([{ webhook_id: 'wh-new' }]);
 	});
 });

@@ -3,10 +3,12 @@ import type { Env } from './env';
 /** Safari never answers 410 after permission is revoked: Apple subscriptions unseen this long are pruned. */
 export const APPLE_STALE_MS = 120 * 86_400_000;
 const DAILY_KEEP_DAYS = 400;
+/** Handled Shopify webhook ids are kept for replay checks well past Shopify's 48-hour retry window. */
+export const WEBHOOK_KEEP_MS = 7 * 86_400_000;
 
 /**
  * Scheduled housekeeping, safe to run twice: wakes dispatchers of unfinished notifications (their alarms are
- * the primary driver; this is the backstop), prunes stale Apple subscriptions and trims old growth rows.
+ * the primary driver; this is the backstop), prunes stale Apple subscriptions and trims old growth rows and Shopify webhook ids.
  */
 export async function runHousekeeping(env: Env, now: number): Promise<{ resumed: number; pruned: number }> {
 	const { results: open } = await env.DB.prepare(
@@ -24,6 +26,9 @@ export async function runHousekeeping(env: Env, now: number): Promise<{ resumed:
 		.bind(now - APPLE_STALE_MS)
 		.all();
 	const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
-	await env.DB.prepare('DELETE FROM site_daily WHERE day < ?').bind(cutoff).run();
+	await env.DB.batch([
+		env.DB.prepare('DELETE FROM site_daily WHERE day < ?').bind(cutoff),
+		env.DB.prepare('DELETE FROM shopify_webhooks WHERE received_at < ?').bind(now - WEBHOOK_KEEP_MS),
+	]);
 	return { resumed: open.length, pruned: pruned.results.length };
 }

@@ -3,7 +3,8 @@ import { secretsEqual, sha256Hex } from '../lib/secrets';
 import { findSiteIdByKeyHash } from '../store/sites';
 import { HttpError } from './errors';
 
-function bearer(request: Request): string | null {
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearer(request: Request): string | null {
 	const header = request.headers.get('authorization') ?? '';
 	const match = /^Bearer\s+(\S+)$/i.exec(header);
 	return match?.[1] ?? null;

@@ -11,10 +11,7 @@ export async function readJsonObject(
 	request: Request,
 	limit = MAX_BODY_BYTES,
 ): Promise<Record<string, unknown>> {
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > limit) throw tooLarge(limit);
-	const bytes = new Uint8Array(await request.arrayBuffer());
-	if (bytes.byteLength > limit) throw tooLarge(limit);
+	const bytes = await readBodyBytes(request, limit);
 	if (bytes.byteLength === 0)
 		throw new HttpError(400, 'invalid_json', 'Request body is empty; send a JSON object');
 	let value: unknown;
@@ -27,6 +24,15 @@ export async function readJsonObject(
 		throw new HttpError(400, 'invalid_json', 'Request body must be a JSON object');
 	}
 	return value as Record<string, unknown>;
+}
+
+/** Reads a body of at most `limit` bytes (checks Content-Length first, then the bytes actually sent). */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > limit) throw tooLarge(limit);
+	const bytes = new Uint8Array(await request.arrayBuffer());
+	if (bytes.byteLength > limit) throw tooLarge(limit);
+	return bytes;
 }
 
 function tooLarge(limit: number): HttpError {

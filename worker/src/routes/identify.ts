@@ -1,15 +1,13 @@
-import { config, type Env } from '../env';
+import type { Env } from '../env';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optString, optStringArray } from '../http/validate';
 import { type IdentityProblem, verifyIdentity } from '../lib/identity';
 import { newId } from '../lib/ids';
-import { openSecret } from '../lib/secrets';
 import { promptOf } from '../settings/prompt';
-import { findSealedIdentitySecret } from '../store/sites';
 import { identifySubscriber, setCategories } from '../store/subscribers';
-import { identityContext } from './sites';
+import { openIdentitySecret } from './sites';
 
 const PROBLEMS: Record<IdentityProblem, string> = {
 	malformed:
@@ -32,16 +30,7 @@ export async function identify(
 	const { cors } = await publicContext(request, env, siteId);
 	const token = optString(await readJsonObject(request, 2048), 'token', 1024);
 	if (!token) throw badRequest('token', 'is required: the identity token from the platform');
-	const sealed = await findSealedIdentitySecret(env.DB, siteId);
-	if (!sealed) {
-		throw new HttpError(
-			409,
-			'no_identity_secret',
-			'This site has no identity secret; create one with POST /identity-secret',
-			cors,
-		);
-	}
-	const secret = await openSecret(config(env).masterKey, sealed, identityContext(siteId));
+	const secret = await openIdentitySecret(env, siteId, cors);
 	const check = await verifyIdentity(secret, token);
 	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem], cors);
 	const status = await identifySubscriber(

@@ -5,10 +5,17 @@ import { badRequest, HttpError } from '../http/errors';
 import { requireSite } from '../http/public';
 import { optEnum, optObject, optStringArray, optUrl, reqString } from '../http/validate';
 import { newId, newSecret } from '../lib/ids';
-import { sealSecret, sha256Hex } from '../lib/secrets';
+import { openSecret, sealSecret, sha256Hex } from '../lib/secrets';
 import { generateVapidKeys } from '../push/vapid';
 import { mergePromptSettings, promptOf } from '../settings/prompt';
-import { insertSite, type Platform, type Site, saveSettings, setIdentitySecret } from '../store/sites';
+import {
+	findSealedIdentitySecret,
+	insertSite,
+	type Platform,
+	type Site,
+	saveSettings,
+	setIdentitySecret,
+} from '../store/sites';
 
 /** Public view of a site for its admins (no secrets). */
 export function siteView(site: Site) {
@@ -78,6 +85,24 @@ export async function getSite(request: Request, env: Env, siteId: string): Promi
 /** Sealing context of a site's identity secret (distinct from its VAPID key's). */
 export function identityContext(siteId: string): string {
 	return `${siteId}:identity`;
+}
+
+/** A site's identity secret, opened; 409 when the site has none (sites made before identity existed). */
+export async function openIdentitySecret(
+	env: Env,
+	siteId: string,
+	headers: Record<string, string> = {},
+): Promise<string> {
+	const sealed = await findSealedIdentitySecret(env.DB, siteId);
+	if (!sealed) {
+		throw new HttpError(
+			409,
+			'no_identity_secret',
+			'This site has no identity secret; create one with POST /v1/sites/:siteId/identity-secret',
+			headers,
+		);
+	}
+	return openSecret(config(env).masterKey, sealed, identityContext(siteId));
 }
 
 /** POST /v1/sites/:siteId/identity-secret (site API key): a new identity secret, shown once; old tokens stop working. */

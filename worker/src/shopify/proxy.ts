@@ -1,10 +1,8 @@
 import { InvalidHmacError, type Shopify } from '@shopify/shopify-api';
-import { config, type Env } from '../env';
+import type { Env } from '../env';
 import { HttpError } from '../http/errors';
 import { signIdentity } from '../lib/identity';
-import { openSecret } from '../lib/secrets';
-import { identityContext } from '../routes/sites';
-import { findSealedIdentitySecret } from '../store/sites';
+import { openIdentitySecret } from '../routes/sites';
 import { appOrigin, shopifyFor } from './config';
 import { findShop, type ShopRecord } from './store/shops';
 
@@ -80,9 +78,7 @@ export async function proxyIdentity(request: Request, env: Env): Promise<Respons
 	const { record, customerId } = await proxied(request, env);
 	const headers = { 'cache-control': 'private, no-store' };
 	if (!customerId) return Response.json({ token: null }, { headers });
-	const sealed = await findSealedIdentitySecret(env.DB, record.siteId);
-	if (!sealed) throw new HttpError(409, 'no_identity_secret', 'The site has no identity secret');
-	const secret = await openSecret(config(env).masterKey, sealed, identityContext(record.siteId));
+	const secret = await openIdentitySecret(env, record.siteId, headers);
 	const expiresAt = Math.floor(Date.now() / 1000) + IDENTITY_TTL_S;
 	return Response.json({ token: await signIdentity(secret, customerId, expiresAt), expiresAt }, { headers });
 }

@@ -1,4 +1,5 @@
 import type { JwtPayload, Shopify } from '@shopify/shopify-api';
+import { bearer } from '../http/auth';
 import { HttpError } from '../http/errors';
 
 /** Result of checking an App Bridge session token: the shop it speaks for, or why it was refused. */
@@ -31,12 +32,6 @@ function hostOf(issuer: string): string {
 	return issuer.replace(/^https:\/\//, '').split('/')[0] ?? '';
 }
 
-/** The bearer token of a fetch from the embedded page, or null. */
-export function bearerToken(request: Request): string | null {
-	const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
-	return match?.[1] ?? null;
-}
-
 /** The 401 App Bridge answers by retrying with a new session token. */
 export function invalidSessionToken(reason: string): HttpError {
 	return new HttpError(
@@ -55,7 +50,7 @@ export async function requireSessionToken(
 	shopify: Shopify,
 	request: Request,
 ): Promise<Extract<SessionTokenCheck, { valid: true }>> {
-	const check = await checkSessionToken(shopify, bearerToken(request));
+	const check = await checkSessionToken(shopify, bearer(request));
 	if (!check.valid) {
 		throw invalidSessionToken(
 			check.reason === 'missing'

@@ -1,4 +1,5 @@
 import type { Env } from '../env';
+import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
 import { shopifyFor } from './config';
 import { exportCustomer, redactCustomer, redactShop, saveDataRequest } from './store/privacy';
@@ -18,9 +19,7 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
  */
 export async function webhook(request: Request, env: Env): Promise<Response> {
 	const shopify = shopifyFor(env, request.url);
-	const rawBody = await request.text();
-	if (rawBody.length > MAX_WEBHOOK_BYTES)
-		throw new HttpError(413, 'body_too_large', 'Webhook body too large');
+	const rawBody = new TextDecoder().decode(await readBodyBytes(request, MAX_WEBHOOK_BYTES));
 	const check = await shopify.webhooks.validate({ rawBody, rawRequest: request });
 	if (!check.valid) {
 		if (check.reason === 'invalid_hmac' || check.reason === 'missing_hmac') {
