@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeShopifyServer, startFakeShopify } from '../node/shopify/fake-shopify-server.ts';
 import { type PageMetrics, performanceScore } from '../node/shopify/lighthouse-score.ts';
-import { type Storefront, startStorefront } from '../node/shopify/storefront.ts';
+import { type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
+import type { Storefront } from '../node/shopify/storefront.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import type { LocalWorker } from '../support/local-worker.ts';
 
 // Shopify's rule: an app may cost a storefront at most 10 Lighthouse performance points. Lighthouse is not
 // installable here, so this measures a theme page with and without the app embed in Chromium under Lighthouse's
@@ -15,7 +15,6 @@ import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 // and scores the measured FCP, LCP, TBT and CLS with Lighthouse's own curves (test/node/shopify/lighthouse-score.ts).
 
 const STORE = 'impact-shop';
-const SHOP = `${STORE}.myshopify.com`;
 const RUNS = 5;
 /** An assumed typical mobile Shopify theme page (not measured): the measured deltas are added to it. */
 const TYPICAL: PageMetrics = { fcpMs: 2500, lcpMs: 4000, tbtMs: 500, cls: 0.05 };
@@ -86,31 +85,14 @@ function writeReport(report: Record<string, unknown>): void {
 }
 
 describe('storefront impact of the app embed (Lighthouse substitute)', () => {
-	let shopify: FakeShopifyServer;
+	let stack: ShopifyStack;
 	let worker: LocalWorker;
 	let storefront: Storefront;
 	let browser: Browser;
 
 	beforeAll(async () => {
-		shopify = await startFakeShopify(API_KEY, API_SECRET_KEY);
-		[worker, browser] = await Promise.all([
-			startWorker({
-				SHOPIFY_API_KEY: API_KEY,
-				SHOPIFY_API_SECRET: API_SECRET_KEY,
-				SHOPIFY_FAKE_ADMIN_ORIGIN: shopify.origin,
-			}),
-			launchChromium(),
-		]);
-		storefront = await startStorefront({
-			workerUrl: worker.url,
-			store: STORE,
-			apiSecret: API_SECRET_KEY,
-			metafields: () => {
-				const m = shopify.fake.metafields.get(SHOP);
-				return m && { site_id: m['beckon.site_id'] ?? '', api_origin: m['beckon.api_origin'] ?? '' };
-			},
-		});
-		shopify.fake.primaryUrls.set(SHOP, storefront.origin);
+		[stack, browser] = await Promise.all([startShopifyStack(STORE), launchChromium()]);
+		({ worker, storefront } = stack);
 		const token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
 		const settings = await fetch(`${worker.url}/shopify/api/settings`, {
 			method: 'PATCH',
@@ -122,9 +104,7 @@ describe('storefront impact of the app embed (Lighthouse substitute)', () => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await storefront?.close();
-		await worker?.stop();
-		await shopify?.close();
+		await stack?.close();
 	});
 
 	const measure = async (embed: boolean, path = '/'): Promise<Run> => {

@@ -1,14 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_KEY, API_SECRET_KEY, getHmac, getJwt } from '@shopify/shopify-api/test-helpers';
+import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeShopifyServer, startFakeShopify } from '../node/shopify/fake-shopify-server.ts';
-import { type Storefront, startStorefront } from '../node/shopify/storefront.ts';
+import type { FakeShopifyServer } from '../node/shopify/fake-shopify-server.ts';
+import { type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
+import type { Storefront } from '../node/shopify/storefront.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
 import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
-import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import type { LocalWorker } from '../support/local-worker.ts';
+import { webhookHeaders } from '../worker/shopify/fake-shopify.ts';
 
 const screens = join(process.cwd(), 'test-results', 'screens');
 const STORE = 'oak-and-linen';
@@ -40,6 +42,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
 }
 
 describe('Shopify app end to end (local worker, fake Shopify, storefront behind an app proxy)', () => {
+	let stack: ShopifyStack;
 	let shopify: FakeShopifyServer;
 	let push: MozillaPushServer;
 	let worker: LocalWorker;
@@ -62,14 +65,7 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		const body = JSON.stringify(payload);
 		const response = await fetch(`${worker.url}/shopify/webhooks`, {
 			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				'x-shopify-topic': topic,
-				'x-shopify-shop-domain': SHOP,
-				'x-shopify-api-version': '2026-10',
-				'x-shopify-webhook-id': crypto.randomUUID(),
-				'x-shopify-hmac-sha256': getHmac(body, API_SECRET_KEY),
-			},
+			headers: webhookHeaders(topic, SHOP, body),
 			body,
 		});
 		return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -104,38 +100,18 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 
 	beforeAll(async () => {
 		mkdirSync(screens, { recursive: true });
-		[push, shopify] = await Promise.all([
-			startMozillaPushServer(),
-			startFakeShopify(API_KEY, API_SECRET_KEY),
-		]);
-		[worker, firefox, browser] = await Promise.all([
-			startWorker({
-				SHOPIFY_API_KEY: API_KEY,
-				SHOPIFY_API_SECRET: API_SECRET_KEY,
-				SHOPIFY_FAKE_ADMIN_ORIGIN: shopify.origin,
-			}),
-			launchFirefox({ pushServerUrl: push.url }),
-			launchChromium(),
-		]);
-		storefront = await startStorefront({
-			workerUrl: worker.url,
-			store: STORE,
-			apiSecret: API_SECRET_KEY,
-			metafields: () => {
-				const m = shopify.fake.metafields.get(SHOP);
-				return m && { site_id: m['beckon.site_id'] ?? '', api_origin: m['beckon.api_origin'] ?? '' };
-			},
-		});
-		// The shop's primary domain is the local storefront, so it becomes one of the site's origins.
-		shopify.fake.primaryUrls.set(SHOP, storefront.origin);
+		const pushAndFirefox = async () => {
+			push = await startMozillaPushServer();
+			firefox = await launchFirefox({ pushServerUrl: push.url });
+		};
+		[stack, browser] = await Promise.all([startShopifyStack(STORE), launchChromium(), pushAndFirefox()]);
+		({ shopify, worker, storefront } = stack);
 	});
 
 	afterAll(async () => {
 		await browser?.close();
 		await firefox?.close();
-		await storefront?.close();
-		await worker?.stop();
-		await shopify?.close();
+		await stack?.close();
 		await push?.close();
 	});
 

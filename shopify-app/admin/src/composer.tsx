@@ -30,7 +30,7 @@ export function Composer(props: { categories: Category[]; onSent: () => void }) 
 			const c = n.counts;
 			setSending({ id, status: n.status, done: c.sent + c.failed + c.gone, targeted: c.targeted });
 			if (n.status === 'done') return;
-			await new Promise((r) => setTimeout(r, 700));
+			await new Promise((r) => setTimeout(r, 1500));
 		}
 	};
 
@@ -44,25 +44,36 @@ export function Composer(props: { categories: Category[]; onSent: () => void }) 
 		};
 		if (url) payload.url = url;
 		if (image) payload.image = image;
+		let id: string;
 		try {
 			const sent = await api<{ notificationId: string }>('/notifications', {
 				method: 'POST',
 				body: JSON.stringify(payload),
 				idempotencyKey: key,
 			});
-			setSending({ id: sent.notificationId, status: 'queued', done: 0, targeted: 0 });
-			setKey(newKey());
-			await watch(sent.notificationId);
-			toast('Notification sent');
-			setTitle('');
-			setBody('');
-			setUrl('');
-			setImage('');
-			setSentCount((n) => n + 1);
-			props.onSent();
+			id = sent.notificationId;
 		} catch (e) {
 			setError(e instanceof ApiError ? e.message : 'Could not send; try again');
+			return;
 		}
+		setSending({ id, status: 'queued', done: 0, targeted: 0 });
+		setKey(newKey());
+		try {
+			await watch(id);
+		} catch {
+			// The notification is on its way; only its progress could not be read. Free the form again.
+			setSending(null);
+			setError('Sent, but its progress could not be loaded; see Recent notifications');
+			props.onSent();
+			return;
+		}
+		toast('Notification sent');
+		setTitle('');
+		setBody('');
+		setUrl('');
+		setImage('');
+		setSentCount((n) => n + 1);
+		props.onSent();
 	};
 
 	const busy = sending !== null && sending.status !== 'done';
@@ -73,11 +84,11 @@ export function Composer(props: { categories: Category[]; onSent: () => void }) 
 			<form onSubmit={submit} class="form">
 				<label>
 					Title
-					<input id="title" required maxLength={120} value={title} onInput={(e) => setTitle(value(e))} />
+					<input id="title" required maxLength={200} value={title} onInput={(e) => setTitle(value(e))} />
 				</label>
 				<label>
 					Message
-					<textarea id="body" rows={3} maxLength={400} value={body} onInput={(e) => setBody(value(e))} />
+					<textarea id="body" rows={3} maxLength={1000} value={body} onInput={(e) => setBody(value(e))} />
 				</label>
 				<div class="label">
 					<span>

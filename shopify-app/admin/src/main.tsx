@@ -26,7 +26,10 @@ function App() {
 
 	useEffect(() => {
 		load();
-		const timer = setInterval(load, 30_000);
+		// Refresh the figures while the page is in view; a background tab skips the reload.
+		const timer = setInterval(() => {
+			if (!document.hidden) load();
+		}, 30_000);
 		return () => clearInterval(timer);
 	}, [load]);
 

@@ -47,7 +47,7 @@ export function PromptSettings(props: { prompt: Prompt; onSaved: (prompt: Prompt
 		if (!label) return;
 		let id = slug(label);
 		while (categories.some((c) => c.id === id)) id = `${id}-2`;
-		setCategories([...categories, { id, label }]);
+		setCategories([...categories, { id, label, translations: {} }]);
 		setNewTopic('');
 	};
 

@@ -1,3 +1,9 @@
+// The prompt settings are the widget's own shapes (widget/src/types.ts, types only): the overview and PATCH
+// /settings return them whole, and the admin page edits a subset.
+import type { Prompt } from '../../../widget/src/types';
+
+export type { Prompt };
+
 /** Subscriber statistics (the site API's GET /stats). */
 export interface Stats {
 	byStatus: Record<'ask' | 'allowed' | 'blocked' | 'unsupported' | 'suspended', number>;
@@ -27,19 +33,7 @@ export interface NotificationView {
 }
 
 /** A category subscribers can choose. */
-export interface Category {
-	id: string;
-	label: string;
-}
-
-/** The prompt settings the admin page edits (a subset of the widget's). */
-export interface Prompt {
-	variant: 'simple' | 'categories';
-	texts: { title: string; text: string; subscribe: string; later: string } & Record<string, string>;
-	categories: Category[];
-	trigger: { type: 'seconds' | 'pageviews' | 'scroll' | 'manual'; value: number };
-	laterDays: number;
-}
+export type Category = Prompt['categories'][number];
 
 /** GET /shopify/api/overview. */
 export interface Overview {

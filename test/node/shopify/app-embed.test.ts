@@ -11,10 +11,25 @@ function scripts(html: string): Array<Record<string, string>> {
 	);
 }
 
+/** A stand-in for the page's sessionStorage (shared between the page views of one test). */
+function memoryStorage(): {
+	items: Map<string, string>;
+	getItem(k: string): string | null;
+	setItem(k: string, v: string): void;
+} {
+	const items = new Map<string, string>();
+	return {
+		items,
+		getItem: (k) => items.get(k) ?? null,
+		setItem: (k, v) => void items.set(k, v),
+	};
+}
+
 /** Runs the inline loader with a stub DOM and fetch; resolves with the script element it appended. */
 async function runLoader(
 	html: string,
 	identity: unknown,
+	sessionStorage?: ReturnType<typeof memoryStorage>,
 ): Promise<{ el: Record<string, unknown>; fetched: string[] }> {
 	const code = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
 	if (!code) throw new Error('no inline loader');
@@ -34,7 +49,7 @@ async function runLoader(
 			fetched.push(url);
 			return Promise.resolve({ ok: true, json: () => Promise.resolve(identity) });
 		};
-		runInNewContext(code, { document, fetch });
+		runInNewContext(code, sessionStorage ? { document, fetch, sessionStorage } : { document, fetch });
 	});
 }
 
@@ -81,6 +96,40 @@ describe('shopify app embed (Liquid)', () => {
 			'data-sw': '/apps/beckon/sw.js',
 			'data-scope': '/apps/beckon/',
 			'data-identity': 'payload.signature',
+		});
+	});
+
+	it('keeps the token for the browser session and fetches a new one only near its expiry or for another customer', async () => {
+		const storage = memoryStorage();
+		const now = Math.floor(Date.now() / 1000);
+		const html = await renderEmbed({ metafields, customer: { id: 8_123_456_789 } });
+		const first = await runLoader(html, { token: 'first.sig', expiresAt: now + 3600 }, storage);
+		expect(first.fetched).toEqual(['/apps/beckon/identity']);
+		expect((first.el.attrs as Record<string, string>)['data-identity']).toBe('first.sig');
+		// The next page view reuses it: no proxy request, same token.
+		const second = await runLoader(html, { token: 'unused.sig', expiresAt: now + 3600 }, storage);
+		expect(second.fetched).toEqual([]);
+		expect((second.el.attrs as Record<string, string>)['data-identity']).toBe('first.sig');
+		expect([...storage.items.keys()]).toHaveLength(1);
+		expect([...storage.items.keys()][0]).toMatch(/^beckon-id-[0-9a-f]{64}$/);
+		expect([...storage.items.keys()][0]).not.toContain('8123456789');
+		// Another customer in the same tab never gets the first one's token.
+		const other = await runLoader(
+			await renderEmbed({ metafields, customer: { id: 42 } }),
+			{ token: 'other.sig', expiresAt: now + 3600 },
+			storage,
+		);
+		expect(other.fetched).toEqual(['/apps/beckon/identity']);
+		expect((other.el.attrs as Record<string, string>)['data-identity']).toBe('other.sig');
+		// Within 5 minutes of expiry the token is replaced.
+		const key = [...storage.items.keys()][0] as string;
+		storage.items.set(key, JSON.stringify({ token: 'first.sig', expiresAt: now + 200 }));
+		const renewed = await runLoader(html, { token: 'renewed.sig', expiresAt: now + 3600 }, storage);
+		expect(renewed.fetched).toEqual(['/apps/beckon/identity']);
+		expect((renewed.el.attrs as Record<string, string>)['data-identity']).toBe('renewed.sig');
+		expect(JSON.parse(storage.items.get(key) ?? '{}')).toEqual({
+			token: 'renewed.sig',
+			expiresAt: now + 3600,
 		});
 	});
 

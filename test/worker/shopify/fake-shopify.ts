@@ -1,6 +1,9 @@
 // A stand-in for the parts of Shopify the app talks to: the token endpoint (token exchange and refresh) and the
 // Admin GraphQL API (shop info, app-data metafields, product and collection search). Pure fetch handler, used
-// through the library's abstract fetch hook in workerd and behind a local HTTP server in the e2e tests.
+// through the library's abstract fetch hook in workerd and behind a local HTTP server in the e2e tests; also the
+// headers of the webhooks Shopify delivers.
+
+import { API_SECRET_KEY, getHmac } from '@shopify/shopify-api/test-helpers';
 
 /** One request Shopify received. */
 export interface FakeCall {
@@ -164,3 +167,26 @@ const COLLECTIONS = [
 	{ title: 'Oak kitchen', handle: 'oak-kitchen' },
 	{ title: 'Summer linen', handle: 'summer-linen' },
 ];
+
+/**
+ * The headers Shopify sends with a webhook whose JSON body is `body`, signed like Shopify signs it (the library's
+ * getHmac with the app secret) unless `hmac` says otherwise (null: no signature). Runs in workerd and in Node.
+ */
+export function webhookHeaders(
+	topic: string,
+	shop: string,
+	body: string,
+	options: { webhookId?: string; secret?: string; hmac?: string | null } = {},
+): Record<string, string> {
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		'x-shopify-topic': topic,
+		'x-shopify-shop-domain': shop,
+		'x-shopify-api-version': '2026-10',
+		'x-shopify-webhook-id': options.webhookId ?? crypto.randomUUID(),
+		'x-shopify-triggered-at': new Date().toISOString(),
+	};
+	const hmac = options.hmac === undefined ? getHmac(body, options.secret ?? API_SECRET_KEY) : options.hmac;
+	if (hmac !== null) headers['x-shopify-hmac-sha256'] = hmac;
+	return headers;
+}

@@ -2,13 +2,12 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import {
 	API_KEY,
 	API_SECRET_KEY,
-	getHmac,
 	getJwt,
 	RequestType,
 	setUpValidRequest,
 } from '@shopify/shopify-api/test-helpers';
 import { call, json } from '../helpers';
-import { FakeShopify } from './fake-shopify';
+import { FakeShopify, webhookHeaders } from './fake-shopify';
 
 /** Routes the library's outgoing requests (its abstract fetch) to a fresh fake Shopify. */
 export function useFakeShopify(): FakeShopify {
@@ -67,16 +66,7 @@ export function deliverWebhook(
 	options: { webhookId?: string; secret?: string; hmac?: string | null } = {},
 ): Promise<Response> {
 	const body = JSON.stringify(payload);
-	const headers: Record<string, string> = {
-		'content-type': 'application/json',
-		'x-shopify-topic': topic,
-		'x-shopify-shop-domain': shop,
-		'x-shopify-api-version': '2026-10',
-		'x-shopify-webhook-id': options.webhookId ?? crypto.randomUUID(),
-		'x-shopify-triggered-at': new Date().toISOString(),
-	};
-	const hmac = options.hmac === undefined ? getHmac(body, options.secret ?? API_SECRET_KEY) : options.hmac;
-	if (hmac !== null) headers['x-shopify-hmac-sha256'] = hmac;
+	const headers = webhookHeaders(topic, shop, body, options);
 	return call('/shopify/webhooks', { method: 'POST', headers, body });
 }
 

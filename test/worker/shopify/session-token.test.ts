@@ -115,6 +115,12 @@ describe('shopify admin session tokens', () => {
 		expect(noShop.status).toBe(400);
 		const evil = await call('/shopify/app/bounce?shopify-reload=https%3A%2F%2Fevil.example%2F');
 		expect(evil.status).toBe(400);
+		expect(await evil.text()).not.toContain('app-bridge.js');
+		const lookalike = await call(
+			`/shopify/app/bounce?shopify-reload=${encodeURIComponent('https://beckon.test.evil.example/shopify/app?shop=x')}`,
+		);
+		expect(lookalike.status).toBe(400);
+		expect(await lookalike.text()).not.toContain('app-bridge.js');
 	});
 
 	it('uses the secret the library signs with', () => {

@@ -66,9 +66,14 @@ export async function appPage(request: Request, env: Env): Promise<Response> {
 
 /** GET /shopify/app/bounce: App Bridge alone; it gets a fresh session token and reloads `shopify-reload`. */
 export function bouncePage(request: Request, env: Env): Response {
-	const cfg = shopifyConfig(env);
 	const reload = new URL(request.url).searchParams.get('shopify-reload') ?? '';
-	// Only ever reload into this app's own page.
-	const ok = reload.startsWith(`${appOrigin(env, request.url)}/shopify/app?`);
-	return html(`${head(cfg.apiKey, 'Beckon')}</head><body></body></html>`, ok ? 200 : 400);
+	// Only ever reload into this app's own page: for anything else, a plain page without App Bridge (which would
+	// otherwise still reload into the foreign URL).
+	if (!reload.startsWith(`${appOrigin(env, request.url)}/shopify/app?`)) {
+		return html(
+			'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Beckon</title></head><body><p>Open Beckon from your Shopify admin (Apps → Beckon).</p></body></html>',
+			400,
+		);
+	}
+	return html(`${head(shopifyConfig(env).apiKey, 'Beckon')}</head><body></body></html>`, 200);
 }

@@ -128,8 +128,9 @@ export async function redactCustomer(
 }
 
 /**
- * shop/redact: deletes the shop's site with everything hanging off it (API keys, subscribers, notifications by
- * cascade; counters and growth rows by hand) and every Shopify row of the shop but the webhook log.
+ * shop/redact: deletes the shop's site with everything hanging off it (API keys, subscribers and notifications by
+ * the foreign keys' cascade; counters and growth rows, which have no foreign key, by hand) and every Shopify row
+ * of the shop but the webhook log.
  */
 export async function redactShop(db: D1Database, shop: string): Promise<boolean> {
 	const siteId = await db
@@ -143,9 +144,7 @@ export async function redactShop(db: D1Database, shop: string): Promise<boolean>
 	];
 	if (siteId) {
 		statements.push(
-			db.prepare('DELETE FROM subscribers WHERE site_id = ?').bind(siteId),
-			db.prepare('DELETE FROM notifications WHERE site_id = ?').bind(siteId),
-			db.prepare('DELETE FROM api_keys WHERE site_id = ?').bind(siteId),
+			// API keys, subscribers and notifications go with the site (ON DELETE CASCADE).
 			db.prepare('DELETE FROM sites WHERE id = ?').bind(siteId),
 			db.prepare('DELETE FROM site_counts WHERE site_id = ?').bind(siteId),
 			db.prepare('DELETE FROM site_daily WHERE site_id = ?').bind(siteId),

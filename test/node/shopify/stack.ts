@@ -1,0 +1,55 @@
+import { API_KEY, API_SECRET_KEY } from '@shopify/shopify-api/test-helpers';
+import { type LocalWorker, startWorker } from '../../support/local-worker.ts';
+import { type FakeShopifyServer, startFakeShopify } from './fake-shopify-server.ts';
+import { type Storefront, startStorefront } from './storefront.ts';
+
+/** A fake Shopify, a local worker set up as the Shopify app, and a storefront of one store behind the app proxy. */
+export interface ShopifyStack {
+	shopify: FakeShopifyServer;
+	worker: LocalWorker;
+	storefront: Storefront;
+	close(): Promise<void>;
+}
+
+/**
+ * Starts the stack for `store` (shop `<store>.myshopify.com`, the library's test API key and secret). The
+ * storefront's embed reads the metafields the app wrote to the fake Shopify, and the shop's primary domain is
+ * the storefront, so it becomes one of the site's origins.
+ */
+export async function startShopifyStack(store: string): Promise<ShopifyStack> {
+	const shop = `${store}.myshopify.com`;
+	const shopify = await startFakeShopify(API_KEY, API_SECRET_KEY);
+	let worker: LocalWorker | undefined;
+	try {
+		worker = await startWorker({
+			SHOPIFY_API_KEY: API_KEY,
+			SHOPIFY_API_SECRET: API_SECRET_KEY,
+			SHOPIFY_FAKE_ADMIN_ORIGIN: shopify.origin,
+		});
+		const storefront = await startStorefront({
+			workerUrl: worker.url,
+			store,
+			apiSecret: API_SECRET_KEY,
+			metafields: () => {
+				const m = shopify.fake.metafields.get(shop);
+				return m && { site_id: m['beckon.site_id'] ?? '', api_origin: m['beckon.api_origin'] ?? '' };
+			},
+		});
+		shopify.fake.primaryUrls.set(shop, storefront.origin);
+		const started = worker;
+		return {
+			shopify,
+			worker: started,
+			storefront,
+			close: async () => {
+				await storefront.close();
+				await started.stop();
+				await shopify.close();
+			},
+		};
+	} catch (error) {
+		await worker?.stop();
+		await shopify.close();
+		throw error;
+	}
+}
