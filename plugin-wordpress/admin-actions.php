@@ -16,10 +16,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  * @return void
  */
 function beckon_handle_send(): void {
-	check_admin_referer( 'beckon_send' );
-	if ( ! current_user_can( beckon_send_capability() ) ) {
-		wp_die( esc_html__( 'Sorry, you are not allowed to send notifications.', 'beckon' ), 403 );
-	}
+	beckon_guard( 'beckon_send', beckon_send_capability() );
 	$back    = admin_url( 'admin.php?page=beckon' );
 	$field   = static function ( string $name ): string {
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- verified above.
@@ -39,8 +36,10 @@ function beckon_handle_send(): void {
 	}
 	$test     = 'me' === $field( 'audience' );
 	$audience = $test ? array( 'userIds' => array( (string) get_current_user_id() ) ) : array( 'all' => true );
-	// The form's one-time key makes a double click or a resubmitted form send once.
-	$key  = sprintf( 'wp-%d-compose-%s', get_current_blog_id(), sanitize_key( $field( 'beckon_key' ) ) );
+	// The form's one-time key makes a double click or a resubmitted form send once; a form without one (a
+	// script posting to admin-post.php) gets a key of its own, or all its sends would count as one.
+	$form = sanitize_key( $field( 'beckon_key' ) );
+	$key  = sprintf( 'wp-%d-compose-%s', get_current_blog_id(), '' !== $form ? $form : wp_generate_uuid4() );
 	$sent = beckon_send_notification( $message, $audience, $key );
 	if ( is_wp_error( $sent ) ) {
 		/* translators: %s: error message */
@@ -63,10 +62,7 @@ function beckon_handle_send(): void {
  * @return void
  */
 function beckon_handle_test_connection(): void {
-	check_admin_referer( 'beckon_test_connection' );
-	if ( ! current_user_can( 'manage_options' ) ) {
-		wp_die( esc_html__( 'Sorry, you are not allowed to manage Beckon.', 'beckon' ), 403 );
-	}
+	beckon_guard( 'beckon_test_connection', 'manage_options' );
 	$result = beckon_test_connection();
 	beckon_add_notice( $result['ok'] ? 'success' : 'error', $result['message'] );
 	foreach ( $result['warnings'] as $warning ) {
@@ -82,10 +78,7 @@ function beckon_handle_test_connection(): void {
  * @return void
  */
 function beckon_handle_rotate_identity(): void {
-	check_admin_referer( 'beckon_rotate_identity' );
-	if ( ! current_user_can( 'manage_options' ) ) {
-		wp_die( esc_html__( 'Sorry, you are not allowed to manage Beckon.', 'beckon' ), 403 );
-	}
+	beckon_guard( 'beckon_rotate_identity', 'manage_options' );
 	$rotated = beckon_rotate_identity_secret();
 	if ( is_wp_error( $rotated ) ) {
 		beckon_add_notice( 'error', $rotated->get_error_message() );
@@ -107,7 +100,7 @@ function beckon_ajax_progress(): void {
 		wp_send_json_error( array( 'message' => __( 'Not allowed.', 'beckon' ) ), 403 );
 	}
 	$id = isset( $_GET['notification'] ) ? sanitize_text_field( wp_unslash( $_GET['notification'] ) ) : '';
-	if ( ! preg_match( '/^ntf_[A-Za-z0-9_-]{1,40}$/', $id ) ) {
+	if ( ! beckon_is_notification_id( $id ) ) {
 		wp_send_json_error( array( 'message' => __( 'Unknown notification.', 'beckon' ) ), 400 );
 	}
 	$response = beckon_api_request( 'GET', beckon_site_path( '/notifications/' . $id ), null, array( 'timeout' => 4 ) );

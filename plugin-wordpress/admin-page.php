@@ -54,9 +54,7 @@ function beckon_admin_assets( string $hook_suffix ): void {
  * @return void
  */
 function beckon_render_overview_page(): void {
-	if ( ! current_user_can( beckon_send_capability() ) ) {
-		wp_die( esc_html__( 'Sorry, you are not allowed to send notifications.', 'beckon' ), 403 );
-	}
+	beckon_guard( '', beckon_send_capability() );
 	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon', 'beckon' ) . '</h1>';
 	beckon_print_notices();
 	if ( ! beckon_is_connected() ) {

@@ -144,19 +144,25 @@ function beckon_send_to_user( int $user_id, array $message, string $idempotency_
 }
 
 /**
- * Subscriber statistics, cached for a minute unless fresh ones are asked for.
+ * Subscriber statistics, cached for a minute unless fresh ones are asked for. A failure is cached for a minute
+ * too, so a backend that is down costs the dashboard one timeout a minute, not one per page view; fresh asks
+ * (the Beckon page) always try again and leave a failure uncached.
  *
  * @param bool $fresh Skip the cache.
  * @return array<string, mixed>|WP_Error Stats.
  */
 function beckon_fetch_stats( bool $fresh = false ) {
-	$key    = 'beckon_stats_' . md5( beckon_get_settings()['site_id'] );
-	$cached = $fresh ? false : get_transient( $key );
-	if ( is_array( $cached ) ) {
+	$settings = beckon_get_settings();
+	$key      = 'beckon_stats_' . md5( $settings['url'] . '|' . $settings['site_id'] );
+	$cached   = $fresh ? false : get_transient( $key );
+	if ( is_array( $cached ) || is_wp_error( $cached ) ) {
 		return $cached;
 	}
 	$response = beckon_api_request( 'GET', beckon_site_path( '/stats' ), null, array( 'timeout' => 4 ) );
 	if ( is_wp_error( $response ) ) {
+		if ( ! $fresh ) {
+			set_transient( $key, $response, MINUTE_IN_SECONDS );
+		}
 		return $response;
 	}
 	set_transient( $key, $response['data'], MINUTE_IN_SECONDS );

@@ -21,7 +21,7 @@ function beckon_render_composer( int $active ): void {
 	// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only; the id is validated.
 	$sent = isset( $_GET['beckon_notification'] ) ? sanitize_text_field( wp_unslash( $_GET['beckon_notification'] ) ) : '';
 	echo '<div class="beckon-panel beckon-composer"><h2>' . esc_html__( 'Send a notification', 'beckon' ) . '</h2>';
-	if ( preg_match( '/^ntf_[A-Za-z0-9_-]{1,40}$/', $sent ) ) {
+	if ( beckon_is_notification_id( $sent ) ) {
 		printf(
 			'<div class="beckon-progress" data-notification="%1$s" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="beckon-progress-track"><span></span></div><p class="beckon-progress-label">%2$s</p></div>',
 			esc_attr( $sent ),

@@ -145,7 +145,7 @@ function beckon_widget_categories( array $term_ids ): array {
 		$term = get_term( (int) $term_id, 'category' );
 		if ( $term instanceof WP_Term ) {
 			$out[] = array(
-				'id'    => 'cat-' . $term->term_id,
+				'id'    => beckon_category_key( (int) $term->term_id ),
 				'label' => beckon_plain_text( $term->name, 60 ),
 			);
 		}
@@ -170,7 +170,8 @@ function beckon_sync_categories( array $settings ) {
 }
 
 /**
- * After the settings change: sync categories when they or the connection changed, and drop cached counts.
+ * After the settings change: sync categories when they or the connection changed. (Cached counts need no
+ * dropping: their key names the backend URL and site id.)
  *
  * @param mixed $old_value Previous settings.
  * @param mixed $value     New settings.

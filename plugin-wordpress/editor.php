@@ -2,7 +2,8 @@
 /**
  * The per-post switch: post meta `beckon_skip` (do not send on publish) and `beckon_send_again` (send once
  * more on the next update), a panel in the block editor, a checkbox in the classic editor, and a read-only
- * REST field with what was sent.
+ * REST field with what was sent. Sending again reaches every subscriber, so only users who may send
+ * notifications ({@see beckon_send_capability()}) can ask for it; anyone who may edit the post can skip it.
  *
  * @package Beckon
  */
@@ -33,11 +34,12 @@ function beckon_register_post_meta(): void {
 					'default'       => false,
 					'show_in_rest'  => true,
 					'auth_callback' => static function ( $allowed, $meta_key, $post_id ): bool {
-						return current_user_can( 'edit_post', $post_id );
+						return current_user_can( 'edit_post', $post_id ) && ( 'beckon_send_again' !== $meta_key || beckon_can_send_again() );
 					},
 				)
 			);
 		}
+		add_filter( 'rest_pre_insert_' . $post_type, 'beckon_rest_drop_send_again_off', 10, 2 );
 		register_rest_field(
 			$post_type,
 			'beckon_push',
@@ -55,6 +57,32 @@ function beckon_register_post_meta(): void {
 }
 
 /**
+ * Whether the current user may send a post's notification again (it reaches every subscriber).
+ *
+ * @return bool Allowed.
+ */
+function beckon_can_send_again(): bool {
+	return current_user_can( beckon_send_capability() );
+}
+
+/**
+ * The block editor saves the whole meta object, `beckon_send_again: false` included, even for users who may
+ * not change that key; WordPress would refuse the entire save. An "off" from them changes nothing: drop it.
+ *
+ * @param stdClass|WP_Error $prepared_post Post about to be saved.
+ * @param WP_REST_Request   $request       Request.
+ * @return stdClass|WP_Error The post, unchanged.
+ */
+function beckon_rest_drop_send_again_off( $prepared_post, $request ) {
+	$meta = $request instanceof WP_REST_Request ? $request->get_param( 'meta' ) : null;
+	if ( is_array( $meta ) && array_key_exists( 'beckon_send_again', $meta ) && empty( $meta['beckon_send_again'] ) && ! beckon_can_send_again() ) {
+		unset( $meta['beckon_send_again'] );
+		$request->set_param( 'meta', $meta );
+	}
+	return $prepared_post;
+}
+
+/**
  * What was sent for a post, for the editor.
  *
  * @param array<string, mixed> $data Post data from the REST API.
@@ -69,6 +97,7 @@ function beckon_rest_push_status( array $data ): array {
 		'sentAt'         => $sent_at ? gmdate( 'c', $sent_at ) : null,
 		'sends'          => (int) get_post_meta( $post_id, '_beckon_sends', true ),
 		'error'          => (string) get_post_meta( $post_id, '_beckon_error', true ),
+		'canSendAgain'   => beckon_can_send_again(),
 	);
 }
 
@@ -103,6 +132,9 @@ function beckon_classic_switch( $post ): void {
 		return;
 	}
 	$published = 'publish' === $post->post_status;
+	if ( $published && ! beckon_can_send_again() ) {
+		return;
+	}
 	wp_nonce_field( 'beckon_switch_' . $post->ID, 'beckon_switch_nonce' );
 	printf( '<input type="hidden" name="beckon_switch_mode" value="%s" />', esc_attr( $published ? 'again' : 'publish' ) );
 	echo '<div class="misc-pub-section beckon-switch"><label>';
@@ -131,7 +163,7 @@ function beckon_save_classic_switch( int $post_id ): void {
 	}
 	$mode = isset( $_POST['beckon_switch_mode'] ) ? sanitize_key( wp_unslash( $_POST['beckon_switch_mode'] ) ) : '';
 	if ( 'again' === $mode ) {
-		if ( ! empty( $_POST['beckon_send_again'] ) ) {
+		if ( ! empty( $_POST['beckon_send_again'] ) && beckon_can_send_again() ) {
 			update_post_meta( $post_id, 'beckon_send_again', true );
 		}
 		return;

@@ -1,6 +1,6 @@
 <?php
 /**
- * Front end: the widget script (async, configured through data attributes and an inline config) and the
+ * Front end: the widget script (async, configured through the data attributes of its own tag) and the
  * same-origin service-worker stub at the site root.
  *
  * @package Beckon
@@ -75,7 +75,8 @@ function beckon_widget_config(): array {
 }
 
 /**
- * Enqueues the widget from the backend with its config.
+ * Enqueues the widget from the backend; its config, computed once per page view (one identity token), rides
+ * along with the script for {@see beckon_widget_script_tag()}.
  *
  * @return void
  */
@@ -86,23 +87,25 @@ function beckon_enqueue_widget(): void {
 	$config = beckon_widget_config();
 	// phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the backend versions its own script.
 	wp_enqueue_script( BECKON_WIDGET_HANDLE, $config['api'] . '/beckon.js', array(), null, false );
-	wp_add_inline_script( BECKON_WIDGET_HANDLE, 'window.BeckonConfig = ' . wp_json_encode( $config, JSON_UNESCAPED_SLASHES ) . ';', 'before' );
+	wp_script_add_data( BECKON_WIDGET_HANDLE, 'beckon_config', $config );
 }
 
 /**
- * Makes the widget's script tag async and adds its data attributes (the widget reads them from its own tag).
+ * Makes the widget's script tag async and adds its config as data attributes: the widget reads them from its
+ * own tag (and then ignores any `window.BeckonConfig`).
  *
  * @param string $tag    Printed HTML.
  * @param string $handle Script handle.
  * @return string HTML.
  */
 function beckon_widget_script_tag( string $tag, string $handle ): string {
-	if ( BECKON_WIDGET_HANDLE !== $handle ) {
+	$config = BECKON_WIDGET_HANDLE === $handle ? wp_scripts()->get_data( $handle, 'beckon_config' ) : null;
+	if ( ! is_array( $config ) ) {
 		return $tag;
 	}
-	$config     = beckon_widget_config();
 	$attributes = array(
 		'data-site'     => $config['siteId'],
+		'data-api'      => $config['api'],
 		'data-sw'       => $config['serviceWorker'],
 		'data-scope'    => $config['scope'],
 		'data-identity' => isset( $config['identity'] ) ? $config['identity'] : '',

@@ -40,6 +40,44 @@ function beckon_send_capability(): string {
 }
 
 /**
+ * Stops the request unless its nonce (when one is named) checks out and the user has the capability. Runs
+ * first in every admin action and screen of the plugin.
+ *
+ * @param string $nonce Nonce action the form or link carries (`_wpnonce`), or '' for a screen without one.
+ * @param string $cap   Capability.
+ * @return void
+ */
+function beckon_guard( string $nonce, string $cap ): void {
+	if ( '' !== $nonce ) {
+		check_admin_referer( $nonce );
+	}
+	if ( ! current_user_can( $cap ) ) {
+		$message = beckon_send_capability() === $cap ? __( 'Sorry, you are not allowed to send notifications.', 'beckon' ) : __( 'Sorry, you are not allowed to manage Beckon.', 'beckon' );
+		wp_die( esc_html( $message ), 403 );
+	}
+}
+
+/**
+ * The widget category id of a WordPress category: `cat-<term id>` (stable across renames).
+ *
+ * @param int $term_id Category term id.
+ * @return string Category id.
+ */
+function beckon_category_key( int $term_id ): string {
+	return 'cat-' . $term_id;
+}
+
+/**
+ * Whether a string looks like a backend notification id (`ntf_…`), before it goes into a URL or a page.
+ *
+ * @param string $id Candidate.
+ * @return bool Well formed.
+ */
+function beckon_is_notification_id( string $id ): bool {
+	return 1 === preg_match( '/^ntf_[A-Za-z0-9_-]{1,40}$/', $id );
+}
+
+/**
  * The origin (scheme, host, port) of a URL, e.g. `https://example.com`.
  *
  * @param string $url Absolute URL.

@@ -53,7 +53,7 @@ add_action( 'beckon_retry_push', 'beckon_retry_push', 10, 3 );
 add_action( 'comment_post', 'beckon_comment_posted', 10, 2 );
 add_action( 'transition_comment_status', 'beckon_comment_approved', 10, 3 );
 
-// editor.php: after post types are registered (init, 10).
+// editor.php: after post types are registered (init, 10); it also filters rest_pre_insert_<type> for those types.
 add_action( 'init', 'beckon_register_post_meta', 20 );
 add_action( 'enqueue_block_editor_assets', 'beckon_enqueue_editor_panel' );
 add_action( 'post_submitbox_misc_actions', 'beckon_classic_switch' );

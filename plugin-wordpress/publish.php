@@ -195,7 +195,8 @@ function beckon_post_message( WP_Post $post ): array {
 	if ( '' === $message['title'] ) {
 		$message['title'] = beckon_plain_text( (string) get_bloginfo( 'name' ), 120 );
 	}
-	return array_filter( (array) apply_filters( 'beckon_post_message', $message, $post ) );
+	// Empty fields (no featured image, no icon) are dropped by beckon_send_notification().
+	return (array) apply_filters( 'beckon_post_message', $message, $post );
 }
 
 /**
@@ -209,12 +210,7 @@ function beckon_post_audience( WP_Post $post ): array {
 	$terms    = 'post' === $post->post_type ? wp_get_post_categories( $post->ID ) : array();
 	$matching = array_values( array_intersect( $offered, array_map( 'intval', is_array( $terms ) ? $terms : array() ) ) );
 	$audience = array() === $matching ? array( 'all' => true ) : array(
-		'categories' => array_map(
-			static function ( int $id ): string {
-				return 'cat-' . $id;
-			},
-			$matching
-		),
+		'categories' => array_map( 'beckon_category_key', $matching ),
 	);
 	return (array) apply_filters( 'beckon_post_audience', $audience, $post );
 }

@@ -37,9 +37,7 @@ function beckon_register_settings_fields(): void {
  * @return void
  */
 function beckon_render_settings_page(): void {
-	if ( ! current_user_can( 'manage_options' ) ) {
-		wp_die( esc_html__( 'Sorry, you are not allowed to manage Beckon.', 'beckon' ), 403 );
-	}
+	beckon_guard( '', 'manage_options' );
 	$settings = beckon_get_settings();
 	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon settings', 'beckon' ) . '</h1>';
 	beckon_print_notices();

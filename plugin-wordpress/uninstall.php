@@ -40,7 +40,6 @@ function beckon_uninstall_site(): void {
 			$wpdb->esc_like( '_beckon_' ) . '%'
 		)
 	);
-	wp_cache_flush();
 }
 
 if ( is_multisite() ) {
@@ -57,3 +56,5 @@ if ( is_multisite() ) {
 } else {
 	beckon_uninstall_site();
 }
+// The rows went with direct queries: drop whatever the object cache still holds of them, once for all sites.
+wp_cache_flush();

@@ -49,16 +49,19 @@
 						: __( 'No push notification was sent for this post.', 'beckon' )
 				)
 			);
-			children.push(
-				el( ToggleControl, {
-					key: 'again',
-					label: __( 'Send it (again) when I update', 'beckon' ),
-					checked: !! state.meta.beckon_send_again,
-					onChange: function ( on ) {
-						setMeta( 'beckon_send_again', on );
-					},
-				} )
-			);
+			// Sending again reaches every subscriber: only for users who may send notifications.
+			if ( state.push.canSendAgain ) {
+				children.push(
+					el( ToggleControl, {
+						key: 'again',
+						label: __( 'Send it (again) when I update', 'beckon' ),
+						checked: !! state.meta.beckon_send_again,
+						onChange: function ( on ) {
+							setMeta( 'beckon_send_again', on );
+						},
+					} )
+				);
+			}
 		}
 		if ( state.push.error ) {
 			children.push( el( 'p', { key: 'error', className: 'beckon-error' }, state.push.error ) );

@@ -194,9 +194,8 @@ describe('WordPress plugin on a real WordPress (Debian wordpress + MariaDB + php
 		expect(tag).toContain(`data-sw="${wp.url}/beckon-sw.js"`);
 		expect(tag).toContain('data-scope="/beckon/"');
 		expect(tag).not.toContain('data-identity');
-		expect(html).toContain(
-			`window.BeckonConfig = {"siteId":"${site.site_id}","api":"${worker.url}","serviceWorker":"${wp.url}/beckon-sw.js","scope":"/beckon/"};`,
-		);
+		expect(tag).toContain(`data-api="${worker.url}"`);
+		expect(html).not.toContain('BeckonConfig');
 		for (const path of ['/beckon-sw.js', '/?beckon_sw=1']) {
 			const sw = await fetch(`${wp.url}${path}`, { redirect: 'manual' });
 			expect(sw.status).toBe(200);

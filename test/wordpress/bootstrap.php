@@ -13,13 +13,7 @@ foreach ( array( 'BECKON_WP_DIR', 'BECKON_URL', 'BECKON_ADMIN_TOKEN' ) as $becko
 	}
 }
 
-$_SERVER['HTTP_HOST']       = '127.0.0.1';
-$_SERVER['SERVER_NAME']     = '127.0.0.1';
-$_SERVER['REQUEST_URI']     = '/';
-$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
-$_SERVER['REQUEST_METHOD']  = 'GET';
-$_SERVER['REMOTE_ADDR']     = '127.0.0.1';
-
+require __DIR__ . '/../support/wordpress/cli-request.php';
 require getenv( 'BECKON_WP_DIR' ) . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/post.php';

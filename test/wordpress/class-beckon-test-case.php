@@ -122,20 +122,30 @@ abstract class Beckon_Test_Case extends TestCase {
 	}
 
 	/**
+	 * Notification requests whose idempotency key contains a string.
+	 *
+	 * @param string $needle Such as `-post-12-` or `-comment-`.
+	 * @return array<int, array<string, mixed>> Calls.
+	 */
+	protected function sends_keyed( string $needle ): array {
+		return array_values(
+			array_filter(
+				$this->sends(),
+				static function ( array $call ) use ( $needle ): bool {
+					return false !== strpos( (string) $call['headers']['Idempotency-Key'], $needle );
+				}
+			)
+		);
+	}
+
+	/**
 	 * Notification requests made for one post.
 	 *
 	 * @param int $post_id Post id.
 	 * @return array<int, array<string, mixed>> Calls.
 	 */
 	protected function sends_for( int $post_id ): array {
-		return array_values(
-			array_filter(
-				$this->sends(),
-				static function ( array $call ) use ( $post_id ): bool {
-					return false !== strpos( (string) $call['headers']['Idempotency-Key'], '-post-' . $post_id . '-' );
-				}
-			)
-		);
+		return $this->sends_keyed( '-post-' . $post_id . '-' );
 	}
 
 	/**
@@ -211,6 +221,28 @@ abstract class Beckon_Test_Case extends TestCase {
 			'status' => wp_remote_retrieve_response_code( $response ),
 			'data'   => json_decode( wp_remote_retrieve_body( $response ), true ),
 		);
+	}
+
+	/**
+	 * The claims of an identity token (its first part, base64url-encoded JSON).
+	 *
+	 * @param string $token Token.
+	 * @return mixed Claims.
+	 */
+	protected function token_claims( string $token ) {
+		return json_decode( (string) base64_decode( strtr( explode( '.', $token )[0], '-_', '+/' ), true ), true );
+	}
+
+	/**
+	 * Ties a new subscriber of the real worker to the user of an identity token, as the widget does.
+	 *
+	 * @param string $token Identity token.
+	 * @return array{status: int, data: mixed} The worker's answer.
+	 */
+	protected function identify( string $token ): array {
+		$subscriber = $this->worker( 'POST', '/subscribers', array( 'permission' => 'default' ), false );
+		$this->assertSame( 201, $subscriber['status'] );
+		return $this->worker( 'POST', '/subscribers/' . $subscriber['data']['subscriberId'] . '/identify', array( 'token' => $token ), false );
 	}
 
 	/**

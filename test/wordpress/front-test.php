@@ -27,36 +27,41 @@ class Beckon_Front_Test extends Beckon_Test_Case {
 		return $html;
 	}
 
-	public function test_loads_the_widget_async_with_data_attributes_and_an_inline_config(): void {
+	public function test_loads_the_widget_async_with_its_config_in_data_attributes(): void {
 		wp_set_current_user( 0 );
 		$html = $this->widget_html();
 		$src  = self::$connected['url'] . '/beckon.js';
 		$this->assertMatchesRegularExpression( '#<script[^>]* src=[\'"]' . preg_quote( $src, '#' ) . '[\'"] id=[\'"]beckon-widget-js[\'"] async data-site="' . self::$connected['site_id'] . '" #', $html );
+		$this->assertStringContainsString( 'data-api="' . self::$connected['url'] . '"', $html, 'the widget reads the backend URL from its tag' );
 		$this->assertStringContainsString( 'data-sw="' . home_url( '/beckon-sw.js' ) . '"', $html );
 		$this->assertStringContainsString( 'data-scope="/beckon/"', $html );
 		$this->assertStringNotContainsString( 'data-identity', $html );
 		$this->assertStringNotContainsString( self::$connected['api_key'], $html );
 		$this->assertStringNotContainsString( self::$connected['identity_secret'], $html );
-		$this->assertSame( 1, preg_match( '#window\.BeckonConfig = (\{.*\});#', $html, $m ) );
-		$this->assertSame(
-			array(
-				'siteId'        => self::$connected['site_id'],
-				'api'           => self::$connected['url'],
-				'serviceWorker' => home_url( '/beckon-sw.js' ),
-				'scope'         => '/beckon/',
-			),
-			json_decode( $m[1], true )
-		);
+		$this->assertStringNotContainsString( 'BeckonConfig', $html, 'one copy of the config: the tag\'s' );
+		$this->assertSame( 1, substr_count( $html, '<script' ) );
 	}
 
 	public function test_gives_logged_in_users_an_identity_token(): void {
 		wp_set_current_user( 1 );
 		$html = $this->widget_html();
 		$this->assertSame( 1, preg_match( '#data-identity="([^"]+)"#', $html, $m ) );
-		$check = beckon_verify_identity_token( $m[1] );
-		$this->assertTrue( $check['ok'] );
-		$this->assertSame( '1', $check['sub'] );
+		$this->assertSame( 200, $this->identify( $m[1] )['status'], 'the worker accepts the token' );
+		$this->assertSame( '1', $this->token_claims( $m[1] )['sub'] );
 		$this->assertTrue( defined( 'DONOTCACHEPAGE' ) && DONOTCACHEPAGE, 'page caches must not keep a page that names its user' );
+	}
+
+	public function test_signs_one_identity_token_per_page_view(): void {
+		wp_set_current_user( 1 );
+		$signed = 0;
+		$count  = static function ( $ttl ) use ( &$signed ) {
+			++$signed;
+			return $ttl;
+		};
+		add_filter( 'beckon_identity_ttl', $count );
+		$this->widget_html();
+		remove_filter( 'beckon_identity_ttl', $count );
+		$this->assertSame( 1, $signed );
 	}
 
 	public function test_loads_nothing_when_not_connected(): void {

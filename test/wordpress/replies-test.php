@@ -46,14 +46,7 @@ class Beckon_Replies_Test extends Beckon_Test_Case {
 	 * @return array<int, array<string, mixed>> Calls.
 	 */
 	private function replies(): array {
-		return array_values(
-			array_filter(
-				$this->sends(),
-				static function ( array $call ): bool {
-					return false !== strpos( (string) $call['headers']['Idempotency-Key'], '-comment-' );
-				}
-			)
-		);
+		return $this->sends_keyed( '-comment-' );
 	}
 
 	public function test_notifies_the_parent_author_once_per_reply(): void {

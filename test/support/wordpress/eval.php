@@ -7,12 +7,7 @@
  * @package Beckon
  */
 
-$_SERVER['HTTP_HOST']       = '127.0.0.1';
-$_SERVER['SERVER_NAME']     = '127.0.0.1';
-$_SERVER['REQUEST_URI']     = '/';
-$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
-$_SERVER['REQUEST_METHOD']  = 'GET';
-
+require __DIR__ . '/cli-request.php';
 require $argv[1] . '/wp-load.php';
 wp_set_current_user( 1 );
 $beckon_result = eval( stream_get_contents( STDIN ) ); // phpcs:ignore

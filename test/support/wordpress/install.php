@@ -14,12 +14,7 @@ if ( $argc < 3 ) {
 }
 
 define( 'WP_INSTALLING', true );
-$_SERVER['HTTP_HOST']       = '127.0.0.1';
-$_SERVER['SERVER_NAME']     = '127.0.0.1';
-$_SERVER['REQUEST_URI']     = '/';
-$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
-$_SERVER['REQUEST_METHOD']  = 'GET';
-
+require __DIR__ . '/cli-request.php';
 require $argv[1] . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';

@@ -31,9 +31,6 @@ export interface WordPress {
 	docroot: string;
 	/** The WP_DEBUG log file: PHP notices and warnings of every request land here. */
 	debugLog: string;
-	db: MariaDb;
-	/** Runs `php <args>` with the WordPress environment (BECKON_WP_PREFIX etc.). */
-	php(args: string[], options?: { env?: Record<string, string>; input?: string }): Promise<PhpRun>;
 	/** Evaluates PHP inside WordPress (as user 1, table prefix `prefix`) and returns its JSON result. */
 	eval<T = unknown>(code: string, prefix?: string): Promise<T>;
 	/** The last lines `php -S` logged. */
@@ -189,13 +186,10 @@ export async function startWordPress(options: StartWordPressOptions): Promise<Wo
 		child.stderr?.on('data', keep);
 		const serverLog = () => logTail.join('');
 		await waitForHttp(`${url}/wp-login.php`, child, serverLog);
-		const database = db;
 		return {
 			url,
 			docroot,
 			debugLog,
-			db: database,
-			php: (args, o = {}) => php(args, { BECKON_WP_PREFIX: prefixes[0] as string, ...o.env }, o.input),
 			eval: async <T>(code: string, prefix = prefixes[0] as string) => {
 				const run = await php([join(here, 'eval.php'), docroot], { BECKON_WP_PREFIX: prefix }, code);
 				const last = run.stdout.trim().split('\n').pop() ?? '';
