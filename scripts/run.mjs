@@ -15,16 +15,20 @@ if (!scripts[task]) {
 	process.exit(2);
 }
 
+// The README's commands must leave a checkout as they found it (no rewritten lock file, no stray outputs).
+const gitStatus = () => spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
+const statusBefore = gitStatus();
+
 const lock = join(root, 'package-lock.json');
 const stamp = join(root, 'node_modules', '.beckon-installed');
 const wanted = createHash('sha256').update(readFileSync(lock)).digest('hex');
 const node22 = join(root, 'node_modules', '.bin', 'node');
 if (!existsSync(node22) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
-	// `npm install` rather than `npm ci`: npm 11 writes lock files with only this platform's optional packages
-	// and `npm ci` then refuses them. With an unchanged package.json, install follows the lock file exactly.
-	console.log('Installing dependencies (npm install)…');
+	// `npm ci` installs exactly the lock file and never writes it, so the README's commands leave the checkout
+	// clean. The lock lists every platform's optional packages (test/node/setup/lockfile.test.ts checks it).
+	console.log('Installing dependencies (npm ci)…');
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const install = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+	const install = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
 		cwd: root,
 		stdio: 'inherit',
 	});
@@ -43,4 +47,8 @@ const result = spawnSync(node22, [join(root, 'scripts', scripts[task]), ...proce
 	stdio: 'inherit',
 	env,
 });
+if (task === 'test' && gitStatus() !== statusBefore) {
+	console.error(`✖ npm test changed the checkout; git status now says:\n${gitStatus()}`);
+	process.exit(1);
+}
 process.exit(result.status ?? (result.signal ? 1 : 0));
