@@ -176,6 +176,15 @@ export class Dispatcher extends DurableObject<Env> {
 		return true;
 	}
 
+	/** Forgets this notification entirely (shop redaction): storage, alarm and memory. */
+	async purge(): Promise<void> {
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		// Late queue messages find an unknown notification and are acknowledged without sending.
+		this.input = null;
+		this.leases.clear();
+	}
+
 	/** Current state and counts, or null if this notification was never started. */
 	async status(): Promise<DispatchStatus | null> {
 		if (!this.input) return null;
