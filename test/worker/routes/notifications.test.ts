@@ -106,7 +106,7 @@ describe('POST /v1/sites/:siteId/notifications', () => {
 		expect(view.counts).toMatchObject({ targeted: 0, sent: 0 });
 	});
 
-	it.each([
+	it.each<[Record<string, unknown>, string]>([
 		[{ audience: { all: true } }, 'title: is required'],
 		[{ title: 'x' }, 'audience: is required'],
 		[{ title: 'x', audience: { everyone: true } }, 'audience'],
@@ -118,12 +118,68 @@ describe('POST /v1/sites/:siteId/notifications', () => {
 		[{ title: 'x', audience: { all: true }, actions: [{}, {}, {}] }, 'actions'],
 		[{ title: 'x', audience: { all: true }, actions: [{ action: 'a' }] }, 'actions[0]'],
 		[{ title: 'x', audience: { all: true }, requireInteraction: 'yes' }, 'requireInteraction'],
+		[{ title: 'x', audience: { all: true }, url: 'data:text/html,<b>hi</b>' }, 'url: must be an http(s) URL'],
+		[{ title: 'x', audience: { all: true }, url: '/sale' }, 'url: must be an absolute URL'],
+		[
+			{
+				title: 'x',
+				audience: { all: true },
+				actions: [{ action: 'a', title: 'A', url: 'javascript:alert(1)' }],
+			},
+			'actions[0].url: must be an http(s) URL',
+		],
+		[
+			{
+				title: 'x',
+				audience: { all: true },
+				actions: [
+					{ action: 'a', title: 'A', url: 'https://shop.example/a' },
+					{ action: 'b', title: 'B', url: 'data:text/html,<b>hi</b>' },
+				],
+			},
+			'actions[1].url: must be an http(s) URL',
+		],
+		...(['icon', 'image', 'badge'] as const).flatMap((field) =>
+			['http://cdn.example/i.png', 'data:image/png;base64,AAAA', 'javascript:alert(1)', '/i.png'].map(
+				(value): [Record<string, unknown>, string] => [
+					{ title: 'x', audience: { all: true }, [field]: value },
+					`${field}: must be an https URL (or a page of this site's own origin)`,
+				],
+			),
+		),
 	])('answers 400 naming the field for %j and stores nothing', async (body, message) => {
 		const site = await createSite();
 		const response = await create(site, body);
 		expect(response.status).toBe(400);
 		expect((await json<{ error: { message: string } }>(response)).error.message).toContain(message);
 		expect(await count(site)).toBe(0);
+	});
+
+	it('accepts https images from anywhere, http ones only from the site itself, and http(s) links anywhere', async () => {
+		const dev = await createSite({ origins: ['http://127.0.0.1:8787'] });
+		const nid = await send(dev, {
+			url: 'http://partner.example/offer',
+			icon: 'http://127.0.0.1:8787/icon.png',
+			image: 'https://cdn.example/hero.jpg',
+			badge: 'http://127.0.0.1:8787/badge.png',
+			actions: [{ action: 'shop', title: 'Shop', url: 'https://partner.example/shop' }],
+		});
+		const view = await json<{ message: Record<string, unknown> }>(
+			await call(`/v1/sites/${dev.siteId}/notifications/${nid}`, { key: dev.apiKey }),
+		);
+		expect(view.message).toMatchObject({
+			url: 'http://partner.example/offer',
+			icon: 'http://127.0.0.1:8787/icon.png',
+			image: 'https://cdn.example/hero.jpg',
+			badge: 'http://127.0.0.1:8787/badge.png',
+			actions: [{ action: 'shop', title: 'Shop', url: 'https://partner.example/shop' }],
+		});
+		const other = await create(dev, {
+			title: 'x',
+			audience: { all: true },
+			icon: 'http://127.0.0.1:9999/icon.png',
+		});
+		expect(other.status).toBe(400);
 	});
 
 	it('answers 413 when the message cannot fit in a push', async () => {

@@ -29,14 +29,14 @@ function view(n: NotificationRecord) {
 /** POST /v1/sites/:siteId/notifications: validates, stores and hands the send to a new dispatcher (202). */
 export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024));
+	const site = await requireSite(env, siteId);
+	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024), site.origins);
 	const { message, audience, delivery } = parsed;
 	const header = request.headers.get('idempotency-key');
 	if (header !== null && (header.length === 0 || header.length > 128)) {
 		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
 	}
 	const idempotencyKey = header ?? parsed.idempotencyKey;
-	const site = await requireSite(env, siteId);
 	if (site.disabledAt !== null) {
 		throw new HttpError(
 			409,

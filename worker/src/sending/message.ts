@@ -60,8 +60,14 @@ export const MAX_URL_LENGTH = 1024;
 const MAX_TTL = 28 * 86_400;
 const DEFAULT_TTL = 3 * 86_400;
 
-/** Validates a send request; throws a 400 naming the field. */
-export function parseSendRequest(body: Record<string, unknown>): {
+/**
+ * Validates a send request; throws a 400 naming the field. `origins` are the site's own origins: images may be
+ * served from them over http (local development), from anywhere else only over https.
+ */
+export function parseSendRequest(
+	body: Record<string, unknown>,
+	origins: readonly string[],
+): {
 	message: Message;
 	audience: Audience;
 	delivery: Delivery;
@@ -74,8 +80,8 @@ export function parseSendRequest(body: Record<string, unknown>): {
 	const url = optUrl(body, 'url', MAX_URL_LENGTH);
 	if (url) message.url = url.href;
 	for (const field of ['icon', 'image', 'badge'] as const) {
-		const value = optUrl(body, field, 1024);
-		if (value) message[field] = value.href;
+		const value = optImageUrl(body, field, origins);
+		if (value) message[field] = value;
 	}
 	const actions = parseActions(body.actions);
 	if (actions) message.actions = actions;
@@ -112,6 +118,25 @@ export function parseSendRequest(body: Record<string, unknown>): {
 	}
 	const idempotencyKey = optString(body, 'idempotencyKey', 128) ?? null;
 	return { message, audience: parseAudience(body), delivery, idempotencyKey };
+}
+
+// A notification image is fetched by every recipient's browser; plain http would let anyone on their network swap
+// it (or see which notification they got). The site's own origins are trusted as configured.
+function optImageUrl(
+	body: Record<string, unknown>,
+	field: string,
+	origins: readonly string[],
+): string | undefined {
+	const raw = optString(body, field, 1024);
+	if (raw === undefined) return undefined;
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	if (url?.protocol === 'https:' || (url !== undefined && origins.includes(url.origin))) return url.href;
+	throw badRequest(field, "must be an https URL (or a page of this site's own origin)");
 }
 
 function parseActions(value: unknown): Action[] | undefined {
