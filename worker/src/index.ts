@@ -2,7 +2,7 @@ import { type IRequest, Router } from 'itty-router';
 import { runHousekeeping } from './cron';
 import { config, type Env } from './env';
 import { errorResponse, HttpError } from './http/errors';
-import { preflight } from './http/public';
+import { preflight, withCors } from './http/public';
 import { consumePushBatches } from './queue/consumer';
 import type { PushBatch } from './queue/messages';
 import { demoSite, serviceWorkerStub } from './routes/demo';
@@ -25,6 +25,7 @@ const demoOnly = (_req: IRequest, env: Env) => {
 
 const router = Router<IRequest, Args>({
 	catch: (error) => errorResponse(error),
+	finally: [withCors],
 })
 	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
 	.get('/v1/health', () => Response.json({ ok: true }))

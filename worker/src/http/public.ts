@@ -2,15 +2,18 @@ import { config, type Env } from '../env';
 import { findSite, type Site } from '../store/sites';
 import { HttpError, siteNotFound } from './errors';
 
-/** A site loaded for a browser-facing request, with the CORS headers its responses need. */
+/** A site loaded for a browser-facing request. */
 export interface PublicContext {
 	site: Site;
-	cors: Record<string, string>;
 }
+
+/** CORS headers owed to each browser-facing request, recorded once its origin is known to be the site's own. */
+const corsOwed = new WeakMap<Request, Record<string, string>>();
 
 /**
  * Loads the site, refuses browser origins that are not the site's own (CORS only for them), and applies the
- * per IP × site rate limit. Requests without an Origin header (no browser) pass the origin check.
+ * per IP × site rate limit. Requests without an Origin header (no browser) pass the origin check. From here on,
+ * every response to the request carries the CORS headers, errors included (see {@link withCors}).
  */
 export async function publicContext(request: Request, env: Env, siteId: string): Promise<PublicContext> {
 	const site = await requireSite(env, siteId);
@@ -22,17 +25,34 @@ export async function publicContext(request: Request, env: Env, siteId: string):
 		}
 		cors['access-control-allow-origin'] = origin;
 	}
+	corsOwed.set(request, cors);
 	if (env.PUBLIC_RATE_LIMIT && config(env).rateLimitPublic && request.method !== 'OPTIONS') {
 		const ip = request.headers.get('cf-connecting-ip') ?? 'unknown';
 		const { success } = await env.PUBLIC_RATE_LIMIT.limit({ key: `${siteId}:${ip}` });
 		if (!success) {
 			throw new HttpError(429, 'rate_limited', 'Too many requests from this address; try again in a minute', {
-				...cors,
 				'retry-after': '60',
 			});
 		}
 	}
-	return { site, cors };
+	return { site };
+}
+
+/**
+ * Router `finally` stage: adds the CORS headers a request is owed to whatever response it got, so that an error
+ * thrown anywhere (400, 413, 429, 500) still reaches the page's script instead of an opaque network error.
+ */
+export function withCors(response: Response | undefined, request: Request): Response | undefined {
+	const cors = corsOwed.get(request);
+	if (!response || !cors) return response;
+	const headers = new Headers(response.headers);
+	for (const [name, value] of Object.entries(cors)) {
+		if (name === 'vary') {
+			const vary = headers.get('vary');
+			if (!vary?.toLowerCase().includes('origin')) headers.set('vary', vary ? `${vary}, Origin` : value);
+		} else if (!headers.has(name)) headers.set(name, value);
+	}
+	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** The site, or a 404 naming its id. */
@@ -44,11 +64,10 @@ export async function requireSite(env: Env, siteId: string): Promise<Site> {
 
 /** Answers a CORS preflight for a site's public endpoints. */
 export async function preflight(request: Request, env: Env, siteId: string): Promise<Response> {
-	const { cors } = await publicContext(request, env, siteId);
+	await publicContext(request, env, siteId);
 	return new Response(null, {
 		status: 204,
 		headers: {
-			...cors,
 			'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
 			'access-control-allow-headers': 'content-type',
 			'access-control-max-age': '86400',

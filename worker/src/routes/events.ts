@@ -24,7 +24,7 @@ export async function postEvent(
 	siteId: string,
 	subscriberId: string,
 ): Promise<Response> {
-	const { site, cors } = await publicContext(request, env, siteId);
+	const { site } = await publicContext(request, env, siteId);
 	const body = await readJsonObject(request, 4096);
 	const type = optEnum(body, 'type', TYPES);
 	if (!type) throw badRequest('type', `is required: one of ${TYPES.join(', ')}`);
@@ -34,13 +34,13 @@ export async function postEvent(
 		const url = ownPageUrl(site, optUrl(body, 'url', 4096));
 		if (!url) throw badRequest('url', "must be a page on one of the site's origins");
 		if (!(await recordPageview(env.DB, siteId, subscriberId, url, now)))
-			throw subscriberNotFound(subscriberId, cors);
+			throw subscriberNotFound(subscriberId);
 	} else if (type === 'permission') {
 		const permission = optEnum(body, 'permission', Object.keys(STATUS_OF));
 		if (!permission)
 			throw badRequest('permission', `is required: one of ${Object.keys(STATUS_OF).join(', ')}`);
 		if (!(await updateStatus(env.DB, siteId, subscriberId, STATUS_OF[permission] as SubscriberStatus, now))) {
-			throw subscriberNotFound(subscriberId, cors);
+			throw subscriberNotFound(subscriberId);
 		}
 	} else {
 		const notificationId = optString(body, 'notificationId', 64);
@@ -49,13 +49,8 @@ export async function postEvent(
 		// (one `shown` beacon per push delivered).
 		const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
 		if (!(await dispatcher.track(siteId, type))) {
-			throw new HttpError(
-				404,
-				'notification_not_found',
-				`No notification ${notificationId} on this site`,
-				cors,
-			);
+			throw new HttpError(404, 'notification_not_found', `No notification ${notificationId} on this site`);
 		}
 	}
-	return new Response(null, { status: 202, headers: cors });
+	return new Response(null, { status: 202 });
 }

@@ -27,12 +27,12 @@ export async function identify(
 	siteId: string,
 	subscriberId: string,
 ): Promise<Response> {
-	const { cors } = await publicContext(request, env, siteId);
+	await publicContext(request, env, siteId);
 	const token = optString(await readJsonObject(request, 2048), 'token', 1024);
 	if (!token) throw badRequest('token', 'is required: the identity token from the platform');
-	const secret = await openIdentitySecret(env, siteId, cors);
+	const secret = await openIdentitySecret(env, siteId);
 	const check = await verifyIdentity(secret, token);
-	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem], cors);
+	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem]);
 	const status = await identifySubscriber(
 		env.DB,
 		siteId,
@@ -41,8 +41,8 @@ export async function identify(
 		newId('sub'),
 		Date.now(),
 	);
-	if (status === null) throw subscriberNotFound(subscriberId, cors);
-	return Response.json({ subscriberId, status }, { headers: cors });
+	if (status === null) throw subscriberNotFound(subscriberId);
+	return Response.json({ subscriberId, status });
 }
 
 /** PATCH /v1/sites/:siteId/subscribers/:subscriberId `{categories}`: the topics this browser wants. */
@@ -52,7 +52,7 @@ export async function patchSubscriber(
 	siteId: string,
 	subscriberId: string,
 ): Promise<Response> {
-	const { site, cors } = await publicContext(request, env, siteId);
+	const { site } = await publicContext(request, env, siteId);
 	const body = await readJsonObject(request, 4096);
 	const categories = optStringArray(body, 'categories', 12, 64);
 	if (!categories) throw badRequest('categories', 'is required: an array of category ids');
@@ -60,7 +60,7 @@ export async function patchSubscriber(
 	const unknown = categories.filter((c) => !known.has(c));
 	if (unknown.length > 0) throw badRequest('categories', `unknown category ${unknown.join(', ')}`);
 	if (!(await setCategories(env.DB, siteId, subscriberId, categories, Date.now()))) {
-		throw subscriberNotFound(subscriberId, cors);
+		throw subscriberNotFound(subscriberId);
 	}
-	return Response.json({ subscriberId, categories }, { headers: cors });
+	return Response.json({ subscriberId, categories });
 }

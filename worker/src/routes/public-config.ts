@@ -4,7 +4,7 @@ import { promptOf } from '../settings/prompt';
 
 /** GET /v1/sites/:siteId/config: what the page script and widget need (no secrets). */
 export async function getPublicConfig(request: Request, env: Env, siteId: string): Promise<Response> {
-	const { site, cors } = await publicContext(request, env, siteId);
+	const { site } = await publicContext(request, env, siteId);
 	return Response.json(
 		{
 			siteId: site.id,
@@ -14,7 +14,7 @@ export async function getPublicConfig(request: Request, env: Env, siteId: string
 			iconUrl: site.iconUrl,
 			prompt: promptOf(site.settings),
 		},
-		{ headers: { ...cors, 'cache-control': 'public, max-age=60' } },
+		{ headers: { 'cache-control': 'public, max-age=60' } },
 	);
 }
 

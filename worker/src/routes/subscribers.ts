@@ -33,7 +33,7 @@ const PERMISSIONS: Record<string, SubscriberStatus> = {
 
 /** POST /v1/sites/:siteId/subscribers: upsert by endpoint; 201 when new, 200 when it updated a subscriber. */
 export async function postSubscriber(request: Request, env: Env, siteId: string): Promise<Response> {
-	const { site, cors } = await publicContext(request, env, siteId);
+	const { site } = await publicContext(request, env, siteId);
 	const body = await readJsonObject(request);
 	const permission =
 		optEnum(body, 'permission', Object.keys(PERMISSIONS)) ?? (body.subscription ? 'granted' : undefined);
@@ -56,7 +56,7 @@ export async function postSubscriber(request: Request, env: Env, siteId: string)
 		lastUrl: ownPageUrl(site, optUrl(body, 'url', 4096)),
 	};
 	const { id, created } = await upsertSubscriber(env.DB, site.id, newId('sub'), report, Date.now());
-	return Response.json({ subscriberId: id, status }, { status: created ? 201 : 200, headers: cors });
+	return Response.json({ subscriberId: id, status }, { status: created ? 201 : 200 });
 }
 
 /** DELETE /v1/sites/:siteId/subscribers/:subscriberId: unsubscribe (forgets the push subscription). */
@@ -66,11 +66,9 @@ export async function removeSubscriber(
 	siteId: string,
 	id: string,
 ): Promise<Response> {
-	const { cors } = await publicContext(request, env, siteId);
-	if (!(await deleteSubscriber(env.DB, siteId, id))) {
-		throw subscriberNotFound(id, cors);
-	}
-	return new Response(null, { status: 204, headers: cors });
+	await publicContext(request, env, siteId);
+	if (!(await deleteSubscriber(env.DB, siteId, id))) throw subscriberNotFound(id);
+	return new Response(null, { status: 204 });
 }
 
 /** GET /v1/sites/:siteId/subscribers/:subscriberId (site API key): the subscriber without endpoint or keys. */
