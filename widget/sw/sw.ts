@@ -2,6 +2,8 @@
 // Beckon service worker. Served by the worker at /v1/sites/<siteId>/sw.js with `self.BECKON` prepended, and
 // pulled into the site's own origin by a one-line stub: importScripts('<worker>/v1/sites/<siteId>/sw.js').
 
+import { type ClickData, clickTarget } from './click-target';
+
 interface BeckonSwConfig {
 	siteId: string;
 	api: string;
@@ -23,14 +25,11 @@ interface Payload {
 	actions?: Array<{ action: string; title: string; url?: string }>;
 }
 
-interface NotificationData {
+interface NotificationData extends ClickData {
 	nid?: string;
 	sid?: string;
 	url: string;
-	actions?: Record<string, string>;
 }
-
-export {};
 
 declare const self: ServiceWorkerGlobalScope & { BECKON: BeckonSwConfig };
 
@@ -116,7 +115,7 @@ self.addEventListener('push', (event) => {
 self.addEventListener('notificationclick', (event) => {
 	const data = (event.notification.data ?? {}) as NotificationData;
 	event.notification.close();
-	const target = (event.action && data.actions?.[event.action]) || data.url || self.registration.scope;
+	const target = clickTarget(data, event.action, self.registration.scope);
 	// allSettled: a focus() or openWindow() that rejects must not end the event (and the worker) before the click
 	// report has been sent.
 	event.waitUntil(
