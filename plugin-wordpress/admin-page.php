@@ -163,8 +163,9 @@ function beckon_render_recent(): void {
 		$counts  = wp_parse_args( is_array( $item['counts'] ?? null ) ? $item['counts'] : array(), array_fill_keys( array( 'targeted', 'sent', 'shown', 'clicked' ), 0 ) );
 		$created = strtotime( (string) ( $item['createdAt'] ?? '' ) );
 		$rate    = (int) $counts['sent'] > 0 ? sprintf( ' (%s%%)', number_format_i18n( 100 * (int) $counts['clicked'] / (int) $counts['sent'], 0 ) ) : '';
+		// dir="auto" isolates the title, so a right-to-left override in it cannot reorder the text around it.
 		printf(
-			'<tr data-notification="%1$s"><td><strong>%2$s</strong><br /><span class="description">%3$s</span></td><td>%4$s</td><td>%5$s</td><td>%6$s</td><td>%7$s</td><td>%8$s</td></tr>',
+			'<tr data-notification="%1$s"><td><strong dir="auto">%2$s</strong><br /><span class="description">%3$s</span></td><td>%4$s</td><td>%5$s</td><td>%6$s</td><td>%7$s</td><td>%8$s</td></tr>',
 			esc_attr( (string) ( $item['notificationId'] ?? '' ) ),
 			esc_html( (string) ( $item['message']['title'] ?? '' ) ),
 			esc_html( $created ? wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $created ) : '' ),

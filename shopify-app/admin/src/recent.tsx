@@ -27,7 +27,10 @@ export function RecentNotifications({ notifications }: { notifications: Notifica
 						{notifications.map((n) => (
 							<tr key={n.notificationId}>
 								<td>
-									<b class="recent-title">{n.message.title}</b>
+									{/* dir=auto isolates the title: a right-to-left override in it ends with it. */}
+									<b class="recent-title" dir="auto">
+										{n.message.title}
+									</b>
 									<span class="muted small">{when(n.createdAt)}</span>
 								</td>
 								<td>
