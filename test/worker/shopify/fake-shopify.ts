@@ -168,6 +168,16 @@ const COLLECTIONS = [
 	{ title: 'Summer linen', handle: 'summer-linen' },
 ];
 
+/** Options of a delivered webhook; by default a fresh id, signed with the app secret, triggered now. */
+export interface WebhookOptions {
+	webhookId?: string;
+	secret?: string;
+	/** The signature header; null: none. */
+	hmac?: string | null;
+	/** X-Shopify-Triggered-At; null: none. */
+	triggeredAt?: string | null;
+}
+
 /**
  * The headers Shopify sends with a webhook whose JSON body is `body`, signed like Shopify signs it (the library's
  * getHmac with the app secret) unless `hmac` says otherwise (null: no signature). Runs in workerd and in Node.
@@ -176,7 +186,7 @@ export function webhookHeaders(
 	topic: string,
 	shop: string,
 	body: string,
-	options: { webhookId?: string; secret?: string; hmac?: string | null } = {},
+	options: WebhookOptions = {},
 ): Record<string, string> {
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
@@ -184,8 +194,9 @@ export function webhookHeaders(
 		'x-shopify-shop-domain': shop,
 		'x-shopify-api-version': '2026-10',
 		'x-shopify-webhook-id': options.webhookId ?? crypto.randomUUID(),
-		'x-shopify-triggered-at': new Date().toISOString(),
 	};
+	const triggeredAt = options.triggeredAt === undefined ? new Date().toISOString() : options.triggeredAt;
+	if (triggeredAt !== null) headers['x-shopify-triggered-at'] = triggeredAt;
 	const hmac = options.hmac === undefined ? getHmac(body, options.secret ?? API_SECRET_KEY) : options.hmac;
 	if (hmac !== null) headers['x-shopify-hmac-sha256'] = hmac;
 	return headers;

@@ -7,7 +7,7 @@ import {
 	setUpValidRequest,
 } from '@shopify/shopify-api/test-helpers';
 import { call, json } from '../helpers';
-import { FakeShopify, webhookHeaders } from './fake-shopify';
+import { FakeShopify, type WebhookOptions, webhookHeaders } from './fake-shopify';
 
 /** Routes the library's outgoing requests (its abstract fetch) to a fresh fake Shopify. */
 export function useFakeShopify(): FakeShopify {
@@ -63,7 +63,7 @@ export function deliverWebhook(
 	topic: string,
 	shop: string,
 	payload: Record<string, unknown>,
-	options: { webhookId?: string; secret?: string; hmac?: string | null } = {},
+	options: WebhookOptions = {},
 ): Promise<Response> {
 	const body = JSON.stringify(payload);
 	const headers = webhookHeaders(topic, shop, body, options);

@@ -172,6 +172,39 @@ describe('shopify webhooks', () => {
 		expect(fake.metafields.get(shopOf(store))?.['beckon.site_id']).toBe(siteId);
 	});
 
+	it('app/uninstalled triggered before the latest install is acknowledged and changes nothing', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { shop: record } = await install(store);
+		const payload = { id: 1, domain: shop, myshopify_domain: shop };
+		await deliverWebhook('app/uninstalled', shop, payload);
+		const reinstalledAt = Date.now();
+		await install(store);
+		const enabled = 'SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NULL';
+		expect(await count(enabled, record.siteId)).toBe(1);
+
+		// The first uninstall's late delivery (or a replay of it) arrives after the quick reinstall.
+		const late = await deliverWebhook('app/uninstalled', shop, payload, {
+			triggeredAt: new Date(reinstalledAt - 1000).toISOString(),
+		});
+		expect(late.status).toBe(200);
+		expect(await json(late)).toEqual({ ok: true, ignored: 'stale' });
+		expect(await count(enabled, record.siteId)).toBe(1);
+		expect(await count('SELECT COUNT(*) AS n FROM shopify_sessions WHERE shop = ?', shop)).toBe(1);
+		expect(
+			await count('SELECT COUNT(*) AS n FROM shopify_shops WHERE shop = ? AND uninstalled_at IS NULL', shop),
+		).toBe(1);
+		expect((await proxied(store, '/sw.js')).status).toBe(200);
+
+		// A malformed time is refused; without the header the webhook counts as happening now.
+		const garbled = await deliverWebhook('app/uninstalled', shop, payload, { triggeredAt: 'yesterday' });
+		expect(garbled.status).toBe(400);
+		expect(await count(enabled, record.siteId)).toBe(1);
+		const undated = await deliverWebhook('app/uninstalled', shop, payload, { triggeredAt: null });
+		expect(await json(undated)).toEqual({ ok: true, uninstalled: true });
+		expect(await count(enabled, record.siteId)).toBe(0);
+	});
+
 	it('customers/data_request exports the customer’s subscribers once per request', async () => {
 		const store = newStore();
 		const { customerSubscriber } = await shopWithCustomer(store);

@@ -8,6 +8,15 @@ import { recordWebhook, webhookSeen } from './store/webhooks';
 
 type Payload = Record<string, unknown>;
 
+/** One verified delivery. */
+interface Delivery {
+	topic: string;
+	shop: string;
+	payload: Payload;
+	/** X-Shopify-Triggered-At as sent (not covered by the HMAC, which signs the body only). */
+	triggeredAt: string | undefined;
+}
+
 /** Largest webhook body read (the topics handled here are small JSON documents). */
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -39,22 +48,19 @@ export async function webhook(request: Request, env: Env): Promise<Response> {
 		throw new HttpError(400, 'invalid_webhook', 'The shop in the body does not match X-Shopify-Shop-Domain');
 	}
 	if (await webhookSeen(env.DB, check.webhookId)) return Response.json({ ok: true, duplicate: true });
-	const result = await handle(env, check.topic, shop, payload);
+	const result = await handle(env, { topic: check.topic, shop, payload, triggeredAt: check.triggeredAt });
 	await recordWebhook(env.DB, check.webhookId, shop, check.topic, Date.now());
 	return Response.json({ ok: true, ...result });
 }
 
-async function handle(
-	env: Env,
-	topic: string,
-	shop: string,
-	payload: Payload,
-): Promise<Record<string, unknown>> {
+async function handle(env: Env, delivery: Delivery): Promise<Record<string, unknown>> {
+	const { topic, shop, payload } = delivery;
 	const now = Date.now();
 	switch (topic) {
-		case 'APP_UNINSTALLED':
-			await markUninstalled(env.DB, shop, now);
-			return { uninstalled: true };
+		case 'APP_UNINSTALLED': {
+			const outcome = await markUninstalled(env.DB, shop, triggeredAtOf(delivery, now), now);
+			return outcome === 'stale' ? { ignored: 'stale' } : { uninstalled: true };
+		}
 		case 'CUSTOMERS_DATA_REQUEST': {
 			const request = payload.data_request as { id?: unknown } | undefined;
 			const customerId = customerOf(payload);
@@ -77,6 +83,16 @@ async function handle(
 		default:
 			return { ignored: topic };
 	}
+}
+
+/** When the event happened: X-Shopify-Triggered-At, or now when Shopify did not say. */
+function triggeredAtOf(delivery: Delivery, now: number): number {
+	if (delivery.triggeredAt === undefined) return now;
+	const at = Date.parse(delivery.triggeredAt);
+	if (Number.isNaN(at)) {
+		throw new HttpError(400, 'invalid_webhook', 'X-Shopify-Triggered-At must be an ISO 8601 time');
+	}
+	return at;
 }
 
 function customerOf(payload: Payload): string {

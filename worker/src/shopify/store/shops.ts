@@ -83,19 +83,40 @@ export async function markReinstalled(db: D1Database, record: ShopRecord, now: n
 	]);
 }
 
-/** app/uninstalled: marks the shop, turns its site's sending off and forgets its tokens; keeps its data. */
-export async function markUninstalled(db: D1Database, shop: string, now: number): Promise<void> {
-	await db.batch([
+/**
+ * app/uninstalled, triggered at `triggeredAt`: marks the shop, turns its site's sending off and forgets its
+ * tokens, keeping its data. An uninstall that happened before the shop's latest install (a late delivery or a
+ * replay after a reinstall) changes nothing and answers 'stale'. One transaction, so a reinstall cannot slip in
+ * between the check and the writes.
+ */
+export async function markUninstalled(
+	db: D1Database,
+	shop: string,
+	triggeredAt: number,
+	now: number,
+): Promise<'uninstalled' | 'stale'> {
+	const [installed] = await db.batch([
+		db.prepare('SELECT installed_at FROM shopify_shops WHERE shop = ?').bind(shop),
 		db
 			.prepare(
-				'UPDATE shopify_shops SET uninstalled_at = COALESCE(uninstalled_at, ?), embed_synced_at = NULL WHERE shop = ?',
+				`UPDATE shopify_shops SET uninstalled_at = COALESCE(uninstalled_at, ?), embed_synced_at = NULL
+				WHERE shop = ? AND installed_at <= ?`,
 			)
-			.bind(now, shop),
+			.bind(now, shop, triggeredAt),
 		db
 			.prepare(
-				'UPDATE sites SET disabled_at = COALESCE(disabled_at, ?) WHERE id = (SELECT site_id FROM shopify_shops WHERE shop = ?)',
+				`UPDATE sites SET disabled_at = COALESCE(disabled_at, ?)
+				WHERE id = (SELECT site_id FROM shopify_shops WHERE shop = ? AND installed_at <= ?)`,
 			)
-			.bind(now, shop),
-		db.prepare('DELETE FROM shopify_sessions WHERE shop = ?').bind(shop),
+			.bind(now, shop, triggeredAt),
+		// Sessions can exist before the shop row (token exchange comes first): kept only for a later install.
+		db
+			.prepare(
+				`DELETE FROM shopify_sessions WHERE shop = ?
+				AND NOT EXISTS (SELECT 1 FROM shopify_shops WHERE shop = ? AND installed_at > ?)`,
+			)
+			.bind(shop, shop, triggeredAt),
 	]);
+	const row = installed?.results[0] as { installed_at: number } | undefined;
+	return row && row.installed_at > triggeredAt ? 'stale' : 'uninstalled';
 }
