@@ -2,7 +2,8 @@ import type { Env } from '../env';
 import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
 import { shopifyFor } from './config';
-import { exportCustomer, redactCustomer, redactShop, saveDataRequest } from './store/privacy';
+import { purgeShop } from './purge-shop';
+import { exportCustomer, redactCustomer, saveDataRequest } from './store/privacy';
 import { findShop, markUninstalled } from './store/shops';
 import { recordWebhook, webhookSeen } from './store/webhooks';
 
@@ -79,7 +80,7 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 			return { redacted: await redactCustomer(env.DB, shop, record.siteId, customerId) };
 		}
 		case 'SHOP_REDACT':
-			return { shopRedacted: await redactShop(env.DB, shop) };
+			return { ...(await purgeShop(env, shop)) };
 		default:
 			return { ignored: topic };
 	}

@@ -127,6 +127,31 @@ export async function redactCustomer(
 	return results.at(-1)?.results.length ?? 0;
 }
 
+/** Up to `limit` ids of the shop's site's notifications (shop/redact purges their dispatchers round by round). */
+export async function notificationIdsOfShop(db: D1Database, shop: string, limit: number): Promise<string[]> {
+	const { results } = await db
+		.prepare(
+			`SELECT n.id FROM notifications n JOIN shopify_shops s ON s.site_id = n.site_id WHERE s.shop = ?
+			ORDER BY n.id LIMIT ?`,
+		)
+		.bind(shop, limit)
+		.all<{ id: string }>();
+	return results.map((r) => r.id);
+}
+
+/** Deletes some of the shop's notification rows (at most 90 ids: D1 binds 100 values per statement); how many went. */
+export async function deleteShopNotifications(db: D1Database, shop: string, ids: string[]): Promise<number> {
+	if (ids.length === 0) return 0;
+	const { meta } = await db
+		.prepare(
+			`DELETE FROM notifications WHERE id IN (${ids.map(() => '?').join(', ')})
+			AND site_id = (SELECT site_id FROM shopify_shops WHERE shop = ?)`,
+		)
+		.bind(...ids, shop)
+		.run();
+	return meta.changes;
+}
+
 /**
  * shop/redact: deletes the shop's site with everything hanging off it (API keys, subscribers and notifications by
  * the foreign keys' cascade; counters and growth rows, which have no foreign key, by hand) and every Shopify row
