@@ -5,6 +5,7 @@ import { sealSecret } from '../lib/secrets';
 import { createSite } from '../routes/sites';
 import { fetchShopInfo, type ShopInfo, setEmbedMetafields } from './admin-api';
 import { appOrigin } from './config';
+import { followPrimaryDomain } from './primary-domain';
 import {
 	apiKeyContext,
 	deleteOrphanSite,
@@ -21,8 +22,9 @@ export function isReady(record: ShopRecord | null): record is ShopRecord {
 
 /**
  * Makes sure the shop has its Beckon site and the app embed knows it: creates the site on first install
- * (platform shopify, origins = the myshopify and primary domains), re-enables it after a reinstall, and writes
- * the embed's metafields. Safe to run twice and when two first requests race.
+ * (platform shopify, origins = the myshopify and primary domains), re-enables it after a reinstall, points it at
+ * the primary domain if that moved meanwhile (no shop/update reaches an uninstalled app), and writes the embed's
+ * metafields. Safe to run twice and when two first requests race.
  */
 export async function ensureInstalled(
 	env: Env,
@@ -38,6 +40,10 @@ export async function ensureInstalled(
 	if (record.uninstalledAt !== null) {
 		await markReinstalled(env.DB, record, now);
 		record = { ...record, uninstalledAt: null, installedAt: now };
+	}
+	if (record.primaryUrl !== info.primaryUrl) {
+		await followPrimaryDomain(env.DB, record, info.primaryUrl, now);
+		record = { ...record, primaryUrl: info.primaryUrl, shopUpdatedAt: now };
 	}
 	await setEmbedMetafields(shopify, session, info.appInstallationId, {
 		siteId: record.siteId,
@@ -77,6 +83,7 @@ async function createShopSite(
 		installedAt: Date.now(),
 		uninstalledAt: null,
 		embedSyncedAt: null,
+		shopUpdatedAt: null,
 	};
 	const winner = await insertShop(env.DB, mine);
 	if (winner.siteId !== mine.siteId) await deleteOrphanSite(env.DB, mine.siteId);

@@ -2,6 +2,7 @@ import type { Env } from '../env';
 import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
 import { shopifyFor } from './config';
+import { applyShopUpdate, parseShopUpdate } from './primary-domain';
 import { purgeShop } from './purge-shop';
 import { exportCustomer, redactCustomer, saveDataRequest } from './store/privacy';
 import { findShop, markUninstalled } from './store/shops';
@@ -22,10 +23,10 @@ interface Delivery {
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 /**
- * POST /shopify/webhooks: app/uninstalled and the three mandatory compliance topics. The body's HMAC is checked
- * first (401 when missing or wrong); the shop is taken from the signed body and must match the header; a
- * delivery already handled (same X-Shopify-Webhook-Id) is acknowledged without being redone, and every handler
- * is idempotent besides.
+ * POST /shopify/webhooks: app/uninstalled, shop/update and the three mandatory compliance topics. The body's
+ * HMAC is checked first (401 when missing or wrong); the shop is taken from the signed body and must match the
+ * header; a delivery already handled (same X-Shopify-Webhook-Id) is acknowledged without being redone, and every
+ * handler is idempotent besides.
  */
 export async function webhook(request: Request, env: Env): Promise<Response> {
 	const shopify = shopifyFor(env, request.url);
@@ -61,6 +62,13 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 		case 'APP_UNINSTALLED': {
 			const outcome = await markUninstalled(env.DB, shop, triggeredAtOf(delivery, now), now);
 			return outcome === 'stale' ? { ignored: 'stale' } : { uninstalled: true };
+		}
+		case 'SHOP_UPDATE': {
+			const update = parseShopUpdate(payload, shop);
+			const record = await findShop(env.DB, shop);
+			if (!record) return { changed: false };
+			const version = update.updatedAt ?? triggeredAtOf(delivery, now);
+			return applyShopUpdate(env.DB, record, update.primaryUrl, version);
 		}
 		case 'CUSTOMERS_DATA_REQUEST': {
 			const request = payload.data_request as { id?: unknown } | undefined;

@@ -147,3 +147,16 @@ export async function isSendingDisabled(db: D1Database, id: string): Promise<boo
 		.first<{ disabled_at: number | null }>();
 	return row?.disabled_at != null;
 }
+
+/** Replaces a site's origins and home URL (a Shopify shop's primary domain moved). */
+export async function updateOrigins(
+	db: D1Database,
+	id: string,
+	origins: string[],
+	homeUrl: string,
+): Promise<void> {
+	await db
+		.prepare('UPDATE sites SET origins = ?, home_url = ? WHERE id = ?')
+		.bind(JSON.stringify(origins), homeUrl, id)
+		.run();
+}

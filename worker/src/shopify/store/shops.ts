@@ -9,6 +9,8 @@ export interface ShopRecord {
 	installedAt: number;
 	uninstalledAt: number | null;
 	embedSyncedAt: number | null;
+	/** The updated_at of the last shop/update applied (ms), or null. */
+	shopUpdatedAt: number | null;
 }
 
 interface Row {
@@ -20,6 +22,7 @@ interface Row {
 	installed_at: number;
 	uninstalled_at: number | null;
 	embed_synced_at: number | null;
+	shop_updated_at: number | null;
 }
 
 /** Sealing context of a shop's site API key. */
@@ -35,6 +38,7 @@ function toShop(row: Row): ShopRecord {
 		installedAt: row.installed_at,
 		uninstalledAt: row.uninstalled_at,
 		embedSyncedAt: row.embed_synced_at,
+		shopUpdatedAt: row.shop_updated_at,
 	};
 }
 
@@ -71,6 +75,19 @@ export async function deleteOrphanSite(db: D1Database, siteId: string): Promise<
 /** Records that the app embed's metafields were written. */
 export async function markEmbedSynced(db: D1Database, shop: string, now: number): Promise<void> {
 	await db.prepare('UPDATE shopify_shops SET embed_synced_at = ? WHERE shop = ?').bind(now, shop).run();
+}
+
+/** Records the shop's primary domain (storefront origin) as of `version`, the time it was known to be current. */
+export async function setPrimaryUrl(
+	db: D1Database,
+	shop: string,
+	primaryUrl: string,
+	version: number,
+): Promise<void> {
+	await db
+		.prepare('UPDATE shopify_shops SET primary_url = ?, shop_updated_at = ? WHERE shop = ?')
+		.bind(primaryUrl, version, shop)
+		.run();
 }
 
 /** Marks a shop installed again (reinstall after app/uninstalled) and lets its site send again. */
