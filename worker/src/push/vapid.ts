@@ -65,14 +65,16 @@ export async function importVapidPrivateKey(publicKey: string, privateKey: strin
 }
 
 /**
- * Checks a VAPID `sub` contact: `mailto:` with an address, or an `https:` URL (`http:` only for localhost).
- * Returns a message to show, or null when it is usable. Apple rejects anything else with 403 BadJwtToken.
+ * Checks a VAPID `sub` contact: `mailto:` with an address or an `https:` URL, at a public host. Returns a
+ * message to show, or null when it is usable. Apple rejects anything else with 403 BadJwtToken.
  */
 export function validateVapidSubject(subject: string): string | null {
 	if (subject.startsWith('mailto:')) {
-		return /^mailto:[^\s@<>]+@[^\s@<>]+$/.test(subject)
+		const address = /^mailto:[^\s@<>]+@([^\s@<>]+)$/.exec(subject);
+		if (!address) return 'VAPID subject must look like mailto:name@example.com (no spaces or angle brackets)';
+		return publicHost(address[1] as string)
 			? null
-			: 'VAPID subject must look like mailto:name@example.com (no spaces or angle brackets)';
+			: 'VAPID subject must be a mailto: address at a public domain (Apple rejects localhost and .invalid)';
 	}
 	let url: URL;
 	try {
@@ -80,9 +82,17 @@ export function validateVapidSubject(subject: string): string | null {
 	} catch {
 		return 'VAPID subject must be a mailto: address or an https: URL';
 	}
-	if (url.protocol === 'https:') return null;
-	if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return null;
-	return 'VAPID subject must be a mailto: address or an https: URL (http: only for localhost)';
+	if (url.protocol !== 'https:') return 'VAPID subject must be a mailto: address or an https: URL';
+	return publicHost(url.hostname)
+		? null
+		: 'VAPID subject must name a public host (Apple rejects localhost, IP addresses and .invalid)';
+}
+
+/** A DNS name a push service accepts in a contact: dotted, not loopback, not an IP literal, not reserved-invalid. */
+function publicHost(host: string): boolean {
+	const h = host.toLowerCase().replace(/\.$/, '');
+	if (!h.includes('.') || h.startsWith('[') || /^[\d.]+$/.test(h)) return false;
+	return !/(^|\.)(localhost|invalid|local|internal)$/.test(h);
 }
 
 /** What {@link VapidSigner} needs: the base64url public key, its imported private key and the contact. */

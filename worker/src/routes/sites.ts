@@ -7,6 +7,7 @@ import { optEnum, optObject, optStringArray, optUrl, reqString } from '../http/v
 import { newId, newSecret } from '../lib/ids';
 import { openSecret, sealSecret, sha256Hex } from '../lib/secrets';
 import { generateVapidKeys } from '../push/vapid';
+import { chooseVapidSubject } from '../sending/subject';
 import { mergePromptSettings, promptOf } from '../settings/prompt';
 import {
 	findSealedIdentitySecret,
@@ -72,7 +73,10 @@ export async function createSite(request: Request, env: Env): Promise<Response> 
 		identitySecret: await sealSecret(masterKey, identitySecret, identityContext(id)),
 	};
 	await insertSite(env.DB, site, sealed, { hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7) });
-	return Response.json({ ...siteView(site), apiKey, identitySecret }, { status: 201 });
+	// Said once, here: a contact push services reject (Apple: BadJwtToken) would fail every Safari push later.
+	const { warning } = chooseVapidSubject(config(env).vapidSubject, homeUrl);
+	const warnings = warning ? [{ code: 'vapid_subject', message: warning }] : [];
+	return Response.json({ ...siteView(site), apiKey, identitySecret, warnings }, { status: 201 });
 }
 
 /** GET /v1/sites/:siteId (site API key). */
