@@ -15,6 +15,7 @@ export interface Env {
 	DEMO?: string;
 	PUSH_TIMEOUT_MS?: string;
 	RATE_LIMIT_PUBLIC?: string;
+	DISPATCH_WATCHDOG_MS?: string;
 	/** Shopify app (optional; see worker/src/shopify/config.ts and wrangler.toml). */
 	SHOPIFY_API_KEY?: string;
 	SHOPIFY_API_SECRET?: string;
@@ -32,6 +33,8 @@ export interface Config {
 	demo: boolean;
 	pushTimeoutMs: number;
 	rateLimitPublic: boolean;
+	/** A queued batch with no report after this long is sent again (lost queue message, crashed consumer). */
+	dispatchWatchdogMs: number;
 }
 
 const cache = new WeakMap<Env, Config>();
@@ -41,6 +44,7 @@ export function config(env: Env): Config {
 	let cfg = cache.get(env);
 	if (!cfg) {
 		const timeout = Number.parseInt(env.PUSH_TIMEOUT_MS ?? '', 10);
+		const watchdog = Number.parseInt(env.DISPATCH_WATCHDOG_MS ?? '', 10);
 		cfg = {
 			adminToken: env.ADMIN_TOKEN || null,
 			masterKey: env.MASTER_KEY || null,
@@ -49,6 +53,7 @@ export function config(env: Env): Config {
 			demo: env.DEMO === 'true',
 			pushTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
 			rateLimitPublic: env.RATE_LIMIT_PUBLIC !== 'false',
+			dispatchWatchdogMs: Number.isFinite(watchdog) && watchdog >= 1000 ? watchdog : 10 * 60_000,
 		};
 		cache.set(env, cfg);
 	}

@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
+import { config, type Env } from '../env';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import type { Audience, Delivery, Message } from '../sending/message';
-import { type Counts, emptyCounts, saveProgress } from '../store/notifications';
+import { type Counts, emptyCounts, type FatalReason, saveProgress } from '../store/notifications';
 import { type AudienceRow, findAllowedBy, pageAllowed, pageAllowedInCategories } from '../store/subscribers';
+import { type Migration, migrate } from './schema';
 
 /** Everything a dispatcher needs to send one notification. */
 export interface DispatchInput {
@@ -24,6 +25,11 @@ export interface BatchReport {
 	failures: Record<string, number>;
 	retry: Recipient[];
 	retryAfterMs?: number;
+	/**
+	 * A failure reason that no batch of this notification can get past (the site's VAPID key cannot be opened):
+	 * the dispatcher then ends the whole notification with it, once.
+	 */
+	fatal?: FatalReason;
 }
 
 /** Answer to a consumer asking for the right to send a batch. */
@@ -46,11 +52,36 @@ const ID_CHUNK = 90;
 const RECIPIENTS_PER_ALARM = 20_000;
 /** How long a claimed batch is reserved for its consumer (longer than a consumer can run). */
 const LEASE_MS = 5 * 60_000;
-/** A queued batch with no report after this long is sent again (lost message, crashed consumer). */
-const WATCHDOG_MS = 10 * 60_000;
 const PROGRESS_EVERY_MS = 2_000;
+/**
+ * Browser events (shown, clicked, closed) arriving within this window share one durable write: a beacon is
+ * answered only once its count is stored, yet a busy notification writes one row per window, not per beacon.
+ */
+const TRACK_COMMIT_MS = 250;
 /** Attempts per recipient before a retryable failure becomes final. */
 export const MAX_ATTEMPTS = 5;
+
+/**
+ * The dispatcher's SQLite schema, oldest first. Never edit a shipped step: add one. A notification in flight
+ * when a deploy adds a step is migrated the next time its object starts, and carries on.
+ */
+export const DISPATCHER_MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'create meta and batches',
+		// IF NOT EXISTS: objects made before versioning already have these tables.
+		up: `CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+			CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL,
+				recipients TEXT, state TEXT NOT NULL, due_at INTEGER NOT NULL);
+			CREATE INDEX IF NOT EXISTS batches_queued ON batches (state, due_at);`,
+	},
+	{
+		version: 2,
+		name: 'count recipients per batch',
+		up: `ALTER TABLE batches ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+			UPDATE batches SET size = json_array_length(recipients) WHERE recipients IS NOT NULL;`,
+	},
+];
 
 /**
  * One per notification. Pages the audience from D1 with keyset pagination, enqueues batches, hands each batch
@@ -67,16 +98,14 @@ export class Dispatcher extends DurableObject<Env> {
 	private cursor = '';
 	private finishedAt: number | null = null;
 	private trackedDirty = false;
+	private trackCommit: Promise<void> | null = null;
 	private lastProgressAt = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
 		ctx.blockConcurrencyWhile(async () => {
-			this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-				CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL,
-					recipients TEXT, state TEXT NOT NULL, due_at INTEGER NOT NULL);
-				CREATE INDEX IF NOT EXISTS batches_queued ON batches (state, due_at);`);
+			migrate(ctx.storage, DISPATCHER_MIGRATIONS);
 			for (const row of this.sql.exec<{ k: string; v: string }>('SELECT k, v FROM meta')) {
 				if (row.k === 'input') this.input = JSON.parse(row.v) as DispatchInput;
 				else if (row.k === 'state') {
@@ -132,25 +161,25 @@ export class Dispatcher extends DurableObject<Env> {
 
 	/** Records a consumer's outcome for a batch; reports for finished batches are ignored. */
 	async complete(batchId: number, report: BatchReport): Promise<void> {
+		if (!this.input) return; // never started, or purged while this batch was out
 		const row = this.sql
 			.exec<{ state: string; attempt: number }>('SELECT state, attempt FROM batches WHERE id = ?', batchId)
 			.toArray()[0];
-		if (!row || row.state === 'done' || !this.input) return;
+		if (!row || row.state === 'done') return;
 		this.leases.delete(batchId);
 		this.sql.exec("UPDATE batches SET state = 'done', recipients = NULL WHERE id = ?", batchId);
 		const c = this.counts;
 		c.sent += report.sent;
 		c.gone += report.gone;
-		for (const [reason, n] of Object.entries(report.failures)) {
-			c.failures[reason] = (c.failures[reason] ?? 0) + n;
-			c.failed += n;
+		for (const [reason, n] of Object.entries(report.failures)) this.countFailed(reason, n);
+		if (report.fatal) {
+			await this.abandon(report.fatal);
+			return;
 		}
 		if (report.retry.length > 0) {
 			const expired = Date.now() > this.input.createdAt + this.input.delivery.ttl * 1000;
 			if (row.attempt + 1 >= MAX_ATTEMPTS || expired) {
-				const reason = expired ? 'expired' : 'retries_exhausted';
-				c.failures[reason] = (c.failures[reason] ?? 0) + report.retry.length;
-				c.failed += report.retry.length;
+				this.countFailed(expired ? 'expired' : 'retries_exhausted', report.retry.length);
 			} else {
 				c.retried += report.retry.length;
 				const delayMs = report.retryAfterMs ?? 1000;
@@ -162,10 +191,23 @@ export class Dispatcher extends DurableObject<Env> {
 		else await this.maybeSaveProgress();
 	}
 
-	/** Counts a browser-reported event (shown, clicked, closed) for this notification's site. */
+	/**
+	 * Counts a browser-reported event (shown, clicked, closed) for this notification's site. Resolves once the
+	 * count is stored (group commit, see {@link TRACK_COMMIT_MS}), so an answered beacon survives a restart.
+	 */
 	async track(siteId: string, type: Tracked): Promise<boolean> {
 		if (!this.input || this.input.siteId !== siteId) return false;
 		this.counts[type]++;
+		this.trackCommit ??= this.commitTracked();
+		await this.trackCommit;
+		return true;
+	}
+
+	/** Waits for the window's other events, then stores every count in one row; D1 follows within seconds. */
+	private async commitTracked(): Promise<void> {
+		await new Promise((resolve) => setTimeout(resolve, TRACK_COMMIT_MS));
+		this.trackCommit = null;
+		this.saveState();
 		if (!this.trackedDirty) {
 			this.trackedDirty = true;
 			const alarm = await this.ctx.storage.getAlarm();
@@ -173,7 +215,6 @@ export class Dispatcher extends DurableObject<Env> {
 				await this.ctx.storage.setAlarm(Date.now() + PROGRESS_EVERY_MS);
 			}
 		}
-		return true;
 	}
 
 	/** Forgets this notification entirely (shop redaction): storage, alarm and memory. */
@@ -210,13 +251,14 @@ export class Dispatcher extends DurableObject<Env> {
 		}
 		if (this.trackedDirty) {
 			this.trackedDirty = false;
-			this.saveState();
 			await this.saveProgress();
 		} else {
 			await this.maybeSaveProgress();
 		}
 		if (this.phase === 'paging') await this.ctx.storage.setAlarm(Date.now());
-		else if (this.phase === 'sending') await this.ctx.storage.setAlarm(Date.now() + 30_000);
+		else if (this.phase === 'sending') {
+			await this.ctx.storage.setAlarm(Date.now() + Math.min(30_000, this.watchdogMs() / 2));
+		}
 	}
 
 	private async page(): Promise<void> {
@@ -274,9 +316,10 @@ export class Dispatcher extends DurableObject<Env> {
 			const json = JSON.stringify(recipients);
 			const id = this.sql
 				.exec<{ id: number }>(
-					"INSERT INTO batches (attempt, recipients, state, due_at) VALUES (?, ?, 'queued', ?) RETURNING id",
+					"INSERT INTO batches (attempt, recipients, size, state, due_at) VALUES (?, ?, ?, 'queued', ?) RETURNING id",
 					attempt,
 					json,
+					recipients.length,
 					dueAt,
 				)
 				.one().id;
@@ -296,7 +339,7 @@ export class Dispatcher extends DurableObject<Env> {
 		const overdue = this.sql
 			.exec<{ id: number; attempt: number; recipients: string }>(
 				"SELECT id, attempt, recipients FROM batches WHERE state = 'queued' AND due_at < ? LIMIT 100",
-				now - WATCHDOG_MS,
+				now - this.watchdogMs(),
 			)
 			.toArray()
 			.filter((b) => (this.leases.get(b.id) ?? 0) < now);
@@ -309,6 +352,28 @@ export class Dispatcher extends DurableObject<Env> {
 				{ contentType: 'json' },
 			);
 		}
+	}
+
+	/** How long a queued batch may go unreported before it is sent again (DISPATCH_WATCHDOG_MS). */
+	private watchdogMs(): number {
+		return config(this.env).dispatchWatchdogMs;
+	}
+
+	private countFailed(reason: string, n: number): void {
+		if (n <= 0) return;
+		this.counts.failures[reason] = (this.counts.failures[reason] ?? 0) + n;
+		this.counts.failed += n;
+	}
+
+	/** Ends the notification now: every recipient not yet sent fails with `reason`, and paging stops. */
+	private async abandon(reason: FatalReason): Promise<void> {
+		const open = this.sql
+			.exec<{ n: number | null }>("SELECT sum(size) AS n FROM batches WHERE state = 'queued'")
+			.one();
+		this.sql.exec("UPDATE batches SET state = 'done', recipients = NULL WHERE state = 'queued'");
+		this.leases.clear();
+		this.countFailed(reason, open.n ?? 0);
+		await this.finish();
 	}
 
 	private hasOpenBatches(): boolean {

@@ -3,10 +3,11 @@ import { limiter } from '../lib/limit';
 import { describeError } from '../lib/redact';
 import type { BatchReport, DispatchInput } from '../objects/dispatcher';
 import { backoffMs } from '../push/classify';
-import { buildPushRequest } from '../push/request';
+import { buildPushRequest, type PushRequest, PushRequestError } from '../push/request';
+import type { VapidSigner } from '../push/vapid';
 import { payloadFor } from '../sending/message';
 import { pushServiceOf } from '../sending/push-hosts';
-import { signerFor } from '../sending/signers';
+import { signerFor, VapidKeyUnavailable } from '../sending/signers';
 import { transmit } from '../sending/transport';
 import { isSendingDisabled } from '../store/sites';
 import { pruneGone } from '../store/subscribers';
@@ -58,7 +59,16 @@ export async function sendBatch(
 	if (await isSendingDisabled(env.DB, input.siteId)) {
 		return { sent: 0, gone: 0, failures: { site_disabled: recipients.length }, retry: [] };
 	}
-	const signer = await signerFor(env, input.siteId, input.homeUrl);
+	let signer: VapidSigner;
+	try {
+		signer = await signerFor(env, input.siteId, input.homeUrl);
+	} catch (error) {
+		if (!(error instanceof VapidKeyUnavailable)) throw error;
+		// Every batch would fail the same way: the dispatcher ends the notification once, with this reason.
+		console.error('site VAPID key unavailable', input.siteId, error.message);
+		const fatal = 'vapid_key_unavailable';
+		return { sent: 0, gone: 0, failures: { [fatal]: recipients.length }, retry: [], fatal };
+	}
 	const report: BatchReport = { sent: 0, gone: 0, failures: {}, retry: [] };
 	const gone: Array<{ id: string; endpoint: string }> = [];
 	const fail = (reason: string) => {
@@ -77,24 +87,33 @@ export async function sendBatch(
 					return fail('endpoint_invalid');
 				}
 				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed');
-				const payload = payloadFor(
-					input.message,
-					input.notificationId,
-					recipient.id,
-					recipient.url,
-					input.homeUrl,
-					input.iconUrl,
-				);
-				const request = await buildPushRequest(
-					recipient,
-					encoder.encode(JSON.stringify(payload)),
-					{
-						ttl: ttlLeft,
-						urgency: input.delivery.urgency,
-						...(input.delivery.topic ? { topic: input.delivery.topic } : {}),
-					},
-					await signer.authorization(recipient.endpoint),
-				);
+				let request: PushRequest;
+				try {
+					request = await buildPushRequest(
+						recipient,
+						encoder.encode(
+							JSON.stringify(
+								payloadFor(
+									input.message,
+									input.notificationId,
+									recipient.id,
+									recipient.url,
+									input.homeUrl,
+									input.iconUrl,
+								),
+							),
+						),
+						{
+							ttl: ttlLeft,
+							urgency: input.delivery.urgency,
+							...(input.delivery.topic ? { topic: input.delivery.topic } : {}),
+						},
+						await signer.authorization(recipient.endpoint),
+					);
+				} catch (error) {
+					// One recipient whose push cannot be built (bad stored keys, say) ends alone, in its own state.
+					return fail(buildFailure(error));
+				}
 				const outcome = await transmit(request.url, request.init, cfg.pushTimeoutMs);
 				switch (outcome.kind) {
 					case 'delivered':
@@ -118,4 +137,12 @@ export async function sendBatch(
 	report.gone = gone.length;
 	if (report.retry.length > 0) report.retryAfterMs = retryAfterMs;
 	return report;
+}
+
+/** The failure reason of a push that could not be built. */
+function buildFailure(error: unknown): string {
+	if (error instanceof PushRequestError) return 'subscription_invalid';
+	if (error instanceof RangeError) return 'payload_too_large';
+	console.error('push build failed', describeError(error));
+	return 'build_failed';
 }

@@ -11,6 +11,7 @@ import {
 	insertNotification,
 	listNotifications,
 	type NotificationRecord,
+	notificationError,
 } from '../store/notifications';
 
 function view(n: NotificationRecord) {
@@ -21,6 +22,7 @@ function view(n: NotificationRecord) {
 		audience: n.audience,
 		delivery: n.delivery,
 		counts: n.counts,
+		error: notificationError(n.counts),
 		createdAt: new Date(n.createdAt).toISOString(),
 		finishedAt: n.finishedAt === null ? null : new Date(n.finishedAt).toISOString(),
 	};

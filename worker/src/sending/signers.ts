@@ -1,8 +1,17 @@
 import type { Env } from '../env';
 import { config } from '../env';
-import { openSecret } from '../lib/secrets';
+import { MasterKeyError, openSecret } from '../lib/secrets';
 import { importVapidPrivateKey, VapidSigner } from '../push/vapid';
 import { findSealedVapidKey } from '../store/sites';
+import { chooseVapidSubject } from './subject';
+
+/**
+ * The site's VAPID key cannot be used, and retrying will not change that (no key, a MASTER_KEY that is missing
+ * or is not the one the key was sealed with). Sends of the site fail once with this reason instead of looping.
+ */
+export class VapidKeyUnavailable extends Error {
+	override name = 'VapidKeyUnavailable';
+}
 
 const signers = new Map<string, Promise<VapidSigner>>();
 
@@ -16,11 +25,24 @@ export function signerFor(env: Env, siteId: string, homeUrl: string): Promise<Va
 	// The promise goes into the map before anything is awaited, so concurrent first calls share one signer.
 	const cfg = config(env);
 	const signer = (async () => {
+		// A D1 error here is passing and propagates as is (the batch is retried); what follows is not.
 		const row = await findSealedVapidKey(env.DB, siteId);
-		if (!row) throw new Error('site has no VAPID key');
-		const d = await openSecret(cfg.masterKey, row.sealed, siteId);
-		const privateKey = await importVapidPrivateKey(row.publicKey, d);
-		return new VapidSigner({ publicKey: row.publicKey, privateKey, subject: cfg.vapidSubject ?? homeUrl });
+		if (!row) throw new VapidKeyUnavailable('The site has no VAPID key (was it deleted?)');
+		let privateKey: CryptoKey;
+		try {
+			privateKey = await importVapidPrivateKey(
+				row.publicKey,
+				await openSecret(cfg.masterKey, row.sealed, siteId),
+			);
+		} catch (error) {
+			throw new VapidKeyUnavailable(
+				error instanceof MasterKeyError
+					? error.message
+					: "The site's VAPID private key does not open with this MASTER_KEY (was MASTER_KEY changed?)",
+			);
+		}
+		const { subject } = chooseVapidSubject(cfg.vapidSubject, homeUrl);
+		return new VapidSigner({ publicKey: row.publicKey, privateKey, subject });
 	})();
 	signers.set(siteId, signer);
 	signer.catch(() => signers.delete(siteId));

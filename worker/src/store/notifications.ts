@@ -13,6 +13,23 @@ export interface Counts {
 	failures: Record<string, number>;
 }
 
+/** Failure reasons that end a whole notification, with what the admin is told. */
+export const FATAL_REASONS = {
+	vapid_key_unavailable:
+		"The site's VAPID private key could not be used: MASTER_KEY is missing, malformed or not the one the key was sealed with. Nothing more was sent; restore MASTER_KEY and send again.",
+} as const;
+
+/** A reason that ends a whole notification. */
+export type FatalReason = keyof typeof FATAL_REASONS;
+
+/** Why a notification ended early, or null: read from its failure counts. */
+export function notificationError(counts: Counts): { code: FatalReason; message: string } | null {
+	for (const code of Object.keys(FATAL_REASONS) as FatalReason[]) {
+		if (counts.failures[code]) return { code, message: FATAL_REASONS[code] };
+	}
+	return null;
+}
+
 /** A notification as the admin API shows it. */
 export interface NotificationRecord {
 	id: string;
