@@ -112,6 +112,20 @@ function beckon_site_icon_url(): string {
 }
 
 /**
+ * An image URL the backend accepts for a notification (https, or this site's own origin), else ''. A post whose
+ * featured image sits on a plain-http CDN still goes out, without the image, instead of failing every retry.
+ *
+ * @param string $url Image URL.
+ * @return string The URL, or '' when push services would not be given it.
+ */
+function beckon_image_url( string $url ): string {
+	if ( 'https' === wp_parse_url( $url, PHP_URL_SCHEME ) ) {
+		return $url;
+	}
+	return in_array( beckon_origin_of( $url ), beckon_site_origins(), true ) ? $url : '';
+}
+
+/**
  * Truncates plain text to a number of characters, ending with an ellipsis when cut.
  *
  * @param string $text  Text, may contain markup and entities.

@@ -189,8 +189,8 @@ function beckon_post_message( WP_Post $post ): array {
 		'title' => beckon_plain_text( get_the_title( $post ), 120 ),
 		'body'  => beckon_plain_text( $excerpt, 240 ),
 		'url'   => (string) get_permalink( $post ),
-		'icon'  => beckon_site_icon_url(),
-		'image' => (string) get_the_post_thumbnail_url( $post, 'large' ),
+		'icon'  => beckon_image_url( beckon_site_icon_url() ),
+		'image' => beckon_image_url( (string) get_the_post_thumbnail_url( $post, 'large' ) ),
 	);
 	if ( '' === $message['title'] ) {
 		$message['title'] = beckon_plain_text( (string) get_bloginfo( 'name' ), 120 );

@@ -75,6 +75,39 @@ class Beckon_Publish_Test extends Beckon_Test_Case {
 		$this->assertStringEndsWith( '/wp-content/uploads/2026/11/photo.jpg', $body['image'] );
 	}
 
+	public function test_drops_plain_http_images_of_other_hosts_but_still_sends(): void {
+		$icon  = static function (): string {
+			return 'http://cdn.example.test/icon-192.png';
+		};
+		$image = static function (): string {
+			return 'http://cdn.example.test/photo.jpg';
+		};
+		add_filter( 'get_site_icon_url', $icon );
+		add_filter( 'post_thumbnail_url', $image );
+		$photo = wp_insert_attachment(
+			array(
+				'post_mime_type' => 'image/jpeg',
+				'post_title'     => 'Photo on a CDN',
+				'post_status'    => 'inherit',
+			),
+			'2026/11/cdn.jpg'
+		);
+		$id    = $this->post(
+			array(
+				'post_status' => 'publish',
+				'meta_input'  => array( '_thumbnail_id' => $photo ),
+			)
+		);
+		remove_filter( 'get_site_icon_url', $icon );
+		remove_filter( 'post_thumbnail_url', $image );
+		$sends = $this->sends_for( $id );
+		$this->assertCount( 1, $sends );
+		$this->assertArrayNotHasKey( 'icon', $sends[0]['body'] );
+		$this->assertArrayNotHasKey( 'image', $sends[0]['body'] );
+		$this->assertSame( '', beckon_image_url( 'javascript:alert(1)' ) );
+		$this->assertSame( home_url( '/wp-content/a.png' ), beckon_image_url( home_url( '/wp-content/a.png' ) ) );
+	}
+
 	public function test_rest_publish_sends_once_with_meta_and_terms_saved_first(): void {
 		$request = new WP_REST_Request( 'POST', '/wp/v2/posts' );
 		$request->set_body_params(
