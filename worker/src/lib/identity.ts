@@ -38,7 +38,8 @@ export async function verifyIdentity(
 	const [payload, mac, extra] = token.split('.');
 	if (!payload || !mac || extra !== undefined) return { ok: false, problem: 'malformed' };
 	let signature: Uint8Array;
-	let claims: { sub?: unknown; exp?: unknown };
+	// `null` parses too (a signed payload of `null` must read as malformed, not throw).
+	let claims: { sub?: unknown; exp?: unknown } | null;
 	try {
 		signature = decodeBase64Url(mac);
 		claims = JSON.parse(new TextDecoder().decode(decodeBase64Url(payload)));
@@ -53,6 +54,7 @@ export async function verifyIdentity(
 	);
 	if (!valid) return { ok: false, problem: 'bad_signature' };
 	if (
+		claims === null ||
 		typeof claims.sub !== 'string' ||
 		claims.sub === '' ||
 		claims.sub.length > 255 ||
