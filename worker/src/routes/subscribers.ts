@@ -3,7 +3,7 @@ import { requireSiteKey } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { badRequest, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
-import { optEnum, optObject, optString, optStringArray, optUrl } from '../http/validate';
+import { optEnum, optObject, optString, optStringArray, optUrl, within } from '../http/validate';
 import { newId } from '../lib/ids';
 import { parseUserAgent } from '../lib/user-agent';
 import { validateSubscriptionKeys } from '../push/request';
@@ -100,7 +100,7 @@ async function parseSubscription(
 	const sub = optObject(body, 'subscription');
 	if (!sub)
 		throw badRequest('subscription', 'is required when permission is granted (a PushSubscription JSON)');
-	const raw = optString(sub, 'endpoint', 2048);
+	const raw = within('subscription', () => optString(sub, 'endpoint', 2048));
 	if (!raw) throw badRequest('subscription.endpoint', 'is required');
 	let endpoint: URL;
 	try {
@@ -115,9 +115,9 @@ async function parseSubscription(
 			'must be an https URL of a known push service (FCM, Mozilla, Apple, Windows)',
 		);
 	}
-	const keys = optObject(sub, 'keys');
-	const p256dh = keys ? optString(keys, 'p256dh', 128) : undefined;
-	const auth = keys ? optString(keys, 'auth', 64) : undefined;
+	const keys = within('subscription', () => optObject(sub, 'keys'));
+	const p256dh = keys ? within('subscription.keys', () => optString(keys, 'p256dh', 128)) : undefined;
+	const auth = keys ? within('subscription.keys', () => optString(keys, 'auth', 64)) : undefined;
 	if (!p256dh) throw badRequest('subscription.keys.p256dh', 'is required');
 	if (!auth) throw badRequest('subscription.keys.auth', 'is required');
 	const problem = await validateSubscriptionKeys(p256dh, auth);

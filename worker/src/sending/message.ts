@@ -168,11 +168,11 @@ function parseAudience(body: Record<string, unknown>): Audience {
 	if (keys.length !== 1)
 		throw badRequest('audience', 'must have exactly one of all, subscriberIds, userIds, categories');
 	if (audience.all === true) return { all: true };
-	const subscriberIds = optStringArray(audience, 'subscriberIds', 10_000, 64);
+	const subscriberIds = within('audience', () => optStringArray(audience, 'subscriberIds', 10_000, 64));
 	if (subscriberIds?.length) return { subscriberIds };
-	const userIds = optStringArray(audience, 'userIds', 10_000, 255);
+	const userIds = within('audience', () => optStringArray(audience, 'userIds', 10_000, 255));
 	if (userIds?.length) return { userIds };
-	const categories = optStringArray(audience, 'categories', 12, 64);
+	const categories = within('audience', () => optStringArray(audience, 'categories', 12, 64));
 	if (categories?.length) return { categories };
 	throw badRequest('audience', 'must be {all:true} or a non-empty subscriberIds, userIds or categories list');
 }
