@@ -4,6 +4,8 @@ import {
 	backoffMs,
 	classifyError,
 	classifyResponse,
+	isOutage,
+	OUTAGE_MIN_RECIPIENTS,
 	parseRetryAfter,
 } from '../../../worker/src/push/classify';
 import { PushRequestError } from '../../../worker/src/push/request';
@@ -128,5 +130,25 @@ describe('backoffMs', () => {
 		const delays = new Set(Array.from({ length: 20 }, () => backoffMs(4)));
 		expect(delays.size).toBeGreaterThan(1);
 		for (const d of delays) expect(d).toBeGreaterThanOrEqual(8000);
+	});
+});
+
+describe('isOutage', () => {
+	it('reads a pass as an outage when most of its recipients needed a retry', () => {
+		expect(isOutage(250, 250)).toBe(true);
+		expect(isOutage(250, 126)).toBe(true);
+		expect(isOutage(OUTAGE_MIN_RECIPIENTS, OUTAGE_MIN_RECIPIENTS)).toBe(true);
+	});
+
+	it('blames the recipients when half or fewer needed a retry', () => {
+		expect(isOutage(250, 125)).toBe(false);
+		expect(isOutage(250, 1)).toBe(false);
+		expect(isOutage(250, 0)).toBe(false);
+	});
+
+	it('needs enough recipients to tell an outage from a few failing endpoints', () => {
+		expect(isOutage(1, 1)).toBe(false);
+		expect(isOutage(OUTAGE_MIN_RECIPIENTS - 1, OUTAGE_MIN_RECIPIENTS - 1)).toBe(false);
+		expect(isOutage(0, 0)).toBe(false);
 	});
 });

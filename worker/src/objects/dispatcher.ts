@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { config, type Env } from '../env';
+import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import type { Audience, Delivery, Message } from '../sending/message';
 import { type Counts, emptyCounts, type FatalReason, saveProgress } from '../store/notifications';
@@ -58,7 +59,7 @@ const PROGRESS_EVERY_MS = 2_000;
  * answered only once its count is stored, yet a busy notification writes one row per window, not per beacon.
  */
 const TRACK_COMMIT_MS = 250;
-/** Attempts per recipient before a retryable failure becomes final. */
+/** Attempts per recipient before a retryable failure becomes final (a pass that {@link isOutage} does not count). */
 export const MAX_ATTEMPTS = 5;
 
 /**
@@ -163,7 +164,10 @@ export class Dispatcher extends DurableObject<Env> {
 	async complete(batchId: number, report: BatchReport): Promise<void> {
 		if (!this.input) return; // never started, or purged while this batch was out
 		const row = this.sql
-			.exec<{ state: string; attempt: number }>('SELECT state, attempt FROM batches WHERE id = ?', batchId)
+			.exec<{ state: string; attempt: number; size: number }>(
+				'SELECT state, attempt, size FROM batches WHERE id = ?',
+				batchId,
+			)
 			.toArray()[0];
 		if (!row || row.state === 'done') return;
 		this.leases.delete(batchId);
@@ -178,7 +182,8 @@ export class Dispatcher extends DurableObject<Env> {
 		}
 		if (report.retry.length > 0) {
 			const expired = Date.now() > this.input.createdAt + this.input.delivery.ttl * 1000;
-			if (row.attempt + 1 >= MAX_ATTEMPTS || expired) {
+			const exhausted = row.attempt + 1 >= MAX_ATTEMPTS && !isOutage(row.size, report.retry.length);
+			if (exhausted || expired) {
 				this.countFailed(expired ? 'expired' : 'retries_exhausted', report.retry.length);
 			} else {
 				c.retried += report.retry.length;

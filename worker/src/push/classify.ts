@@ -16,6 +16,9 @@ export const BACKOFF_BASE_MS = 1000;
 /** No backoff step waits longer than this (a larger Retry-After still wins). */
 export const BACKOFF_CAP_MS = 5 * 60 * 1000;
 
+/** Fewest recipients a pass must try before its retries can be read as a push service outage. */
+export const OUTAGE_MIN_RECIPIENTS = 10;
+
 /**
  * Reads `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
  * Returns milliseconds from `now` (never negative), or undefined when absent or unreadable.
@@ -96,4 +99,13 @@ export function backoffMs(
 	if (retryAfterMs === undefined || !(retryAfterMs > 0)) return delay;
 	const floor = Math.round(retryAfterMs + random() * Math.min(retryAfterMs / 10, 1000));
 	return Math.max(delay, floor);
+}
+
+/**
+ * Whether one pass over a batch looks like a push service outage rather than recipients failing one by one:
+ * most of at least {@link OUTAGE_MIN_RECIPIENTS} recipients needed a retry. Such a pass should not use up the
+ * recipients' attempts (a few attempts are gone within seconds, outages last minutes); backoff and the TTL bound it.
+ */
+export function isOutage(tried: number, retried: number): boolean {
+	return tried >= OUTAGE_MIN_RECIPIENTS && retried * 2 > tried;
 }
