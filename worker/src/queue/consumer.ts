@@ -5,6 +5,7 @@ import type { BatchReport, DispatchInput } from '../objects/dispatcher';
 import { backoffMs } from '../push/classify';
 import { buildPushRequest, type PushRequest, PushRequestError } from '../push/request';
 import type { VapidSigner } from '../push/vapid';
+import { OutageBreaker } from '../sending/breaker';
 import { payloadFor } from '../sending/message';
 import { pushServiceOf } from '../sending/push-hosts';
 import { signerFor, VapidKeyUnavailable } from '../sending/signers';
@@ -15,16 +16,21 @@ import type { PushBatch, Recipient } from './messages';
 
 const encoder = new TextEncoder();
 
-/** Queue handler: each message is one batch; all messages of an invocation share ≤6 concurrent fetches. */
+/**
+ * Queue handler: each message is one batch; all messages of an invocation share ≤6 concurrent fetches and one
+ * view of which push services are down.
+ */
 export async function consumePushBatches(batch: MessageBatch<PushBatch>, env: Env): Promise<void> {
 	const run = limiter(6);
-	await Promise.all(batch.messages.map((message) => consumeOne(message, env, run)));
+	const breaker = new OutageBreaker();
+	await Promise.all(batch.messages.map((message) => consumeOne(message, env, run, breaker)));
 }
 
 async function consumeOne(
 	message: Message<PushBatch>,
 	env: Env,
 	run: <T>(task: () => Promise<T>) => Promise<T>,
+	breaker: OutageBreaker,
 ): Promise<void> {
 	const { notificationId, batchId } = message.body;
 	const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
@@ -36,7 +42,7 @@ async function consumeOne(
 			return;
 		}
 		claimed = true;
-		const report = await sendBatch(env, claim.input, claim.attempt, message.body.recipients, run);
+		const report = await sendBatch(env, claim.input, claim.attempt, message.body.recipients, run, breaker);
 		await dispatcher.complete(batchId, report);
 		message.ack();
 	} catch (error) {
@@ -46,13 +52,17 @@ async function consumeOne(
 	}
 }
 
-/** Sends one batch and classifies every response; prunes gone subscriptions. */
+/**
+ * Sends one batch and classifies every response; prunes gone subscriptions. Recipients of a push service the
+ * breaker finds down are not sent to: they go back for a retry like those it answered 429/5xx.
+ */
 export async function sendBatch(
 	env: Env,
 	input: DispatchInput,
 	attempt: number,
 	recipients: Recipient[],
 	run: <T>(task: () => Promise<T>) => Promise<T>,
+	breaker: OutageBreaker = new OutageBreaker(),
 ): Promise<BatchReport> {
 	const cfg = config(env);
 	// A site turned off while a send is under way (Shopify app uninstalled) sends nothing more.
@@ -75,7 +85,7 @@ export async function sendBatch(
 		report.failures[reason] = (report.failures[reason] ?? 0) + 1;
 	};
 	const ttlLeft = Math.max(0, input.delivery.ttl - Math.floor((Date.now() - input.createdAt) / 1000));
-	let retryAfterMs = 0;
+	let retryAfter = 0;
 
 	await Promise.all(
 		recipients.map((recipient) =>
@@ -87,6 +97,11 @@ export async function sendBatch(
 					return fail('endpoint_invalid');
 				}
 				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed');
+				const retry = (retryAfterMs?: number) => {
+					report.retry.push(recipient);
+					retryAfter = Math.max(retryAfter, backoffMs(attempt, retryAfterMs));
+				};
+				if (breaker.isOpen(endpoint.origin)) return retry();
 				let request: PushRequest;
 				try {
 					request = await buildPushRequest(
@@ -115,6 +130,7 @@ export async function sendBatch(
 					return fail(buildFailure(error));
 				}
 				const outcome = await transmit(request.url, request.init, cfg.pushTimeoutMs);
+				breaker.record(endpoint.origin, outcome);
 				switch (outcome.kind) {
 					case 'delivered':
 						report.sent++;
@@ -123,8 +139,7 @@ export async function sendBatch(
 						gone.push({ id: recipient.id, endpoint: recipient.endpoint });
 						break;
 					case 'retry':
-						report.retry.push(recipient);
-						retryAfterMs = Math.max(retryAfterMs, backoffMs(attempt, outcome.retryAfterMs));
+						retry(outcome.retryAfterMs);
 						break;
 					case 'rejected':
 						fail(outcome.reason);
@@ -135,7 +150,7 @@ export async function sendBatch(
 	);
 	await pruneGone(env.DB, input.siteId, gone);
 	report.gone = gone.length;
-	if (report.retry.length > 0) report.retryAfterMs = retryAfterMs;
+	if (report.retry.length > 0) report.retryAfterMs = retryAfter;
 	return report;
 }
 
