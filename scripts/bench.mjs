@@ -3,10 +3,13 @@
 //   2. bench/campaign/run.mjs a 100k-recipient notification through the local stack into a local push sink
 //   3. bench/subscribe/run.mjs the subscribe endpoint at 500 requests/s, and O(1) subscriber counts
 //   4. widget: the built widget's size (gzip and brotli), section "Widget size"
+//   5. bench/beacons/run.mjs  a burst of 20,000 subscribe / pageview / shown / clicked requests from many addresses,
+//      rate limiter on: no 5xx, 429 with Retry-After, exact counts afterwards (section "Beacon burst (local stack)")
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
 // load" of BENCHMARKS.md are rewritten from the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe] [--quick] [--no-write] [--results DIR [--render-only]]
-//   --quick runs smaller versions (20k recipients, 5 s of load) and does not touch BENCHMARKS.md.
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons] [--quick] [--no-write]
+//        [--results DIR [--render-only]]
+//   --quick runs smaller versions (20k recipients, 5 s of load, a 4,000-request burst) and does not touch BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
 import { buildAssets } from './build.mjs';
 
 const CAMPAIGN_TITLE = '## 100k-recipient campaign (local stack)';
@@ -22,7 +26,7 @@ const WIDGET_TITLE = '## Widget size';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
 	options: {
-		only: { type: 'string', default: 'crypto,campaign,subscribe,widget' },
+		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons' },
 		quick: { type: 'boolean', default: false },
 		write: { type: 'boolean' },
 		// Keep the JSON results in this folder; with --render-only, rewrite BENCHMARKS.md from them without running.
@@ -304,7 +308,7 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe']) {
+		for (const name of ['campaign', 'subscribe', 'beacons']) {
 			const file = join(tmp, `${name}.json`);
 			if (only.has(name) && existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
 		}
@@ -339,6 +343,16 @@ async function main() {
 			if (code !== 0) failures.push('bench/subscribe/run.mjs');
 			if (existsSync(out)) results.subscribe = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('beacons')) {
+			const out = join(tmp, 'beacons.json');
+			const code = await run('bench/beacons/run.mjs', [
+				'--json',
+				out,
+				...(opts.quick ? ['--requests', '4000', '--setup', '200'] : []),
+			]);
+			if (code !== 0) failures.push('bench/beacons/run.mjs');
+			if (existsSync(out)) results.beacons = JSON.parse(readFileSync(out, 'utf8'));
+		}
 	} finally {
 		if (!opts.results) rmSync(tmp, { recursive: true, force: true });
 	}
@@ -348,7 +362,8 @@ async function main() {
 		if (results.campaign) replaceSection(file, CAMPAIGN_TITLE, campaignSection(results.campaign));
 		if (results.subscribe) replaceSection(file, SUBSCRIBE_TITLE, subscribeSection(results.subscribe));
 		if (results.widget) replaceSection(file, WIDGET_TITLE, widgetSection(results.widget));
-		if (results.campaign || results.subscribe) console.log('\nupdated BENCHMARKS.md');
+		if (results.beacons) replaceSection(file, BEACONS_TITLE, beaconsSection(results.beacons));
+		if (results.campaign || results.subscribe || results.beacons) console.log('\nupdated BENCHMARKS.md');
 	}
 	if (failures.length) {
 		console.error(`\nfailed: ${failures.join(', ')}`);
