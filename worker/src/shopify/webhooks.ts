@@ -36,13 +36,17 @@ export async function webhook(request: Request, env: Env): Promise<Response> {
 		if (check.reason === 'invalid_hmac' || check.reason === 'missing_hmac') {
 			throw new HttpError(401, 'invalid_hmac', 'The webhook HMAC does not match the app secret');
 		}
-		throw new HttpError(400, 'invalid_webhook', `Webhook refused: ${check.reason}`);
+		const missing = 'missingHeaders' in check ? `: missing ${check.missingHeaders.join(', ')}` : '';
+		throw new HttpError(400, 'invalid_webhook', `Webhook refused: ${check.reason}${missing}`);
 	}
 	let payload: Payload;
 	try {
 		payload = JSON.parse(rawBody) as Payload;
 	} catch {
 		throw new HttpError(400, 'invalid_json', 'Webhook body is not JSON');
+	}
+	if (typeof payload !== 'object' || payload === null) {
+		throw new HttpError(400, 'invalid_json', 'Webhook body is not a JSON object');
 	}
 	const shop = shopify.utils.sanitizeShop(check.domain);
 	const signedShop = payload.shop_domain ?? payload.myshopify_domain;
