@@ -146,3 +146,20 @@ export async function sinkLog(
 export function recipientOf(sub: TestSubscription, id: string, url: string) {
 	return { id, endpoint: sub.json.endpoint, p256dh: sub.json.keys.p256dh, auth: sub.json.keys.auth, url };
 }
+
+/** The app's own D1 tables (from sqlite_master; not d1_migrations, _cf_* or sqlite_*), by name. */
+export async function appTables(): Promise<string[]> {
+	const { results } = await env.DB.prepare(
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'd1_migrations'
+			AND substr(name, 1, 4) != '_cf_' AND substr(name, 1, 7) != 'sqlite_' ORDER BY name`,
+	).all<{ name: string }>();
+	return results.map((r) => r.name);
+}
+
+/** Row count of every app table, by name (one query); compare two of them to see whether anything was written. */
+export async function tableRowCounts(tables?: string[]): Promise<Record<string, number>> {
+	const names = tables ?? (await appTables());
+	const columns = names.map((name, i) => `(SELECT count(*) FROM "${name}") AS c${i}`).join(', ');
+	const row = await env.DB.prepare(`SELECT ${columns}`).first<Record<string, number>>();
+	return Object.fromEntries(names.map((name, i) => [name, row?.[`c${i}`] ?? 0]));
+}
