@@ -34,3 +34,23 @@ describe('GET /v1/sites/:siteId/sw.js', () => {
 		expect((await call('/v1/sites/site_unknown/sw.js')).status).toBe(404);
 	});
 });
+
+describe('GET /v1/sites/:siteId/sw.js rate limit', () => {
+	it('limits each visitor address on its own, not every visitor of the site together', async () => {
+		const site = await createSite();
+		const statuses: number[] = [];
+		for (let i = 0; i < 130; i++) {
+			const r = await call(`/v1/sites/${site.siteId}/sw.js`, { ip: `198.51.100.${i}` });
+			statuses.push(r.status);
+			await r.arrayBuffer();
+		}
+		expect(statuses.filter((s) => s !== 200)).toEqual([]);
+		let limited = 0;
+		for (let i = 0; i < 130 && limited === 0; i++) {
+			const r = await call(`/v1/sites/${site.siteId}/sw.js`, { ip: '198.51.100.250' });
+			if (r.status === 429) limited++;
+			await r.arrayBuffer();
+		}
+		expect(limited).toBe(1);
+	});
+});

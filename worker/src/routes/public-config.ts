@@ -25,7 +25,14 @@ let swSource: Promise<string> | null = null;
  * same-origin stub is one line: `importScripts('<worker>/v1/sites/<siteId>/sw.js')`.
  */
 export async function getServiceWorker(request: Request, env: Env, siteId: string): Promise<Response> {
-	const { site } = await publicContext(new Request(request.url), env, siteId);
+	// Any origin may import the service worker (it is served with `*`), so the origin check is skipped by asking
+	// without the Origin header; the caller's address is kept, or every visitor would share one rate-limit key.
+	const ip = request.headers.get('cf-connecting-ip');
+	const { site } = await publicContext(
+		new Request(request.url, { headers: ip ? { 'cf-connecting-ip': ip } : {} }),
+		env,
+		siteId,
+	);
 	if (!swSource) {
 		swSource = env.ASSETS.fetch(new URL('/sw.js', request.url)).then((r) => {
 			if (!r.ok) throw new Error('sw.js asset is missing; run npm run build');
