@@ -1,23 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
 import { OPERATOR } from '../helpers';
-import {
-	authorization,
-	bodyBytes,
-	contentType,
-	fieldsObject,
-	headerValue,
-	maybe,
-	method,
-	nastyString,
-	origin,
-	pathId,
-	rarely,
-	request,
-} from './arbitraries';
 import { anyUrl, promptFields, SEND_FIELDS, sendBodies, validPrompt } from './bodies';
 import { fuzzRoute, ROUTE_TIMEOUT_MS } from './check';
 import { makeWorld, type World } from './fixtures';
+import { authorization, contentType, headerValue, method, origin, pathId, request } from './requests';
+import { bodyBytes, fieldsObject, maybe, nastyString, rarely } from './values';
 
 // Operator and site admin routes under generated input: see check.ts for the properties every case must keep.
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fieldsObject, maybe, nastyString } from './arbitraries';
+import { fieldsObject, maybe, nastyString } from './values';
 
 // Body generators shared by the site admin routes and the Shopify admin API (which forwards to them).
 

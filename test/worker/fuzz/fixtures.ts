@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { encodeBase64Url } from '../../../worker/src/push/base64url';
 import { call, createSite, makeSubscription, send, subscribe, type TestSite } from '../helpers';
 import { CATEGORIES } from './bodies';
+import { authorization, contentType, origin, pathId } from './requests';
+import { rarely } from './values';
 
 /** Two sites (one to attack, one whose ids and keys are "another site's"), with subscribers and a send. */
 export interface World {
@@ -89,3 +91,17 @@ export function p256dh(world: World): fc.Arbitrary<string> {
 		fc.constantFrom('!!!', '====', 'BAAA'),
 	);
 }
+
+/** Path ids of the attacked site (mostly), the other site, or junk. */
+export const siteIdOf = (world: World) => pathId([world.site.siteId], [world.other.siteId]);
+
+/** Subscriber ids of the attacked site (mostly), the other site, or junk. */
+export const subscriberIdOf = (world: World) => pathId(world.subscriberIds, world.otherSubscriberIds);
+
+/** What a browser sends: mostly the site's Origin, any content type, rarely an Authorization header. */
+export const browserHeaders = (world: World) =>
+	fc.record({
+		origin: origin(world.site.origin, [world.other.origin]),
+		'content-type': contentType,
+		authorization: rarely(authorization(null, [world.site.apiKey]), 4),
+	});

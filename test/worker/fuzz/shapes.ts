@@ -1,0 +1,212 @@
+import { expect } from 'vitest';
+import type { FuzzRequest } from './requests';
+
+type Json = Record<string, unknown>;
+
+/** Documented 2xx shapes by method and path (README "API reference"). */
+const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers: Headers) => void]> = [
+	[
+		'POST',
+		/^\/v1\/sites\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			expect(b).toMatchObject({
+				siteId: expect.stringMatching(/^site_/),
+				apiKey: expect.stringMatching(/^bk_/),
+			});
+			expect(b?.origins).toEqual(expect.any(Array));
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ siteId: expect.any(String), vapidPublicKey: expect.any(String) });
+			expect(b).not.toHaveProperty('apiKey');
+		},
+	],
+	[
+		'PATCH',
+		/^\/v1\/sites\/[^/]+\/settings\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ settings: { prompt: { variant: expect.any(String) } } });
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/identity-secret\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			expect(b).toMatchObject({ identitySecret: expect.stringMatching(/^bis_/) });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/config\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ siteId: expect.any(String), vapidPublicKey: expect.any(String), prompt: {} });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/sw\.js\/?$/,
+		(status, _b, headers) => {
+			expect(status).toBe(200);
+			expect(headers.get('content-type')).toMatch(/^text\/javascript/);
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/stats\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ byStatus: {}, active: expect.any(Number), daily: expect.any(Array) });
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/subscribers\/?$/,
+		(status, b) => {
+			expect([200, 201]).toContain(status);
+			expect(b).toMatchObject({ subscriberId: expect.stringMatching(/^sub_/), status: expect.any(String) });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ subscriberId: expect.any(String), status: expect.any(String) });
+			for (const secret of ['endpoint', 'p256dh', 'auth']) expect(b).not.toHaveProperty(secret);
+		},
+	],
+	['DELETE', /^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'PATCH',
+		/^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ subscriberId: expect.any(String), categories: expect.any(Array) });
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/identify\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ subscriberId: expect.any(String), status: expect.any(String) });
+		},
+	],
+	['POST', /^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/events\/?$/, (status) => expect(status).toBe(202)],
+	[
+		'POST',
+		/^\/(v1\/sites\/[^/]+|shopify\/api)\/notifications\/?$/,
+		(status, b) => {
+			expect([200, 202]).toContain(status);
+			expect(b).toMatchObject({ notificationId: expect.stringMatching(/^ntf_/), status: expect.any(String) });
+			if (status === 200) expect(b).toMatchObject({ duplicate: true });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/notifications\/?(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.notifications).toEqual(expect.any(Array));
+		},
+	],
+	[
+		'GET',
+		/^\/(v1\/sites\/[^/]+|shopify\/api)\/notifications\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ notificationId: expect.any(String), status: expect.any(String), counts: {} });
+		},
+	],
+	['OPTIONS', /^\/v1\/sites\/[^/]+(\/.*)?$/, (status) => expect(status).toBe(204)],
+	[
+		'GET',
+		/^\/shopify\/api\/overview\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({
+				shop: { siteId: expect.any(String) },
+				stats: {},
+				notifications: expect.any(Array),
+			});
+		},
+	],
+	[
+		'GET',
+		/^\/shopify\/api\/data-requests\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.dataRequests).toEqual(expect.any(Array));
+		},
+	],
+	[
+		'PATCH',
+		/^\/shopify\/api\/settings\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ settings: { prompt: {} } });
+		},
+	],
+	[
+		'GET',
+		/^\/shopify\/api\/links\/?(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.links).toEqual(expect.any(Array));
+		},
+	],
+	[
+		'POST',
+		/^\/shopify\/webhooks\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ ok: true });
+		},
+	],
+	[
+		'GET',
+		/^\/shopify\/proxy\/sw\.js(\?.*)?$/,
+		(status, _b, headers) => {
+			expect(status).toBe(200);
+			expect(headers.get('content-type')).toMatch(/^text\/javascript/);
+		},
+	],
+	[
+		'GET',
+		/^\/shopify\/proxy\/identity(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toHaveProperty('token');
+		},
+	],
+];
+
+/** Checks a 2xx against the documented shape of the route its method and path reached. */
+export function expectSuccessShape(
+	req: FuzzRequest,
+	status: number,
+	text: string,
+	headers: Headers,
+	where: string,
+) {
+	const path =
+		new URL(req.path, 'https://beckon.test').pathname + new URL(req.path, 'https://beckon.test').search;
+	const shape = SHAPES.find(([m, re]) => m === req.method && re.test(path));
+	if (!shape) throw new Error(`unexpected success: ${where}`);
+	let body: Json | null = null;
+	if (text !== '' && headers.get('content-type')?.startsWith('application/json'))
+		body = JSON.parse(text) as Json;
+	try {
+		shape[2](status, body, headers);
+	} catch (error) {
+		throw new Error(`wrong success shape: ${where}\n${(error as Error).message}`);
+	}
+}
