@@ -110,14 +110,13 @@ describe('subscriber routes under generated input', () => {
 				{
 					method: 'POST',
 					fields: ['token'],
-					build: async ({ method, path, headers, token, raw }) => {
-						const value = token.secret
-							? await signed(token.secret, JSON.stringify(token.claims))
-							: token.value;
-						const body = utf8(
-							raw && typeof value === 'string' ? value : JSON.stringify(raw ? value : { token: value }),
-						);
-						return toRequest({ method, path, headers, body });
+					build: async (c) => {
+						const { secret, claims, value: unsigned } = c.token;
+						const value = secret ? await signed(secret, JSON.stringify(claims)) : unsigned;
+						// Mostly {token}; sometimes the bare value (a string as is, anything else as JSON).
+						const text =
+							c.raw && typeof value === 'string' ? value : JSON.stringify(c.raw ? value : { token: value });
+						return toRequest({ method: c.method, path: c.path, headers: c.headers, body: utf8(text) });
 					},
 				},
 				// Found by this property: a token whose signed payload is `null` answered 500.
