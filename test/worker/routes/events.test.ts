@@ -1,3 +1,4 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, createSite, makeSubscription, send, subscribe, type TestSite, waitDone } from '../helpers';
@@ -60,6 +61,24 @@ describe('POST /v1/sites/:siteId/subscribers/:subscriberId/events', () => {
 		expect((await event(site, id, { type: 'permission', permission: 'sometimes' })).status).toBe(400);
 		expect((await event(site, 'sub_unknown', { type: 'pageview', url: `${site.origin}/` })).status).toBe(404);
 		expect((await event(site, id, { type: 'clicked', notificationId: 'ntf_unknown' })).status).toBe(404);
+	});
+
+	it('creates no Durable Object storage for beacons about notifications that do not exist', async () => {
+		const site = await createSite();
+		const id = await subscribe(site, await makeSubscription());
+		const madeUp = 'ntf_AAAAAAAAAAAAAAAAAAAA';
+		expect((await event(site, id, { type: 'shown', notificationId: madeUp })).status).toBe(404);
+		expect((await event(site, id, { type: 'shown', notificationId: 'ntf_../../x' })).status).toBe(404);
+		const tables = await runInDurableObject(
+			env.DISPATCHER.get(env.DISPATCHER.idFromName(madeUp)),
+			(_i, state) =>
+				state.storage.sql
+					.exec(
+						"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'batches', '_schema')",
+					)
+					.toArray(),
+		);
+		expect(tables).toEqual([]);
 	});
 
 	it("does not count events against another site's notification", async () => {

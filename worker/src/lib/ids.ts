@@ -9,3 +9,8 @@ export function newId(prefix: 'site' | 'sub' | 'ntf'): string {
 export function newSecret(prefix: string): string {
 	return `${prefix}${encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
+
+/** Whether `id` has the shape {@link newId} gives ids of this kind (cheap to check before any lookup). */
+export function isId(prefix: 'site' | 'sub' | 'ntf', id: string): boolean {
+	return id.length === prefix.length + 21 && id.startsWith(`${prefix}_`) && /^[A-Za-z0-9_-]+$/.test(id);
+}

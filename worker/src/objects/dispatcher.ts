@@ -106,7 +106,9 @@ export class Dispatcher extends DurableObject<Env> {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
 		ctx.blockConcurrencyWhile(async () => {
-			migrate(ctx.storage, DISPATCHER_MIGRATIONS);
+			// A fresh object stays empty until start(): a beacon or status call for an unknown id writes nothing.
+			if (hasTables(ctx.storage.sql)) migrate(ctx.storage, DISPATCHER_MIGRATIONS);
+			else return;
 			for (const row of this.sql.exec<{ k: string; v: string }>('SELECT k, v FROM meta')) {
 				if (row.k === 'input') this.input = JSON.parse(row.v) as DispatchInput;
 				else if (row.k === 'state') {
@@ -128,6 +130,7 @@ export class Dispatcher extends DurableObject<Env> {
 	/** Starts dispatching; calling it again for the same notification does nothing. */
 	async start(input: DispatchInput): Promise<void> {
 		if (this.input) return;
+		migrate(this.ctx.storage, DISPATCHER_MIGRATIONS);
 		this.input = input;
 		this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?)', 'input', JSON.stringify(input));
 		this.saveState();
@@ -422,6 +425,14 @@ export class Dispatcher extends DurableObject<Env> {
 			this.finishedAt,
 		);
 	}
+}
+
+function hasTables(sql: SqlStorage): boolean {
+	return (
+		sql
+			.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' LIMIT 1")
+			.toArray().length > 0
+	);
 }
 
 function toRecipient(row: AudienceRow, input: DispatchInput): Recipient {

@@ -3,6 +3,7 @@ import { readJsonObject } from '../http/body';
 import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optEnum, optString, optUrl } from '../http/validate';
+import { isId } from '../lib/ids';
 import { recordPageview, type SubscriberStatus, updateStatus } from '../store/subscribers';
 import { ownPageUrl } from './subscribers';
 
@@ -45,12 +46,18 @@ export async function postEvent(
 	} else {
 		const notificationId = optString(body, 'notificationId', 64);
 		if (!notificationId) throw badRequest('notificationId', `is required for ${type} events`);
+		// A made-up id never reaches (and so never creates) a Durable Object.
+		if (!isId('ntf', notificationId)) throw notificationNotFound(notificationId);
 		// Counted per notification by its dispatcher, which checks the site: no D1 read on this hottest path
 		// (one `shown` beacon per push delivered).
 		const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
 		if (!(await dispatcher.track(siteId, type))) {
-			throw new HttpError(404, 'notification_not_found', `No notification ${notificationId} on this site`);
+			throw notificationNotFound(notificationId);
 		}
 	}
 	return new Response(null, { status: 202 });
+}
+
+function notificationNotFound(id: string): HttpError {
+	return new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
 }
