@@ -16,7 +16,8 @@ if (!scripts[task]) {
 }
 
 // The README's commands must leave a checkout as they found it (no rewritten lock file, no stray outputs).
-const gitStatus = () => spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
+const gitStatus = () =>
+	spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
 const statusBefore = gitStatus();
 
 const lock = join(root, 'package-lock.json');

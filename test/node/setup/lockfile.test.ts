@@ -18,7 +18,8 @@ describe('package-lock.json', () => {
 		for (const [path, pkg] of Object.entries(lock.packages)) {
 			for (const name of Object.keys(pkg.optionalDependencies ?? {})) {
 				const nested = `${path}/node_modules/${name}`;
-				if (!lock.packages[nested] && !lock.packages[`node_modules/${name}`]) missing.push(`${path} → ${name}`);
+				if (!lock.packages[nested] && !lock.packages[`node_modules/${name}`])
+					missing.push(`${path} → ${name}`);
 			}
 		}
 		expect(missing).toEqual([]);
