@@ -1,6 +1,5 @@
 import { createECDH } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { d1Execute, makeKeySets, processTree, seedSql, stopFully } from '../../bench/campaign/common.mjs';
 // @ts-expect-error plain ESM script without types
 import { startLocal } from '../../scripts/local.mjs';
+import { ece } from '../support/http-ece';
 import { freePort } from '../support/local-worker';
 import { type PushSink, startPushSink } from '../support/push-sink';
 
@@ -18,14 +18,6 @@ interface Stack {
 	stop(): Promise<void>;
 }
 
-interface HttpEce {
-	decrypt(
-		buffer: Buffer,
-		params: { version: 'aes128gcm'; privateKey: ReturnType<typeof createECDH>; authSecret: string },
-	): Buffer;
-}
-
-const ece = createRequire(import.meta.url)('http_ece') as HttpEce;
 const RECIPIENTS = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'beckon-kill-'));
 const stateDir = join(dir, 'state');

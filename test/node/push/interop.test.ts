@@ -1,5 +1,4 @@
 import { createECDH, createPublicKey, verify } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
 	decodeBase64Url,
@@ -9,15 +8,7 @@ import {
 	importVapidPrivateKey,
 	VapidSigner,
 } from '../../../worker/src/push/index';
-
-interface HttpEce {
-	decrypt(
-		buffer: Buffer,
-		params: { version: 'aes128gcm'; privateKey: ReturnType<typeof createECDH>; authSecret: string },
-	): Buffer;
-}
-
-const ece = createRequire(import.meta.url)('http_ece') as HttpEce;
+import { ece } from '../../support/http-ece';
 
 function subscriber() {
 	const ua = createECDH('prime256v1');

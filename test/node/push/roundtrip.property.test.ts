@@ -1,18 +1,9 @@
 import { createECDH } from 'node:crypto';
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64Url, encryptPayload, MAX_PLAINTEXT } from '../../../worker/src/push/index';
 import { MAX_PAYLOAD_BYTES } from '../../../worker/src/sending/message';
-
-interface HttpEce {
-	decrypt(
-		buffer: Buffer,
-		params: { version: 'aes128gcm'; privateKey: ReturnType<typeof createECDH>; authSecret: string },
-	): Buffer;
-}
-
-const ece = createRequire(import.meta.url)('http_ece') as HttpEce;
+import { ece } from '../../support/http-ece';
 
 /** Fixed so runs are reproducible; `VITE_FUZZ_SEED=<n>` overrides it (the same variable as the worker fuzz tests). */
 const SEED = Number(process.env.VITE_FUZZ_SEED ?? 20_260_801);
