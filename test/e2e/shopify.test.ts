@@ -259,9 +259,11 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		expect((await webhook('app/uninstalled', { id: 1, myshopify_domain: SHOP })).status).toBe(200);
 		expect((await fetch(`${storefront.origin}/apps/beckon/sw.js`)).status).toBe(404);
 
+		// The one notification sent earlier in this file had its Dispatcher (message, audience) purged too.
 		expect((await webhook('shop/redact', { shop_id: 1, shop_domain: SHOP })).body).toEqual({
 			ok: true,
 			shopRedacted: true,
+			dispatchersPurged: 1,
 		});
 		expect((await fetch(`${worker.url}/v1/sites/${siteId}/config`)).status).toBe(404);
 		expect((await dataRequest(3)).body.exported).toBe(0);

@@ -274,6 +274,7 @@ export class Dispatcher extends DurableObject<Env> {
 		let budget = RECIPIENTS_PER_ALARM;
 		while (budget > 0 && this.phase === 'paging') {
 			const rows = await this.nextPage(input.audience);
+			if (this.phase === 'done') return; // abandoned while the page was read
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
@@ -292,7 +293,7 @@ export class Dispatcher extends DurableObject<Env> {
 				'all' in audience
 					? await pageAllowed(this.env.DB, siteId, this.cursor, PAGE_SIZE)
 					: await pageAllowedInCategories(this.env.DB, siteId, audience.categories, this.cursor, PAGE_SIZE);
-			if (rows.length < PAGE_SIZE) this.phase = 'sending';
+			if (rows.length < PAGE_SIZE) this.endPaging();
 			const last = rows.at(-1);
 			if (last) this.cursor = last.id;
 			return rows;
@@ -304,7 +305,7 @@ export class Dispatcher extends DurableObject<Env> {
 		const offset = Number(this.cursor || '0');
 		const slice = values.slice(offset, offset + ID_CHUNK);
 		this.cursor = String(offset + slice.length);
-		if (offset + slice.length >= values.length) this.phase = 'sending';
+		if (offset + slice.length >= values.length) this.endPaging();
 		return findAllowedBy(this.env.DB, siteId, column, slice);
 	}
 
@@ -360,6 +361,11 @@ export class Dispatcher extends DurableObject<Env> {
 				{ contentType: 'json' },
 			);
 		}
+	}
+
+	/** After the last page: only a dispatch still paging moves on (one abandoned meanwhile stays done). */
+	private endPaging(): void {
+		if (this.phase === 'paging') this.phase = 'sending';
 	}
 
 	/** How long a queued batch may go unreported before it is sent again (DISPATCH_WATCHDOG_MS). */
