@@ -4,41 +4,10 @@
 // `state` row.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { d1Execute } from '../campaign/common.mjs';
 
-const counter = (
-	table,
-	name,
-	on,
-	what,
-) => `CREATE TRIGGER IF NOT EXISTS bench_audit_${name} AFTER ${what} ON ${on} BEGIN
-	INSERT INTO ${table} (tbl, op, n) VALUES ('${on}', '${what}', 1) ON CONFLICT (tbl, op) DO UPDATE SET n = n + 1;
-END;\n`;
-const AUDIT_TABLE = `CREATE TABLE IF NOT EXISTS bench_audit (tbl TEXT NOT NULL, op TEXT NOT NULL,
-	n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tbl, op));\n`;
+import { AUDIT_TABLE, auditTrigger } from '../campaign/common.mjs';
 
-/** Adds a counter per table and operation (INSERT, UPDATE, DELETE) to the local D1 database. */
-export function installD1Audit(stateDir) {
-	const tables = d1Execute(
-		stateDir,
-		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
-			AND name NOT IN ('d1_migrations', 'bench_audit')`,
-		{ json: true },
-	).map((r) => r.name);
-	let sql = AUDIT_TABLE;
-	for (const t of tables)
-		for (const op of ['INSERT', 'UPDATE', 'DELETE']) sql += counter('bench_audit', `${t}_${op}`, t, op);
-	d1Execute(stateDir, sql);
-}
-
-/** { 'table OP': rows } written since the audit was installed (the worker must be stopped). */
-export const readD1Audit = (stateDir) =>
-	Object.fromEntries(
-		d1Execute(stateDir, 'SELECT tbl, op, n FROM bench_audit ORDER BY tbl, op', { json: true }).map((r) => [
-			`${r.tbl} ${r.op}`,
-			r.n,
-		]),
-	);
+export { installD1Audit, readD1Audit } from '../campaign/common.mjs';
 
 async function sqlite() {
 	const emit = process.emitWarning;
@@ -71,8 +40,8 @@ export async function installDispatcherAudit(stateDir) {
 		try {
 			db.exec(
 				AUDIT_TABLE +
-					counter('bench_audit', 'meta_insert', 'meta', 'INSERT') +
-					counter('bench_audit', 'meta_update', 'meta', 'UPDATE'),
+					auditTrigger('bench_audit', 'meta_insert', 'meta', 'INSERT') +
+					auditTrigger('bench_audit', 'meta_update', 'meta', 'UPDATE'),
 			);
 		} finally {
 			db.close();

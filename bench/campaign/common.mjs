@@ -286,3 +286,41 @@ export function printProfiles(run) {
 		for (const t of p.top.slice(0, 12)) console.log(`    ${fmt(t.ms, 0).padStart(7)} ms  ${t.fn}`);
 	}
 }
+
+// ---- D1 audit: a counter per table and operation, kept by triggers added to the bench's own local database ----
+/** SQL for a trigger that counts `what` (INSERT, UPDATE, DELETE) on table `on` into the audit table. */
+export const auditTrigger = (
+	table,
+	name,
+	on,
+	what,
+) => `CREATE TRIGGER IF NOT EXISTS bench_audit_${name} AFTER ${what} ON ${on} BEGIN
+	INSERT INTO ${table} (tbl, op, n) VALUES ('${on}', '${what}', 1) ON CONFLICT (tbl, op) DO UPDATE SET n = n + 1;
+END;\n`;
+/** SQL creating the audit table: rows written per table and operation. */
+export const AUDIT_TABLE = `CREATE TABLE IF NOT EXISTS bench_audit (tbl TEXT NOT NULL, op TEXT NOT NULL,
+	n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tbl, op));\n`;
+
+/** Adds a counter per table and operation (INSERT, UPDATE, DELETE) to the local D1 database. */
+export function installD1Audit(stateDir) {
+	const tables = d1Execute(
+		stateDir,
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
+			AND name NOT IN ('d1_migrations', 'bench_audit')`,
+		{ json: true },
+	).map((r) => r.name);
+	let sql = AUDIT_TABLE;
+	for (const t of tables)
+		for (const op of ['INSERT', 'UPDATE', 'DELETE']) sql += auditTrigger('bench_audit', `${t}_${op}`, t, op);
+	d1Execute(stateDir, sql);
+	return tables;
+}
+
+/** { 'table OP': rows } written since the audit was installed (the worker must be stopped). */
+export const readD1Audit = (stateDir) =>
+	Object.fromEntries(
+		d1Execute(stateDir, 'SELECT tbl, op, n FROM bench_audit ORDER BY tbl, op', { json: true }).map((r) => [
+			`${r.tbl} ${r.op}`,
+			r.n,
+		]),
+	);

@@ -21,6 +21,7 @@ import {
 	directUrl,
 	fmt,
 	freePort,
+	installD1Audit,
 	machine,
 	machineBusyMs,
 	makeKeySets,
@@ -28,6 +29,7 @@ import {
 	percentile,
 	printProfiles,
 	processTree,
+	readD1Audit,
 	roleOf,
 	root,
 	seedSql,
@@ -210,27 +212,15 @@ function cpuByRole(pid) {
 const perRequest = (c0, c1, n) =>
 	Object.fromEntries(Object.entries(c1).map(([r, ms]) => [r, (ms - (c0[r] ?? 0)) / n]));
 
-function installAudit(stateDir) {
-	const tables = d1Execute(
-		stateDir,
-		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
-			AND name NOT IN ('d1_migrations', 'bench_audit')`,
-		{ json: true },
-	).map((r) => r.name);
-	let sql = 'CREATE TABLE bench_audit (tbl TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n';
-	for (const tbl of tables) {
-		for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-			sql += `CREATE TRIGGER bench_audit_${tbl}_${op.toLowerCase()} AFTER ${op} ON ${tbl} BEGIN
-	INSERT INTO bench_audit (tbl, n) VALUES ('${tbl}', 1) ON CONFLICT (tbl) DO UPDATE SET n = n + 1;
-END;\n`;
-		}
+/** Rows written per table since the audit was installed (the worker must be stopped). */
+const readAudit = (stateDir) => {
+	const byTable = {};
+	for (const [key, n] of Object.entries(readD1Audit(stateDir))) {
+		const table = key.split(' ')[0];
+		byTable[table] = (byTable[table] ?? 0) + n;
 	}
-	d1Execute(stateDir, sql);
-}
-const readAudit = (stateDir) =>
-	Object.fromEntries(
-		d1Execute(stateDir, 'SELECT tbl, n FROM bench_audit', { json: true }).map((r) => [r.tbl, r.n]),
-	);
+	return byTable;
+};
 
 async function runVariant(name, stack, sites, keys, origin) {
 	const variant = VARIANTS[name];
@@ -393,7 +383,7 @@ async function main() {
 			return { n: out.results?.[0]?.n, ms: out.meta?.duration };
 		};
 		result.countStar = { '1k': countStar(sites['1k']), '100k': countStar(sites['100k']) };
-		installAudit(stateDir);
+		installD1Audit(stateDir);
 
 		let audit0 = {};
 		let active = 0;

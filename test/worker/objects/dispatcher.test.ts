@@ -45,7 +45,7 @@ describe('Dispatcher', () => {
 		await waitDone(site, nid);
 		const stub = env.DISPATCHER.get(env.DISPATCHER.idFromName(nid));
 		await runInDurableObject(stub, (instance: Dispatcher, state) => {
-			(instance as unknown as { phase: string }).phase = 'sending';
+			Object.assign(instance, { phase: 'sending', open: 1 });
 			const recipients = [recipientOf(sub, id, site.origin)];
 			state.storage.sql.exec(
 				"INSERT INTO batches (attempt, recipients, state, due_at) VALUES (0, ?, 'queued', ?)",

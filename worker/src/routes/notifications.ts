@@ -95,7 +95,8 @@ export async function getNotification(
 		record.counts = live.counts;
 		record.finishedAt = live.finishedAt;
 	}
-	return Response.json(view(record));
+	// What this send cost in Durable Object storage (rows written are what is billed), for operators and the bench.
+	return Response.json({ ...view(record), storageRowsWritten: live?.rowsWritten ?? null });
 }
 
 /** GET /v1/sites/:siteId/notifications?limit=: the most recent notifications with their last saved counts. */
