@@ -5,9 +5,11 @@
 //   4. widget: the built widget's size (gzip and brotli), section "Widget size"
 //   5. bench/beacons/run.mjs  a burst of 20,000 subscribe / pageview / shown / clicked requests from many addresses,
 //      rate limiter on: no 5xx, 429 with Retry-After, exact counts afterwards (section "Beacon burst (local stack)")
+//   6. bench/scale/measure.mjs bytes per subscriber and per event, one store's write rates: the inputs of
+//      docs/SCALE.md (section "Storage model inputs")
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
 // load" of BENCHMARKS.md are rewritten from the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons] [--quick] [--no-write]
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons,scale] [--quick] [--no-write]
 //        [--results DIR [--render-only]]
 //   --quick runs smaller versions (20k recipients, 5 s of load, a 4,000-request burst) and does not touch BENCHMARKS.md.
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
+import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
 import { buildAssets } from './build.mjs';
 
 const CAMPAIGN_TITLE = '## 100k-recipient campaign (local stack)';
@@ -26,7 +29,7 @@ const WIDGET_TITLE = '## Widget size';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
 	options: {
-		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons' },
+		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons,scale' },
 		quick: { type: 'boolean', default: false },
 		write: { type: 'boolean' },
 		// Keep the JSON results in this folder; with --render-only, rewrite BENCHMARKS.md from them without running.
@@ -309,7 +312,7 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe', 'beacons']) {
+		for (const name of ['campaign', 'subscribe', 'beacons', 'scale']) {
 			const file = join(tmp, `${name}.json`);
 			if (only.has(name) && existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
 		}
@@ -354,6 +357,16 @@ async function main() {
 			if (code !== 0) failures.push('bench/beacons/run.mjs');
 			if (existsSync(out)) results.beacons = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('scale')) {
+			const out = join(tmp, 'scale.json');
+			const code = await run('bench/scale/measure.mjs', [
+				'--json',
+				out,
+				...(opts.quick ? ['--subscribers', '5000', '--events', '50000'] : []),
+			]);
+			if (code !== 0) failures.push('bench/scale/measure.mjs');
+			if (existsSync(out)) results.scale = JSON.parse(readFileSync(out, 'utf8'));
+		}
 	} finally {
 		if (!opts.results) rmSync(tmp, { recursive: true, force: true });
 	}
@@ -364,7 +377,9 @@ async function main() {
 		if (results.subscribe) replaceSection(file, SUBSCRIBE_TITLE, subscribeSection(results.subscribe));
 		if (results.widget) replaceSection(file, WIDGET_TITLE, widgetSection(results.widget));
 		if (results.beacons) replaceSection(file, BEACONS_TITLE, beaconsSection(results.beacons));
-		if (results.campaign || results.subscribe || results.beacons) console.log('\nupdated BENCHMARKS.md');
+		if (results.scale) replaceSection(file, SCALE_TITLE, scaleSection(results.scale));
+		if (results.campaign || results.subscribe || results.beacons || results.scale)
+			console.log('\nupdated BENCHMARKS.md');
 	}
 	if (failures.length) {
 		console.error(`\nfailed: ${failures.join(', ')}`);
