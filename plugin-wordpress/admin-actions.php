@@ -17,40 +17,37 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 function beckon_handle_send(): void {
 	beckon_guard( 'beckon_send', beckon_send_capability() );
-	$back    = admin_url( 'admin.php?page=beckon' );
-	$field   = static function ( string $name ): string {
-		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- verified above.
-		return isset( $_POST[ $name ] ) ? (string) wp_unslash( $_POST[ $name ] ) : '';
-	};
+	$back = admin_url( 'admin.php?page=beckon' );
+	// Each field is unslashed and sanitised as it is read; beckon_guard() has checked the nonce.
 	$message = array(
-		'title' => beckon_plain_text( sanitize_text_field( $field( 'title' ) ), 120 ),
-		'body'  => beckon_plain_text( sanitize_textarea_field( $field( 'body' ) ), 240 ),
-		'url'   => esc_url_raw( trim( $field( 'url' ) ), array( 'http', 'https' ) ),
-		'image' => esc_url_raw( trim( $field( 'image' ) ), array( 'http', 'https' ) ),
+		'title' => beckon_plain_text( isset( $_POST['title'] ) ? sanitize_text_field( wp_unslash( $_POST['title'] ) ) : '', 120 ),
+		'body'  => beckon_plain_text( isset( $_POST['body'] ) ? sanitize_textarea_field( wp_unslash( $_POST['body'] ) ) : '', 240 ),
+		'url'   => isset( $_POST['url'] ) && is_string( $_POST['url'] ) ? esc_url_raw( wp_unslash( $_POST['url'] ), array( 'http', 'https' ) ) : '',
+		'image' => isset( $_POST['image'] ) && is_string( $_POST['image'] ) ? esc_url_raw( wp_unslash( $_POST['image'] ), array( 'http', 'https' ) ) : '',
 		'icon'  => beckon_site_icon_url(),
 	);
 	if ( '' === $message['title'] ) {
-		beckon_add_notice( 'error', __( 'A notification needs a title.', 'beckon' ) );
+		beckon_add_notice( 'error', __( 'A notification needs a title.', 'beckon-web-push' ) );
 		wp_safe_redirect( $back );
 		exit;
 	}
-	$test     = 'me' === $field( 'audience' );
+	$test     = isset( $_POST['audience'] ) && 'me' === sanitize_key( wp_unslash( $_POST['audience'] ) );
 	$audience = $test ? array( 'userIds' => array( (string) get_current_user_id() ) ) : array( 'all' => true );
 	// The form's one-time key makes a double click or a resubmitted form send once; a form without one (a
 	// script posting to admin-post.php) gets a key of its own, or all its sends would count as one.
-	$form = sanitize_key( $field( 'beckon_key' ) );
+	$form = isset( $_POST['beckon_key'] ) ? sanitize_key( wp_unslash( $_POST['beckon_key'] ) ) : '';
 	$key  = sprintf( 'wp-%d-compose-%s', get_current_blog_id(), '' !== $form ? $form : wp_generate_uuid4() );
 	$sent = beckon_send_notification( $message, $audience, $key );
 	if ( is_wp_error( $sent ) ) {
 		/* translators: %s: error message */
-		beckon_add_notice( 'error', sprintf( __( 'The notification was not sent: %s', 'beckon' ), $sent->get_error_message() ) );
+		beckon_add_notice( 'error', sprintf( __( 'The notification was not sent: %s', 'beckon-web-push' ), $sent->get_error_message() ) );
 		wp_safe_redirect( $back );
 		exit;
 	}
 	if ( $test ) {
-		beckon_add_notice( 'success', __( 'Test sent to the browsers where you subscribed while logged in. None yet? Visit the site logged in and subscribe.', 'beckon' ) );
+		beckon_add_notice( 'success', __( 'Test sent to the browsers where you subscribed while logged in. None yet? Visit the site logged in and subscribe.', 'beckon-web-push' ) );
 	} else {
-		beckon_add_notice( 'success', $sent['duplicate'] ? __( 'This notification was already sent.', 'beckon' ) : __( 'Sending your notification.', 'beckon' ) );
+		beckon_add_notice( 'success', $sent['duplicate'] ? __( 'This notification was already sent.', 'beckon-web-push' ) : __( 'Sending your notification.', 'beckon-web-push' ) );
 	}
 	wp_safe_redirect( add_query_arg( 'beckon_notification', rawurlencode( $sent['notificationId'] ), $back ) );
 	exit;
@@ -83,7 +80,7 @@ function beckon_handle_rotate_identity(): void {
 	if ( is_wp_error( $rotated ) ) {
 		beckon_add_notice( 'error', $rotated->get_error_message() );
 	} else {
-		beckon_add_notice( 'success', __( 'Stored a new identity secret; logged-in readers are recognised from their next page view.', 'beckon' ) );
+		beckon_add_notice( 'success', __( 'Stored a new identity secret; logged-in readers are recognised from their next page view.', 'beckon-web-push' ) );
 	}
 	wp_safe_redirect( admin_url( 'admin.php?page=beckon-settings' ) );
 	exit;
@@ -97,11 +94,11 @@ function beckon_handle_rotate_identity(): void {
 function beckon_ajax_progress(): void {
 	check_ajax_referer( 'beckon_progress', 'nonce' );
 	if ( ! current_user_can( beckon_send_capability() ) ) {
-		wp_send_json_error( array( 'message' => __( 'Not allowed.', 'beckon' ) ), 403 );
+		wp_send_json_error( array( 'message' => __( 'Not allowed.', 'beckon-web-push' ) ), 403 );
 	}
 	$id = isset( $_GET['notification'] ) ? sanitize_text_field( wp_unslash( $_GET['notification'] ) ) : '';
 	if ( ! beckon_is_notification_id( $id ) ) {
-		wp_send_json_error( array( 'message' => __( 'Unknown notification.', 'beckon' ) ), 400 );
+		wp_send_json_error( array( 'message' => __( 'Unknown notification.', 'beckon-web-push' ) ), 400 );
 	}
 	$response = beckon_api_request( 'GET', beckon_site_path( '/notifications/' . $id ), null, array( 'timeout' => 4 ) );
 	if ( is_wp_error( $response ) ) {
@@ -131,10 +128,10 @@ function beckon_ajax_progress(): void {
 function beckon_progress_label( string $status, array $counts ): string {
 	if ( 'done' === $status ) {
 		/* translators: 1: delivered, 2: targeted, 3: failed or gone */
-		return sprintf( __( 'Done: delivered to %1$d of %2$d (%3$d failed or gone).', 'beckon' ), $counts['sent'], $counts['targeted'], (int) $counts['failed'] + (int) $counts['gone'] );
+		return sprintf( __( 'Done: delivered to %1$d of %2$d (%3$d failed or gone).', 'beckon-web-push' ), $counts['sent'], $counts['targeted'], (int) $counts['failed'] + (int) $counts['gone'] );
 	}
 	/* translators: 1: delivered so far, 2: targeted */
-	return sprintf( __( 'Sending… %1$d of %2$d delivered.', 'beckon' ), $counts['sent'], $counts['targeted'] );
+	return sprintf( __( 'Sending… %1$d of %2$d delivered.', 'beckon-web-push' ), $counts['sent'], $counts['targeted'] );
 }
 
 /**
@@ -144,7 +141,7 @@ function beckon_progress_label( string $status, array $counts ): string {
  * @return string[] Links.
  */
 function beckon_plugin_action_links( array $links ): array {
-	array_unshift( $links, sprintf( '<a href="%s">%s</a>', esc_url( admin_url( 'admin.php?page=beckon-settings' ) ), esc_html__( 'Settings', 'beckon' ) ) );
+	array_unshift( $links, sprintf( '<a href="%s">%s</a>', esc_url( admin_url( 'admin.php?page=beckon-settings' ) ), esc_html__( 'Settings', 'beckon-web-push' ) ) );
 	return $links;
 }
 
@@ -163,9 +160,9 @@ function beckon_admin_notices(): void {
 	if ( ! beckon_is_connected() && current_user_can( 'manage_options' ) && in_array( $screen->id, array( 'dashboard', 'plugins' ), true ) ) {
 		printf(
 			'<div class="notice notice-info"><p>%1$s <a href="%2$s">%3$s</a></p></div>',
-			esc_html__( 'Beckon is active but not connected to a backend yet.', 'beckon' ),
+			esc_html__( 'Beckon is active but not connected to a backend yet.', 'beckon-web-push' ),
 			esc_url( admin_url( 'admin.php?page=beckon-settings' ) ),
-			esc_html__( 'Connect it', 'beckon' )
+			esc_html__( 'Connect it', 'beckon-web-push' )
 		);
 	}
 }

@@ -16,9 +16,9 @@ if ( ! defined( 'ABSPATH' ) ) {
  * @return void
  */
 function beckon_admin_menu(): void {
-	add_menu_page( __( 'Beckon', 'beckon' ), __( 'Beckon', 'beckon' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page', 'dashicons-megaphone', 58 );
-	add_submenu_page( 'beckon', __( 'Beckon overview', 'beckon' ), __( 'Overview', 'beckon' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page' );
-	add_submenu_page( 'beckon', __( 'Beckon settings', 'beckon' ), __( 'Settings', 'beckon' ), 'manage_options', 'beckon-settings', 'beckon_render_settings_page' );
+	add_menu_page( __( 'Beckon', 'beckon-web-push' ), __( 'Beckon', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page', 'dashicons-megaphone', 58 );
+	add_submenu_page( 'beckon', __( 'Beckon overview', 'beckon-web-push' ), __( 'Overview', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page' );
+	add_submenu_page( 'beckon', __( 'Beckon settings', 'beckon-web-push' ), __( 'Settings', 'beckon-web-push' ), 'manage_options', 'beckon-settings', 'beckon_render_settings_page' );
 }
 
 /**
@@ -44,7 +44,7 @@ function beckon_admin_assets( string $hook_suffix ): void {
 			) . ';',
 			'before'
 		);
-		wp_set_script_translations( 'beckon-admin', 'beckon' );
+		wp_set_script_translations( 'beckon-admin', 'beckon-web-push' );
 	}
 }
 
@@ -55,17 +55,17 @@ function beckon_admin_assets( string $hook_suffix ): void {
  */
 function beckon_render_overview_page(): void {
 	beckon_guard( '', beckon_send_capability() );
-	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon', 'beckon' ) . '</h1>';
+	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon', 'beckon-web-push' ) . '</h1>';
 	beckon_print_notices();
 	if ( ! beckon_is_connected() ) {
-		beckon_print_notice( 'warning', __( 'Beckon is not connected to a backend yet. Open Beckon → Settings to connect it.', 'beckon' ) );
+		beckon_print_notice( 'warning', __( 'Beckon is not connected to a backend yet. Open Beckon → Settings to connect it.', 'beckon-web-push' ) );
 		echo '</div>';
 		return;
 	}
 	$stats = beckon_fetch_stats( true );
 	if ( is_wp_error( $stats ) ) {
 		/* translators: %s: error message */
-		beckon_print_notice( 'error', sprintf( __( 'Could not load the subscriber counts: %s', 'beckon' ), $stats->get_error_message() ) );
+		beckon_print_notice( 'error', sprintf( __( 'Could not load the subscriber counts: %s', 'beckon-web-push' ), $stats->get_error_message() ) );
 		$stats = array();
 	} else {
 		beckon_render_stats( $stats );
@@ -87,28 +87,28 @@ function beckon_render_stats( array $stats ): void {
 		array_fill_keys( array( 'ask', 'allowed', 'blocked', 'unsupported', 'suspended' ), 0 )
 	);
 	$labels = array(
-		'allowed'     => __( 'Subscribed', 'beckon' ),
-		'ask'         => __( 'Not asked yet or undecided', 'beckon' ),
-		'blocked'     => __( 'Blocked', 'beckon' ),
-		'unsupported' => __( 'Browser cannot receive push', 'beckon' ),
-		'suspended'   => __( 'Suspended (another user logged in)', 'beckon' ),
+		'allowed'     => __( 'Subscribed', 'beckon-web-push' ),
+		'ask'         => __( 'Not asked yet or undecided', 'beckon-web-push' ),
+		'blocked'     => __( 'Blocked', 'beckon-web-push' ),
+		'unsupported' => __( 'Browser cannot receive push', 'beckon-web-push' ),
+		'suspended'   => __( 'Suspended (another user logged in)', 'beckon-web-push' ),
 	);
 	$total  = array_sum( array_map( 'intval', $status ) );
 	echo '<div class="beckon-tiles">';
-	beckon_render_tile( __( 'Active subscribers', 'beckon' ), (int) ( $stats['active'] ?? 0 ), 'active' );
-	beckon_render_tile( __( 'Browsers seen', 'beckon' ), $total, 'total' );
-	beckon_render_tile( __( 'Blocked', 'beckon' ), (int) $status['blocked'], 'blocked' );
-	echo '</div><div class="beckon-columns"><div class="beckon-panel beckon-growth"><h2>' . esc_html__( 'Growth', 'beckon' ) . '</h2>';
+	beckon_render_tile( __( 'Active subscribers', 'beckon-web-push' ), (int) ( $stats['active'] ?? 0 ), 'active' );
+	beckon_render_tile( __( 'Browsers seen', 'beckon-web-push' ), $total, 'total' );
+	beckon_render_tile( __( 'Blocked', 'beckon-web-push' ), (int) $status['blocked'], 'blocked' );
+	echo '</div><div class="beckon-columns"><div class="beckon-panel beckon-growth"><h2>' . esc_html__( 'Growth', 'beckon-web-push' ) . '</h2>';
 	echo wp_kses( beckon_growth_chart_svg( is_array( $stats['daily'] ?? null ) ? $stats['daily'] : array() ), beckon_svg_allowed_html() );
-	echo '</div><div class="beckon-panel"><h2>' . esc_html__( 'By status', 'beckon' ) . '</h2><table class="beckon-breakdown" id="beckon-by-status">';
+	echo '</div><div class="beckon-panel"><h2>' . esc_html__( 'By status', 'beckon-web-push' ) . '</h2><table class="beckon-breakdown" id="beckon-by-status">';
 	foreach ( $labels as $key => $label ) {
 		printf( '<tr data-status="%s"><th scope="row">%s</th><td>%s</td></tr>', esc_attr( $key ), esc_html( $label ), esc_html( number_format_i18n( (int) $status[ $key ] ) ) );
 	}
-	echo '</table><h2>' . esc_html__( 'By browser', 'beckon' ) . '</h2><table class="beckon-breakdown" id="beckon-by-browser">';
+	echo '</table><h2>' . esc_html__( 'By browser', 'beckon-web-push' ) . '</h2><table class="beckon-breakdown" id="beckon-by-browser">';
 	$browsers = is_array( $stats['byBrowser'] ?? null ) ? $stats['byBrowser'] : array();
 	arsort( $browsers );
 	if ( array() === $browsers ) {
-		echo '<tr><td>' . esc_html__( 'No subscribers yet.', 'beckon' ) . '</td></tr>';
+		echo '<tr><td>' . esc_html__( 'No subscribers yet.', 'beckon-web-push' ) . '</td></tr>';
 	}
 	$top = max( 1, $browsers ? (int) max( $browsers ) : 1 );
 	foreach ( $browsers as $browser => $count ) {
@@ -141,21 +141,21 @@ function beckon_render_tile( string $label, int $value, string $key ): void {
  * @return void
  */
 function beckon_render_recent(): void {
-	echo '<div class="beckon-panel beckon-recent"><h2>' . esc_html__( 'Recent notifications', 'beckon' ) . '</h2>';
+	echo '<div class="beckon-panel beckon-recent"><h2>' . esc_html__( 'Recent notifications', 'beckon-web-push' ) . '</h2>';
 	$recent = beckon_api_request( 'GET', beckon_site_path( '/notifications?limit=10' ), null, array( 'timeout' => 4 ) );
 	if ( is_wp_error( $recent ) ) {
 		/* translators: %s: error message */
-		beckon_print_notice( 'error', sprintf( __( 'Could not load recent notifications: %s', 'beckon' ), $recent->get_error_message() ) );
+		beckon_print_notice( 'error', sprintf( __( 'Could not load recent notifications: %s', 'beckon-web-push' ), $recent->get_error_message() ) );
 		echo '</div>';
 		return;
 	}
 	$list = is_array( $recent['data']['notifications'] ?? null ) ? $recent['data']['notifications'] : array();
 	if ( array() === $list ) {
-		echo '<p>' . esc_html__( 'Nothing sent yet.', 'beckon' ) . '</p></div>';
+		echo '<p>' . esc_html__( 'Nothing sent yet.', 'beckon-web-push' ) . '</p></div>';
 		return;
 	}
 	echo '<table class="widefat striped" id="beckon-recent"><thead><tr>';
-	foreach ( array( __( 'Notification', 'beckon' ), __( 'Status', 'beckon' ), __( 'Sent', 'beckon' ), __( 'Delivered', 'beckon' ), __( 'Shown', 'beckon' ), __( 'Clicked', 'beckon' ) ) as $heading ) {
+	foreach ( array( __( 'Notification', 'beckon-web-push' ), __( 'Status', 'beckon-web-push' ), __( 'Sent', 'beckon-web-push' ), __( 'Delivered', 'beckon-web-push' ), __( 'Shown', 'beckon-web-push' ), __( 'Clicked', 'beckon-web-push' ) ) as $heading ) {
 		echo '<th scope="col">' . esc_html( $heading ) . '</th>';
 	}
 	echo '</tr></thead><tbody>';
@@ -187,9 +187,9 @@ function beckon_render_recent(): void {
  */
 function beckon_status_label( string $status ): string {
 	$labels = array(
-		'queued'  => __( 'Queued', 'beckon' ),
-		'sending' => __( 'Sending', 'beckon' ),
-		'done'    => __( 'Done', 'beckon' ),
+		'queued'  => __( 'Queued', 'beckon-web-push' ),
+		'sending' => __( 'Sending', 'beckon-web-push' ),
+		'done'    => __( 'Done', 'beckon-web-push' ),
 	);
 	return $labels[ $status ] ?? $status;
 }

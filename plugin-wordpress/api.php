@@ -24,7 +24,7 @@ function beckon_api_request( string $method, string $path, ?array $body = null, 
 	$base     = isset( $options['base'] ) ? (string) $options['base'] : (string) $settings['url'];
 	$token    = isset( $options['token'] ) ? (string) $options['token'] : (string) $settings['api_key'];
 	if ( '' === $base || '' === $token ) {
-		return new WP_Error( 'beckon_not_connected', __( 'Beckon is not connected yet: enter the backend URL and the site credentials under Beckon → Settings.', 'beckon' ) );
+		return new WP_Error( 'beckon_not_connected', __( 'Beckon is not connected yet: enter the backend URL and the site credentials under Beckon → Settings.', 'beckon-web-push' ) );
 	}
 	$timeout = isset( $options['timeout'] ) ? (float) $options['timeout'] : 5.0;
 	$args    = array(
@@ -49,7 +49,7 @@ function beckon_api_request( string $method, string $path, ?array $body = null, 
 		return new WP_Error(
 			'beckon_unreachable',
 			/* translators: 1: backend URL, 2: error from the HTTP library */
-			sprintf( __( 'Could not reach the Beckon backend at %1$s: %2$s', 'beckon' ), $base, $response->get_error_message() ),
+			sprintf( __( 'Could not reach the Beckon backend at %1$s: %2$s', 'beckon-web-push' ), $base, $response->get_error_message() ),
 			array( 'retry' => true )
 		);
 	}
@@ -78,18 +78,18 @@ function beckon_api_error( int $status, array $data, string $base ): WP_Error {
 	$message = isset( $data['error']['message'] ) ? (string) $data['error']['message'] : '';
 	if ( 401 === $status || 403 === $status ) {
 		/* translators: %s: the backend's own message */
-		$text = sprintf( __( 'The Beckon backend refused the credentials: check the site id and API key (%s).', 'beckon' ), $message ? $message : $status );
+		$text = sprintf( __( 'The Beckon backend refused the credentials: check the site id and API key (%s).', 'beckon-web-push' ), $message ? $message : $status );
 	} elseif ( 404 === $status && 'site_not_found' === $code ) {
-		$text = __( 'The Beckon backend does not know this site id.', 'beckon' );
+		$text = __( 'The Beckon backend does not know this site id.', 'beckon-web-push' );
 	} elseif ( $status >= 300 && $status < 400 ) {
 		/* translators: %s: backend URL */
-		$text = sprintf( __( 'The backend at %s answered with a redirect; enter its final URL.', 'beckon' ), $base );
+		$text = sprintf( __( 'The backend at %s answered with a redirect; enter its final URL.', 'beckon-web-push' ), $base );
 	} elseif ( '' !== $message ) {
 		/* translators: 1: HTTP status, 2: the backend's message */
-		$text = sprintf( __( 'The Beckon backend answered %1$d: %2$s', 'beckon' ), $status, $message );
+		$text = sprintf( __( 'The Beckon backend answered %1$d: %2$s', 'beckon-web-push' ), $status, $message );
 	} else {
 		/* translators: 1: HTTP status, 2: backend URL */
-		$text = sprintf( __( 'The Beckon backend answered %1$d; is %2$s a Beckon backend?', 'beckon' ), $status, $base );
+		$text = sprintf( __( 'The Beckon backend answered %1$d; is %2$s a Beckon backend?', 'beckon-web-push' ), $status, $base );
 	}
 	return new WP_Error(
 		'beckon_' . $code,

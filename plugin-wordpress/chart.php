@@ -36,7 +36,7 @@ function beckon_growth_chart_svg( array $daily ): string {
 	$bar   = max( 2.0, $slot * 0.7 );
 	$total = array_sum( $added ) - array_sum( $removed );
 	/* translators: 1: subscribers added, 2: subscribers removed */
-	$label = sprintf( __( 'Last 30 days: %1$d new subscribers, %2$d lost', 'beckon' ), array_sum( $added ), array_sum( $removed ) );
+	$label = sprintf( __( 'Last 30 days: %1$d new subscribers, %2$d lost', 'beckon-web-push' ), array_sum( $added ), array_sum( $removed ) );
 
 	$svg  = sprintf( '<svg xmlns="http://www.w3.org/2000/svg" class="beckon-chart" viewBox="0 0 %d %d" role="img" aria-label="%s">', $width, $height, esc_attr( $label ) );
 	$svg .= '<title>' . esc_html( $label ) . '</title>';
@@ -48,7 +48,7 @@ function beckon_growth_chart_svg( array $daily ): string {
 		$up = (int) $day['added'] > 0 ? max( 1.0, $up_px * (int) $day['added'] / $max_up ) : 0;
 		$dn = $max_dn > 0 && (int) $day['removed'] > 0 ? max( 1.0, $dn_px * (int) $day['removed'] / $max_dn ) : 0;
 		/* translators: 1: day, 2: added, 3: removed */
-		$tip = sprintf( __( '%1$s: +%2$d, −%3$d', 'beckon' ), (string) $day['day'], (int) $day['added'], (int) $day['removed'] );
+		$tip  = sprintf( __( '%1$s: +%2$d, −%3$d', 'beckon-web-push' ), (string) $day['day'], (int) $day['added'], (int) $day['removed'] );
 		$svg .= '<g><title>' . esc_html( $tip ) . '</title>';
 		$svg .= sprintf( '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="1.5" fill="#2271b1" />', $x, $axis - $up, $bar, $up );
 		if ( $dn > 0 ) {
@@ -63,7 +63,7 @@ function beckon_growth_chart_svg( array $daily ): string {
 		$svg  .= sprintf( '<text x="%d" y="%d" font-size="11" fill="#646970" text-anchor="end">%s</text>', $width - 4, $height - 6, esc_html( beckon_chart_day( (string) $last['day'] ) ) );
 	}
 	/* translators: %s: net change such as +12 */
-	$net  = sprintf( __( 'net %s', 'beckon' ), ( $total >= 0 ? '+' : '−' ) . abs( $total ) );
+	$net  = sprintf( __( 'net %s', 'beckon-web-push' ), ( $total >= 0 ? '+' : '−' ) . abs( $total ) );
 	$svg .= sprintf( '<text x="%d" y="%d" font-size="11" fill="#1d2327" text-anchor="middle">%s</text>', (int) ( $width / 2 ), $height - 6, esc_html( $net ) );
 	return $svg . '</svg>';
 }

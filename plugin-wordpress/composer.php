@@ -20,12 +20,12 @@ if ( ! defined( 'ABSPATH' ) ) {
 function beckon_render_composer( int $active ): void {
 	// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only; the id is validated.
 	$sent = isset( $_GET['beckon_notification'] ) ? sanitize_text_field( wp_unslash( $_GET['beckon_notification'] ) ) : '';
-	echo '<div class="beckon-panel beckon-composer"><h2>' . esc_html__( 'Send a notification', 'beckon' ) . '</h2>';
+	echo '<div class="beckon-panel beckon-composer"><h2>' . esc_html__( 'Send a notification', 'beckon-web-push' ) . '</h2>';
 	if ( beckon_is_notification_id( $sent ) ) {
 		printf(
 			'<div class="beckon-progress" data-notification="%1$s" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="beckon-progress-track"><span></span></div><p class="beckon-progress-label">%2$s</p></div>',
 			esc_attr( $sent ),
-			esc_html__( 'Sending…', 'beckon' )
+			esc_html__( 'Sending…', 'beckon-web-push' )
 		);
 	}
 	echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="beckon-compose-form">';
@@ -33,26 +33,37 @@ function beckon_render_composer( int $active ): void {
 	echo '<input type="hidden" name="beckon_key" value="' . esc_attr( wp_generate_uuid4() ) . '" />';
 	wp_nonce_field( 'beckon_send' );
 	$fields = array(
-		'title' => array( __( 'Title', 'beckon' ), 'text', 'required maxlength="120"' ),
-		'body'  => array( __( 'Message', 'beckon' ), 'textarea', 'maxlength="240"' ),
-		'url'   => array( __( 'Link', 'beckon' ), 'url', 'placeholder="' . esc_attr( home_url( '/' ) ) . '"' ),
-		'image' => array( __( 'Image URL', 'beckon' ), 'url', 'placeholder="https://"' ),
+		'title' => array(
+			__( 'Title', 'beckon-web-push' ),
+			'text',
+			array(
+				'required'  => 'required',
+				'maxlength' => '120',
+			),
+		),
+		'body'  => array( __( 'Message', 'beckon-web-push' ), 'textarea', array( 'maxlength' => '240' ) ),
+		'url'   => array( __( 'Link', 'beckon-web-push' ), 'url', array( 'placeholder' => home_url( '/' ) ) ),
+		'image' => array( __( 'Image URL', 'beckon-web-push' ), 'url', array( 'placeholder' => 'https://' ) ),
 	);
 	echo '<table class="form-table" role="presentation">';
 	foreach ( $fields as $name => $field ) {
 		$id = 'beckon-' . $name;
 		printf( '<tr><th scope="row"><label for="%1$s">%2$s</label></th><td>', esc_attr( $id ), esc_html( $field[0] ) );
 		if ( 'textarea' === $field[1] ) {
-			printf( '<textarea id="%1$s" name="%2$s" rows="3" class="large-text" %3$s></textarea>', esc_attr( $id ), esc_attr( $name ), $field[2] ); // phpcs:ignore Beckon.Security.EscapeOutput -- constant attributes.
+			printf( '<textarea id="%1$s" name="%2$s" rows="3" class="large-text"', esc_attr( $id ), esc_attr( $name ) );
 		} else {
-			printf( '<input id="%1$s" name="%2$s" type="%3$s" class="regular-text" %4$s />', esc_attr( $id ), esc_attr( $name ), esc_attr( $field[1] ), $field[2] ); // phpcs:ignore Beckon.Security.EscapeOutput -- constant attributes.
+			printf( '<input id="%1$s" name="%2$s" type="%3$s" class="regular-text"', esc_attr( $id ), esc_attr( $name ), esc_attr( $field[1] ) );
 		}
+		foreach ( $field[2] as $attribute => $value ) {
+			printf( ' %1$s="%2$s"', esc_attr( $attribute ), esc_attr( $value ) );
+		}
+		echo 'textarea' === $field[1] ? '></textarea>' : ' />';
 		echo '</td></tr>';
 	}
 	echo '</table><p class="submit">';
 	/* translators: %s: number of subscribers */
-	$all = sprintf( _n( 'Send to %s subscriber', 'Send to all %s subscribers', $active, 'beckon' ), number_format_i18n( $active ) );
+	$all = sprintf( _n( 'Send to %s subscriber', 'Send to all %s subscribers', $active, 'beckon-web-push' ), number_format_i18n( $active ) );
 	printf( '<button type="submit" name="audience" value="all" class="button button-primary">%s</button> ', esc_html( $all ) );
-	printf( '<button type="submit" name="audience" value="me" class="button">%s</button>', esc_html__( 'Send a test to me', 'beckon' ) );
+	printf( '<button type="submit" name="audience" value="me" class="button">%s</button>', esc_html__( 'Send a test to me', 'beckon-web-push' ) );
 	echo '</p></form></div>';
 }

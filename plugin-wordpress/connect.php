@@ -28,7 +28,7 @@ function beckon_connect_with_operator_token( array $settings, string $token ): a
 	beckon_settings_error(
 		'beckon_create',
 		/* translators: %s: site id */
-		sprintf( __( 'Created the Beckon site %s for this WordPress and connected to it.', 'beckon' ), $created['site_id'] ),
+		sprintf( __( 'Created the Beckon site %s for this WordPress and connected to it.', 'beckon-web-push' ), $created['site_id'] ),
 		'success'
 	);
 	return array_merge( $settings, $created );
@@ -43,7 +43,7 @@ function beckon_connect_with_operator_token( array $settings, string $token ): a
  */
 function beckon_create_site( string $url, string $token ) {
 	if ( '' === $url ) {
-		return new WP_Error( 'beckon_no_url', __( 'Enter the backend URL before the operator token.', 'beckon' ) );
+		return new WP_Error( 'beckon_no_url', __( 'Enter the backend URL before the operator token.', 'beckon-web-push' ) );
 	}
 	$name = wp_specialchars_decode( (string) get_bloginfo( 'name' ), ENT_QUOTES );
 	$body = array(
@@ -71,7 +71,7 @@ function beckon_create_site( string $url, string $token ) {
 	}
 	$data = $created['data'];
 	if ( empty( $data['siteId'] ) || empty( $data['apiKey'] ) ) {
-		return new WP_Error( 'beckon_bad_answer', __( 'The backend created the site but did not return its credentials.', 'beckon' ) );
+		return new WP_Error( 'beckon_bad_answer', __( 'The backend created the site but did not return its credentials.', 'beckon-web-push' ) );
 	}
 	return array(
 		'site_id'         => (string) $data['siteId'],
@@ -100,16 +100,16 @@ function beckon_test_connection(): array {
 	foreach ( beckon_site_origins() as $origin ) {
 		if ( ! in_array( $origin, $origins, true ) ) {
 			/* translators: %s: origin such as https://example.com */
-			$warnings[] = sprintf( __( 'The backend does not list %s among the site origins, so browsers on it will be refused. Add it on the backend.', 'beckon' ), $origin );
+			$warnings[] = sprintf( __( 'The backend does not list %s among the site origins, so browsers on it will be refused. Add it on the backend.', 'beckon-web-push' ), $origin );
 		}
 	}
 	if ( '' === beckon_get_settings()['identity_secret'] ) {
-		$warnings[] = __( 'No identity secret is stored, so logged-in users are not recognised. Create a new one below.', 'beckon' );
+		$warnings[] = __( 'No identity secret is stored, so logged-in users are not recognised. Create a new one below.', 'beckon-web-push' );
 	}
 	return array(
 		'ok'       => true,
 		/* translators: 1: site name, 2: site id, 3: backend URL */
-		'message'  => sprintf( __( 'Connected: site "%1$s" (%2$s) at %3$s.', 'beckon' ), (string) ( $site['name'] ?? '' ), (string) ( $site['siteId'] ?? '' ), beckon_get_settings()['url'] ),
+		'message'  => sprintf( __( 'Connected: site "%1$s" (%2$s) at %3$s.', 'beckon-web-push' ), (string) ( $site['name'] ?? '' ), (string) ( $site['siteId'] ?? '' ), beckon_get_settings()['url'] ),
 		'warnings' => $warnings,
 	);
 }
@@ -125,7 +125,7 @@ function beckon_rotate_identity_secret() {
 		return $response;
 	}
 	if ( empty( $response['data']['identitySecret'] ) ) {
-		return new WP_Error( 'beckon_bad_answer', __( 'The backend did not return an identity secret.', 'beckon' ) );
+		return new WP_Error( 'beckon_bad_answer', __( 'The backend did not return an identity secret.', 'beckon-web-push' ) );
 	}
 	$settings                    = beckon_get_settings();
 	$settings['identity_secret'] = (string) $response['data']['identitySecret'];
@@ -188,7 +188,7 @@ function beckon_settings_changed( $old_value, $value ): void {
 		$synced = beckon_sync_categories( $new );
 		if ( is_wp_error( $synced ) ) {
 			/* translators: %s: error message */
-			beckon_settings_error( 'beckon_sync', sprintf( __( 'Saved, but the categories could not be sent to the backend: %s', 'beckon' ), $synced->get_error_message() ), 'warning' );
+			beckon_settings_error( 'beckon_sync', sprintf( __( 'Saved, but the categories could not be sent to the backend: %s', 'beckon-web-push' ), $synced->get_error_message() ), 'warning' );
 		}
 	}
 }

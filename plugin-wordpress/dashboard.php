@@ -16,7 +16,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 function beckon_add_dashboard_widget(): void {
 	if ( current_user_can( beckon_send_capability() ) && beckon_is_connected() ) {
-		wp_add_dashboard_widget( 'beckon_dashboard', __( 'Beckon subscribers', 'beckon' ), 'beckon_render_dashboard_widget' );
+		wp_add_dashboard_widget( 'beckon_dashboard', __( 'Beckon subscribers', 'beckon-web-push' ), 'beckon_render_dashboard_widget' );
 	}
 }
 
@@ -29,7 +29,7 @@ function beckon_render_dashboard_widget(): void {
 	$stats = beckon_fetch_stats();
 	if ( is_wp_error( $stats ) ) {
 		/* translators: %s: error message */
-		echo '<p class="beckon-error">' . esc_html( sprintf( __( 'Could not load the counts: %s', 'beckon' ), $stats->get_error_message() ) ) . '</p>';
+		echo '<p class="beckon-error">' . esc_html( sprintf( __( 'Could not load the counts: %s', 'beckon-web-push' ), $stats->get_error_message() ) ) . '</p>';
 		return;
 	}
 	$status = is_array( $stats['byStatus'] ?? null ) ? $stats['byStatus'] : array();
@@ -38,9 +38,9 @@ function beckon_render_dashboard_widget(): void {
 		$week += (int) ( $day['added'] ?? 0 ) - (int) ( $day['removed'] ?? 0 );
 	}
 	echo '<div class="beckon-tiles beckon-tiles-small">';
-	beckon_render_tile( __( 'Active subscribers', 'beckon' ), (int) ( $stats['active'] ?? 0 ), 'active' );
-	beckon_render_tile( __( 'Net change, 7 days', 'beckon' ), $week, 'week' );
-	beckon_render_tile( __( 'Blocked', 'beckon' ), (int) ( $status['blocked'] ?? 0 ), 'blocked' );
+	beckon_render_tile( __( 'Active subscribers', 'beckon-web-push' ), (int) ( $stats['active'] ?? 0 ), 'active' );
+	beckon_render_tile( __( 'Net change, 7 days', 'beckon-web-push' ), $week, 'week' );
+	beckon_render_tile( __( 'Blocked', 'beckon-web-push' ), (int) ( $status['blocked'] ?? 0 ), 'blocked' );
 	echo '</div>';
-	printf( '<p><a href="%1$s">%2$s</a></p>', esc_url( admin_url( 'admin.php?page=beckon' ) ), esc_html__( 'Open Beckon', 'beckon' ) );
+	printf( '<p><a href="%1$s">%2$s</a></p>', esc_url( admin_url( 'admin.php?page=beckon' ) ), esc_html__( 'Open Beckon', 'beckon-web-push' ) );
 }

@@ -46,7 +46,7 @@ function beckon_register_post_meta(): void {
 			array(
 				'get_callback' => 'beckon_rest_push_status',
 				'schema'       => array(
-					'description' => __( 'The push notification sent for this post.', 'beckon' ),
+					'description' => __( 'The push notification sent for this post.', 'beckon-web-push' ),
 					'type'        => 'object',
 					'context'     => array( 'edit' ),
 					'readonly'    => true,
@@ -118,7 +118,7 @@ function beckon_enqueue_editor_panel(): void {
 		BECKON_VERSION,
 		true
 	);
-	wp_set_script_translations( 'beckon-editor', 'beckon' );
+	wp_set_script_translations( 'beckon-editor', 'beckon-web-push' );
 }
 
 /**
@@ -140,10 +140,10 @@ function beckon_classic_switch( $post ): void {
 	echo '<div class="misc-pub-section beckon-switch"><label>';
 	if ( $published ) {
 		echo '<input type="checkbox" name="beckon_send_again" value="1" /> ';
-		esc_html_e( 'Send the push notification again on update', 'beckon' );
+		esc_html_e( 'Send the push notification again on update', 'beckon-web-push' );
 	} else {
 		printf( '<input type="checkbox" name="beckon_send" value="1" %s /> ', checked( ! get_post_meta( $post->ID, 'beckon_skip', true ), true, false ) );
-		esc_html_e( 'Send a push notification when published', 'beckon' );
+		esc_html_e( 'Send a push notification when published', 'beckon-web-push' );
 	}
 	echo '</label></div>';
 }

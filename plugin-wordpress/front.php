@@ -68,7 +68,7 @@ function beckon_widget_config(): array {
 		$config['identity'] = $token;
 		// A page naming its user must never be served to someone else from a page cache.
 		if ( ! defined( 'DONOTCACHEPAGE' ) ) {
-			define( 'DONOTCACHEPAGE', true ); // phpcs:ignore Beckon.NamingConventions.PrefixAllGlobals -- the page caches' own signal.
+			define( 'DONOTCACHEPAGE', true ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedConstantFound -- the page caches' own signal.
 		}
 	}
 	return (array) apply_filters( 'beckon_widget_config', $config );
@@ -117,8 +117,8 @@ function beckon_widget_script_tag( string $tag, string $handle ): string {
 	$pattern = '/<script\b[^>]*\bid=([\'"])' . preg_quote( BECKON_WIDGET_HANDLE, '/' ) . '-js\1/';
 	return (string) preg_replace_callback(
 		$pattern,
-		static function ( array $match ) use ( $extra ): string {
-			return $match[0] . $extra;
+		static function ( array $found ) use ( $extra ): string {
+			return $found[0] . $extra;
 		},
 		$tag,
 		1
@@ -148,7 +148,8 @@ function beckon_maybe_serve_service_worker(): void {
 	header( 'Cache-Control: no-cache, max-age=0' );
 	header( 'X-Content-Type-Options: nosniff' );
 	header( 'X-Robots-Tag: noindex' );
-	echo beckon_service_worker_body( (string) $settings['url'], (string) $settings['site_id'] ); // phpcs:ignore Beckon.Security.EscapeOutput -- JavaScript built with wp_json_encode.
+	$script = beckon_service_worker_script_url( (string) $settings['url'], (string) $settings['site_id'] );
+	echo 'importScripts(' . wp_json_encode( $script, JSON_UNESCAPED_SLASHES ) . ");\n";
 	exit;
 }
 
@@ -168,15 +169,14 @@ function beckon_is_service_worker_request(): bool {
 }
 
 /**
- * The one-line stub: imports the site's service worker from the backend.
+ * The site's service worker on the backend, which the one-line stub imports.
  *
  * @param string $url     Backend URL.
  * @param string $site_id Site id.
- * @return string JavaScript.
+ * @return string Script URL.
  */
-function beckon_service_worker_body( string $url, string $site_id ): string {
-	$script = $url . '/v1/sites/' . rawurlencode( $site_id ) . '/sw.js';
-	return 'importScripts(' . wp_json_encode( $script, JSON_UNESCAPED_SLASHES ) . ");\n";
+function beckon_service_worker_script_url( string $url, string $site_id ): string {
+	return $url . '/v1/sites/' . rawurlencode( $site_id ) . '/sw.js';
 }
 
 /**

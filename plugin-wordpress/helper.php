@@ -52,7 +52,7 @@ function beckon_guard( string $nonce, string $cap ): void {
 		check_admin_referer( $nonce );
 	}
 	if ( ! current_user_can( $cap ) ) {
-		$message = beckon_send_capability() === $cap ? __( 'Sorry, you are not allowed to send notifications.', 'beckon' ) : __( 'Sorry, you are not allowed to manage Beckon.', 'beckon' );
+		$message = beckon_send_capability() === $cap ? __( 'Sorry, you are not allowed to send notifications.', 'beckon-web-push' ) : __( 'Sorry, you are not allowed to manage Beckon.', 'beckon-web-push' );
 		wp_die( esc_html( $message ), 403 );
 	}
 }

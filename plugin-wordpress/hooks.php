@@ -15,7 +15,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  * @return void
  */
 function beckon_load_textdomain(): void {
-	load_plugin_textdomain( 'beckon', false, dirname( plugin_basename( BECKON_PLUGIN_FILE ) ) . '/languages' );
+	load_plugin_textdomain( 'beckon-web-push', false, dirname( plugin_basename( BECKON_PLUGIN_FILE ) ) . '/languages' );
 }
 add_action( 'init', 'beckon_load_textdomain' );
 

@@ -21,7 +21,8 @@ const BECKON_IDENTITY_MAX_TTL = 7 * DAY_IN_SECONDS;
  * @return string Encoded text.
  */
 function beckon_base64url_encode( string $bytes ): string {
-	return rtrim( strtr( base64_encode( $bytes ), '+/', '-_' ), '=' );
+	// Native in PHP 7.2+, and polyfilled by WordPress's bundled sodium_compat everywhere else.
+	return sodium_bin2base64( $bytes, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING );
 }
 
 /**

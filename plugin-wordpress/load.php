@@ -8,7 +8,7 @@
  * Author: Beckon
  * License: MIT
  * License URI: https://opensource.org/licenses/MIT
- * Text Domain: beckon
+ * Text Domain: beckon-web-push
  * Domain Path: /languages
  *
  * @package Beckon

@@ -151,7 +151,7 @@ function beckon_push_post( WP_Post $post, string $reason, int $attempt = 1 ) {
 			wp_schedule_single_event( time() + 120 * $attempt, 'beckon_retry_push', array( $post->ID, $reason, $attempt + 1 ) );
 		}
 		/* translators: 1: post title, 2: error message */
-		beckon_add_notice( 'error', sprintf( __( 'The push notification for "%1$s" was not sent: %2$s', 'beckon' ), beckon_plain_text( $post->post_title, 80 ), $sent->get_error_message() ) );
+		beckon_add_notice( 'error', sprintf( __( 'The push notification for "%1$s" was not sent: %2$s', 'beckon-web-push' ), beckon_plain_text( $post->post_title, 80 ), $sent->get_error_message() ) );
 		return $sent;
 	}
 	update_post_meta( $post->ID, '_beckon_notification_id', $sent['notificationId'] );

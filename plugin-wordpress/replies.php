@@ -55,7 +55,7 @@ function beckon_notify_reply( int $comment_id ) {
 	}
 	$message = array(
 		/* translators: %s: name of the person who replied */
-		'title' => beckon_plain_text( sprintf( __( '%s replied to your comment', 'beckon' ), $reply->comment_author ), 120 ),
+		'title' => beckon_plain_text( sprintf( __( '%s replied to your comment', 'beckon-web-push' ), $reply->comment_author ), 120 ),
 		'body'  => beckon_plain_text( $reply->comment_content, 240 ),
 		'url'   => (string) get_comment_link( $reply ),
 		'icon'  => beckon_site_icon_url(),

@@ -17,18 +17,18 @@ if ( ! defined( 'ABSPATH' ) ) {
  * @return void
  */
 function beckon_register_settings_fields(): void {
-	add_settings_section( 'beckon_connection', __( 'Connection', 'beckon' ), 'beckon_connection_intro', 'beckon-settings' );
-	add_settings_field( 'beckon_url', __( 'Backend URL', 'beckon' ), 'beckon_field_url', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_url' ) );
-	add_settings_field( 'beckon_operator_token', __( 'Operator token', 'beckon' ), 'beckon_field_operator_token', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_operator_token' ) );
-	add_settings_field( 'beckon_site_id', __( 'Site id', 'beckon' ), 'beckon_field_site_id', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_site_id' ) );
-	add_settings_field( 'beckon_api_key', __( 'API key', 'beckon' ), 'beckon_field_secret', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_api_key' ) );
-	add_settings_field( 'beckon_identity_secret', __( 'Identity secret', 'beckon' ), 'beckon_field_secret', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_identity_secret' ) );
-	add_settings_section( 'beckon_publishing', __( 'Push on publish', 'beckon' ), '__return_false', 'beckon-settings' );
-	add_settings_field( 'beckon_post_types', __( 'Send a notification for new', 'beckon' ), 'beckon_field_post_types', 'beckon-settings', 'beckon_publishing' );
-	add_settings_field( 'beckon_categories', __( 'Categories readers can choose', 'beckon' ), 'beckon_field_categories', 'beckon-settings', 'beckon_publishing' );
-	add_settings_field( 'beckon_notify_replies', __( 'Comment replies', 'beckon' ), 'beckon_field_replies', 'beckon-settings', 'beckon_publishing' );
-	add_settings_section( 'beckon_front', __( 'Service worker', 'beckon' ), '__return_false', 'beckon-settings' );
-	add_settings_field( 'beckon_scope', __( 'Scope', 'beckon' ), 'beckon_field_scope', 'beckon-settings', 'beckon_front' );
+	add_settings_section( 'beckon_connection', __( 'Connection', 'beckon-web-push' ), 'beckon_connection_intro', 'beckon-settings' );
+	add_settings_field( 'beckon_url', __( 'Backend URL', 'beckon-web-push' ), 'beckon_field_url', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_url' ) );
+	add_settings_field( 'beckon_operator_token', __( 'Operator token', 'beckon-web-push' ), 'beckon_field_operator_token', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_operator_token' ) );
+	add_settings_field( 'beckon_site_id', __( 'Site id', 'beckon-web-push' ), 'beckon_field_site_id', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_site_id' ) );
+	add_settings_field( 'beckon_api_key', __( 'API key', 'beckon-web-push' ), 'beckon_field_secret', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_api_key' ) );
+	add_settings_field( 'beckon_identity_secret', __( 'Identity secret', 'beckon-web-push' ), 'beckon_field_secret', 'beckon-settings', 'beckon_connection', array( 'label_for' => 'beckon_identity_secret' ) );
+	add_settings_section( 'beckon_publishing', __( 'Push on publish', 'beckon-web-push' ), '__return_false', 'beckon-settings' );
+	add_settings_field( 'beckon_post_types', __( 'Send a notification for new', 'beckon-web-push' ), 'beckon_field_post_types', 'beckon-settings', 'beckon_publishing' );
+	add_settings_field( 'beckon_categories', __( 'Categories readers can choose', 'beckon-web-push' ), 'beckon_field_categories', 'beckon-settings', 'beckon_publishing' );
+	add_settings_field( 'beckon_notify_replies', __( 'Comment replies', 'beckon-web-push' ), 'beckon_field_replies', 'beckon-settings', 'beckon_publishing' );
+	add_settings_section( 'beckon_front', __( 'Service worker', 'beckon-web-push' ), '__return_false', 'beckon-settings' );
+	add_settings_field( 'beckon_scope', __( 'Scope', 'beckon-web-push' ), 'beckon_field_scope', 'beckon-settings', 'beckon_front' );
 }
 
 /**
@@ -39,33 +39,33 @@ function beckon_register_settings_fields(): void {
 function beckon_render_settings_page(): void {
 	beckon_guard( '', 'manage_options' );
 	$settings = beckon_get_settings();
-	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon settings', 'beckon' ) . '</h1>';
+	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon settings', 'beckon-web-push' ) . '</h1>';
 	beckon_print_notices();
 	settings_errors();
 	echo '<div class="beckon-panel beckon-status">';
 	if ( beckon_is_connected() ) {
 		/* translators: 1: site id, 2: backend URL */
-		printf( '<p class="beckon-connected"><span class="dashicons dashicons-yes-alt"></span> %s</p>', esc_html( sprintf( __( 'Connected to site %1$s at %2$s.', 'beckon' ), $settings['site_id'], $settings['url'] ) ) );
+		printf( '<p class="beckon-connected"><span class="dashicons dashicons-yes-alt"></span> %s</p>', esc_html( sprintf( __( 'Connected to site %1$s at %2$s.', 'beckon-web-push' ), $settings['site_id'], $settings['url'] ) ) );
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="beckon-inline-form">';
 		wp_nonce_field( 'beckon_test_connection' );
 		echo '<input type="hidden" name="action" value="beckon_test_connection" />';
-		submit_button( __( 'Test connection', 'beckon' ), 'secondary', 'beckon_test', false );
+		submit_button( __( 'Test connection', 'beckon-web-push' ), 'secondary', 'beckon_test', false );
 		echo '</form> <form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="beckon-inline-form">';
 		wp_nonce_field( 'beckon_rotate_identity' );
 		echo '<input type="hidden" name="action" value="beckon_rotate_identity" />';
-		submit_button( __( 'Create a new identity secret', 'beckon' ), 'secondary', 'beckon_rotate', false );
+		submit_button( __( 'Create a new identity secret', 'beckon-web-push' ), 'secondary', 'beckon_rotate', false );
 		echo '</form>';
 	} else {
-		echo '<p class="beckon-disconnected"><span class="dashicons dashicons-warning"></span> ' . esc_html__( 'Not connected. Enter the backend URL and either an operator token or the site id and API key.', 'beckon' ) . '</p>';
+		echo '<p class="beckon-disconnected"><span class="dashicons dashicons-warning"></span> ' . esc_html__( 'Not connected. Enter the backend URL and either an operator token or the site id and API key.', 'beckon-web-push' ) . '</p>';
 	}
 	echo '</div><form method="post" action="options.php" class="beckon-settings-form">';
 	settings_fields( 'beckon' );
 	printf( '<input type="hidden" name="%s[form]" value="1" />', esc_attr( BECKON_OPTION ) );
 	do_settings_sections( 'beckon-settings' );
 	if ( beckon_is_connected() ) {
-		printf( '<p><label><input type="checkbox" name="%s[disconnect]" value="1" /> %s</label></p>', esc_attr( BECKON_OPTION ), esc_html__( 'Disconnect (forget the site id and secrets)', 'beckon' ) );
+		printf( '<p><label><input type="checkbox" name="%s[disconnect]" value="1" /> %s</label></p>', esc_attr( BECKON_OPTION ), esc_html__( 'Disconnect (forget the site id and secrets)', 'beckon-web-push' ) );
 	}
-	submit_button( __( 'Save and connect', 'beckon' ) );
+	submit_button( __( 'Save and connect', 'beckon-web-push' ) );
 	echo '</form></div>';
 }
 
@@ -75,7 +75,7 @@ function beckon_render_settings_page(): void {
  * @return void
  */
 function beckon_connection_intro(): void {
-	echo '<p>' . esc_html__( 'Paste the operator token of your Beckon backend and this site is created for you, or paste the site id and API key you were given. Secrets are stored, never shown again.', 'beckon' ) . '</p>';
+	echo '<p>' . esc_html__( 'Paste the operator token of your Beckon backend and this site is created for you, or paste the site id and API key you were given. Secrets are stored, never shown again.', 'beckon-web-push' ) . '</p>';
 }
 
 /**
@@ -104,7 +104,7 @@ function beckon_field_url(): void {
  */
 function beckon_field_operator_token(): void {
 	printf( '<input type="password" id="beckon_operator_token" name="%s" value="" class="regular-text code" autocomplete="off" />', esc_attr( beckon_field_name( 'operator_token' ) ) );
-	echo '<p class="description">' . esc_html__( 'Creates a Beckon site for this WordPress and stores its credentials. The token itself is not stored.', 'beckon' ) . '</p>';
+	echo '<p class="description">' . esc_html__( 'Creates a Beckon site for this WordPress and stores its credentials. The token itself is not stored.', 'beckon-web-push' ) . '</p>';
 }
 
 /**
@@ -126,7 +126,7 @@ function beckon_field_secret( array $args ): void {
 	$key    = substr( $args['label_for'], strlen( 'beckon_' ) );
 	$stored = '' !== beckon_get_settings()[ $key ];
 	printf( '<input type="password" id="%1$s" name="%2$s" value="" class="regular-text code" autocomplete="new-password" />', esc_attr( $args['label_for'] ), esc_attr( beckon_field_name( $key ) ) );
-	$note = $stored ? __( 'Stored. Leave empty to keep it.', 'beckon' ) : __( 'Not set.', 'beckon' );
+	$note = $stored ? __( 'Stored. Leave empty to keep it.', 'beckon-web-push' ) : __( 'Not set.', 'beckon-web-push' );
 	echo '<p class="description">' . esc_html( $note ) . '</p>';
 }
 
@@ -143,7 +143,7 @@ function beckon_field_post_types(): void {
 		}
 		printf( '<label class="beckon-check"><input type="checkbox" name="%1$s[]" value="%2$s" %3$s /> %4$s</label>', esc_attr( beckon_field_name( 'post_types' ) ), esc_attr( $type->name ), checked( in_array( $type->name, $chosen, true ), true, false ), esc_html( $type->labels->name ) );
 	}
-	echo '<p class="description">' . esc_html__( 'Once per post, when it is first published: from the editor, on schedule, through the REST API, XML-RPC or an import. Updates never send again unless the editor asks for it.', 'beckon' ) . '</p>';
+	echo '<p class="description">' . esc_html__( 'Once per post, when it is first published: from the editor, on schedule, through the REST API, XML-RPC or an import. Updates never send again unless the editor asks for it.', 'beckon-web-push' ) . '</p>';
 }
 
 /**
@@ -163,7 +163,7 @@ function beckon_field_categories(): void {
 	foreach ( is_array( $terms ) ? $terms : array() as $term ) {
 		printf( '<label class="beckon-check"><input type="checkbox" name="%1$s[]" value="%2$d" %3$s /> %4$s</label>', esc_attr( beckon_field_name( 'categories' ) ), (int) $term->term_id, checked( in_array( (int) $term->term_id, $chosen, true ), true, false ), esc_html( $term->name ) );
 	}
-	echo '<p class="description">' . esc_html__( 'Readers pick from these when they subscribe; a post then goes to the readers of its categories. With none chosen, every post goes to everyone.', 'beckon' ) . '</p>';
+	echo '<p class="description">' . esc_html__( 'Readers pick from these when they subscribe; a post then goes to the readers of its categories. With none chosen, every post goes to everyone.', 'beckon-web-push' ) . '</p>';
 }
 
 /**
@@ -172,7 +172,7 @@ function beckon_field_categories(): void {
  * @return void
  */
 function beckon_field_replies(): void {
-	printf( '<label><input type="checkbox" name="%1$s" value="1" %2$s /> %3$s</label>', esc_attr( beckon_field_name( 'notify_replies' ) ), checked( (bool) beckon_get_settings()['notify_replies'], true, false ), esc_html__( 'Notify logged-in commenters when someone replies to them', 'beckon' ) );
+	printf( '<label><input type="checkbox" name="%1$s" value="1" %2$s /> %3$s</label>', esc_attr( beckon_field_name( 'notify_replies' ) ), checked( (bool) beckon_get_settings()['notify_replies'], true, false ), esc_html__( 'Notify logged-in commenters when someone replies to them', 'beckon-web-push' ) );
 }
 
 /**
@@ -183,17 +183,17 @@ function beckon_field_replies(): void {
 function beckon_field_scope(): void {
 	$settings = beckon_get_settings();
 	$choices  = array(
-		'beckon' => __( 'Its own scope, /beckon/ (recommended: never conflicts with another service worker)', 'beckon' ),
-		'root'   => __( 'The whole site', 'beckon' ),
-		'custom' => __( 'A path of your choice:', 'beckon' ),
+		'beckon' => __( 'Its own scope, /beckon/ (recommended: never conflicts with another service worker)', 'beckon-web-push' ),
+		'root'   => __( 'The whole site', 'beckon-web-push' ),
+		'custom' => __( 'A path of your choice:', 'beckon-web-push' ),
 	);
 	foreach ( $choices as $value => $label ) {
 		printf( '<label class="beckon-radio"><input type="radio" name="%1$s" value="%2$s" %3$s /> %4$s</label>', esc_attr( beckon_field_name( 'scope' ) ), esc_attr( $value ), checked( $settings['scope'], $value, false ), esc_html( $label ) );
 	}
-	printf( '<input type="text" name="%1$s" value="%2$s" class="code beckon-scope-path" aria-label="%3$s" />', esc_attr( beckon_field_name( 'custom_scope' ) ), esc_attr( $settings['custom_scope'] ), esc_attr__( 'Service worker scope path', 'beckon' ) );
+	printf( '<input type="text" name="%1$s" value="%2$s" class="code beckon-scope-path" aria-label="%3$s" />', esc_attr( beckon_field_name( 'custom_scope' ) ), esc_attr( $settings['custom_scope'] ), esc_attr__( 'Service worker scope path', 'beckon-web-push' ) );
 	/* translators: 1: service worker URL, 2: scope in use */
-	echo '<p class="description">' . esc_html( sprintf( __( 'Service worker: %1$s, scope in use: %2$s. Push works in any scope.', 'beckon' ), beckon_service_worker_url(), beckon_scope() ) ) . '</p>';
+	echo '<p class="description">' . esc_html( sprintf( __( 'Service worker: %1$s, scope in use: %2$s. Push works in any scope.', 'beckon-web-push' ), beckon_service_worker_url(), beckon_scope() ) ) . '</p>';
 	if ( 'root' === $settings['scope'] && beckon_pwa_detected() ) {
-		echo '<p class="description beckon-warning">' . esc_html__( 'A PWA plugin registers its own service worker for the whole site: choose Beckon\'s own scope, or the two will keep replacing each other.', 'beckon' ) . '</p>';
+		echo '<p class="description beckon-warning">' . esc_html__( 'A PWA plugin registers its own service worker for the whole site: choose Beckon\'s own scope, or the two will keep replacing each other.', 'beckon-web-push' ) . '</p>';
 	}
 }

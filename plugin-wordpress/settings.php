@@ -63,14 +63,14 @@ function beckon_sanitize_settings( $input ): array {
 		$out['site_id']         = '';
 		$out['api_key']         = '';
 		$out['identity_secret'] = '';
-		beckon_settings_error( 'beckon_disconnected', __( 'Disconnected from the Beckon backend.', 'beckon' ), 'success' );
+		beckon_settings_error( 'beckon_disconnected', __( 'Disconnected from the Beckon backend.', 'beckon-web-push' ), 'success' );
 		return beckon_sanitize_behaviour( $input, $out );
 	}
 
 	if ( array_key_exists( 'url', $input ) ) {
 		$url = beckon_sanitize_backend_url( (string) $input['url'] );
 		if ( null === $url ) {
-			beckon_settings_error( 'beckon_url', __( 'The backend URL must be an https:// URL (http:// only for localhost).', 'beckon' ) );
+			beckon_settings_error( 'beckon_url', __( 'The backend URL must be an https:// URL (http:// only for localhost).', 'beckon-web-push' ) );
 		} else {
 			$out['url'] = $url;
 		}
@@ -80,12 +80,12 @@ function beckon_sanitize_settings( $input ): array {
 		if ( '' === $site_id || preg_match( '/^site_[A-Za-z0-9_-]{1,40}$/', $site_id ) ) {
 			$out['site_id'] = $site_id;
 		} else {
-			beckon_settings_error( 'beckon_site_id', __( 'The site id looks like site_ followed by letters and digits.', 'beckon' ) );
+			beckon_settings_error( 'beckon_site_id', __( 'The site id looks like site_ followed by letters and digits.', 'beckon-web-push' ) );
 		}
 	}
 	$secrets = array(
-		'api_key'         => array( '/^bk_[A-Za-z0-9_-]{10,200}$/', __( 'The API key looks like bk_ followed by letters and digits.', 'beckon' ) ),
-		'identity_secret' => array( '/^bis_[A-Za-z0-9_-]{10,200}$/', __( 'The identity secret looks like bis_ followed by letters and digits.', 'beckon' ) ),
+		'api_key'         => array( '/^bk_[A-Za-z0-9_-]{10,200}$/', __( 'The API key looks like bk_ followed by letters and digits.', 'beckon-web-push' ) ),
+		'identity_secret' => array( '/^bis_[A-Za-z0-9_-]{10,200}$/', __( 'The identity secret looks like bis_ followed by letters and digits.', 'beckon-web-push' ) ),
 	);
 	foreach ( $secrets as $key => $rule ) {
 		$value = isset( $input[ $key ] ) ? trim( (string) $input[ $key ] ) : '';
@@ -134,7 +134,7 @@ function beckon_sanitize_behaviour( array $input, array $out ): array {
 		$ids               = array_values( array_intersect( $ids, is_array( $existing ) ? array_map( 'intval', $existing ) : array() ) );
 		$out['categories'] = array_slice( $ids, 0, 12 );
 		if ( count( $ids ) > 12 ) {
-			beckon_settings_error( 'beckon_categories', __( 'Readers can choose from at most 12 categories; the first 12 were kept.', 'beckon' ), 'warning' );
+			beckon_settings_error( 'beckon_categories', __( 'Readers can choose from at most 12 categories; the first 12 were kept.', 'beckon-web-push' ), 'warning' );
 		}
 	}
 	if ( $form || isset( $input['notify_replies'] ) ) {
@@ -149,7 +149,7 @@ function beckon_sanitize_behaviour( array $input, array $out ): array {
 		if ( '//' === $path || ( preg_match( '#^/[A-Za-z0-9._~/-]*/$#', $path ) && false === strpos( $path, '..' ) && false === strpos( $path, '//' ) ) ) {
 			$out['custom_scope'] = '//' === $path ? '/' : $path;
 		} else {
-			beckon_settings_error( 'beckon_scope', __( 'The service worker scope must be a path such as /beckon/.', 'beckon' ) );
+			beckon_settings_error( 'beckon_scope', __( 'The service worker scope must be a path such as /beckon/.', 'beckon-web-push' ) );
 		}
 	}
 	return $out;

@@ -20,7 +20,8 @@ function beckon_uninstall_site(): void {
 	// Not via the plugin's constant: the plugin itself is not loaded while it is uninstalled.
 	delete_option( 'beckon_settings' );
 	wp_unschedule_hook( 'beckon_retry_push' );
-	// Transients (counts cache, per-user notices) have generated names: remove them by prefix.
+	// Transients (counts cache, per-user notices) have generated names, and no API deletes them by prefix.
+	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the object cache is flushed below.
 	$wpdb->query(
 		$wpdb->prepare(
 			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
@@ -28,18 +29,10 @@ function beckon_uninstall_site(): void {
 			$wpdb->esc_like( '_transient_timeout_beckon_' ) . '%'
 		)
 	);
-	$wpdb->query(
-		$wpdb->prepare(
-			"DELETE FROM {$wpdb->postmeta} WHERE meta_key IN ('beckon_skip', 'beckon_send_again') OR meta_key LIKE %s",
-			$wpdb->esc_like( '_beckon_' ) . '%'
-		)
-	);
-	$wpdb->query(
-		$wpdb->prepare(
-			"DELETE FROM {$wpdb->commentmeta} WHERE meta_key LIKE %s",
-			$wpdb->esc_like( '_beckon_' ) . '%'
-		)
-	);
+	foreach ( array( 'beckon_skip', 'beckon_send_again', '_beckon_notification_id', '_beckon_sent_at', '_beckon_sends', '_beckon_error' ) as $key ) {
+		delete_post_meta_by_key( $key );
+	}
+	delete_metadata( 'comment', 0, '_beckon_notified', '', true );
 }
 
 if ( is_multisite() ) {

@@ -15,7 +15,8 @@ export const SYSTEM_PACKAGES = {
 	'php-cli': '/usr/bin/php',
 	'php-mysql': '/usr/share/doc/php-mysql/copyright',
 	phpunit: '/usr/bin/phpunit',
-	'php-codesniffer': '/usr/bin/phpcs',
+	// PHP_CodeSniffer 3.13 with the WordPress Coding Standards comes from $BECKON_VENDOR_DIR; it needs PHP's XML.
+	'php-xml': '/usr/share/doc/php-xml/copyright',
 	gettext: '/usr/bin/xgettext',
 };
 

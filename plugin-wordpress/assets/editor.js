@@ -27,12 +27,12 @@
 		};
 		var children = [];
 		if ( state.push.connected === false ) {
-			children.push( el( 'p', { key: 'off' }, __( 'Beckon is not connected: nothing is sent.', 'beckon' ) ) );
+			children.push( el( 'p', { key: 'off' }, __( 'Beckon is not connected: nothing is sent.', 'beckon-web-push' ) ) );
 		} else if ( ! state.published ) {
 			children.push(
 				el( ToggleControl, {
 					key: 'send',
-					label: __( 'Send a push notification when published', 'beckon' ),
+					label: __( 'Send a push notification when published', 'beckon-web-push' ),
 					checked: ! state.meta.beckon_skip,
 					onChange: function ( on ) {
 						setMeta( 'beckon_skip', ! on );
@@ -45,8 +45,8 @@
 					'p',
 					{ key: 'status' },
 					state.push.sentAt
-						? __( 'A push notification was sent for this post.', 'beckon' ) + ' (' + state.push.notificationId + ')'
-						: __( 'No push notification was sent for this post.', 'beckon' )
+						? __( 'A push notification was sent for this post.', 'beckon-web-push' ) + ' (' + state.push.notificationId + ')'
+						: __( 'No push notification was sent for this post.', 'beckon-web-push' )
 				)
 			);
 			// Sending again reaches every subscriber: only for users who may send notifications.
@@ -54,7 +54,7 @@
 				children.push(
 					el( ToggleControl, {
 						key: 'again',
-						label: __( 'Send it (again) when I update', 'beckon' ),
+						label: __( 'Send it (again) when I update', 'beckon-web-push' ),
 						checked: !! state.meta.beckon_send_again,
 						onChange: function ( on ) {
 							setMeta( 'beckon_send_again', on );
@@ -68,7 +68,7 @@
 		}
 		return el(
 			wp.editPost.PluginDocumentSettingPanel,
-			{ name: 'beckon-push', title: __( 'Push notification', 'beckon' ), icon: 'megaphone' },
+			{ name: 'beckon-push', title: __( 'Push notification', 'beckon-web-push' ), icon: 'megaphone' },
 			children
 		);
 	}

@@ -20,7 +20,7 @@ require_once ABSPATH . 'wp-admin/includes/post.php';
 require_once ABSPATH . 'wp-admin/includes/template.php';
 require_once __DIR__ . '/class-beckon-test-case.php';
 
-if ( ! is_plugin_active( 'beckon/load.php' ) || ! function_exists( 'beckon_get_settings' ) ) {
+if ( ! is_plugin_active( 'beckon-web-push/load.php' ) || ! function_exists( 'beckon_get_settings' ) ) {
 	fwrite( STDERR, "the Beckon plugin is not active in this WordPress\n" );
 	exit( 2 );
 }

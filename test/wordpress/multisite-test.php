@@ -51,7 +51,7 @@ class Beckon_Multisite_Test extends Beckon_Test_Case {
 
 	public function test_runs_network_activated_on_a_network(): void {
 		$this->assertTrue( is_multisite() );
-		$this->assertTrue( is_plugin_active_for_network( 'beckon/load.php' ) );
+		$this->assertTrue( is_plugin_active_for_network( 'beckon-web-push/load.php' ) );
 		$this->assertGreaterThan( 1, self::second() );
 	}
 
@@ -110,7 +110,7 @@ class Beckon_Multisite_Test extends Beckon_Test_Case {
 		restore_current_blog();
 		$this->assertNotSame( '', get_post_meta( $one, '_beckon_notification_id', true ) );
 
-		uninstall_plugin( 'beckon/load.php' );
+		uninstall_plugin( 'beckon-web-push/load.php' );
 
 		foreach ( array( $wpdb->base_prefix, $second_prefix ) as $prefix ) {
 			$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$prefix}options WHERE option_name LIKE '%beckon%'" ), $prefix );

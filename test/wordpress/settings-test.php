@@ -125,8 +125,8 @@ class Beckon_Settings_Test extends Beckon_Test_Case {
 		$this->assertSame( array( 'page' ), $settings['post_types'] );
 		$this->assertSame( 'beckon', $settings['scope'] );
 		$this->assertTrue( beckon_is_connected() );
-		deactivate_plugins( 'beckon/load.php', true );
-		activate_plugin( 'beckon/load.php', '', false, true );
+		deactivate_plugins( 'beckon-web-push/load.php', true );
+		activate_plugin( 'beckon-web-push/load.php', '', false, true );
 		$this->assertSame( array( 'page' ), beckon_get_settings()['post_types'] );
 		$this->assertSame( self::$connected['api_key'], beckon_get_settings()['api_key'] );
 	}

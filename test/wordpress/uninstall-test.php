@@ -29,7 +29,7 @@ class Beckon_Uninstall_Test extends Beckon_Test_Case {
 		$this->assertNotSame( '', get_post_meta( $post, '_beckon_notification_id', true ) );
 		$this->assertNotFalse( get_transient( 'beckon_notices_1' ) );
 
-		uninstall_plugin( 'beckon/load.php' );
+		uninstall_plugin( 'beckon-web-push/load.php' );
 		beckon_uninstall_site();
 
 		wp_cache_flush();

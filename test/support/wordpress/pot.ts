@@ -35,7 +35,7 @@ export async function extractPot(pluginDir: string): Promise<string> {
 		'--add-comments=translators:',
 		'--omit-header',
 		'--sort-by-file',
-		'--package-name=beckon',
+		'--package-name=beckon-web-push',
 		'-o',
 		'-',
 		...KEYWORDS.map((k) => `--keyword=${k}`),
@@ -55,18 +55,18 @@ export async function extractPot(pluginDir: string): Promise<string> {
 		...sources(pluginDir, '.js'),
 	]);
 	if (php.code !== 0 || js.code !== 0) throw new Error(`xgettext failed:\n${php.stderr}\n${js.stderr}`);
-	const header = `# Translation template of the Beckon WordPress plugin. Regenerate with:
+	const header = `# Translation template of the Beckon Web Push WordPress plugin. Regenerate with:
 #   node test/support/wordpress/pot.ts
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
-"X-Domain: beckon\\n"
+"X-Domain: beckon-web-push\\n"
 `;
 	return `${header}\n${php.stdout}${js.stdout ? `\n${js.stdout}` : ''}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const plugin = join(process.cwd(), 'plugin-wordpress');
-	writeFileSync(join(plugin, 'languages', 'beckon.pot'), await extractPot(plugin));
-	console.log('wrote plugin-wordpress/languages/beckon.pot');
+	writeFileSync(join(plugin, 'languages', 'beckon-web-push.pot'), await extractPot(plugin));
+	console.log('wrote plugin-wordpress/languages/beckon-web-push.pot');
 }

@@ -23,7 +23,7 @@ export interface PhpRun {
 	stderr: string;
 }
 
-/** A running WordPress: Debian's core, a private MariaDB and `php -S`, all under one temp directory. */
+/** A running WordPress: a copy of its core, a private MariaDB and `php -S`, all under one temp directory. */
 export interface WordPress {
 	/** `http://127.0.0.1:<port>` (home and site URL). */
 	url: string;
@@ -40,6 +40,8 @@ export interface WordPress {
 
 /** Options for {@link startWordPress}. */
 export interface StartWordPressOptions {
+	/** WordPress core to copy: Debian's ({@link WORDPRESS_CORE}, the default) or an unpacked release. */
+	core?: string;
 	/** The plugin's source directory, linked as wp-content/plugins/<slug>. */
 	pluginDir: string;
 	slug: string;
@@ -123,8 +125,8 @@ async function waitForHttp(url: string, child: ChildProcess, log: () => string, 
 }
 
 /**
- * Installs and serves a WordPress for tests: MariaDB with a private datadir and socket, a copy of Debian's core
- * (its own wp-config.php reads /etc/wordpress, which tests must not touch), the plugin linked in and activated
+ * Installs and serves a WordPress for tests: MariaDB with a private datadir and socket, a copy of the core
+ * (Debian's own wp-config.php reads /etc/wordpress, which tests must not touch), the plugin linked in and activated
  * in every prefix, and `php -S` with a router on 127.0.0.1.
  */
 export async function startWordPress(options: StartWordPressOptions): Promise<WordPress> {
@@ -146,7 +148,7 @@ export async function startWordPress(options: StartWordPressOptions): Promise<Wo
 		[db] = await Promise.all([
 			startMariaDb(join(dir, 'db')),
 			(async () => {
-				cpSync(WORDPRESS_CORE, docroot, {
+				cpSync(options.core ?? WORDPRESS_CORE, docroot, {
 					recursive: true,
 					dereference: true,
 					filter: (src) => !/\/wp-config\.php$|\/wp-content\/plugins\/akismet/.test(src),
