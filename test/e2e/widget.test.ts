@@ -1,148 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
-import { type HostPage, type HostSite, startHostSite } from '../support/host-site.ts';
-import { type LocalWorker, startWorker } from '../support/local-worker.ts';
-
-const screens = join(process.cwd(), 'test-results', 'screens');
-const PHONE = { width: 390, height: 844 };
-/** A 48×48 PNG: a green square with a white bar (drawn here so the test needs no image file). */
-const LOGO = png(48, 48, (x, y) => (y > 20 && y < 28 && x > 10 && x < 38 ? [255, 255, 255] : [10, 125, 68]));
-
-function png(
-	width: number,
-	height: number,
-	pixel: (x: number, y: number) => [number, number, number],
-): Buffer {
-	const raw = Buffer.alloc((width * 3 + 1) * height);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * (width * 3 + 1) + 1 + x * 3);
-	}
-	const chunk = (type: string, data: Buffer) => {
-		const body = Buffer.concat([Buffer.from(type), data]);
-		const out = Buffer.alloc(12 + data.length);
-		out.writeUInt32BE(data.length, 0);
-		body.copy(out, 4);
-		out.writeUInt32BE(crc32(body), 8 + data.length);
-		return out;
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([
-		Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
-const DESKTOP = { width: 1280, height: 800 };
-
-interface Site {
-	siteId: string;
-	apiKey: string;
-}
+import {
+	DESKTOP,
+	IPHONE_UA,
+	type OpenOptions,
+	PHONE,
+	startWidgetStack,
+	type WidgetStack,
+} from '../support/widget-stack.ts';
 
 describe('subscribe widget in Chromium', () => {
-	let worker: LocalWorker;
-	let browser: Browser;
-	let host: HostSite;
-	let current: Site;
-
-	const api = async <T>(site: Site, path: string, init: RequestInit = {}): Promise<T> => {
-		const r = await fetch(`${worker.url}/v1/sites/${site.siteId}${path}`, {
-			...init,
-			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
-		});
-		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-		return (await r.json()) as T;
-	};
-
-	/** A fresh site for the host origin with these prompt settings. */
-	const site = async (prompt: Record<string, unknown>): Promise<Site> => {
-		const r = await fetch(`${worker.url}/v1/sites`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Host shop', origins: [host.origin], platform: 'custom' }),
-		});
-		current = (await r.json()) as Site;
-		await api(current, '/settings', { method: 'PATCH', body: JSON.stringify({ prompt }) });
-		return current;
-	};
-
-	const open = async (
-		options: {
-			page?: HostPage;
-			viewport?: { width: number; height: number };
-			locale?: string;
-			userAgent?: string;
-			permission?: 'granted' | 'denied';
-			init?: string;
-		} = {},
-	): Promise<{ context: BrowserContext; page: Page }> => {
-		host.page(options.page ?? {});
-		const context = await browser.newContext({
-			viewport: options.viewport ?? DESKTOP,
-			locale: options.locale ?? 'en-US',
-			...(options.userAgent ? { userAgent: options.userAgent, isMobile: true, hasTouch: true } : {}),
-		});
-		if (options.permission === 'granted')
-			await context.grantPermissions(['notifications'], { origin: host.origin });
-		const page = await context.newPage();
-		if (options.permission === 'denied') await deny(page);
-		// The prompt image lives on the shop's CDN; here the test serves it.
-		await context.route('https://cdn.example/**', (route) =>
-			route.fulfill({ contentType: 'image/png', body: LOGO }),
-		);
-		if (options.init) await page.addInitScript(options.init);
-		await page.addInitScript(() => {
-			(window as unknown as { shifts: number }).shifts = 0;
-			new PerformanceObserver((list) => {
-				for (const e of list.getEntries())
-					(window as unknown as { shifts: number }).shifts += (e as unknown as { value: number }).value;
-			}).observe({ type: 'layout-shift', buffered: true });
-		});
-		await page.goto(`${host.origin}/`);
-		return { context, page };
-	};
-
-	/** Denies notifications for the host origin, as a user answering the browser's own prompt with "Block". */
-	const deny = async (page: Page) => {
-		const cdp = await page.context().newCDPSession(page);
-		const { targetInfo } = await cdp.send('Target.getTargetInfo');
-		await cdp.send('Browser.setPermission', {
-			permission: { name: 'notifications' },
-			setting: 'denied',
-			origin: host.origin,
-			browserContextId: targetInfo.browserContextId,
-		});
-	};
-
+	let stack: WidgetStack;
+	const site = (prompt: Record<string, unknown>) => stack.site(prompt);
+	const open = (options?: OpenOptions) => stack.open(options);
+	const deny = (page: Page) => stack.deny(page);
+	const shot = (page: Page, name: string) => stack.shot(page, name);
 	const prompt = (page: Page) => page.locator('beckon-widget .p');
 	const state = (page: Page) => page.evaluate(() => window.Beckon.getState());
-	const stats = () => api<{ byStatus: Record<string, number> }>(current, '/stats');
-	const shot = async (page: Page, name: string) => {
-		await page
-			.locator('beckon-widget')
-			.evaluate((el) => Promise.all((el.shadowRoot?.getAnimations() ?? []).map((a) => a.finished)));
-		await page.screenshot({ path: join(screens, `${name}.png`) });
-	};
+	const stats = () => stack.api<{ byStatus: Record<string, number> }>('/stats');
 
 	beforeAll(async () => {
-		mkdirSync(screens, { recursive: true });
-		worker = await startWorker();
-		host = await startHostSite(worker.url, () => current.siteId);
-		browser = await launchChromium();
+		stack = await startWidgetStack();
 	});
 
 	afterAll(async () => {
-		await browser?.close();
-		await host?.close();
-		await worker?.stop();
+		await stack?.close();
 	});
 
 	it('slides in the simple prompt after the configured seconds, without layout shift, and records the ask', async () => {
@@ -171,7 +53,7 @@ describe('subscribe widget in Chromium', () => {
 		await prompt(page).getByText('Maybe later').click();
 		await expect(prompt(page).count()).resolves.toBe(0);
 		const until = Number(
-			await page.evaluate((id) => localStorage.getItem(`beckon:${id}:later`), current.siteId),
+			await page.evaluate((id) => localStorage.getItem(`beckon:${id}:later`), stack.current.siteId),
 		);
 		expect(until - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000);
 		await page.reload();
@@ -179,7 +61,7 @@ describe('subscribe widget in Chromium', () => {
 		expect(await prompt(page).count()).toBe(0);
 		await page.evaluate(
 			(id) => localStorage.setItem(`beckon:${id}:later`, String(Date.now() - 1)),
-			current.siteId,
+			stack.current.siteId,
 		);
 		await page.reload();
 		await prompt(page).waitFor({ timeout: 5000 });
@@ -214,7 +96,7 @@ describe('subscribe widget in Chromium', () => {
 		await site({ trigger: { type: 'seconds', value: 0 } });
 		const { context, page } = await open();
 		await prompt(page).waitFor();
-		await context.grantPermissions(['notifications'], { origin: host.origin });
+		await context.grantPermissions(['notifications'], { origin: stack.host.origin });
 		await prompt(page).getByText('Subscribe').click();
 		await expect(prompt(page).count()).resolves.toBe(0);
 		expect(await page.evaluate(() => Notification.permission)).toBe('granted');
@@ -266,9 +148,9 @@ describe('subscribe widget in Chromium', () => {
 		await prompt(page).locator('input').first().uncheck();
 		await prompt(page).getByText('Abonnieren').click();
 		await expect.poll(() => state(page)).toBe('blocked');
-		expect(await page.evaluate((id) => localStorage.getItem(`beckon:${id}:categories`), current.siteId)).toBe(
-			'["new","blog"]',
-		);
+		expect(
+			await page.evaluate((id) => localStorage.getItem(`beckon:${id}:categories`), stack.current.siteId),
+		).toBe('["new","blog"]');
 		await context.close();
 	});
 
@@ -354,11 +236,9 @@ describe('subscribe widget in Chromium', () => {
 
 	it('shows an Add to Home Screen hint on iPhone Safari instead of a prompt that cannot work', async () => {
 		await site({ trigger: { type: 'seconds', value: 0 } });
-		const iphone =
-			'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 		const { context, page } = await open({
 			viewport: PHONE,
-			userAgent: iphone,
+			userAgent: IPHONE_UA,
 			init: 'delete window.PushManager',
 		});
 		await prompt(page).waitFor();
