@@ -458,6 +458,34 @@ describe('WordPress plugin "Beckon Web Push" on real WordPress installs (MariaDB
 		},
 	);
 
+	it('declares one name, slug, text domain and set of versions in the plugin header and readme.txt', () => {
+		const headers = (text: string) =>
+			Object.fromEntries(
+				[...text.matchAll(/^(?: \* )?([A-Z][\w ]+): (.+)$/gm)].map((m) => [
+					m[1] as string,
+					(m[2] as string).trim(),
+				]),
+			);
+		const main = readFileSync(join(plugin, 'load.php'), 'utf8');
+		const header = headers(main.slice(0, main.indexOf('*/')));
+		const readme = readFileSync(join(plugin, 'readme.txt'), 'utf8');
+		const info = headers(readme.slice(0, readme.indexOf('\n\n')));
+		expect(readme.split('\n')[0]).toBe(`=== ${header['Plugin Name']} ===`);
+		// WordPress.org derives the slug from the name, and the text domain must be the slug.
+		expect(header['Plugin Name']?.toLowerCase().replaceAll(' ', '-')).toBe(SLUG);
+		expect(header['Text Domain']).toBe(SLUG);
+		expect(header['Domain Path']).toBe('/languages');
+		expect(existsSync(join(plugin, `languages/${SLUG}.pot`))).toBe(true);
+		for (const key of ['Requires at least', 'Requires PHP', 'License', 'License URI'])
+			expect(info[key], key).toBe(header[key]);
+		expect(info['Stable tag']).toBe(header.Version);
+		expect(main).toContain(`define( 'BECKON_VERSION', '${header.Version}' );`);
+		expect(header['Requires at least']).toBe(VERSIONS[0]?.id);
+		// "Tested up to" is the newest version this suite runs the plugin on.
+		expect(info['Tested up to']).toBe(VERSIONS.at(-1)?.id);
+		expect(readme).toMatch(/^== External services ==$/m);
+	});
+
 	it('ships a translation template with every translatable string', async () => {
 		const msgids = (pot: string) =>
 			pot
