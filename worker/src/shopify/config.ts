@@ -7,8 +7,11 @@ import { HttpError } from '../http/errors';
 /** The Admin API version every request uses (also `[webhooks] api_version` in shopify.app.toml). */
 export const SHOPIFY_API_VERSION = ApiVersion.October26;
 
-/** Scopes requested when SHOPIFY_SCOPES is not set: product and collection links for the composer. */
-export const DEFAULT_SCOPES = 'read_products';
+/**
+ * Scopes requested when SHOPIFY_SCOPES is not set: product and collection links for the composer, and the
+ * storefront app proxy (`[app_proxy]` in shopify.app.toml needs write_app_proxy).
+ */
+export const DEFAULT_SCOPES = 'read_products,write_app_proxy';
 
 /** The Shopify app's settings, read once from the bindings. */
 export interface ShopifyConfig {
