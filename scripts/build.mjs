@@ -1,4 +1,5 @@
-// Builds what the worker serves from dist/assets: the page script, the service worker and the demo pages.
+// Builds what the worker serves from dist/assets (the page script, the service worker, the demo pages), and with
+// `npm run build` also the Shopify theme app extension's copy of the page script.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,7 +82,21 @@ export async function buildAssets() {
 	await cp(join(shopifyAdmin, 'admin.css'), join(out, 'shopify/assets/admin.css'));
 }
 
+/** Where the Shopify theme app extension keeps the storefront core (`asset_url` in its app embed). */
+export const shopifyCoreAsset = join(root, 'shopify-app/extensions/beckon-embed/assets/beckon.js');
+
+/**
+ * Copies the built core into the Shopify theme app extension, which `shopify app deploy` uploads as is: the file
+ * is committed, and test/node/shopify/extension-asset.test.ts fails when it differs from a fresh build. Only
+ * `npm run build` writes it (tests and benches never change tracked files).
+ */
+export async function buildShopifyExtension() {
+	await mkdir(dirname(shopifyCoreAsset), { recursive: true });
+	await cp(join(out, 'beckon.js'), shopifyCoreAsset);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
 	await buildAssets();
-	console.log('built dist/assets');
+	await buildShopifyExtension();
+	console.log('built dist/assets and shopify-app/extensions/beckon-embed/assets/beckon.js');
 }

@@ -235,8 +235,14 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 
 		const shopper = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 		const store = await shopper.newPage();
+		const scripts: string[] = [];
+		store.on('request', (r) => {
+			if (r.resourceType() === 'script') scripts.push(r.url());
+		});
 		await store.goto(`${storefront.origin}/`);
 		await store.getByText('Hear about oak restocks first').waitFor({ timeout: 15_000 });
+		// The core comes from the theme app extension's assets (Shopify's CDN), the UI chunk from the worker.
+		expect(scripts).toEqual([`${storefront.cdnAssets}beckon.js`, `${worker.url}/beckon-ui.js`]);
 		const scope = await store.evaluate(
 			async () => (await navigator.serviceWorker.getRegistration('/apps/beckon/'))?.scope,
 		);

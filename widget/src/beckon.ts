@@ -11,10 +11,13 @@ interface WidgetElement extends HTMLElement {
 
 export type { BeckonState } from './types';
 
-/** How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity). */
+/**
+ * How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity,
+ * data-api).
+ */
 export interface BeckonOptions {
 	siteId: string;
-	/** Origin of the Beckon worker; defaults to the origin this script came from. */
+	/** Origin of the Beckon worker (API and UI chunk); defaults to the origin this script came from. */
 	api?: string;
 	/** Same-origin service-worker stub; default `/beckon-sw.js?site=<siteId>`. */
 	serviceWorker?: string;
@@ -39,6 +42,7 @@ class Beckon {
 	private shown: View['prompt'] = null;
 	private panel = false;
 	private state: BeckonState = 'unsupported';
+	private ui = '';
 
 	/** Starts Beckon once per page; later calls only update the identity token. */
 	init(options: BeckonOptions): Promise<void> {
@@ -51,6 +55,9 @@ class Beckon {
 					)
 				: Promise.resolve();
 		const api = options.api ?? (scriptUrl ? new URL(scriptUrl).origin : location.origin);
+		// A page that names the worker gets the UI chunk from it: the core may come from elsewhere (Shopify serves
+		// it from the theme app extension's CDN), the chunk never does.
+		this.ui = new URL('beckon-ui.js', options.api || !scriptUrl ? `${api}/` : scriptUrl).href;
 		this.o = {
 			siteId: options.siteId,
 			api,
@@ -330,10 +337,9 @@ class Beckon {
 			void this.report({ permission: 'default' }).catch(() => undefined);
 		}
 		if (!this.el) {
-			const src = new URL('beckon-ui.js', scriptUrl || `${this.need().api}/`).href;
 			if (!customElements.get('beckon-widget')) {
 				const tag = document.createElement('script');
-				tag.src = src;
+				tag.src = this.ui;
 				tag.async = true;
 				document.head.append(tag);
 			}

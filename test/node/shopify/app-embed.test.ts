@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { embedSchema, renderEmbed } from './render-embed.ts';
+import { CDN_ASSETS, EMBED_BLOCK, embedSchema, renderEmbed } from './render-embed.ts';
 
 const metafields = { site_id: 'site_abc123', api_origin: 'https://beckon.example.workers.dev' };
 
@@ -54,33 +55,48 @@ async function runLoader(
 }
 
 describe('shopify app embed (Liquid)', () => {
-	it('renders one async widget tag with the site, the proxy service worker and its scope for guests', async () => {
+	const core = `${CDN_ASSETS}beckon.js`;
+
+	it('for guests, adds the core from the extension assets with the site, the worker, the proxy service worker and its scope', async () => {
 		const html = await renderEmbed({ metafields });
-		const tags = scripts(html);
-		expect(tags).toEqual([
-			{
-				async: '',
-				src: 'https://beckon.example.workers.dev/beckon.js',
-				'data-site': 'site_abc123',
-				'data-sw': '/apps/beckon/sw.js',
-				'data-scope': '/apps/beckon/',
-			},
-		]);
-		expect(html).not.toContain('data-identity');
+		expect(scripts(html)).toEqual([{}]);
+		const { el, fetched } = await runLoader(html, null);
+		expect(fetched).toEqual([]);
+		expect(el.async).toBe(true);
+		expect(el.src).toBe(core);
+		expect(el.attrs).toEqual({
+			'data-site': 'site_abc123',
+			'data-api': 'https://beckon.example.workers.dev',
+			'data-sw': '/apps/beckon/sw.js',
+			'data-scope': '/apps/beckon/',
+		});
+	});
+
+	it('puts no Liquid output in a script src attribute (Shopify app doctor: UNSAFE_INNERHTML)', async () => {
+		const block = readFileSync(EMBED_BLOCK, 'utf8');
+		expect(block).not.toMatch(/<script[^>]*\bsrc=/);
+		for (const customer of [null, { id: 1 }]) {
+			expect(scripts(await renderEmbed({ metafields, customer }))).toEqual([{}]);
+		}
 	});
 
 	it('follows a changed app proxy path', async () => {
 		const html = await renderEmbed({ metafields, settings: { proxy_path: '/a/push' } });
-		expect(scripts(html)[0]).toMatchObject({ 'data-sw': '/a/push/sw.js', 'data-scope': '/a/push/' });
+		const { el } = await runLoader(html, null);
+		expect(el.attrs).toMatchObject({ 'data-sw': '/a/push/sw.js', 'data-scope': '/a/push/' });
 	});
 
-	it('escapes a hostile proxy path setting', async () => {
+	it('keeps a hostile proxy path setting inside the loader as data', async () => {
 		const html = await renderEmbed({
 			metafields,
-			settings: { proxy_path: '"><img src=x onerror=alert(1)>' },
+			settings: { proxy_path: '"</script><img src=x onerror=alert(1)>' },
 		});
 		expect(html).not.toContain('<img');
-		expect(scripts(html)).toHaveLength(1);
+		expect(html.match(/<\/script>/g)).toHaveLength(1);
+		const { el } = await runLoader(html, null);
+		expect((el.attrs as Record<string, string>)['data-sw']).toBe(
+			'"/script>img src=x onerror=alert(1)>/sw.js',
+		);
 	});
 
 	it('for a logged-in customer, fetches the identity token from the proxy and never prints the customer id', async () => {
@@ -90,9 +106,10 @@ describe('shopify app embed (Liquid)', () => {
 		const { el, fetched } = await runLoader(html, { token: 'payload.signature' });
 		expect(fetched).toEqual(['/apps/beckon/identity']);
 		expect(el.async).toBe(true);
-		expect(el.src).toBe('https://beckon.example.workers.dev/beckon.js');
+		expect(el.src).toBe(core);
 		expect(el.attrs).toEqual({
 			'data-site': 'site_abc123',
+			'data-api': 'https://beckon.example.workers.dev',
 			'data-sw': '/apps/beckon/sw.js',
 			'data-scope': '/apps/beckon/',
 			'data-identity': 'payload.signature',
@@ -146,7 +163,7 @@ describe('shopify app embed (Liquid)', () => {
 		expect(scripts(editor)).toEqual([]);
 	});
 
-	it('declares an app embed for the body with no script assets of its own', () => {
+	it('declares an app embed for the body that loads the core itself (no schema javascript)', () => {
 		const schema = embedSchema();
 		expect(schema.target).toBe('body');
 		expect(schema.javascript).toBeUndefined();

@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
+import { type Context, Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 
 /** Path of the theme app extension's app embed block. */
 export const EMBED_BLOCK = join(process.cwd(), 'shopify-app/extensions/beckon-embed/blocks/beckon.liquid');
+/** The extension's assets folder (what `asset_url` points into). */
+export const EMBED_ASSETS = join(process.cwd(), 'shopify-app/extensions/beckon-embed/assets');
+/** Where Shopify's CDN serves a deployed extension's assets (the uuid and version are the deployment's). */
+export const CDN_ASSETS =
+	'https://cdn.shopify.com/extensions/0190a4e2-7d5c-7b9e-9c1a-2f1e3d4c5b6a/1.0.0/assets/';
 
 /** What a theme page gives the block when Shopify renders it. */
 export interface EmbedContext {
@@ -11,6 +16,8 @@ export interface EmbedContext {
 	customer?: { id: number; email?: string } | null;
 	settings?: { proxy_path?: string };
 	designMode?: boolean;
+	/** What `asset_url` puts before an asset's name; default Shopify's CDN ({@link CDN_ASSETS}). */
+	assetBase?: string;
 }
 
 /** The block's {% schema %} JSON (Shopify reads it; it renders nothing). */
@@ -36,6 +43,12 @@ engine.registerTag(
 	},
 );
 
+// Shopify's asset_url: in an app block, a file of the extension's assets/ folder on Shopify's CDN.
+engine.registerFilter('asset_url', function (this: { context: Context }, name: string) {
+	if (!existsSync(join(EMBED_ASSETS, name))) throw new Error(`asset_url: no assets/${name} in the extension`);
+	return `${this.context.getSync(['beckon_test_asset_base'])}${name}`;
+});
+
 /** Renders the app embed block the way a theme page would include it, with a real Liquid engine. */
 export function renderEmbed(context: EmbedContext): Promise<string> {
 	const metafields: Record<string, { value: string }> = {};
@@ -47,5 +60,6 @@ export function renderEmbed(context: EmbedContext): Promise<string> {
 		customer: context.customer ?? null,
 		block: { settings: context.settings ?? {} },
 		request: { design_mode: context.designMode ?? false },
+		beckon_test_asset_base: context.assetBase ?? CDN_ASSETS,
 	});
 }

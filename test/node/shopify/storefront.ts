@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
-import { renderEmbed } from './render-embed.ts';
+import { EMBED_ASSETS, renderEmbed } from './render-embed.ts';
 
 /** One request the fake app proxy forwarded to the worker. */
 export interface ProxiedRequest {
@@ -13,6 +15,8 @@ export interface ProxiedRequest {
 /** A stand-in for a shop's online store: theme pages with the app embed, and Shopify's app proxy. */
 export interface Storefront {
 	origin: string;
+	/** Stand-in for Shopify's CDN: where `asset_url` points (the theme app extension's assets/ folder). */
+	cdnAssets: string;
 	proxied: ProxiedRequest[];
 	/** Whether theme pages include the app embed (the theme editor switch). */
 	embed: boolean;
@@ -83,6 +87,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 	const proxyPath = options.proxyPath ?? '/apps/beckon';
 	const proxied: ProxiedRequest[] = [];
 	const state = { embed: true };
+	const cdn = await startCdn();
 	const server: Server = createServer((req, res) => {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://storefront');
@@ -124,6 +129,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 						metafields: options.metafields(),
 						customer: customerId ? { id: Number(customerId) } : null,
 						settings: { proxy_path: proxyPath },
+						assetBase: cdn.assets,
 					})
 				: '';
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -136,6 +142,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	return {
 		origin,
+		cdnAssets: cdn.assets,
 		proxied,
 		get embed() {
 			return state.embed;
@@ -143,10 +150,37 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 		set embed(value: boolean) {
 			state.embed = value;
 		},
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
+		close: () => Promise.all([stop(server), cdn.close()]).then(() => undefined),
+	};
+}
+
+function stop(server: Server): Promise<void> {
+	return new Promise<void>((resolve) => {
+		server.closeAllConnections();
+		server.close(() => resolve());
+	});
+}
+
+/** Serves the extension's assets/ on another origin, as Shopify's CDN serves a deployed extension's. */
+async function startCdn(): Promise<{ assets: string; close(): Promise<void> }> {
+	const prefix = '/extensions/test-extension/1/assets/';
+	const server = createServer((req, res) => {
+		const name = (req.url ?? '').startsWith(prefix) ? (req.url ?? '').slice(prefix.length) : '';
+		if (!/^[\w.-]+$/.test(name)) {
+			res.writeHead(404).end();
+			return;
+		}
+		readFile(join(EMBED_ASSETS, name)).then(
+			(body) => {
+				res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'max-age=31536000' });
+				res.end(body);
+			},
+			() => res.writeHead(404).end(),
+		);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		assets: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`,
+		close: () => stop(server),
 	};
 }
