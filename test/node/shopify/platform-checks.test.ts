@@ -29,7 +29,8 @@ const offline: Record<string, string> = {
 /** Runs the repo's Shopify CLI in the app copy; resolves with its exit code and output. */
 async function shopify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 	try {
-		const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules/.bin/shopify'), args, {
+		const cli = join(root, 'node_modules/@shopify/cli/bin/run.js');
+		const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
 			cwd: copy,
 			env: { ...process.env, ...offline, CI: '1', FORCE_COLOR: '0' },
 			timeout: 90_000,
