@@ -7,11 +7,14 @@
 //      rate limiter on: no 5xx, 429 with Retry-After, exact counts afterwards (section "Beacon burst (local stack)")
 //   6. bench/scale/measure.mjs bytes per subscriber and per event, one store's write rates: the inputs of
 //      docs/SCALE.md (section "Storage model inputs")
+//   7. bench/lighthouse/run.mjs Lighthouse (mobile) on the Shopify test storefront with and without the app embed,
+//      median of 5 runs each (section "Storefront impact (Lighthouse)")
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
 // load" of BENCHMARKS.md are rewritten from the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons,scale] [--quick] [--no-write]
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons,scale,lighthouse] [--quick] [--no-write]
 //        [--results DIR [--render-only]]
-//   --quick runs smaller versions (20k recipients, 5 s of load, a 4,000-request burst) and does not touch BENCHMARKS.md.
+//   --quick runs smaller versions (20k recipients, 5 s of load, a 4,000-request burst, 1 Lighthouse run each) and
+//   does not touch BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
+import { LIGHTHOUSE_TITLE, lighthouseSection } from '../bench/lighthouse/section.mjs';
 import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
 import { buildAssets } from './build.mjs';
 
@@ -29,7 +33,7 @@ const WIDGET_TITLE = '## Widget size';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
 	options: {
-		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons,scale' },
+		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons,scale,lighthouse' },
 		quick: { type: 'boolean', default: false },
 		write: { type: 'boolean' },
 		// Keep the JSON results in this folder; with --render-only, rewrite BENCHMARKS.md from them without running.
@@ -43,11 +47,11 @@ const write = opts.write ?? !opts.quick;
 // wrangler's launcher runs `node` from PATH: make that the Node running this script (the project's Node 22).
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 
-function run(script, args) {
+function run(script, args, nodeArgs = []) {
 	return new Promise((done) => {
 		const started = Date.now();
 		console.log(`\n▶ ${script} ${args.join(' ')}`);
-		const child = spawn(process.execPath, [join(root, script), ...args], {
+		const child = spawn(process.execPath, [...nodeArgs, join(root, script), ...args], {
 			cwd: root,
 			env,
 			stdio: 'inherit',
@@ -312,7 +316,7 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe', 'beacons', 'scale']) {
+		for (const name of ['campaign', 'subscribe', 'beacons', 'scale', 'lighthouse']) {
 			const file = join(tmp, `${name}.json`);
 			if (only.has(name) && existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
 		}
@@ -367,6 +371,18 @@ async function main() {
 			if (code !== 0) failures.push('bench/scale/measure.mjs');
 			if (existsSync(out)) results.scale = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('lighthouse')) {
+			if (!only.has('widget')) await buildAssets();
+			const out = join(tmp, 'lighthouse.json');
+			// The script starts the Shopify test stack from its TypeScript sources.
+			const code = await run(
+				'bench/lighthouse/run.mjs',
+				['--json', out, ...(opts.quick ? ['--runs', '1'] : [])],
+				['--experimental-transform-types', '--disable-warning=ExperimentalWarning'],
+			);
+			if (code !== 0) failures.push('bench/lighthouse/run.mjs');
+			if (existsSync(out)) results.lighthouse = JSON.parse(readFileSync(out, 'utf8'));
+		}
 	} finally {
 		if (!opts.results) rmSync(tmp, { recursive: true, force: true });
 	}
@@ -378,7 +394,8 @@ async function main() {
 		if (results.widget) replaceSection(file, WIDGET_TITLE, widgetSection(results.widget));
 		if (results.beacons) replaceSection(file, BEACONS_TITLE, beaconsSection(results.beacons));
 		if (results.scale) replaceSection(file, SCALE_TITLE, scaleSection(results.scale));
-		if (results.campaign || results.subscribe || results.beacons || results.scale)
+		if (results.lighthouse) replaceSection(file, LIGHTHOUSE_TITLE, lighthouseSection(results.lighthouse));
+		if (results.campaign || results.subscribe || results.beacons || results.scale || results.lighthouse)
 			console.log('\nupdated BENCHMARKS.md');
 	}
 	if (failures.length) {
