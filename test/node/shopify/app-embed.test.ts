@@ -26,7 +26,10 @@ function memoryStorage(): {
 	};
 }
 
-/** Runs the inline loader with a stub DOM and fetch; resolves with the script element it appended. */
+/**
+ * Runs the inline loader with a stub DOM and fetch while the page is still loading, checks that it touches nothing
+ * before the load event, then fires it; resolves with the script element it appended.
+ */
 async function runLoader(
 	html: string,
 	identity: unknown,
@@ -35,22 +38,36 @@ async function runLoader(
 	const code = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
 	if (!code) throw new Error('no inline loader');
 	const fetched: string[] = [];
-	return new Promise((resolve) => {
+	const onLoad: Array<() => void> = [];
+	let loaded = false;
+	return new Promise((resolve, reject) => {
 		const el: Record<string, unknown> = {
 			attrs: {} as Record<string, string>,
 			setAttribute(name: string, value: string) {
 				(el.attrs as Record<string, string>)[name] = value;
 			},
 		};
+		const early = (what: string) => reject(new Error(`the loader ${what} before the page's load event`));
 		const document = {
+			readyState: 'interactive',
 			createElement: () => el,
-			head: { appendChild: () => resolve({ el, fetched }) },
+			head: { appendChild: () => (loaded ? resolve({ el, fetched }) : early('added the script')) },
+		};
+		const window = {
+			addEventListener: (type: string, listener: () => void) => {
+				if (type === 'load') onLoad.push(listener);
+			},
 		};
 		const fetch = (url: string) => {
+			if (!loaded) early('fetched');
 			fetched.push(url);
 			return Promise.resolve({ ok: true, json: () => Promise.resolve(identity) });
 		};
-		runInNewContext(code, sessionStorage ? { document, fetch, sessionStorage } : { document, fetch });
+		const context = { document, window, fetch, ...(sessionStorage ? { sessionStorage } : {}) };
+		runInNewContext(code, context);
+		loaded = true;
+		document.readyState = 'complete';
+		for (const listener of onLoad) listener();
 	});
 }
 
