@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { call } from '../helpers';
+import { SEND_FIELDS } from './bodies';
 import { DbWatch } from './db-watch';
 import type { FuzzRequest } from './requests';
 import { expectSuccessShape } from './shapes';
@@ -41,20 +42,7 @@ const ALL_FIELDS = [
 	'type',
 	'notificationId',
 	'token',
-	'title',
-	'body',
-	'icon',
-	'image',
-	'badge',
-	'actions',
-	'requireInteraction',
-	'tag',
-	'ttl',
-	'urgency',
-	'topic',
-	'audience',
-	'idempotencyKey',
-	'Idempotency-Key',
+	...SEND_FIELDS,
 	'limit',
 	'q',
 ];
