@@ -49,6 +49,16 @@ let summary = 'no test report was written';
 if (existsSync(report)) {
 	const r = JSON.parse(readFileSync(report, 'utf8'));
 	summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+	// Skipped tests carry their reason in their names (e.g. "… (skipped: BECKON_VENDOR_DIR is not set)"): list them.
+	const skipped = r.testResults.flatMap((file) =>
+		file.assertionResults.filter(
+			(t) => t.status === 'skipped' || t.status === 'pending' || t.status === 'todo',
+		),
+	);
+	if (skipped.length > 0) {
+		console.log(`\nskipped (${skipped.length}):`);
+		for (const t of skipped) console.log(`  - ${t.fullName}`);
+	}
 	rmSync(report, { force: true });
 	if (r.numTotalTests === 0) {
 		console.error('✖ no tests ran');
