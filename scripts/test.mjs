@@ -51,7 +51,7 @@ if (existsSync(report)) {
 	summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
 	// Skipped tests carry their reason in their names (e.g. "… (skipped: BECKON_VENDOR_DIR is not set)"): list them.
 	const skipped = r.testResults.flatMap((file) =>
-		file.assertionResults.filter(
+		(file.assertionResults ?? []).filter(
 			(t) => t.status === 'skipped' || t.status === 'pending' || t.status === 'todo',
 		),
 	);
