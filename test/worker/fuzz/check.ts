@@ -23,14 +23,8 @@ export const RUNS = 1000;
 /** Time allowed for one route's property (its 1,000 requests). */
 export const ROUTE_TIMEOUT_MS = 120_000;
 
-/** Every field name any route's 400 may name (for cases whose method led them to another route). */
-const ALL_FIELDS = [
-	'name',
-	'origins',
-	'platform',
-	'homeUrl',
-	'iconUrl',
-	'prompt',
+/** Field names a subscribe's 400 may name. */
+export const SUBSCRIBE_FIELDS = [
 	'permission',
 	'subscription',
 	'subscriberId',
@@ -39,6 +33,17 @@ const ALL_FIELDS = [
 	'timezone',
 	'locale',
 	'categories',
+];
+
+/** Every field name any route's 400 may name (for cases whose method led them to another route). */
+const ALL_FIELDS = [
+	'name',
+	'origins',
+	'platform',
+	'homeUrl',
+	'iconUrl',
+	'prompt',
+	...SUBSCRIBE_FIELDS,
 	'type',
 	'notificationId',
 	'token',

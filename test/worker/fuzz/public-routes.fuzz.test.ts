@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
 import { CATEGORIES } from './bodies';
-import { fuzzRoute, ROUTE_TIMEOUT_MS } from './check';
+import { fuzzRoute, ROUTE_TIMEOUT_MS, SUBSCRIBE_FIELDS } from './check';
 import {
 	authSecret,
 	authSecret16,
@@ -139,16 +139,7 @@ describe('public routes under generated input', () => {
 				),
 				{
 					method: 'POST',
-					fields: [
-						'permission',
-						'subscription',
-						'subscriberId',
-						'oldEndpoint',
-						'url',
-						'timezone',
-						'locale',
-						'categories',
-					],
+					fields: SUBSCRIBE_FIELDS,
 				},
 				// Found by this property: nested fields were named without their parent ("endpoint: must be a string").
 				[
