@@ -1,5 +1,6 @@
 // Inputs of the storage capacity model (docs/SCALE.md): bytes per subscriber and per event on disk, from the real
-// D1 schema (worker/migrations, triggers included) and from the per-site schema that drops the site_id column;
+// D1 schema (worker/migrations, triggers included) and from the real per-site schema of a SiteStore Durable Object
+// (worker/src/store/site-schema.ts, loaded as TypeScript by Node 22's type stripping, triggers included);
 // and how many writes per second one SQLite store sustains in process (what a SQLite Durable Object runs on).
 // Usage: node bench/scale/measure.mjs [--subscribers 20000] [--events 200000] [--json FILE]
 import { createHash } from 'node:crypto';
@@ -93,9 +94,10 @@ const fieldsAfterEndpoint = (s) => [
 	s.at,
 ];
 
-/** The first 8 bytes of the endpoint's SHA-256 as a signed 64-bit integer (what the unique index holds). */
+/** The first 53 bits of the endpoint's SHA-256 (what the store's endpoint index holds: endpointHash()). */
 function endpointHash(endpoint) {
-	return createHash('sha256').update(endpoint).digest().readBigInt64BE(0);
+	const d = createHash('sha256').update(endpoint).digest();
+	return (d[0] & 0x1f) * 2 ** 48 + d.readUIntBE(1, 6);
 }
 
 /** Bytes on disk per table and index (dbstat: page size × pages, so free space inside pages counts too). */
@@ -140,32 +142,24 @@ const subscriberObjects = [
 	'sqlite_autoindex_subscribers_1',
 ];
 
-// ---- the per-site schema: the same rows without site_id (a store holds one site), and the endpoint's uniqueness kept
-// on an 8-byte hash of it instead of the whole URL (a 150–280 character bearer token) ---------------------------------
+// ---- the per-site schema of a SiteStore: the same rows without site_id (a store holds one site), and the endpoint
+// indexed by a 53-bit hash of it instead of the whole URL (a 150–280 character bearer token) -------------------------
+const { SITE_STORE_MIGRATIONS } = await import(join(root, 'worker/src/store/site-schema.ts'));
 const site = open('site.sqlite');
-site.exec(`CREATE TABLE subscribers (id TEXT PRIMARY KEY, status TEXT NOT NULL, endpoint TEXT, endpoint_hash INTEGER,
-		p256dh TEXT, auth TEXT, vapid_key_id TEXT, push_service TEXT, browser TEXT NOT NULL, os TEXT NOT NULL,
-		categories TEXT NOT NULL, external_user_id TEXT, timezone TEXT, locale TEXT, last_url TEXT,
-		last_seen_at INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-	CREATE UNIQUE INDEX subscribers_endpoint ON subscribers (endpoint_hash);
-	CREATE INDEX subscribers_audience ON subscribers (status, id);
-	CREATE INDEX subscribers_user ON subscribers (external_user_id) WHERE external_user_id IS NOT NULL;
-	CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;`);
+for (const m of SITE_STORE_MIGRATIONS) site.exec(m.up);
 const siteEmpty = sizes(site);
 const siteInsert = site.prepare(
-	`INSERT INTO subscribers VALUES (?, 'allowed', ?, ?, ?, ?, 'BNcRdreALRFXTkOOUHK1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-);
-const bump = site.prepare(
-	'INSERT INTO counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1',
+	`INSERT INTO subscribers (id, status, endpoint, endpoint_hash, p256dh, auth, vapid_key_id, push_service, browser, os,
+		categories, external_user_id, timezone, locale, last_url, last_seen_at, created_at, updated_at)
+	VALUES (?, 'allowed', ?, ?, ?, ?, 'BNcRdreALRFXTkOOUHK1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 let siteWrites = 0;
 const t0 = process.hrtime.bigint();
 for (const s of subs) {
-	// One transaction per subscribe, as a Durable Object commits each request: the row and its counters.
+	// One transaction per subscribe, as a Durable Object commits each request: the row and, by the store's
+	// triggers, its counters and the day's growth.
 	site.exec('BEGIN');
 	siteInsert.run(s.id, s.endpoint, endpointHash(s.endpoint), ...fieldsAfterEndpoint(s));
-	bump.run('status:allowed');
-	bump.run(`browser:${s.browser}`);
 	site.exec('COMMIT');
 	siteWrites++;
 }
@@ -176,6 +170,7 @@ const siteObjects = [
 	'subscribers_endpoint',
 	'subscribers_audience',
 	'subscribers_user',
+	'subscribers_suspended_from',
 	'sqlite_autoindex_subscribers_1',
 ];
 

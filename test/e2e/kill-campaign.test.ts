@@ -86,6 +86,8 @@ describe('a campaign whose whole stack is killed mid-send', () => {
 		const { siteId, apiKey } = stack.demo;
 		await stopFully(stack, port);
 		stack = null;
+		// Seeded as rows of the single-D1 design (fast, one INSERT … SELECT): the site's store copies them on its
+		// first request, so this also covers an upgraded deployment's first campaign.
 		d1Execute(
 			stateDir,
 			seedSql({ siteId, count: RECIPIENTS, endpointBase: `${sink.url}/push/201/`, keys: [keys] }),

@@ -1,5 +1,8 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import type { SiteStore } from '../../worker/src/objects/site-store';
 import { encodeBase64Url } from '../../worker/src/push/base64url';
+import { endpointHash } from '../../worker/src/store/subscribers';
 
 /** The operator token the test config sets. */
 export const OPERATOR = 'test-operator-token';
@@ -162,4 +165,80 @@ export async function tableRowCounts(tables?: string[]): Promise<Record<string, 
 	const columns = names.map((name, i) => `(SELECT count(*) FROM "${name}") AS c${i}`).join(', ');
 	const row = await env.DB.prepare(`SELECT ${columns}`).first<Record<string, number>>();
 	return Object.fromEntries(names.map((name, i) => [name, row?.[`c${i}`] ?? 0]));
+}
+
+/** A site's store (its SiteStore Durable Object), as the worker reaches it. */
+export function storeOf(siteId: string): DurableObjectStub<SiteStore> {
+	return env.SITE_STORE.get(env.SITE_STORE.idFromName(siteId));
+}
+
+/**
+ * Runs SQL inside a site's store (opened first, as any request would) and returns the rows: how tests look at
+ * or prepare per-site data. Runs in one transaction, like a request.
+ */
+export async function storeSql<T extends Record<string, SqlStorageValue> = Record<string, SqlStorageValue>>(
+	siteId: string,
+	query: string,
+	...bindings: SqlStorageValue[]
+): Promise<T[]> {
+	const stub = storeOf(siteId);
+	await stub.importState(siteId);
+	return runInDurableObject(stub, (_instance: SiteStore, state) =>
+		state.storage.transactionSync(() => state.storage.sql.exec<T>(query, ...bindings).toArray()),
+	);
+}
+
+/** One subscriber row for {@link seedSubscribers}. */
+export interface SeedRow {
+	id: string;
+	endpoint: string;
+	p256dh: string;
+	auth: string;
+	browser?: string;
+	status?: string;
+	externalUserId?: string | null;
+}
+
+/**
+ * Writes subscriber rows straight into a site's store (through the real table, so the counting triggers run),
+ * for audiences too large to subscribe one by one.
+ */
+export async function seedSubscribers(siteId: string, rows: SeedRow[], now = Date.now()): Promise<void> {
+	const hashes = await Promise.all(rows.map((r) => endpointHash(r.endpoint)));
+	const stub = storeOf(siteId);
+	await stub.importState(siteId);
+	await runInDurableObject(stub, (_instance: SiteStore, state) => {
+		state.storage.transactionSync(() => {
+			rows.forEach((r, i) => {
+				state.storage.sql.exec(
+					`INSERT INTO subscribers (id, status, endpoint, endpoint_hash, p256dh, auth, browser, external_user_id,
+						last_seen_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					r.id,
+					r.status ?? 'allowed',
+					r.endpoint,
+					hashes[i] ?? null,
+					r.p256dh,
+					r.auth,
+					r.browser ?? 'firefox',
+					r.externalUserId ?? null,
+					now,
+					now,
+					now,
+				);
+			});
+		});
+	});
+}
+
+/** The tables of a site's store that hold the site's data (meta and _schema are the store's own). */
+export const STORE_DATA_TABLES = ['subscribers', 'counts', 'daily', 'notifications'] as const;
+
+/** Row count of each of a site's store data tables, by name (one query inside the store). */
+export async function storeRowCounts(
+	siteId: string,
+): Promise<Record<(typeof STORE_DATA_TABLES)[number], number>> {
+	const columns = STORE_DATA_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ');
+	const [row] = await storeSql<Record<string, number>>(siteId, `SELECT ${columns}`);
+	if (!row) throw new Error(`storeRowCounts: no row for ${siteId}`);
+	return row as Record<(typeof STORE_DATA_TABLES)[number], number>;
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from './objects/dispatcher';
+import type { SiteStore } from './objects/site-store';
 import type { PushBatch } from './queue/messages';
 
 /** Bindings and secrets the worker receives; see wrangler.toml for what each one is. */
@@ -6,6 +7,7 @@ export interface Env {
 	DB: D1Database;
 	ASSETS: Fetcher;
 	DISPATCHER: DurableObjectNamespace<Dispatcher>;
+	SITE_STORE: DurableObjectNamespace<SiteStore>;
 	PUSH_QUEUE: Queue<PushBatch>;
 	PUBLIC_RATE_LIMIT?: RateLimit;
 	ADMIN_TOKEN?: string;

@@ -12,10 +12,12 @@ import { createNotification, getNotification, recentNotifications } from './rout
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
 import { createSite, getSite, patchSettings, rotateIdentitySecret } from './routes/sites';
 import { getStats } from './routes/stats';
+import { migrateStorage } from './routes/storage';
 import { getSubscriber, postSubscriber, removeSubscriber } from './routes/subscribers';
 import { shopifyRouter } from './shopify/router';
 
 export { Dispatcher } from './objects/dispatcher';
+export { SiteStore } from './objects/site-store';
 
 type Args = [Env, ExecutionContext];
 
@@ -30,6 +32,7 @@ const router = Router<IRequest, Args>({
 	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
 	.get('/v1/health', () => Response.json({ ok: true }))
 	.post('/v1/sites', (req, env) => createSite(req, env))
+	.post('/v1/admin/storage/migrate', (req, env) => migrateStorage(req, env))
 	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
 	.patch('/v1/sites/:siteId/settings', (req, env) => patchSettings(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/identity-secret', (req, env) =>

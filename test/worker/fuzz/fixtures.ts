@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { encodeBase64Url } from '../../../worker/src/push/base64url';
 import { call, createSite, makeSubscription, send, subscribe, type TestSite } from '../helpers';
 import { CATEGORIES } from './bodies';
+import { watchSiteStores } from './db-watch';
 import { authorization, contentType, origin, pathId } from './requests';
 import { rarely } from './values';
 
@@ -24,6 +25,8 @@ export interface World {
 export async function makeWorld(): Promise<World> {
 	const site = await createSite();
 	const other = await createSite();
+	// Rejected requests must leave both sites' stores untouched too, not only D1.
+	watchSiteStores(site.siteId, other.siteId);
 	const settings = await call(`/v1/sites/${site.siteId}/settings`, {
 		method: 'PATCH',
 		key: site.apiKey,

@@ -1,5 +1,6 @@
 import { json } from '../helpers';
 import { admin, install, newStore, sessionToken, shopOf, useFakeShopify } from '../shopify/helpers';
+import { watchSiteStores } from './db-watch';
 
 /** Two installed shops for the Shopify fuzz properties, a send, and session tokens good and bad. */
 export interface Shops {
@@ -17,8 +18,10 @@ export async function makeShops(): Promise<Shops> {
 	useFakeShopify();
 	const store = newStore();
 	const hookStore = newStore();
-	await install(store);
-	await install(hookStore);
+	const installed = await install(store);
+	const hooked = await install(hookStore);
+	// Rejected requests must leave both shops' site stores untouched too, not only D1.
+	watchSiteStores(installed.shop.siteId, hooked.shop.siteId);
 	const sent = await admin(store, '/shopify/api/notifications', {
 		method: 'POST',
 		body: JSON.stringify({ title: 'Hello', audience: { all: true } }),

@@ -2,7 +2,16 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
-import { createSite, makeSubscription, recipientOf, send, sinkLog, subscribe, waitDone } from '../helpers';
+import {
+	createSite,
+	makeSubscription,
+	recipientOf,
+	seedSubscribers,
+	send,
+	sinkLog,
+	subscribe,
+	waitDone,
+} from '../helpers';
 
 describe('Dispatcher', () => {
 	it('pages a large audience with keyset pagination and sends each subscriber exactly once', async () => {
@@ -10,24 +19,17 @@ describe('Dispatcher', () => {
 		const sub = await makeSubscription();
 		const now = Date.now();
 		const total = 2345;
-		const insert = env.DB.prepare(
-			`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, browser, last_seen_at, created_at, updated_at)
-			VALUES (?, ?, 'allowed', ?, ?, ?, 'firefox', ?, ?, ?)`,
-		);
 		const runId = crypto.randomUUID();
-		const statements = Array.from({ length: total }, (_, i) =>
-			insert.bind(
-				`sub_${String(i).padStart(5, '0')}_${runId.slice(0, 8)}`,
-				site.siteId,
-				`${env.PUSH_SINK_URL}/push/201/${runId}/${i}`,
-				sub.json.keys.p256dh,
-				sub.json.keys.auth,
-				now,
-				now,
-				now,
-			),
+		await seedSubscribers(
+			site.siteId,
+			Array.from({ length: total }, (_, i) => ({
+				id: `sub_${String(i).padStart(5, '0')}_${runId.slice(0, 8)}`,
+				endpoint: `${env.PUSH_SINK_URL}/push/201/${runId}/${i}`,
+				p256dh: sub.json.keys.p256dh,
+				auth: sub.json.keys.auth,
+			})),
+			now,
 		);
-		for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
 
 		const view = await waitDone(site, await send(site, {}), 60_000);
 		expect(view.counts).toMatchObject({ targeted: total, sent: total, failed: 0 });

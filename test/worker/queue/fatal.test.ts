@@ -1,18 +1,22 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sealSecret } from '../../../worker/src/lib/secrets';
-import { call, createSite, json, makeSubscription, send, sinkLog, subscribe, waitDone } from '../helpers';
+import {
+	call,
+	createSite,
+	json,
+	makeSubscription,
+	seedSubscribers,
+	send,
+	sinkLog,
+	subscribe,
+	waitDone,
+} from '../helpers';
 
 const OTHER_MASTER_KEY = 'b3RoZXItbWFzdGVyLWtleS0zMi1ieXRlcy1sb25nISE';
 
 async function insertSubscriber(siteId: string, id: string, endpoint: string, p256dh: string, auth: string) {
-	const now = Date.now();
-	await env.DB.prepare(
-		`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, browser, last_seen_at, created_at, updated_at)
-		VALUES (?, ?, 'allowed', ?, ?, ?, 'firefox', ?, ?, ?)`,
-	)
-		.bind(id, siteId, endpoint, p256dh, auth, now, now, now)
-		.run();
+	await seedSubscribers(siteId, [{ id, endpoint, p256dh, auth }]);
 }
 
 describe('queue consumer, unsendable recipients and sites', () => {
@@ -45,26 +49,16 @@ describe('queue consumer, unsendable recipients and sites', () => {
 		const subs = await Promise.all(Array.from({ length: 3 }, () => makeSubscription()));
 		for (const sub of subs) await subscribe(site, sub);
 		// 600 more rows: three queue messages, so the other batches must be ended by the dispatcher, not sent.
-		const now = Date.now();
-		const insert = env.DB.prepare(
-			`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, browser, last_seen_at, created_at, updated_at)
-			VALUES (?, ?, 'allowed', ?, ?, ?, 'firefox', ?, ?, ?)`,
-		);
 		const key = subs[0]?.json.keys as { p256dh: string; auth: string };
 		const runId = crypto.randomUUID().slice(0, 8);
-		await env.DB.batch(
-			Array.from({ length: 600 }, (_, i) =>
-				insert.bind(
-					`sub_m${runId}_${i}`,
-					site.siteId,
-					`${env.PUSH_SINK_URL}/push/201/${runId}/${i}`,
-					key.p256dh,
-					key.auth,
-					now,
-					now,
-					now,
-				),
-			),
+		await seedSubscribers(
+			site.siteId,
+			Array.from({ length: 600 }, (_, i) => ({
+				id: `sub_m${runId}_${i}`,
+				endpoint: `${env.PUSH_SINK_URL}/push/201/${runId}/${i}`,
+				p256dh: key.p256dh,
+				auth: key.auth,
+			})),
 		);
 		const foreign = await sealSecret(OTHER_MASTER_KEY, 'x'.repeat(43), site.siteId);
 		await env.DB.prepare('UPDATE sites SET vapid_private_key = ? WHERE id = ?')

@@ -1,10 +1,18 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { pruneGone } from '../../../worker/src/store/subscribers';
-import { createSite, makeSubscription, send, sinkLog, subscribe, waitDone } from '../helpers';
+import {
+	createSite,
+	makeSubscription,
+	send,
+	sinkLog,
+	storeOf,
+	storeSql,
+	subscribe,
+	type TestSite,
+	waitDone,
+} from '../helpers';
 
-async function exists(id: string): Promise<boolean> {
-	return (await env.DB.prepare('SELECT 1 AS x FROM subscribers WHERE id = ?').bind(id).first('x')) !== null;
+async function exists(site: TestSite, id: string): Promise<boolean> {
+	return (await storeSql(site.siteId, 'SELECT 1 AS x FROM subscribers WHERE id = ?', id)).length > 0;
 }
 
 describe('push delivery against a faulty push service', () => {
@@ -32,8 +40,9 @@ describe('push delivery against a faulty push service', () => {
 		expect(view.counts).toMatchObject({ targeted: 10, sent: 5, gone: 2, failed: 3, retried: 4 });
 		expect(view.counts.failures).toEqual({ payload_too_large: 1, bad_request: 1, unauthorized: 1 });
 
-		for (const b of ['404', '410']) expect(await exists(byBehaviour[b]?.id ?? '')).toBe(false);
-		for (const b of ['413', '400', '401', '201']) expect(await exists(byBehaviour[b]?.id ?? '')).toBe(true);
+		for (const b of ['404', '410']) expect(await exists(site, byBehaviour[b]?.id ?? '')).toBe(false);
+		for (const b of ['413', '400', '401', '201'])
+			expect(await exists(site, byBehaviour[b]?.id ?? '')).toBe(true);
 		for (const b of ['429-then-201', '500-then-201', '503-then-201', 'hang-then-201']) {
 			const log = await sinkLog(byBehaviour[b]?.sub?.json.endpoint ?? '');
 			expect(log.map((r) => r.status)).toEqual([b.startsWith('hang') ? 'hang' : Number(b.slice(0, 3)), 201]);
@@ -59,9 +68,10 @@ describe('push delivery against a faulty push service', () => {
 		const site = await createSite();
 		const sub = await makeSubscription();
 		const id = await subscribe(site, sub);
-		expect(await pruneGone(env.DB, site.siteId, [{ id, endpoint: 'https://old.example/endpoint' }])).toBe(0);
-		expect(await exists(id)).toBe(true);
-		expect(await pruneGone(env.DB, site.siteId, [{ id, endpoint: sub.json.endpoint }])).toBe(1);
-		expect(await exists(id)).toBe(false);
+		const store = storeOf(site.siteId);
+		expect(await store.pruneGone(site.siteId, [{ id, endpoint: 'https://old.example/endpoint' }])).toBe(0);
+		expect(await exists(site, id)).toBe(true);
+		expect(await store.pruneGone(site.siteId, [{ id, endpoint: sub.json.endpoint }])).toBe(1);
+		expect(await exists(site, id)).toBe(false);
 	});
 });

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, it } from 'vitest';
-import { createSite, makeSubscription, send, type TestSite, waitDone } from '../helpers';
+import { createSite, makeSubscription, seedSubscribers, send, type TestSite, waitDone } from '../helpers';
 
 /** Recipients per campaign: two queue messages (250 + 50). */
 const AUDIENCE = 300;
@@ -8,24 +8,15 @@ const AUDIENCE = 300;
 /** Inserts `n` allowed subscribers whose endpoints share one sink group, all with one real key pair. */
 async function seedAudience(site: TestSite, behaviour: string, group: string, n: number): Promise<void> {
 	const { keys } = (await makeSubscription()).json;
-	const now = Date.now();
-	const insert = env.DB.prepare(
-		`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, browser, last_seen_at, created_at, updated_at)
-		VALUES (?, ?, 'allowed', ?, ?, ?, 'firefox', ?, ?, ?)`,
+	await seedSubscribers(
+		site.siteId,
+		Array.from({ length: n }, (_, i) => ({
+			id: `sub_${group.slice(0, 8)}_${String(i).padStart(4, '0')}`,
+			endpoint: `${env.PUSH_SINK_URL}/push/${behaviour}/${group}/${i}`,
+			p256dh: keys.p256dh,
+			auth: keys.auth,
+		})),
 	);
-	const rows = Array.from({ length: n }, (_, i) =>
-		insert.bind(
-			`sub_${group.slice(0, 8)}_${String(i).padStart(4, '0')}`,
-			site.siteId,
-			`${env.PUSH_SINK_URL}/push/${behaviour}/${group}/${i}`,
-			keys.p256dh,
-			keys.auth,
-			now,
-			now,
-			now,
-		),
-	);
-	for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
 }
 
 /** What the push sink recorded of one request (see test/support/push-sink.ts). */

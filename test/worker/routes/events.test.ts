@@ -1,7 +1,26 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, createSite, makeSubscription, send, subscribe, type TestSite, waitDone } from '../helpers';
+import {
+	call,
+	createSite,
+	makeSubscription,
+	send,
+	storeSql,
+	subscribe,
+	type TestSite,
+	waitDone,
+} from '../helpers';
+
+async function lastUrl(site: TestSite, id: string): Promise<string | null | undefined> {
+	const rows = await storeSql<{ last_url: string | null }>(
+		site.siteId,
+		'SELECT last_url FROM subscribers WHERE id = ?',
+		id,
+	);
+	expect(rows).toHaveLength(1);
+	return rows[0]?.last_url;
+}
 
 function event(site: TestSite, id: string, body: unknown) {
 	return call(`/v1/sites/${site.siteId}/subscribers/${id}/events`, {
@@ -18,27 +37,18 @@ describe('POST /v1/sites/:siteId/subscribers/:subscriberId/events', () => {
 		expect(
 			(await event(site, id, { type: 'pageview', url: `${site.origin}/products/mug#reviews` })).status,
 		).toBe(202);
-		const last = await env.DB.prepare('SELECT last_url FROM subscribers WHERE id = ?')
-			.bind(id)
-			.first<string>('last_url');
-		expect(last).toBe(`${site.origin}/products/mug`);
+		expect(await lastUrl(site, id)).toBe(`${site.origin}/products/mug`);
 		const foreign = await event(site, id, { type: 'pageview', url: 'https://elsewhere.example/x' });
 		expect(foreign.status).toBe(400);
-		expect(
-			await env.DB.prepare('SELECT last_url FROM subscribers WHERE id = ?')
-				.bind(id)
-				.first<string>('last_url'),
-		).toBe(`${site.origin}/products/mug`);
+		expect(await lastUrl(site, id)).toBe(`${site.origin}/products/mug`);
 	});
 
 	it('records a permission change and drops the push keys when permission is revoked', async () => {
 		const site = await createSite();
 		const id = await subscribe(site, await makeSubscription());
 		expect((await event(site, id, { type: 'permission', permission: 'denied' })).status).toBe(202);
-		const row = await env.DB.prepare('SELECT status, endpoint FROM subscribers WHERE id = ?')
-			.bind(id)
-			.first();
-		expect(row).toEqual({ status: 'blocked', endpoint: null });
+		const rows = await storeSql(site.siteId, 'SELECT status, endpoint FROM subscribers WHERE id = ?', id);
+		expect(rows).toEqual([{ status: 'blocked', endpoint: null }]);
 	});
 
 	it('counts shown, clicked and closed on the notification', async () => {

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { signIdentity } from '../../../worker/src/lib/identity';
 import {
@@ -8,6 +7,7 @@ import {
 	makeSubscription,
 	send,
 	sinkLog,
+	storeSql,
 	subscribe,
 	type TestSite,
 	waitDone,
@@ -24,12 +24,10 @@ function identify(site: TestSite, id: string, token: string) {
 }
 
 async function rowsOf(site: TestSite) {
-	const { results } = await env.DB.prepare(
-		'SELECT id, status, external_user_id AS user, endpoint IS NOT NULL AS push FROM subscribers WHERE site_id = ? ORDER BY created_at, id',
-	)
-		.bind(site.siteId)
-		.all<{ id: string; status: string; user: string | null; push: number }>();
-	return results;
+	return storeSql<{ id: string; status: string; user: string | null; push: number }>(
+		site.siteId,
+		'SELECT id, status, external_user_id AS user, endpoint IS NOT NULL AS push FROM subscribers ORDER BY created_at, id',
+	);
 }
 
 describe('POST /v1/sites/:siteId/subscribers/:id/identify', () => {

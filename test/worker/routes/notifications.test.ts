@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { decryptRecorded } from '../decrypt';
 import {
@@ -8,6 +7,7 @@ import {
 	makeSubscription,
 	send,
 	sinkLog,
+	storeSql,
 	subscribe,
 	type TestSite,
 	waitDone,
@@ -18,11 +18,8 @@ function create(site: TestSite, body: unknown, key = site.apiKey) {
 }
 
 async function count(site: TestSite): Promise<number> {
-	return (
-		(await env.DB.prepare('SELECT COUNT(*) AS n FROM notifications WHERE site_id = ?')
-			.bind(site.siteId)
-			.first<number>('n')) ?? 0
-	);
+	const [row] = await storeSql<{ n: number }>(site.siteId, 'SELECT COUNT(*) AS n FROM notifications');
+	return row?.n ?? -1;
 }
 
 describe('POST /v1/sites/:siteId/notifications', () => {
@@ -92,9 +89,7 @@ describe('POST /v1/sites/:siteId/notifications', () => {
 		expect(await sinkLog(a.json.endpoint)).toHaveLength(1);
 		expect(await sinkLog(b.json.endpoint)).toHaveLength(0);
 
-		await env.DB.prepare('UPDATE subscribers SET external_user_id = ? WHERE id = ?')
-			.bind('user-42', idA)
-			.run();
+		await storeSql(site.siteId, 'UPDATE subscribers SET external_user_id = ? WHERE id = ?', 'user-42', idA);
 		const byUser = await waitDone(site, await send(site, { audience: { userIds: ['user-42'] } }));
 		expect(byUser.counts).toMatchObject({ targeted: 1, sent: 1 });
 		expect(await sinkLog(b.json.endpoint)).toHaveLength(0);

@@ -1,6 +1,5 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, createSite, json, makeSubscription, subscribe } from '../helpers';
+import { call, createSite, json, makeSubscription, storeSql, subscribe } from '../helpers';
 
 interface Stats {
 	byStatus: Record<string, number>;
@@ -47,25 +46,23 @@ describe('GET /v1/sites/:siteId/stats', () => {
 			),
 		]);
 		const stats = await json<Stats>(await call(`/v1/sites/${site.siteId}/stats`, { key: site.apiKey }));
-		const truth = await env.DB.prepare(
-			'SELECT status, COUNT(*) AS n FROM subscribers WHERE site_id = ? GROUP BY status',
-		)
-			.bind(site.siteId)
-			.all<{ status: string; n: number }>();
+		const truth = await storeSql<{ status: string; n: number }>(
+			site.siteId,
+			'SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status',
+		);
 		const expected = { ask: 0, allowed: 0, blocked: 0, unsupported: 0, suspended: 0 } as Record<
 			string,
 			number
 		>;
-		for (const r of truth.results) expected[r.status] = r.n;
+		for (const r of truth) expected[r.status] = r.n;
 		expect(stats.byStatus).toEqual(expected);
 		expect(stats.byStatus).toMatchObject({ allowed: 22, blocked: 3, ask: 4 });
 		expect(stats.active).toBe(22);
-		const browsers = await env.DB.prepare(
-			"SELECT browser, COUNT(*) AS n FROM subscribers WHERE site_id = ? AND status = 'allowed' GROUP BY browser",
-		)
-			.bind(site.siteId)
-			.all<{ browser: string; n: number }>();
-		expect(stats.byBrowser).toEqual(Object.fromEntries(browsers.results.map((r) => [r.browser, r.n])));
+		const browsers = await storeSql<{ browser: string; n: number }>(
+			site.siteId,
+			"SELECT browser, COUNT(*) AS n FROM subscribers WHERE status = 'allowed' GROUP BY browser",
+		);
+		expect(stats.byBrowser).toEqual(Object.fromEntries(browsers.map((r) => [r.browser, r.n])));
 		expect(stats.byBrowser.chrome).toBeGreaterThan(0);
 		expect(stats.daily).toHaveLength(30);
 		const today = stats.daily.at(-1);

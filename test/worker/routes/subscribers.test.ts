@@ -1,13 +1,9 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, createSite, json, makeSubscription, subscribe, type TestSite } from '../helpers';
+import { call, createSite, json, makeSubscription, storeSql, subscribe, type TestSite } from '../helpers';
 
 async function rows(site: TestSite): Promise<number> {
-	return (
-		(await env.DB.prepare('SELECT COUNT(*) AS n FROM subscribers WHERE site_id = ?')
-			.bind(site.siteId)
-			.first<number>('n')) ?? 0
-	);
+	const [row] = await storeSql<{ n: number }>(site.siteId, 'SELECT COUNT(*) AS n FROM subscribers');
+	return row?.n ?? -1;
 }
 
 function post(site: TestSite, body: unknown, headers: Record<string, string> = {}) {
@@ -34,11 +30,11 @@ describe('POST /v1/sites/:siteId/subscribers', () => {
 		expect(second.status).toBe(200);
 		expect((await json<{ subscriberId: string }>(second)).subscriberId).toBe(subscriberId);
 		expect(await rows(site)).toBe(1);
-		const row = await env.DB.prepare(
+		const [row] = await storeSql(
+			site.siteId,
 			'SELECT status, last_url, categories, browser FROM subscribers WHERE id = ?',
-		)
-			.bind(subscriberId)
-			.first();
+			subscriberId,
+		);
 		expect(row).toMatchObject({
 			status: 'allowed',
 			last_url: `${site.origin}/p/1`,
@@ -59,10 +55,12 @@ describe('POST /v1/sites/:siteId/subscribers', () => {
 		});
 		expect((await json<{ subscriberId: string }>(response)).subscriberId).toBe(id);
 		expect(await rows(site)).toBe(1);
-		const endpoint = await env.DB.prepare('SELECT endpoint FROM subscribers WHERE id = ?')
-			.bind(id)
-			.first<string>('endpoint');
-		expect(endpoint).toBe(fresh.json.endpoint);
+		const rowsOfId = await storeSql<{ endpoint: string }>(
+			site.siteId,
+			'SELECT endpoint FROM subscribers WHERE id = ?',
+			id,
+		);
+		expect(rowsOfId).toEqual([{ endpoint: fresh.json.endpoint }]);
 	});
 
 	it('records denied and unsupported browsers without a subscription, then upgrades the same id', async () => {

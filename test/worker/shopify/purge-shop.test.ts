@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
-import { json } from '../helpers';
+import { json, storeRowCounts, storeSql } from '../helpers';
 import { admin, deliverWebhook, install, newStore, shopOf, useFakeShopify } from './helpers';
 
 const dispatcherOf = (notificationId: string) =>
@@ -29,7 +29,7 @@ describe('shop/redact', () => {
 	it('purges every notification’s dispatcher (message, audience, alarm) before deleting the rows', async () => {
 		const store = newStore();
 		const shop = shopOf(store);
-		await install(store);
+		const { siteId } = (await install(store)).shop;
 		const ids: string[] = [];
 		for (const audience of [{ all: true }, { userIds: ['42'] }]) {
 			const sent = await admin(store, '/shopify/api/notifications', {
@@ -39,6 +39,7 @@ describe('shop/redact', () => {
 			expect(sent.status).toBe(202);
 			ids.push((await json<{ notificationId: string }>(sent)).notificationId);
 		}
+		expect((await storeRowCounts(siteId)).notifications).toBe(2);
 		for (const id of ids) {
 			await runInDurableObject(dispatcherOf(id), async (instance: Dispatcher, state) => {
 				expect(await instance.status()).not.toBeNull();
@@ -60,10 +61,8 @@ describe('shop/redact', () => {
 				expect(rowsLeft(state.storage.sql)).toBe(0);
 				expect(await state.storage.getAlarm()).toBeNull();
 			});
-			const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM notifications WHERE id = ?')
-				.bind(id)
-				.first<number>('n');
-			expect(row).toBe(0);
+			expect(await storeSql(siteId, 'SELECT id FROM notifications WHERE id = ?', id)).toEqual([]);
 		}
+		expect(await storeRowCounts(siteId)).toEqual({ subscribers: 0, counts: 0, daily: 0, notifications: 0 });
 	});
 });

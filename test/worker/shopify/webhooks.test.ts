@@ -1,10 +1,20 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openSecret } from '../../../worker/src/lib/secrets';
 import type { DispatchInput } from '../../../worker/src/objects/dispatcher';
 import { sendBatch } from '../../../worker/src/queue/consumer';
 import { apiKeyContext } from '../../../worker/src/shopify/store/shops';
-import { call, json, makeSubscription, sinkLog, type TestSite } from '../helpers';
+import {
+	call,
+	json,
+	makeSubscription,
+	sinkLog,
+	storeOf,
+	storeRowCounts,
+	storeSql,
+	type TestSite,
+} from '../helpers';
 import type { FakeShopify } from './fake-shopify';
 import {
 	admin,
@@ -122,7 +132,7 @@ describe('shopify webhooks', () => {
 		expect(
 			await count('SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NOT NULL', siteId),
 		).toBe(1);
-		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE site_id = ?', siteId)).toBe(2);
+		expect((await storeRowCounts(siteId)).subscribers).toBe(2);
 		expect(await count('SELECT COUNT(*) AS n FROM shopify_sessions WHERE shop = ?', shopOf(store))).toBe(0);
 		// The site API refuses new sends, a batch already queued sends nothing, the proxy no longer serves the shop.
 		const apiKey = await siteApiKey(store);
@@ -252,14 +262,16 @@ describe('shopify webhooks', () => {
 		const replay = await deliverWebhook('customers/redact', shopOf(store), payload);
 		expect((await json<{ redacted: number }>(replay)).redacted).toBe(0);
 		const siteId = overview.shop.siteId;
-		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE id = ?', customerSubscriber)).toBe(0);
-		expect(await count('SELECT COUNT(*) AS n FROM subscribers WHERE site_id = ?', siteId)).toBe(1);
+		expect(await storeSql(siteId, 'SELECT id FROM subscribers WHERE id = ?', customerSubscriber)).toEqual([]);
+		expect((await storeRowCounts(siteId)).subscribers).toBe(1);
 		const after = await json<Overview>(await admin(store, '/shopify/api/overview'));
 		expect(after.stats.active).toBe(1);
-		const audience = await env.DB.prepare('SELECT audience FROM notifications WHERE id = ?')
-			.bind(notificationId)
-			.first<string>('audience');
-		expect(JSON.parse(audience ?? '{}')).toEqual({ userIds: ['42'] });
+		const [row] = await storeSql<{ audience: string }>(
+			siteId,
+			'SELECT audience FROM notifications WHERE id = ?',
+			notificationId,
+		);
+		expect(JSON.parse(row?.audience ?? '{}')).toEqual({ userIds: ['42'] });
 	});
 
 	it('refuses a data-request body delivered under the redact topic', async () => {
@@ -283,17 +295,19 @@ describe('shopify webhooks', () => {
 			body: JSON.stringify({ title: 'Hi', body: 'there', audience: { all: true } }),
 		});
 		await deliverWebhook('app/uninstalled', shopOf(store), { myshopify_domain: shopOf(store) });
+		const siteId = overview.shop.siteId;
+		const held = await storeRowCounts(siteId);
+		expect(held).toMatchObject({ subscribers: 2, notifications: 1 });
+		expect(held.counts).toBeGreaterThan(0);
 		const payload = { shop_id: 1, shop_domain: shopOf(store) };
 		for (let i = 0; i < 2; i++) {
 			expect((await deliverWebhook('shop/redact', shopOf(store), payload)).status).toBe(200);
 		}
-		const siteId = overview.shop.siteId;
-		for (const table of ['sites WHERE id', 'subscribers WHERE site_id', 'notifications WHERE site_id']) {
-			expect(await count(`SELECT COUNT(*) AS n FROM ${table} = ?`, siteId)).toBe(0);
-		}
-		for (const table of ['api_keys', 'site_counts', 'site_daily']) {
-			expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE site_id = ?`, siteId)).toBe(0);
-		}
+		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ?', siteId)).toBe(0);
+		expect(await count('SELECT COUNT(*) AS n FROM api_keys WHERE site_id = ?', siteId)).toBe(0);
+		// The site's store is empty and has no alarm left to wake it.
+		expect(await storeRowCounts(siteId)).toEqual({ subscribers: 0, counts: 0, daily: 0, notifications: 0 });
+		expect(await runInDurableObject(storeOf(siteId), (_i, state) => state.storage.getAlarm())).toBeNull();
 		for (const table of ['shopify_shops', 'shopify_sessions', 'shopify_data_requests']) {
 			expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE shop = ?`, shopOf(store))).toBe(0);
 		}

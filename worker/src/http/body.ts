@@ -10,8 +10,10 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function readJsonObject(
 	request: Request,
 	limit = MAX_BODY_BYTES,
+	{ optional = false }: { optional?: boolean } = {},
 ): Promise<Record<string, unknown>> {
 	const bytes = await readBodyBytes(request, limit);
+	if (bytes.byteLength === 0 && optional) return {};
 	if (bytes.byteLength === 0)
 		throw new HttpError(400, 'invalid_json', 'Request body is empty; send a JSON object');
 	let value: unknown;

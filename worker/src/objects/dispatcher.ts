@@ -3,9 +3,11 @@ import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import type { Audience, Delivery, Message } from '../sending/message';
-import { type Counts, emptyCounts, type FatalReason, saveProgress } from '../store/notifications';
-import { type AudienceRow, findAllowedBy, pageAllowed, pageAllowedInCategories } from '../store/subscribers';
+import type { Counts, FatalReason } from '../store/notifications';
+import { emptyCounts } from '../store/notifications';
+import type { AudienceRow } from '../store/subscribers';
 import { type Migration, migrate } from './schema';
+import { siteStore } from './site-store';
 
 /** Everything a dispatcher needs to send one notification. */
 export interface DispatchInput {
@@ -51,7 +53,6 @@ type Phase = 'paging' | 'sending' | 'done';
 type Tracked = 'shown' | 'clicked' | 'closed';
 
 const PAGE_SIZE = 1000;
-const ID_CHUNK = 90;
 const RECIPIENTS_PER_ALARM = 20_000;
 /** How long a claimed batch is reserved for its consumer (longer than a consumer can run). */
 const LEASE_MS = 5 * 60_000;
@@ -94,7 +95,7 @@ export const DISPATCHER_MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * One per notification. Pages the audience from D1 with keyset pagination, enqueues batches, hands each batch
+ * One per notification. Pages the audience from its site's store (keyset pagination), enqueues batches, hands each batch
  * to exactly one consumer at a time (claims), aggregates what consumers report, retries what may be retried and
  * keeps the counts. Batches are rows in this object's SQLite; a finished batch is never handed out again, so a
  * redelivered queue message cannot produce a second notification.
@@ -293,7 +294,7 @@ export class Dispatcher extends DurableObject<Env> {
 		const input = this.input as DispatchInput;
 		let budget = RECIPIENTS_PER_ALARM;
 		while (budget > 0 && this.phase === 'paging') {
-			const rows = await this.nextPage(input.audience);
+			const rows = await this.nextPage(input);
 			if ((this.phase as Phase) === 'done') return; // abandoned while the page was read
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
@@ -305,28 +306,17 @@ export class Dispatcher extends DurableObject<Env> {
 		}
 	}
 
-	/** Reads the next page and advances the cursor; switches to `sending` after the last page. */
-	private async nextPage(audience: Audience): Promise<AudienceRow[]> {
-		const { siteId } = this.input as DispatchInput;
-		if ('all' in audience || 'categories' in audience) {
-			const rows =
-				'all' in audience
-					? await pageAllowed(this.env.DB, siteId, this.cursor, PAGE_SIZE)
-					: await pageAllowedInCategories(this.env.DB, siteId, audience.categories, this.cursor, PAGE_SIZE);
-			if (rows.length < PAGE_SIZE) this.endPaging();
-			const last = rows.at(-1);
-			if (last) this.cursor = last.id;
-			return rows;
-		}
-		const [column, values] =
-			'subscriberIds' in audience
-				? (['id', audience.subscriberIds] as const)
-				: (['external_user_id', audience.userIds] as const);
-		const offset = Number(this.cursor || '0');
-		const slice = values.slice(offset, offset + ID_CHUNK);
-		this.cursor = String(offset + slice.length);
-		if (offset + slice.length >= values.length) this.endPaging();
-		return findAllowedBy(this.env.DB, siteId, column, slice);
+	/** Reads the next page from the site's store and advances the cursor; `sending` after the last page. */
+	private async nextPage(input: DispatchInput): Promise<AudienceRow[]> {
+		const page = await siteStore(this.env, input.siteId).audiencePage(
+			input.siteId,
+			input.audience,
+			this.cursor,
+			PAGE_SIZE,
+		);
+		this.cursor = page.cursor;
+		if (page.done) this.endPaging();
+		return page.rows;
 	}
 
 	/** Stores batches and sends them to the queue (≤100 messages and ≤256 KB per sendBatch call). */
@@ -452,9 +442,10 @@ export class Dispatcher extends DurableObject<Env> {
 	private async saveProgress(): Promise<void> {
 		const status = (await this.status())?.status ?? 'queued';
 		this.lastProgressAt = Date.now();
-		await saveProgress(
-			this.env.DB,
-			(this.input as DispatchInput).notificationId,
+		const { siteId, notificationId } = this.input as DispatchInput;
+		await siteStore(this.env, siteId).saveProgress(
+			siteId,
+			notificationId,
 			status,
 			this.counts,
 			this.finishedAt,

@@ -2,6 +2,7 @@ import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
 import { describeError } from '../lib/redact';
 import type { BatchReport, DispatchInput } from '../objects/dispatcher';
+import { siteStore } from '../objects/site-store';
 import { backoffMs } from '../push/classify';
 import { buildPushRequest, type PushRequest, PushRequestError } from '../push/request';
 import type { VapidSigner } from '../push/vapid';
@@ -11,7 +12,6 @@ import { pushServiceOf } from '../sending/push-hosts';
 import { signerFor, VapidKeyUnavailable } from '../sending/signers';
 import { transmit } from '../sending/transport';
 import { isSendingDisabled } from '../store/sites';
-import { pruneGone } from '../store/subscribers';
 import type { PushBatch, Recipient } from './messages';
 
 const encoder = new TextEncoder();
@@ -148,7 +148,7 @@ export async function sendBatch(
 			}),
 		),
 	);
-	await pruneGone(env.DB, input.siteId, gone);
+	if (gone.length > 0) await siteStore(env, input.siteId).pruneGone(input.siteId, gone);
 	report.gone = gone.length;
 	if (report.retry.length > 0) report.retryAfterMs = retryAfter;
 	return report;

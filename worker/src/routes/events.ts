@@ -4,7 +4,8 @@ import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { optEnum, optString, optUrl } from '../http/validate';
 import { isId } from '../lib/ids';
-import { recordPageview, type SubscriberStatus, updateStatus } from '../store/subscribers';
+import { siteStore } from '../objects/site-store';
+import type { SubscriberStatus } from '../store/subscribers';
 import { ownPageUrl } from './subscribers';
 
 const TYPES = ['pageview', 'permission', 'shown', 'clicked', 'closed'] as const;
@@ -34,13 +35,20 @@ export async function postEvent(
 	if (type === 'pageview') {
 		const url = ownPageUrl(site, optUrl(body, 'url', 4096));
 		if (!url) throw badRequest('url', "must be a page on one of the site's origins");
-		if (!(await recordPageview(env.DB, siteId, subscriberId, url, now)))
+		if (!(await siteStore(env, siteId).recordPageview(siteId, subscriberId, url, now)))
 			throw subscriberNotFound(subscriberId);
 	} else if (type === 'permission') {
 		const permission = optEnum(body, 'permission', Object.keys(STATUS_OF));
 		if (!permission)
 			throw badRequest('permission', `is required: one of ${Object.keys(STATUS_OF).join(', ')}`);
-		if (!(await updateStatus(env.DB, siteId, subscriberId, STATUS_OF[permission] as SubscriberStatus, now))) {
+		if (
+			!(await siteStore(env, siteId).updateStatus(
+				siteId,
+				subscriberId,
+				STATUS_OF[permission] as SubscriberStatus,
+				now,
+			))
+		) {
 			throw subscriberNotFound(subscriberId);
 		}
 	} else {

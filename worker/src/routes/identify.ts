@@ -5,8 +5,8 @@ import { publicContext } from '../http/public';
 import { optString, optStringArray } from '../http/validate';
 import { type IdentityProblem, verifyIdentity } from '../lib/identity';
 import { newId } from '../lib/ids';
+import { siteStore } from '../objects/site-store';
 import { promptOf } from '../settings/prompt';
-import { identifySubscriber, setCategories } from '../store/subscribers';
 import { openIdentitySecret } from './sites';
 
 const PROBLEMS: Record<IdentityProblem, string> = {
@@ -33,8 +33,7 @@ export async function identify(
 	const secret = await openIdentitySecret(env, siteId);
 	const check = await verifyIdentity(secret, token);
 	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem]);
-	const status = await identifySubscriber(
-		env.DB,
+	const status = await siteStore(env, siteId).identify(
 		siteId,
 		subscriberId,
 		check.userId,
@@ -59,7 +58,7 @@ export async function patchSubscriber(
 	const known = new Set(promptOf(site.settings).categories.map((c) => c.id));
 	const unknown = categories.filter((c) => !known.has(c));
 	if (unknown.length > 0) throw badRequest('categories', `unknown category ${unknown.join(', ')}`);
-	if (!(await setCategories(env.DB, siteId, subscriberId, categories, Date.now()))) {
+	if (!(await siteStore(env, siteId).setCategories(siteId, subscriberId, categories, Date.now()))) {
 		throw subscriberNotFound(subscriberId);
 	}
 	return Response.json({ subscriberId, categories });

@@ -4,15 +4,9 @@ import { readJsonObject } from '../http/body';
 import { HttpError } from '../http/errors';
 import { requireSite } from '../http/public';
 import { newId } from '../lib/ids';
+import { siteStore } from '../objects/site-store';
 import { parseSendRequest } from '../sending/message';
-import {
-	emptyCounts,
-	findNotification,
-	insertNotification,
-	listNotifications,
-	type NotificationRecord,
-	notificationError,
-} from '../store/notifications';
+import { emptyCounts, type NotificationRecord, notificationError } from '../store/notifications';
 
 function view(n: NotificationRecord) {
 	return {
@@ -57,12 +51,11 @@ export async function createNotification(request: Request, env: Env, siteId: str
 		createdAt: Date.now(),
 		finishedAt: null,
 	};
-	const inserted = await insertNotification(env.DB, record, idempotencyKey);
+	const inserted = await siteStore(env, siteId).insertNotification(siteId, record, idempotencyKey);
 	if (inserted.duplicate) {
-		const existing = await findNotification(env.DB, siteId, inserted.id);
 		return Response.json({
-			notificationId: inserted.id,
-			status: existing?.status ?? 'queued',
+			notificationId: inserted.record.id,
+			status: inserted.record.status,
 			duplicate: true,
 		});
 	}
@@ -87,7 +80,7 @@ export async function getNotification(
 	id: string,
 ): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	const record = await findNotification(env.DB, siteId, id);
+	const record = await siteStore(env, siteId).notification(siteId, id);
 	if (!record) throw new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
 	const live = await env.DISPATCHER.get(env.DISPATCHER.idFromName(id)).status();
 	if (live) {
@@ -107,6 +100,6 @@ export async function recentNotifications(request: Request, env: Env, siteId: st
 	if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
 		throw new HttpError(400, 'invalid_request', 'limit: must be a whole number from 1 to 100');
 	}
-	const list = await listNotifications(env.DB, siteId, limit);
+	const list = await siteStore(env, siteId).notifications(siteId, limit);
 	return Response.json({ notifications: list.map(view) });
 }

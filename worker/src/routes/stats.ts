@@ -1,9 +1,9 @@
 import type { Env } from '../env';
 import { requireSiteKey } from '../http/auth';
-import { readStats } from '../store/stats';
+import { siteStore } from '../objects/site-store';
 
 /** GET /v1/sites/:siteId/stats: subscribers by status and browser, active total, 30-day growth. */
 export async function getStats(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	return Response.json(await readStats(env.DB, siteId, Date.now()));
+	return Response.json(await siteStore(env, siteId).stats(siteId, Date.now()));
 }

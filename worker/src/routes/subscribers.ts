@@ -6,18 +6,12 @@ import { publicContext } from '../http/public';
 import { optEnum, optObject, optString, optStringArray, optUrl, within } from '../http/validate';
 import { newId } from '../lib/ids';
 import { parseUserAgent } from '../lib/user-agent';
+import { siteStore } from '../objects/site-store';
 import { validateSubscriptionKeys } from '../push/request';
 import { MAX_URL_LENGTH } from '../sending/message';
 import { pushServiceOf } from '../sending/push-hosts';
 import type { Site } from '../store/sites';
-import {
-	deleteSubscriber,
-	findSubscriberView,
-	type PushKeys,
-	type SubscriberReport,
-	type SubscriberStatus,
-	upsertSubscriber,
-} from '../store/subscribers';
+import type { PushKeys, SubscriberReport, SubscriberStatus } from '../store/subscribers';
 
 /** Browser permission words (Notification.permission) and our own status words, mapped to a status. */
 const PERMISSIONS: Record<string, SubscriberStatus> = {
@@ -55,7 +49,12 @@ export async function postSubscriber(request: Request, env: Env, siteId: string)
 		locale: parseLocale(optString(body, 'locale', 35)),
 		lastUrl: ownPageUrl(site, optUrl(body, 'url', 4096)),
 	};
-	const { id, created } = await upsertSubscriber(env.DB, site.id, newId('sub'), report, Date.now());
+	const { id, created } = await siteStore(env, site.id).upsertSubscriber(
+		site.id,
+		newId('sub'),
+		report,
+		Date.now(),
+	);
 	return Response.json({ subscriberId: id, status }, { status: created ? 201 : 200 });
 }
 
@@ -67,7 +66,7 @@ export async function removeSubscriber(
 	id: string,
 ): Promise<Response> {
 	await publicContext(request, env, siteId);
-	if (!(await deleteSubscriber(env.DB, siteId, id))) throw subscriberNotFound(id);
+	if (!(await siteStore(env, siteId).deleteSubscriber(siteId, id))) throw subscriberNotFound(id);
 	return new Response(null, { status: 204 });
 }
 
@@ -79,7 +78,7 @@ export async function getSubscriber(
 	id: string,
 ): Promise<Response> {
 	await requireSiteKey(request, env, siteId);
-	const view = await findSubscriberView(env.DB, siteId, id);
+	const view = await siteStore(env, siteId).subscriber(siteId, id);
 	if (!view) throw subscriberNotFound(id);
 	return Response.json(view);
 }

@@ -80,7 +80,7 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 			if (request?.id === undefined || !Array.isArray(payload.orders_requested)) throw malformed(topic);
 			const record = await findShop(env.DB, shop);
 			if (!record) return { exported: 0 };
-			const data = await exportCustomer(env.DB, shop, record.siteId, customerId, now);
+			const data = await exportCustomer(env, shop, record.siteId, customerId, now);
 			await saveDataRequest(env.DB, String(request.id), data, now);
 			return { exported: data.subscribers.length };
 		}
@@ -89,7 +89,7 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 			if (!Array.isArray(payload.orders_to_redact)) throw malformed(topic);
 			const record = await findShop(env.DB, shop);
 			if (!record) return { redacted: 0 };
-			return { redacted: await redactCustomer(env.DB, shop, record.siteId, customerId) };
+			return { redacted: await redactCustomer(env, shop, record.siteId, customerId) };
 		}
 		case 'SHOP_REDACT':
 			return { ...(await purgeShop(env, shop)) };

@@ -58,9 +58,8 @@ export function emptyCounts(): Counts {
 	};
 }
 
-interface Row {
+type Row = {
 	id: string;
-	site_id: string;
 	message: string;
 	audience: string;
 	delivery: string;
@@ -68,88 +67,130 @@ interface Row {
 	counts: string;
 	created_at: number;
 	finished_at: number | null;
-}
+};
+
+/*
+ * Below: a site's notification history inside its store (SQLite Durable Object, one site per store).
+ */
 
 /**
  * Inserts a new notification in state `queued`. With an idempotency key already used on the site, inserts
- * nothing and returns the id of the notification that has it.
+ * nothing and returns the notification that has it.
  */
-export async function insertNotification(
-	db: D1Database,
+export function insertNotification(
+	sql: SqlStorage,
 	n: NotificationRecord,
 	idempotencyKey: string | null,
-): Promise<{ id: string; duplicate: boolean }> {
-	const row = await db
-		.prepare(
-			`INSERT INTO notifications (id, site_id, message, audience, delivery, status, counts, created_at, idempotency_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (site_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
-		)
-		.bind(
-			n.id,
-			n.siteId,
-			JSON.stringify(n.message),
-			JSON.stringify(n.audience),
-			JSON.stringify(n.delivery),
-			n.status,
-			JSON.stringify(n.counts),
-			n.createdAt,
-			idempotencyKey,
-		)
-		.first<string>('id');
-	if (row !== null) return { id: row, duplicate: false };
-	const existing = await db
-		.prepare('SELECT id FROM notifications WHERE site_id = ? AND idempotency_key = ?')
-		.bind(n.siteId, idempotencyKey)
-		.first<string>('id');
-	if (existing === null) throw new Error('notification insert returned no row');
-	return { id: existing, duplicate: true };
+): { record: NotificationRecord; duplicate: boolean } {
+	if (idempotencyKey !== null) {
+		const row = sql
+			.exec<Row>('SELECT * FROM notifications WHERE idempotency_key = ?', idempotencyKey)
+			.toArray()[0];
+		if (row) return { record: toRecord(row, n.siteId), duplicate: true };
+	}
+	sql.exec(
+		`INSERT INTO notifications (id, message, audience, delivery, status, counts, created_at, idempotency_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.id,
+		JSON.stringify(n.message),
+		JSON.stringify(n.audience),
+		JSON.stringify(n.delivery),
+		n.status,
+		JSON.stringify(n.counts),
+		n.createdAt,
+		idempotencyKey,
+	);
+	return { record: n, duplicate: false };
 }
 
-/** A site's notification by id, or null (another site's id reads as missing). */
-export async function findNotification(
-	db: D1Database,
-	siteId: string,
-	id: string,
-): Promise<NotificationRecord | null> {
-	const row = await db
-		.prepare('SELECT * FROM notifications WHERE id = ? AND site_id = ?')
-		.bind(id, siteId)
-		.first<Row>();
-	return row ? toRecord(row) : null;
+/** A notification by id, or null. */
+export function findNotification(sql: SqlStorage, siteId: string, id: string): NotificationRecord | null {
+	const row = sql.exec<Row>('SELECT * FROM notifications WHERE id = ?', id).toArray()[0];
+	return row ? toRecord(row, siteId) : null;
 }
 
-/** The site's most recent notifications, newest first. */
-export async function listNotifications(
-	db: D1Database,
-	siteId: string,
-	limit: number,
-): Promise<NotificationRecord[]> {
-	const { results } = await db
-		.prepare('SELECT * FROM notifications WHERE site_id = ? ORDER BY created_at DESC LIMIT ?')
-		.bind(siteId, limit)
-		.all<Row>();
-	return results.map(toRecord);
+/** The most recent notifications, newest first. */
+export function listNotifications(sql: SqlStorage, siteId: string, limit: number): NotificationRecord[] {
+	return sql
+		.exec<Row>('SELECT * FROM notifications ORDER BY created_at DESC, id DESC LIMIT ?', limit)
+		.toArray()
+		.map((row) => toRecord(row, siteId));
 }
 
-/** Stores the dispatcher's latest counts and state (one row write). */
-export async function saveProgress(
-	db: D1Database,
+/** Stores the dispatcher's latest counts and state (one row write); false if the notification is gone. */
+export function saveProgress(
+	sql: SqlStorage,
 	id: string,
 	status: NotificationRecord['status'],
 	counts: Counts,
 	finishedAt: number | null,
-): Promise<void> {
-	await db
-		.prepare('UPDATE notifications SET status = ?, counts = ?, finished_at = ? WHERE id = ?')
-		.bind(status, JSON.stringify(counts), finishedAt, id)
-		.run();
+): boolean {
+	return (
+		sql
+			.exec(
+				'UPDATE notifications SET status = ?, counts = ?, finished_at = ? WHERE id = ? RETURNING id',
+				status,
+				JSON.stringify(counts),
+				finishedAt,
+				id,
+			)
+			.toArray().length > 0
+	);
 }
 
-function toRecord(row: Row): NotificationRecord {
+/** Ids of notifications not finished, created between `from` and `to` (the dispatchers' backstop). */
+export function openNotificationIds(sql: SqlStorage, from: number, to: number, limit: number): string[] {
+	return sql
+		.exec<{ id: string }>(
+			"SELECT id FROM notifications WHERE status <> 'done' AND created_at > ? AND created_at < ? LIMIT ?",
+			from,
+			to,
+			limit,
+		)
+		.toArray()
+		.map((r) => r.id);
+}
+
+/** Notifications whose audience names the user, with that audience. */
+export function notificationsNamingUser(
+	sql: SqlStorage,
+	userId: string,
+): Array<{ id: string; audience: { userIds?: string[] } }> {
+	return sql
+		.exec<{ id: string; audience: string }>(
+			`SELECT id, audience FROM notifications
+			WHERE EXISTS (SELECT 1 FROM json_each(notifications.audience, '$.userIds') WHERE json_each.value = ?)`,
+			userId,
+		)
+		.toArray()
+		.map((r) => ({ id: r.id, audience: JSON.parse(r.audience) as { userIds?: string[] } }));
+}
+
+/** Removes a user from every notification audience that names them (customer redaction). */
+export function forgetUserInAudiences(sql: SqlStorage, userId: string): number {
+	const named = notificationsNamingUser(sql, userId);
+	for (const n of named) {
+		sql.exec(
+			'UPDATE notifications SET audience = ? WHERE id = ?',
+			JSON.stringify({ ...n.audience, userIds: (n.audience.userIds ?? []).filter((u) => u !== userId) }),
+			n.id,
+		);
+	}
+	return named.length;
+}
+
+/** Up to `limit` notification ids after `afterId`, by id (shop redaction purges their dispatchers). */
+export function notificationIds(sql: SqlStorage, afterId: string, limit: number): string[] {
+	return sql
+		.exec<{ id: string }>('SELECT id FROM notifications WHERE id > ? ORDER BY id LIMIT ?', afterId, limit)
+		.toArray()
+		.map((r) => r.id);
+}
+
+function toRecord(row: Row, siteId: string): NotificationRecord {
 	return {
 		id: row.id,
-		siteId: row.site_id,
+		siteId,
 		message: JSON.parse(row.message) as Message,
 		audience: JSON.parse(row.audience) as Audience,
 		delivery: JSON.parse(row.delivery) as Delivery,

@@ -6,25 +6,24 @@ export interface SiteStats {
 	daily: Array<{ day: string; added: number; removed: number }>;
 }
 
-/** Reads counters and the last `days` days of growth (zero-filled, oldest first). */
-export async function readStats(db: D1Database, siteId: string, now: number, days = 30): Promise<SiteStats> {
+/** Reads a site store's counters and the last `days` days of growth (zero-filled, oldest first). */
+export function readStats(sql: SqlStorage, now: number, days = 30): SiteStats {
 	const since = new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-	const [counts, daily] = await db.batch<Record<string, unknown>>([
-		db.prepare('SELECT key, n FROM site_counts WHERE site_id = ?').bind(siteId),
-		db
-			.prepare('SELECT day, added, removed FROM site_daily WHERE site_id = ? AND day >= ?')
-			.bind(siteId, since),
-	]);
+	const counts = sql.exec<{ key: string; n: number }>('SELECT key, n FROM counts').toArray();
+	const daily = sql
+		.exec<{ day: string; added: number; removed: number }>(
+			'SELECT day, added, removed FROM daily WHERE day >= ?',
+			since,
+		)
+		.toArray();
 	const byStatus = { ask: 0, allowed: 0, blocked: 0, unsupported: 0, suspended: 0 };
 	const byBrowser: Record<string, number> = {};
-	for (const row of (counts?.results ?? []) as Array<{ key: string; n: number }>) {
+	for (const row of counts) {
 		const [kind, value] = row.key.split(':') as [string, string];
 		if (kind === 'status' && value in byStatus) byStatus[value as keyof typeof byStatus] = row.n;
 		else if (kind === 'browser' && row.n > 0) byBrowser[value] = row.n;
 	}
-	const found = new Map(
-		((daily?.results ?? []) as Array<{ day: string; added: number; removed: number }>).map((d) => [d.day, d]),
-	);
+	const found = new Map(daily.map((d) => [d.day, d]));
 	const series: SiteStats['daily'] = [];
 	for (let i = days - 1; i >= 0; i--) {
 		const day = new Date(now - i * 86_400_000).toISOString().slice(0, 10);

@@ -27,140 +27,153 @@ export interface SubscriberReport {
 }
 
 /** A recipient as the dispatcher pages it. */
-export interface AudienceRow {
+export type AudienceRow = {
 	id: string;
 	endpoint: string;
 	p256dh: string;
 	auth: string;
 	lastUrl: string | null;
-}
+};
 
 const AUDIENCE_COLUMNS = 'id, endpoint, p256dh, auth, last_url AS lastUrl';
 
-/**
- * Upserts a browser's report in one transaction and returns its subscriber id and whether it is new.
- * Same endpoint twice = the same subscriber; a known id or old endpoint moves that row to the new endpoint.
+/*
+ * Everything below runs inside a site's store (a SQLite Durable Object holding one site): synchronous SQL on its
+ * own storage, no site_id, and a Durable Object request is one transaction, so the counters the triggers keep
+ * commit with the row.
  */
-export async function upsertSubscriber(
-	db: D1Database,
-	siteId: string,
+
+/**
+ * The first 53 bits of the endpoint's SHA-256, as a safe integer: the endpoint's index key. Rows are found by it
+ * and then compared on the full endpoint, so a collision costs one more row read, never a wrong match.
+ */
+export async function endpointHash(endpoint: string): Promise<number> {
+	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(endpoint)));
+	let n = (digest[0] as number) & 0x1f;
+	for (let i = 1; i < 7; i++) n = n * 256 + (digest[i] as number);
+	return n;
+}
+
+/** The id of the subscriber holding this endpoint, or null. */
+function idByEndpoint(sql: SqlStorage, hash: number, endpoint: string): string | null {
+	const row = sql
+		.exec<{ id: string }>(
+			'SELECT id FROM subscribers WHERE endpoint_hash = ? AND endpoint = ? LIMIT 1',
+			hash,
+			endpoint,
+		)
+		.toArray()[0];
+	return row?.id ?? null;
+}
+
+/**
+ * Upserts a browser's report and returns its subscriber id and whether it is new. Same endpoint twice = the same
+ * subscriber; otherwise a known id, then an old endpoint (pushsubscriptionchange), moves that row to the new
+ * endpoint. `hashes` are {@link endpointHash} of the report's endpoint and old endpoint.
+ */
+export function upsertSubscriber(
+	sql: SqlStorage,
 	newId: string,
 	report: SubscriberReport,
 	now: number,
-): Promise<{ id: string; created: boolean }> {
+	hashes: { endpoint: number | null; oldEndpoint: number | null },
+): { id: string; created: boolean } {
 	const p = report.push;
-	const statements: D1PreparedStatement[] = [];
-	const shared = [
+	const categories = report.categories ? JSON.stringify(report.categories) : null;
+	if (!p) {
+		// A permission report without a subscription: the known row if it exists, else a new row.
+		const known = report.knownId ? subscriberStatus(sql, report.knownId) : null;
+		if (known !== null && report.knownId) return { id: report.knownId, created: false };
+		sql.exec(
+			`INSERT INTO subscribers (id, status, browser, os, categories, timezone, locale, last_url, last_seen_at,
+				created_at, updated_at) VALUES (?, ?, ?, ?, COALESCE(?, '[]'), ?, ?, ?, ?, ?, ?)`,
+			newId,
+			report.status,
+			report.browser,
+			report.os,
+			categories,
+			report.timezone,
+			report.locale,
+			report.lastUrl,
+			now,
+			now,
+			now,
+		);
+		return { id: newId, created: true };
+	}
+	const hash = hashes.endpoint as number;
+	let target = idByEndpoint(sql, hash, p.endpoint);
+	if (target === null && report.knownId && subscriberStatus(sql, report.knownId) !== null) {
+		target = report.knownId;
+	}
+	if (target === null && report.oldEndpoint && hashes.oldEndpoint !== null) {
+		target = idByEndpoint(sql, hashes.oldEndpoint, report.oldEndpoint);
+	}
+	if (target === null) {
+		sql.exec(
+			`INSERT INTO subscribers (id, status, endpoint, endpoint_hash, p256dh, auth, vapid_key_id, push_service,
+				browser, os, categories, timezone, locale, last_url, last_seen_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, '[]'), ?, ?, ?, ?, ?, ?)`,
+			newId,
+			report.status,
+			p.endpoint,
+			hash,
+			p.p256dh,
+			p.auth,
+			p.vapidKeyId,
+			p.pushService,
+			report.browser,
+			report.os,
+			categories,
+			report.timezone,
+			report.locale,
+			report.lastUrl,
+			now,
+			now,
+			now,
+		);
+		return { id: newId, created: true };
+	}
+	sql.exec(
+		`UPDATE subscribers SET status = ?, endpoint = ?, endpoint_hash = ?, p256dh = ?, auth = ?, vapid_key_id = ?,
+			push_service = ?, browser = ?, os = ?, categories = COALESCE(?, categories),
+			timezone = COALESCE(?, timezone), locale = COALESCE(?, locale), last_url = COALESCE(?, last_url),
+			last_seen_at = ?, updated_at = ?
+		WHERE id = ?`,
 		report.status,
-		p?.endpoint ?? null,
-		p?.p256dh ?? null,
-		p?.auth ?? null,
-		p?.vapidKeyId ?? null,
-		p?.pushService ?? null,
+		p.endpoint,
+		hash,
+		p.p256dh,
+		p.auth,
+		p.vapidKeyId,
+		p.pushService,
 		report.browser,
 		report.os,
-		report.categories ? JSON.stringify(report.categories) : null,
+		categories,
 		report.timezone,
 		report.locale,
 		report.lastUrl,
 		now,
 		now,
-	];
-	// Moves an existing row (by id, then by old endpoint) unless another row already holds the new endpoint.
-	const move = `UPDATE subscribers SET status = ?, endpoint = ?, p256dh = ?, auth = ?, vapid_key_id = ?,
-		push_service = ?, browser = ?, os = ?, categories = COALESCE(?, categories), timezone = COALESCE(?, timezone),
-		locale = COALESCE(?, locale), last_url = COALESCE(?, last_url), last_seen_at = ?, updated_at = ?
-		WHERE site_id = ? AND %WHERE% AND (? IS NULL OR NOT EXISTS
-			(SELECT 1 FROM subscribers WHERE site_id = ? AND endpoint = ?))`;
-	if (report.knownId) {
-		statements.push(
-			db
-				.prepare(move.replace('%WHERE%', 'id = ?'))
-				.bind(...shared, siteId, report.knownId, p?.endpoint ?? null, siteId, p?.endpoint ?? null),
-		);
-	}
-	if (report.oldEndpoint && p) {
-		statements.push(
-			db
-				.prepare(move.replace('%WHERE%', 'endpoint = ?'))
-				.bind(...shared, siteId, report.oldEndpoint, p.endpoint, siteId, p.endpoint),
-		);
-	}
-	if (p) {
-		statements.push(
-			db
-				.prepare(
-					`INSERT INTO subscribers (id, site_id, status, endpoint, p256dh, auth, vapid_key_id, push_service,
-						browser, os, categories, timezone, locale, last_url, last_seen_at, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, '[]'), ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (site_id, endpoint) DO UPDATE SET status = excluded.status, p256dh = excluded.p256dh,
-						auth = excluded.auth, vapid_key_id = excluded.vapid_key_id, push_service = excluded.push_service,
-						browser = excluded.browser, os = excluded.os,
-						categories = CASE WHEN ? IS NULL THEN categories ELSE excluded.categories END,
-						timezone = COALESCE(excluded.timezone, timezone), locale = COALESCE(excluded.locale, locale),
-						last_url = COALESCE(excluded.last_url, last_url), last_seen_at = excluded.last_seen_at,
-						updated_at = excluded.updated_at
-					RETURNING id, created_at = ? AS created`,
-				)
-				.bind(newId, siteId, ...shared.slice(0, 13), now, now, shared[8], now),
-		);
-	} else {
-		// A permission report without a subscription: update the known row (dropping its keys), else insert.
-		statements.push(
-			db
-				.prepare(
-					`INSERT INTO subscribers (id, site_id, status, browser, os, categories, timezone, locale, last_url,
-						last_seen_at, created_at, updated_at)
-					SELECT ?, ?, ?, ?, ?, COALESCE(?, '[]'), ?, ?, ?, ?, ?, ?
-					WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE id = ? AND site_id = ?)`,
-				)
-				.bind(
-					newId,
-					siteId,
-					report.status,
-					report.browser,
-					report.os,
-					shared[8],
-					report.timezone,
-					report.locale,
-					report.lastUrl,
-					now,
-					now,
-					now,
-					report.knownId ?? '',
-					siteId,
-				),
-			db
-				.prepare(
-					`SELECT id, created_at = ? AS created FROM subscribers WHERE site_id = ? AND id IN (?, ?)
-					ORDER BY created_at ASC LIMIT 1`,
-				)
-				.bind(now, siteId, report.knownId ?? '', newId),
-		);
-	}
-	const results = await db.batch<{ id: string; created: number }>(statements);
-	const row = results.at(-1)?.results[0];
-	if (!row) throw new Error('subscriber upsert returned no row');
-	return { id: row.id, created: row.created === 1 && row.id === newId };
+		target,
+	);
+	return { id: target, created: false };
 }
 
 /** Records a pageview: the last visited URL (writes only when it changed or an hour passed). */
-export async function recordPageview(
-	db: D1Database,
-	siteId: string,
-	id: string,
-	url: string,
-	now: number,
-): Promise<boolean> {
-	const updated = await db
-		.prepare(
-			`UPDATE subscribers SET last_url = ?, last_seen_at = ? WHERE id = ? AND site_id = ?
+export function recordPageview(sql: SqlStorage, id: string, url: string, now: number): boolean {
+	const updated = sql
+		.exec(
+			`UPDATE subscribers SET last_url = ?, last_seen_at = ? WHERE id = ?
 			AND (last_url IS NOT ? OR last_seen_at < ?) RETURNING id`,
+			url,
+			now,
+			id,
+			url,
+			now - 3_600_000,
 		)
-		.bind(url, now, id, siteId, url, now - 3_600_000)
-		.first('id');
-	if (updated !== null) return true;
-	return (await subscriberExists(db, siteId, id)) !== null;
+		.toArray();
+	return updated.length > 0 || subscriberStatus(sql, id) !== null;
 }
 
 /** A subscriber as its site's admins see it: no endpoint, no keys. */
@@ -179,20 +192,10 @@ export interface SubscriberView {
 	createdAt: string;
 }
 
-/** One subscriber of a site for the admin API, or null. */
-export async function findSubscriberView(
-	db: D1Database,
-	siteId: string,
-	id: string,
-): Promise<SubscriberView | null> {
-	const row = await db
-		.prepare(
-			`SELECT id, status, push_service, browser, os, categories, external_user_id, timezone, locale, last_url,
-				last_seen_at, created_at FROM subscribers WHERE id = ? AND site_id = ?`,
-		)
-		.bind(id, siteId)
-		.first<Record<string, string | number | null>>();
-	if (!row) return null;
+const VIEW_COLUMNS = `id, status, push_service, browser, os, categories, external_user_id, timezone, locale, last_url,
+	last_seen_at, created_at`;
+
+function toView(row: Record<string, SqlStorageValue>): SubscriberView {
 	return {
 		subscriberId: row.id as string,
 		status: row.status as SubscriberStatus,
@@ -209,97 +212,133 @@ export async function findSubscriberView(
 	};
 }
 
-/** Whether a subscriber exists for the site; returns its status or null. */
-export async function subscriberExists(
-	db: D1Database,
-	siteId: string,
-	id: string,
-): Promise<SubscriberStatus | null> {
-	return db
-		.prepare('SELECT status FROM subscribers WHERE id = ? AND site_id = ?')
-		.bind(id, siteId)
-		.first<SubscriberStatus>('status');
+/** One subscriber for the admin API, or null. */
+export function findSubscriberView(sql: SqlStorage, id: string): SubscriberView | null {
+	const row = sql.exec(`SELECT ${VIEW_COLUMNS} FROM subscribers WHERE id = ?`, id).toArray()[0];
+	return row ? toView(row) : null;
+}
+
+/** Every subscriber row tied to a signed-in user (suspended ones included), oldest first. */
+export function subscribersOfUser(sql: SqlStorage, userId: string): SubscriberView[] {
+	return sql
+		.exec(
+			`SELECT ${VIEW_COLUMNS} FROM subscribers WHERE external_user_id = ? ORDER BY created_at, id`,
+			userId,
+		)
+		.toArray()
+		.map(toView);
+}
+
+/** Deletes every subscriber row tied to a user (customer redaction); how many went. */
+export function deleteUser(sql: SqlStorage, userId: string): number {
+	return sql.exec('DELETE FROM subscribers WHERE external_user_id = ? RETURNING id', userId).toArray().length;
+}
+
+/** A subscriber's status, or null when it does not exist. */
+export function subscriberStatus(sql: SqlStorage, id: string): SubscriberStatus | null {
+	const row = sql
+		.exec<{ status: SubscriberStatus }>('SELECT status FROM subscribers WHERE id = ?', id)
+		.toArray()[0];
+	return row?.status ?? null;
 }
 
 /** Sets a subscriber's permission state; leaving `allowed` forgets the push keys. */
-export async function updateStatus(
-	db: D1Database,
-	siteId: string,
-	id: string,
-	status: SubscriberStatus,
-	now: number,
-): Promise<boolean> {
-	const keep = status === 'allowed';
-	const updated = await db
-		.prepare(
-			`UPDATE subscribers SET status = CASE WHEN ? = 'allowed' AND endpoint IS NULL THEN 'ask' ELSE ? END,
-				endpoint = CASE WHEN ? THEN endpoint END, p256dh = CASE WHEN ? THEN p256dh END,
-				auth = CASE WHEN ? THEN auth END, last_seen_at = ?, updated_at = ?
-			WHERE id = ? AND site_id = ? RETURNING id`,
-		)
-		.bind(status, status, keep ? 1 : 0, keep ? 1 : 0, keep ? 1 : 0, now, now, id, siteId)
-		.first('id');
-	return updated !== null;
+export function updateStatus(sql: SqlStorage, id: string, status: SubscriberStatus, now: number): boolean {
+	const keep = status === 'allowed' ? 1 : 0;
+	return (
+		sql
+			.exec(
+				`UPDATE subscribers SET status = CASE WHEN ? = 'allowed' AND endpoint IS NULL THEN 'ask' ELSE ? END,
+					endpoint = CASE WHEN ? THEN endpoint END, endpoint_hash = CASE WHEN ? THEN endpoint_hash END,
+					p256dh = CASE WHEN ? THEN p256dh END, auth = CASE WHEN ? THEN auth END, last_seen_at = ?, updated_at = ?
+				WHERE id = ? RETURNING id`,
+				status,
+				status,
+				keep,
+				keep,
+				keep,
+				keep,
+				now,
+				now,
+				id,
+			)
+			.toArray().length > 0
+	);
 }
 
 /** Deletes a subscriber (unsubscribe); false if there was none. */
-export async function deleteSubscriber(db: D1Database, siteId: string, id: string): Promise<boolean> {
-	// RETURNING counts only this table's rows; meta.changes would include the counter triggers' writes.
-	const deleted = await db
-		.prepare('DELETE FROM subscribers WHERE id = ? AND site_id = ? RETURNING id')
-		.bind(id, siteId)
-		.first('id');
-	return deleted !== null;
+export function deleteSubscriber(sql: SqlStorage, id: string): boolean {
+	return sql.exec('DELETE FROM subscribers WHERE id = ? RETURNING id', id).toArray().length > 0;
 }
 
 /** Deletes subscriptions a push service reported gone, only if each still has the endpoint that was sent to. */
-export async function pruneGone(
-	db: D1Database,
-	siteId: string,
-	gone: Array<{ id: string; endpoint: string }>,
-): Promise<number> {
-	if (gone.length === 0) return 0;
-	const stmt = db.prepare(
-		'DELETE FROM subscribers WHERE id = ? AND site_id = ? AND endpoint = ? RETURNING id',
-	);
-	const results = await db.batch(gone.map((g) => stmt.bind(g.id, siteId, g.endpoint)));
-	return results.reduce((sum, r) => sum + r.results.length, 0);
+export function pruneGone(sql: SqlStorage, gone: ReadonlyArray<{ id: string; endpoint: string }>): number {
+	let n = 0;
+	for (const g of gone) {
+		n += sql
+			.exec('DELETE FROM subscribers WHERE id = ? AND endpoint = ? RETURNING id', g.id, g.endpoint)
+			.toArray().length;
+	}
+	return n;
 }
 
-/** One keyset page of a site's allowed subscribers after `afterId`. */
-export async function pageAllowed(
-	db: D1Database,
-	siteId: string,
+/** Deletes allowed Apple subscriptions unseen since `before` (Safari never answers 410); how many went. */
+export function pruneStaleApple(sql: SqlStorage, before: number, limit: number): number {
+	return sql
+		.exec(
+			`DELETE FROM subscribers WHERE id IN (SELECT id FROM subscribers
+				WHERE push_service = 'apple' AND status = 'allowed' AND last_seen_at < ? LIMIT ?) RETURNING id`,
+			before,
+			limit,
+		)
+		.toArray().length;
+}
+
+/** One keyset page of the allowed subscribers after `afterId`. */
+export function pageAllowed(sql: SqlStorage, afterId: string, limit: number): AudienceRow[] {
+	return sql
+		.exec<AudienceRow>(
+			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE status = 'allowed' AND id > ? ORDER BY id LIMIT ?`,
+			afterId,
+			limit,
+		)
+		.toArray();
+}
+
+/** Allowed subscribers among the given ids or external user ids, by id. */
+export function findAllowedBy(
+	sql: SqlStorage,
+	column: 'id' | 'external_user_id',
+	values: readonly string[],
+): AudienceRow[] {
+	if (values.length === 0) return [];
+	return sql
+		.exec<AudienceRow>(
+			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE status = 'allowed'
+			AND ${column} IN (SELECT value FROM json_each(?)) ORDER BY id`,
+			JSON.stringify(values),
+		)
+		.toArray();
+}
+
+/** One keyset page of the allowed subscribers who chose any of the categories. */
+export function pageAllowedInCategories(
+	sql: SqlStorage,
+	categories: readonly string[],
 	afterId: string,
 	limit: number,
-): Promise<AudienceRow[]> {
-	const { results } = await db
-		.prepare(
-			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE site_id = ? AND status = 'allowed' AND id > ?
+): AudienceRow[] {
+	return sql
+		.exec<AudienceRow>(
+			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE status = 'allowed' AND id > ?
+			AND EXISTS (SELECT 1 FROM json_each(subscribers.categories)
+				WHERE json_each.value IN (SELECT value FROM json_each(?)))
 			ORDER BY id LIMIT ?`,
+			afterId,
+			JSON.stringify(categories),
+			limit,
 		)
-		.bind(siteId, afterId, limit)
-		.all<AudienceRow>();
-	return results;
-}
-
-/** Allowed subscribers among the given ids or external user ids (≤ 90 per call: D1 binds ≤ 100 values). */
-export async function findAllowedBy(
-	db: D1Database,
-	siteId: string,
-	column: 'id' | 'external_user_id',
-	values: string[],
-): Promise<AudienceRow[]> {
-	if (values.length === 0) return [];
-	const marks = values.map(() => '?').join(', ');
-	const { results } = await db
-		.prepare(
-			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE site_id = ? AND status = 'allowed' AND ${column} IN (${marks})
-			ORDER BY id`,
-		)
-		.bind(siteId, ...values)
-		.all<AudienceRow>();
-	return results;
+		.toArray();
 }
 
 /**
@@ -307,80 +346,54 @@ export async function findAllowedBy(
  * user and the previous user keeps a `suspended` row pointing at this browser; a suspended row of the new user
  * for this browser is folded back in. Returns the subscriber's status, or null if it does not exist.
  */
-export async function identifySubscriber(
-	db: D1Database,
-	siteId: string,
+export function identifySubscriber(
+	sql: SqlStorage,
 	id: string,
 	userId: string,
 	suspendedId: string,
 	now: number,
-): Promise<SubscriberStatus | null> {
-	const row = await db
-		.prepare('SELECT status, external_user_id FROM subscribers WHERE id = ? AND site_id = ?')
-		.bind(id, siteId)
-		.first<{ status: SubscriberStatus; external_user_id: string | null }>();
+): SubscriberStatus | null {
+	const row = sql
+		.exec<{ status: SubscriberStatus; external_user_id: string | null }>(
+			'SELECT status, external_user_id FROM subscribers WHERE id = ?',
+			id,
+		)
+		.toArray()[0];
 	if (!row) return null;
 	if (row.external_user_id === userId) return row.status;
-	const statements: D1PreparedStatement[] = [];
 	if (row.external_user_id !== null) {
-		statements.push(
-			db
-				.prepare(
-					`INSERT INTO subscribers (id, site_id, status, browser, os, categories, external_user_id, timezone, locale,
-						last_url, last_seen_at, created_at, updated_at, suspended_from)
-					SELECT ?, site_id, 'suspended', browser, os, categories, external_user_id, timezone, locale, last_url,
-						last_seen_at, ?, ?, id FROM subscribers WHERE id = ? AND site_id = ?`,
-				)
-				.bind(suspendedId, now, now, id, siteId),
+		sql.exec(
+			`INSERT INTO subscribers (id, status, browser, os, categories, external_user_id, timezone, locale, last_url,
+				last_seen_at, created_at, updated_at, suspended_from)
+			SELECT ?, 'suspended', browser, os, categories, external_user_id, timezone, locale, last_url, last_seen_at,
+				?, ?, id FROM subscribers WHERE id = ?`,
+			suspendedId,
+			now,
+			now,
+			id,
 		);
 	}
-	statements.push(
-		db
-			.prepare('DELETE FROM subscribers WHERE site_id = ? AND suspended_from = ? AND external_user_id = ?')
-			.bind(siteId, id, userId),
-		db
-			.prepare(
-				'UPDATE subscribers SET external_user_id = ?, last_seen_at = ?, updated_at = ? WHERE id = ? AND site_id = ?',
-			)
-			.bind(userId, now, now, id, siteId),
+	sql.exec('DELETE FROM subscribers WHERE suspended_from = ? AND external_user_id = ?', id, userId);
+	sql.exec(
+		'UPDATE subscribers SET external_user_id = ?, last_seen_at = ?, updated_at = ? WHERE id = ?',
+		userId,
+		now,
+		now,
+		id,
 	);
-	await db.batch(statements);
 	return row.status;
 }
 
 /** Replaces a subscriber's chosen categories; false if it does not exist. */
-export async function setCategories(
-	db: D1Database,
-	siteId: string,
-	id: string,
-	categories: string[],
-	now: number,
-): Promise<boolean> {
-	const updated = await db
-		.prepare(
-			'UPDATE subscribers SET categories = ?, updated_at = ? WHERE id = ? AND site_id = ? RETURNING id',
-		)
-		.bind(JSON.stringify(categories), now, id, siteId)
-		.first('id');
-	return updated !== null;
-}
-
-/** One keyset page of allowed subscribers who chose any of the categories. */
-export async function pageAllowedInCategories(
-	db: D1Database,
-	siteId: string,
-	categories: string[],
-	afterId: string,
-	limit: number,
-): Promise<AudienceRow[]> {
-	const marks = categories.map(() => '?').join(', ');
-	const { results } = await db
-		.prepare(
-			`SELECT ${AUDIENCE_COLUMNS} FROM subscribers WHERE site_id = ? AND status = 'allowed' AND id > ?
-			AND EXISTS (SELECT 1 FROM json_each(subscribers.categories) WHERE json_each.value IN (${marks}))
-			ORDER BY id LIMIT ?`,
-		)
-		.bind(siteId, afterId, ...categories, limit)
-		.all<AudienceRow>();
-	return results;
+export function setCategories(sql: SqlStorage, id: string, categories: string[], now: number): boolean {
+	return (
+		sql
+			.exec(
+				'UPDATE subscribers SET categories = ?, updated_at = ? WHERE id = ? RETURNING id',
+				JSON.stringify(categories),
+				now,
+				id,
+			)
+			.toArray().length > 0
+	);
 }

@@ -1,0 +1,519 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import type { Audience } from '../sending/message';
+import {
+	countLegacyRows,
+	type LegacyCounts,
+	legacyDaily,
+	legacyNotificationPage,
+	legacySubscriberPage,
+} from '../store/legacy';
+import {
+	type Counts,
+	findNotification,
+	forgetUserInAudiences,
+	insertNotification,
+	listNotifications,
+	type NotificationRecord,
+	notificationIds,
+	notificationsNamingUser,
+	openNotificationIds,
+	saveProgress,
+} from '../store/notifications';
+import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
+import { readStats, type SiteStats } from '../store/stats';
+import {
+	type AudienceRow,
+	deleteSubscriber,
+	deleteUser,
+	endpointHash,
+	findAllowedBy,
+	findSubscriberView,
+	identifySubscriber,
+	pageAllowed,
+	pageAllowedInCategories,
+	pruneGone,
+	pruneStaleApple,
+	recordPageview,
+	type SubscriberReport,
+	type SubscriberStatus,
+	type SubscriberView,
+	setCategories,
+	subscribersOfUser,
+	updateStatus,
+	upsertSubscriber as upsertSubscriberIn,
+} from '../store/subscribers';
+import { migrate } from './schema';
+
+/** Safari never answers 410 after permission is revoked: Apple subscriptions unseen this long are pruned. */
+export const APPLE_STALE_MS = 120 * 86_400_000;
+/** Growth rows older than this are trimmed. */
+export const DAILY_KEEP_DAYS = 400;
+/** While a notification is unfinished, its dispatcher is checked this often (the backstop to its own alarm). */
+const RESUME_EVERY_MS = 10 * 60_000;
+/** Housekeeping of an idle store (stale Apple subscriptions, old growth rows) runs this often. */
+const HOUSEKEEPING_EVERY_MS = 24 * 3_600_000;
+/** A notification older than this is no longer resumed (its TTL is long past). */
+const RESUME_WITHIN_MS = 30 * 86_400_000;
+/** Rows per page when an upgrade copies a site's rows out of D1. */
+const IMPORT_PAGE = 1000;
+/**
+ * D1 pages one call copies at most (each is a subrequest, and an invocation may make ~1,000): a larger site is
+ * copied over several calls, the store's alarm carrying on between them.
+ */
+const IMPORT_PAGES_PER_CALL = 900;
+
+/** The store of one site. Call it only after the request was authorised for `siteId`. */
+export function siteStore(env: Env, siteId: string): DurableObjectStub<SiteStore> {
+	return env.SITE_STORE.get(env.SITE_STORE.idFromName(siteId));
+}
+
+/** Where a store stands with the one-off copy of its site's rows out of the shared D1 database (upgrade). */
+export interface ImportState {
+	siteId: string;
+	/** When the copy finished and was verified; null while it has not. */
+	importedAt: number | null;
+	/** Rows found in D1 for the site and rows the store holds after the copy (equal once verified). */
+	d1: LegacyCounts;
+	copied: LegacyCounts;
+}
+
+/** The next page of a notification's audience and where the following page starts. */
+export interface AudiencePage {
+	rows: AudienceRow[];
+	cursor: string;
+	done: boolean;
+}
+
+/**
+ * One per site (named by its id): the site's subscribers, exact counters, daily growth and notification history
+ * in the object's own SQLite, each request one transaction. Only the worker reaches it, through
+ * `idFromName(siteId)` after the request was checked for that site, and every call names the site, which the
+ * store compares with the one it holds: a store can never answer for another site. On first use after an upgrade
+ * it copies its site's rows out of the shared D1 database (see {@link SiteStore.importState}) before it answers
+ * anything.
+ */
+export class SiteStore extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+	private siteId: string | null = null;
+	private preparing: Promise<void> | null = null;
+	private ready = false;
+	private alarmAt: number | null = null;
+	private lastImport: ImportState | null = null;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+	}
+
+	// ---- subscribers (public API) ------------------------------------------------------------------------------
+
+	/** Upserts a browser's report; see {@link upsertSubscriber}. */
+	async upsertSubscriber(
+		siteId: string,
+		newId: string,
+		report: SubscriberReport,
+		now: number,
+	): Promise<{ id: string; created: boolean }> {
+		await this.open(siteId);
+		const hashes = {
+			endpoint: report.push ? await endpointHash(report.push.endpoint) : null,
+			oldEndpoint: report.oldEndpoint ? await endpointHash(report.oldEndpoint) : null,
+		};
+		const result = this.ctx.storage.transactionSync(() =>
+			upsertSubscriberIn(this.sql, newId, report, now, hashes),
+		);
+		if (result.created) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		return result;
+	}
+
+	async recordPageview(siteId: string, id: string, url: string, now: number): Promise<boolean> {
+		await this.open(siteId);
+		return recordPageview(this.sql, id, url, now);
+	}
+
+	async updateStatus(siteId: string, id: string, status: SubscriberStatus, now: number): Promise<boolean> {
+		await this.open(siteId);
+		return updateStatus(this.sql, id, status, now);
+	}
+
+	async deleteSubscriber(siteId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		return deleteSubscriber(this.sql, id);
+	}
+
+	async identify(
+		siteId: string,
+		id: string,
+		userId: string,
+		suspendedId: string,
+		now: number,
+	): Promise<SubscriberStatus | null> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => identifySubscriber(this.sql, id, userId, suspendedId, now));
+	}
+
+	async setCategories(siteId: string, id: string, categories: string[], now: number): Promise<boolean> {
+		await this.open(siteId);
+		return setCategories(this.sql, id, categories, now);
+	}
+
+	// ---- admin reads ---------------------------------------------------------------------------------------------
+
+	async subscriber(siteId: string, id: string): Promise<SubscriberView | null> {
+		await this.open(siteId);
+		return findSubscriberView(this.sql, id);
+	}
+
+	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {
+		await this.open(siteId);
+		return readStats(this.sql, now, days);
+	}
+
+	// ---- sending -------------------------------------------------------------------------------------------------
+
+	/**
+	 * The next page of an audience. `cursor` is the last id for {all} and {categories} (keyset), the offset into
+	 * the list for {subscriberIds} and {userIds}.
+	 */
+	async audiencePage(
+		siteId: string,
+		audience: Audience,
+		cursor: string,
+		limit: number,
+	): Promise<AudiencePage> {
+		await this.open(siteId);
+		if ('all' in audience || 'categories' in audience) {
+			const rows =
+				'all' in audience
+					? pageAllowed(this.sql, cursor, limit)
+					: pageAllowedInCategories(this.sql, audience.categories, cursor, limit);
+			return { rows, cursor: rows.at(-1)?.id ?? cursor, done: rows.length < limit };
+		}
+		const [column, values] =
+			'subscriberIds' in audience
+				? (['id', audience.subscriberIds] as const)
+				: (['external_user_id', audience.userIds] as const);
+		const offset = Number(cursor || '0');
+		const slice = values.slice(offset, offset + limit);
+		const next = offset + slice.length;
+		return {
+			rows: findAllowedBy(this.sql, column, slice),
+			cursor: String(next),
+			done: next >= values.length,
+		};
+	}
+
+	/** Deletes subscriptions a push service reported gone (only while they still hold the endpoint sent to). */
+	async pruneGone(siteId: string, gone: Array<{ id: string; endpoint: string }>): Promise<number> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => pruneGone(this.sql, gone));
+	}
+
+	// ---- notifications -------------------------------------------------------------------------------------------
+
+	async insertNotification(
+		siteId: string,
+		record: NotificationRecord,
+		idempotencyKey: string | null,
+	): Promise<{ record: NotificationRecord; duplicate: boolean }> {
+		await this.open(siteId);
+		const result = insertNotification(this.sql, record, idempotencyKey);
+		if (!result.duplicate) await this.armAlarm(record.createdAt + RESUME_EVERY_MS);
+		return result;
+	}
+
+	async notification(siteId: string, id: string): Promise<NotificationRecord | null> {
+		await this.open(siteId);
+		return findNotification(this.sql, siteId, id);
+	}
+
+	async notifications(siteId: string, limit: number): Promise<NotificationRecord[]> {
+		await this.open(siteId);
+		return listNotifications(this.sql, siteId, limit);
+	}
+
+	/** A dispatcher's latest counts (every few seconds while it sends, and when it finishes). */
+	async saveProgress(
+		siteId: string,
+		id: string,
+		status: NotificationRecord['status'],
+		counts: Counts,
+		finishedAt: number | null,
+	): Promise<boolean> {
+		await this.open(siteId);
+		return saveProgress(this.sql, id, status, counts, finishedAt);
+	}
+
+	// ---- privacy (Shopify's mandatory webhooks) ------------------------------------------------------------------
+
+	/** What the store holds about a signed-in user: their subscribers and the notifications naming them. */
+	async exportUser(
+		siteId: string,
+		userId: string,
+	): Promise<{ subscribers: SubscriberView[]; notifications: string[] }> {
+		await this.open(siteId);
+		return {
+			subscribers: subscribersOfUser(this.sql, userId),
+			notifications: notificationsNamingUser(this.sql, userId).map((n) => n.id),
+		};
+	}
+
+	/** Deletes a user's subscribers and their id from notification audiences; how many subscriber rows went. */
+	async redactUser(siteId: string, userId: string): Promise<number> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => {
+			forgetUserInAudiences(this.sql, userId);
+			return deleteUser(this.sql, userId);
+		});
+	}
+
+	/** Notification ids after `afterId` (shop redaction purges their dispatchers first). */
+	async notificationIds(siteId: string, afterId: string, limit: number): Promise<string[]> {
+		await this.open(siteId);
+		return notificationIds(this.sql, afterId, limit);
+	}
+
+	/**
+	 * Forgets the site entirely (shop redaction): every row, the alarm. The store stays marked as imported, so a
+	 * late call finds it empty instead of copying the site's old D1 rows back.
+	 */
+	async purge(siteId: string): Promise<void> {
+		await this.open(siteId);
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		this.alarmAt = null;
+		this.ready = false;
+		this.preparing = null;
+		migrate(this.ctx.storage, SITE_STORE_MIGRATIONS);
+		this.setMeta('site', siteId);
+		this.setMeta('imported_at', String(Date.now()));
+		this.ready = true;
+	}
+
+	// ---- upgrade and housekeeping --------------------------------------------------------------------------------
+
+	/**
+	 * Opens the store for the site (copying its D1 rows first after an upgrade) and tells where the copy stands.
+	 * Safe to call any number of times: the copy runs once, resumes from its cursor if it was cut short, and a
+	 * store whose copy is verified only reads its own meta.
+	 */
+	async importState(siteId: string): Promise<ImportState> {
+		await this.open(siteId);
+		const importedAt = this.meta('imported_at');
+		return (
+			this.lastImport ?? {
+				siteId,
+				importedAt: importedAt === null ? null : Number(importedAt),
+				d1: JSON.parse(this.meta('import_d1') ?? 'null') ?? { subscribers: 0, notifications: 0 },
+				copied: JSON.parse(this.meta('import_copied') ?? 'null') ?? { subscribers: 0, notifications: 0 },
+			}
+		);
+	}
+
+	/** Resumes stalled dispatchers, prunes stale Apple subscriptions, trims old growth rows; plans the next run. */
+	async housekeep(siteId: string, now: number): Promise<{ resumed: number; pruned: number }> {
+		await this.open(siteId);
+		const open = openNotificationIds(this.sql, now - RESUME_WITHIN_MS, now - 60_000, 100);
+		for (const id of open) await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(id)).resume();
+		let pruned = 0;
+		for (let round = 0; round < 10; round++) {
+			const n = pruneStaleApple(this.sql, now - APPLE_STALE_MS, 1000);
+			pruned += n;
+			if (n < 1000) break;
+		}
+		const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
+		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
+		this.setMeta('housekept_at', String(now));
+		return { resumed: open.length, pruned };
+	}
+
+	override async alarm(): Promise<void> {
+		this.alarmAt = null;
+		const siteId = this.meta('site');
+		if (!siteId) return;
+		if (this.meta('imported_at') === null) {
+			// A large site's copy out of D1 carries on (it throws, and sets this alarm again, until it is done).
+			await this.open(siteId).catch((error: unknown) => console.log(String(error)));
+			if (!this.ready) return;
+		}
+		const now = Date.now();
+		await this.housekeep(siteId, now);
+		// Unfinished notifications are checked again soon; otherwise a daily round while there are subscribers.
+		const pending = openNotificationIds(this.sql, now - RESUME_WITHIN_MS, now + 1, 1).length > 0;
+		const subscribers = this.sql.exec('SELECT 1 FROM subscribers LIMIT 1').toArray().length > 0;
+		if (pending) await this.armAlarm(now + RESUME_EVERY_MS);
+		else if (subscribers) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+	}
+
+	// ---- internals -----------------------------------------------------------------------------------------------
+
+	/** Makes sure the store is migrated, holds `siteId` and has its D1 rows; concurrent calls share one run. */
+	private async open(siteId: string): Promise<void> {
+		if (!this.ready) {
+			this.preparing ??= this.prepare(siteId).catch((error: unknown) => {
+				this.preparing = null;
+				throw error;
+			});
+			await this.preparing;
+		}
+		if (siteId !== this.siteId) {
+			throw new Error('site store called for another site');
+		}
+	}
+
+	private async prepare(siteId: string): Promise<void> {
+		migrate(this.ctx.storage, SITE_STORE_MIGRATIONS);
+		const held = this.meta('site');
+		if (held !== null && held !== siteId) throw new Error('site store called for another site');
+		if (held === null) this.setMeta('site', siteId);
+		this.siteId = siteId;
+		this.alarmAt = await this.ctx.storage.getAlarm();
+		if (this.meta('imported_at') === null) await this.importFromD1(siteId);
+		this.ready = true;
+	}
+
+	/**
+	 * Copies the site's rows out of the shared D1 database (deployments from before per-site storage): subscribers
+	 * page by page with INSERT OR IGNORE (a page repeated after a crash adds nothing) and the cursor saved with each
+	 * page; then notifications; then the counters are recomputed from the rows and the daily growth copied. Marked
+	 * done only when the store holds exactly the rows D1 has; otherwise it throws and the next call tries again.
+	 */
+	private async importFromD1(siteId: string): Promise<void> {
+		const db = this.env.DB;
+		const d1 = await countLegacyRows(db, siteId);
+		if (d1.subscribers > 0) {
+			let cursor = this.meta('import_cursor') ?? '';
+			for (let pages = 0; ; pages++) {
+				if (pages === IMPORT_PAGES_PER_CALL) {
+					await this.ctx.storage.setAlarm(Date.now());
+					this.alarmAt = Date.now();
+					throw new Error(
+						`site ${siteId}: copy out of D1 in progress (${d1.subscribers} subscribers; continuing in the background)`,
+					);
+				}
+				const page = await legacySubscriberPage(db, siteId, cursor, IMPORT_PAGE);
+				const hashes = await Promise.all(page.map((r) => (r.endpoint ? endpointHash(r.endpoint) : null)));
+				this.ctx.storage.transactionSync(() => {
+					page.forEach((r, i) => {
+						this.sql.exec(
+							`INSERT OR IGNORE INTO subscribers (id, status, endpoint, endpoint_hash, p256dh, auth, vapid_key_id,
+								push_service, browser, os, categories, external_user_id, timezone, locale, last_url, last_seen_at,
+								created_at, updated_at, suspended_from)
+							VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+							r.id,
+							r.status,
+							r.endpoint,
+							hashes[i] ?? null,
+							r.p256dh,
+							r.auth,
+							r.vapid_key_id,
+							r.push_service,
+							r.browser,
+							r.os,
+							r.categories,
+							r.external_user_id,
+							r.timezone,
+							r.locale,
+							r.last_url,
+							r.last_seen_at,
+							r.created_at,
+							r.updated_at,
+							r.suspended_from,
+						);
+					});
+					const last = page.at(-1);
+					if (last) this.setMeta('import_cursor', last.id);
+				});
+				const last = page.at(-1);
+				if (!last || page.length < IMPORT_PAGE) break;
+				cursor = last.id;
+			}
+		}
+		if (d1.notifications > 0) {
+			let after = '';
+			for (;;) {
+				const page = await legacyNotificationPage(db, siteId, after, IMPORT_PAGE);
+				this.ctx.storage.transactionSync(() => {
+					for (const n of page) {
+						this.sql.exec(
+							`INSERT OR IGNORE INTO notifications (id, message, audience, delivery, status, counts, created_at,
+								finished_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+							n.id,
+							n.message,
+							n.audience,
+							n.delivery,
+							n.status,
+							n.counts,
+							n.created_at,
+							n.finished_at,
+							n.idempotency_key,
+						);
+					}
+				});
+				const last = page.at(-1);
+				if (!last || page.length < IMPORT_PAGE) break;
+				after = last.id;
+			}
+		}
+		const daily = d1.subscribers > 0 ? await legacyDaily(db, siteId) : [];
+		const copied = this.ctx.storage.transactionSync(() => {
+			// The triggers counted the copied rows as today's growth: counters come from the rows, growth from D1.
+			this.sql.exec('DELETE FROM counts');
+			this.sql.exec(
+				`INSERT INTO counts (key, n) SELECT 'status:' || status, count(*) FROM subscribers GROUP BY status`,
+			);
+			this.sql.exec(`INSERT INTO counts (key, n) SELECT 'browser:' || browser, count(*) FROM subscribers
+				WHERE status = 'allowed' GROUP BY browser`);
+			this.sql.exec('DELETE FROM daily');
+			for (const d of daily) {
+				this.sql.exec('INSERT INTO daily (day, added, removed) VALUES (?, ?, ?)', d.day, d.added, d.removed);
+			}
+			const held: LegacyCounts = {
+				subscribers: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM subscribers').one().n,
+				notifications: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM notifications').one().n,
+			};
+			this.setMeta('import_d1', JSON.stringify(d1));
+			this.setMeta('import_copied', JSON.stringify(held));
+			if (held.subscribers === d1.subscribers && held.notifications === d1.notifications) {
+				this.setMeta('imported_at', String(Date.now()));
+			} else {
+				// D1 changed under the copy (an old worker version still serving during a rollout): start over on the
+				// next call rather than keep rows D1 no longer has or skip rows it gained behind the cursor.
+				this.sql.exec('DELETE FROM subscribers');
+				this.sql.exec('DELETE FROM notifications');
+				this.sql.exec("DELETE FROM meta WHERE k = 'import_cursor'");
+			}
+			return held;
+		});
+		const importedAt = this.meta('imported_at');
+		this.lastImport = { siteId, importedAt: importedAt === null ? null : Number(importedAt), d1, copied };
+		if (this.meta('imported_at') === null) {
+			throw new Error(
+				`site ${siteId}: copied ${copied.subscribers}/${d1.subscribers} subscribers and ` +
+					`${copied.notifications}/${d1.notifications} notifications out of D1; will try again`,
+			);
+		}
+		if (d1.subscribers > 0 || d1.notifications > 0) {
+			console.log(
+				`site ${siteId}: imported ${copied.subscribers} subscribers, ${copied.notifications} notifications`,
+			);
+			await this.armAlarm(Date.now() + 60_000);
+		}
+	}
+
+	/** Sets the alarm to `at` unless one is due sooner. */
+	private async armAlarm(at: number): Promise<void> {
+		if (this.alarmAt !== null && this.alarmAt <= at) return;
+		await this.ctx.storage.setAlarm(at);
+		this.alarmAt = at;
+	}
+
+	private meta(k: string): string | null {
+		return this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', k).toArray()[0]?.v ?? null;
+	}
+
+	private setMeta(k: string, v: string): void {
+		this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v', k, v);
+	}
+}

@@ -1,0 +1,102 @@
+import type { Migration } from '../objects/schema';
+
+/**
+ * The SQLite schema of a site's store (one `SiteStore` Durable Object per site), oldest step first. Never edit a
+ * shipped step: add one; each store migrates itself the next time it starts. No `site_id` column anywhere: a
+ * store holds exactly one site. Kept free of runtime imports so the capacity bench (bench/scale) measures the
+ * very same tables.
+ */
+export const SITE_STORE_MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'subscribers, counters, daily growth, notifications',
+		up: `
+-- One row per browser that reported to the site: a push subscription (allowed) or only its permission state.
+CREATE TABLE subscribers (
+	id TEXT PRIMARY KEY,
+	status TEXT NOT NULL CHECK (status IN ('ask', 'allowed', 'blocked', 'unsupported', 'suspended')),
+	endpoint TEXT,            -- push URL: a bearer capability, never logged
+	endpoint_hash INTEGER,    -- first 53 bits of SHA-256(endpoint): the lookup index, uniqueness checked on endpoint
+	p256dh TEXT,
+	auth TEXT,
+	vapid_key_id TEXT,
+	push_service TEXT,
+	browser TEXT NOT NULL DEFAULT 'other',
+	os TEXT NOT NULL DEFAULT 'other',
+	categories TEXT NOT NULL DEFAULT '[]',
+	external_user_id TEXT,
+	timezone TEXT,
+	locale TEXT,
+	last_url TEXT,
+	last_seen_at INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	suspended_from TEXT       -- a suspended row's browser (see identify)
+);
+CREATE INDEX subscribers_endpoint ON subscribers (endpoint_hash) WHERE endpoint_hash IS NOT NULL;
+CREATE INDEX subscribers_audience ON subscribers (status, id);
+CREATE INDEX subscribers_user ON subscribers (external_user_id) WHERE external_user_id IS NOT NULL;
+CREATE INDEX subscribers_suspended_from ON subscribers (suspended_from) WHERE suspended_from IS NOT NULL;
+
+-- Exact counters, kept by the triggers below in the same transaction as the row: 'status:<status>' for every
+-- row, 'browser:<browser>' for allowed rows. /stats reads them: O(1) in the audience size.
+CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+
+-- Daily growth (UTC days) of allowed subscriptions.
+CREATE TABLE daily (
+	day TEXT PRIMARY KEY,
+	added INTEGER NOT NULL DEFAULT 0,
+	removed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TRIGGER subscribers_counted_on_insert AFTER INSERT ON subscribers
+BEGIN
+	INSERT INTO counts (key, n) VALUES ('status:' || NEW.status, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+	INSERT INTO counts (key, n) SELECT 'browser:' || NEW.browser, 1 WHERE NEW.status = 'allowed'
+		ON CONFLICT (key) DO UPDATE SET n = n + 1;
+	INSERT INTO daily (day, added) SELECT date('now'), 1 WHERE NEW.status = 'allowed'
+		ON CONFLICT (day) DO UPDATE SET added = added + 1;
+END;
+
+CREATE TRIGGER subscribers_counted_on_update AFTER UPDATE OF status, browser ON subscribers
+WHEN OLD.status IS NOT NEW.status OR OLD.browser IS NOT NEW.browser
+BEGIN
+	UPDATE counts SET n = n - 1 WHERE key = 'status:' || OLD.status;
+	INSERT INTO counts (key, n) VALUES ('status:' || NEW.status, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+	UPDATE counts SET n = n - 1 WHERE OLD.status = 'allowed' AND key = 'browser:' || OLD.browser;
+	INSERT INTO counts (key, n) SELECT 'browser:' || NEW.browser, 1 WHERE NEW.status = 'allowed'
+		ON CONFLICT (key) DO UPDATE SET n = n + 1;
+	INSERT INTO daily (day, added) SELECT date('now'), 1 WHERE NEW.status = 'allowed' AND OLD.status <> 'allowed'
+		ON CONFLICT (day) DO UPDATE SET added = added + 1;
+	INSERT INTO daily (day, removed) SELECT date('now'), 1 WHERE OLD.status = 'allowed' AND NEW.status <> 'allowed'
+		ON CONFLICT (day) DO UPDATE SET removed = removed + 1;
+END;
+
+CREATE TRIGGER subscribers_counted_on_delete AFTER DELETE ON subscribers
+BEGIN
+	UPDATE counts SET n = n - 1 WHERE key = 'status:' || OLD.status;
+	UPDATE counts SET n = n - 1 WHERE OLD.status = 'allowed' AND key = 'browser:' || OLD.browser;
+	INSERT INTO daily (day, removed) SELECT date('now'), 1 WHERE OLD.status = 'allowed'
+		ON CONFLICT (day) DO UPDATE SET removed = removed + 1;
+END;
+
+-- A notification or campaign: its message, audience and the dispatcher's latest counts.
+CREATE TABLE notifications (
+	id TEXT PRIMARY KEY,
+	message TEXT NOT NULL,
+	audience TEXT NOT NULL,
+	delivery TEXT NOT NULL,
+	status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'done')),
+	counts TEXT NOT NULL DEFAULT '{}',
+	created_at INTEGER NOT NULL,
+	finished_at INTEGER,
+	idempotency_key TEXT
+);
+CREATE INDEX notifications_recent ON notifications (created_at DESC);
+CREATE UNIQUE INDEX notifications_idempotency ON notifications (idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX notifications_open ON notifications (created_at) WHERE status <> 'done';
+
+-- The store's own facts: which site it holds, whether its D1 rows were imported (upgrade), housekeeping times.
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`,
+	},
+];
