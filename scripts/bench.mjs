@@ -9,12 +9,19 @@
 //      docs/SCALE.md (section "Storage model inputs")
 //   7. bench/lighthouse/run.mjs Lighthouse (mobile) on the Shopify test storefront with and without the app embed,
 //      median of 5 runs each (section "Storefront impact (Lighthouse)")
+//   8. bench/tenants/run.mjs  many tenants: 1,000 sites × 100 subscribers through the public API, then one send to
+//      20 sites at once, every push checked at the sink
+// campaign, subscribe and tenants run twice: on the per-site storage design (the working tree) and on the single-D1
+// design (bench/campaign/common.mjs D1_DESIGN_COMMIT, `--designs current,d1`); a design whose commit is not in the
+// repository (shallow clone) is reported as skipped.
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
-// load" of BENCHMARKS.md are rewritten from the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,widget,beacons,scale,lighthouse] [--quick] [--no-write]
-//        [--results DIR [--render-only]]
-//   --quick runs smaller versions (20k recipients, 5 s of load, a 4,000-request burst, 1 Lighthouse run each) and
-//   does not touch BENCHMARKS.md.
+// load" (per-site design) and "Per-site storage vs the single-D1 design" (both) of BENCHMARKS.md are rewritten from
+// the results (other sections are left as they are).
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse] [--quick]
+//        [--designs current,d1] [--no-write] [--out FILE] [--results DIR [--render-only]]
+//   --quick runs smaller versions (20k recipients, 5 s of load and 20k subscribers for /stats, 50 tenants × 20,
+//   a 4,000-request burst, 1 Lighthouse run each) and does not touch BENCHMARKS.md.
+//   --out writes the sections into FILE instead of BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +32,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
 import { LIGHTHOUSE_TITLE, lighthouseSection } from '../bench/lighthouse/section.mjs';
 import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
+import { STORAGE_TITLE, storageSection } from '../bench/tenants/section.mjs';
 import { buildAssets } from './build.mjs';
 
 const CAMPAIGN_TITLE = '## 100k-recipient campaign (local stack)';
@@ -33,7 +41,10 @@ const WIDGET_TITLE = '## Widget size';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
 	options: {
-		only: { type: 'string', default: 'crypto,campaign,subscribe,widget,beacons,scale,lighthouse' },
+		only: { type: 'string', default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse' },
+		// Storage designs the campaign, subscribe and tenants benches run on (current = per-site stores).
+		designs: { type: 'string', default: 'current,d1' },
+		out: { type: 'string' },
 		quick: { type: 'boolean', default: false },
 		write: { type: 'boolean' },
 		// Keep the JSON results in this folder; with --render-only, rewrite BENCHMARKS.md from them without running.
@@ -44,6 +55,9 @@ const { values: opts } = parseArgs({
 });
 const only = new Set(opts.only.split(','));
 const write = opts.write ?? !opts.quick;
+const designs = opts.designs.split(',').filter(Boolean);
+/** The results file of a bench on a design: `campaign.json` for the current design, `campaign-d1.json` for d1. */
+const resultName = (name, design) => (design === 'current' ? name : `${name}-${design}`);
 // wrangler's launcher runs `node` from PATH: make that the Node running this script (the project's Node 22).
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 
@@ -128,13 +142,18 @@ function campaignSection(r) {
 	const costRows = [
 		['Queue operations (write + read + delete per 64 KB of message)', qLocal, prices.queueOp],
 		['D1 rows written', a.d1.rowsPerPush, prices.d1Row],
+		['SiteStore (Durable Object SQLite) rows written', (a.siteStore?.rowsWritten ?? 0) / N, prices.doRow],
 		['Dispatcher (Durable Object SQLite) rows written', a.doRows / N, prices.doRow],
 		['D1 rows read (audience pages)', 1, prices.d1Read],
 	];
 	const total = costRows.reduce((s, [, per, price]) => s + per * price, 0);
 	const totalFcm = total - qLocal * prices.queueOp + qFcm * prices.queueOp;
 	const tracingCost = b ? a.workerdCpuUsPerPush - b.workerdCpuUsPerPush : null;
+	const billed = (x) => (x.d1.rowsWritten + (x.siteStore?.rowsWritten ?? 0) + x.doRows) / N;
 	const d1Detail = Object.entries(a.d1.byTable)
+		.map(([k, n]) => `${k.toLowerCase()} ${n}`)
+		.join(', ');
+	const storeDetail = Object.entries(a.siteStore?.byTable ?? {})
 		.map(([k, n]) => `${k.toLowerCase()} ${n}`)
 		.join(', ');
 	return `${CAMPAIGN_TITLE}
@@ -164,14 +183,15 @@ ${row('push body (plaintext)', (x) => `${fmt(x.sink.avgBodyBytes, 0)} B (${x.sin
 ${row('D1 rows written per push', (x) => `${fmt(x.d1.rowsPerPush, 5)} (${x.d1.rowsWritten} rows)`, `≤ 0.02: ${runs.map((x) => met(x.met.d1)).join(' / ')}`)}
 ${row('queue messages per push', (x) => `${fmt(x.queueMessages / N, 4)} (${x.queueMessages})`)}
 ${row('Dispatcher SQLite rows written per push (see below)', (x) => `${fmt(x.doRows / N, 4)} (${x.doRows})`)}
-${row('billed rows per push: D1 + Dispatcher', (x) => fmt((x.d1.rowsWritten + x.doRows) / N, 4), `≤ 0.02: ${runs.map((x) => met((x.d1.rowsWritten + x.doRows) / N <= 0.02)).join(' / ')}`)}
+${row("the site's SiteStore SQLite rows written per push", (x) => (x.siteStore ? `${fmt(x.siteStore.rowsWritten / N, 5)} (${x.siteStore.rowsWritten})` : 'n/a'))}
+${row('billed rows per push: D1 + SiteStore + Dispatcher', (x) => fmt(billed(x), 4), `≤ 0.02: ${runs.map((x) => met(billed(x) <= 0.02)).join(' / ')}`)}
 ${row("workerd CPU per push (the worker's workerd process)", (x) => `${fmt(x.workerdCpuUsPerPush, 0)} µs`)}
 ${row('CPU: workerd / dev proxy / wrangler / sink', (x) => `${cpuRoles.map((k) => fmt((x.cpuMs[k] ?? 0) / 1000, 1)).join(' / ')} s`)}
 ${row("peak RSS of the worker's workerd", (x) => `${fmt(x.memory['workerd (worker)']?.peakMb, 0)} MB`)}
 ${row('other load on the (shared) machine', (x) => `${fmt(x.otherCores, 2)} cores`)}
 
-- D1 rows written during the send: ${d1Detail || 'none'} — the notification row and its progress saves (every 2 s);
-  nothing per recipient.
+- D1 rows written during the send: ${d1Detail || 'none'}${a.siteStore ? `; the site's SiteStore: ${storeDetail || 'none'}` : ''} — the
+  notification row and its progress saves (every 2 s); nothing per recipient.
 - The Dispatcher's SQLite rows are counted by the Dispatcher itself (\`SqlStorageCursor.rowsWritten\` of every write,
   what SQLite Durable Objects bill), reported as the notification's \`storageRowsWritten\`: per queue message the
   \`INSERT\` of its batch, the \`UPDATE\` to done and the \`meta\` state upsert in \`complete()\` (3); one state upsert
@@ -222,6 +242,11 @@ function subscribeSection(r) {
 			.join(' + ');
 	const lat = (l) => `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)} / ${fmt(l.max)} ms`;
 	const d1 = runs[0]?.d1 ?? {};
+	const store = runs[0]?.siteStore?.byTable ?? {};
+	const perTable = (m) =>
+		Object.entries(m)
+			.map(([t, n]) => `${t} ${n}`)
+			.join(', ') || 'none';
 	const direct = runs.find((x) => x.steps?.length);
 	const sustained =
 		direct?.steps.filter((st) => st.p99 <= r.goalP99Ms && st.notOk === 0).map((st) => st.rate) ?? [];
@@ -246,6 +271,7 @@ ${row('CPU per health check', (x) => cpu(x.health.cpuMsPerRequest))}
 ${row('site active afterwards = subscribers created', (x) => `${x.loadSiteActive} = ${x.expectedActive}`, `counts exact: ${runs.map((x) => met(x.met.counts)).join(' / ')}`)}
 ${row('same endpoint again', (x) => `HTTP ${x.resubscribeStatus} (update)`)}
 ${row('D1 rows written per subscribe', (x) => fmt(x.d1RowsPerSubscribe, 2))}
+${row("the site's SiteStore SQLite rows written per subscribe", (x) => fmt(x.doRowsPerSubscribe, 2))}
 ${row('`GET /stats`, 1,000 subscribers: p50 / p99', (x) => `${fmt(x.stats['1k'].p50, 2)} / ${fmt(x.stats['1k'].p99, 1)} ms`)}
 ${row('`GET /stats`, 100,000 subscribers: p50 / p99', (x) => `${fmt(x.stats['100k'].p50, 2)} / ${fmt(x.stats['100k'].p99, 1)} ms`, `O(1): ${runs.map((x) => met(x.met.o1)).join(' / ')}`)}
 ${row('other load on the (shared) machine', (x) => `${fmt(x.otherCores, 2)} cores`)}
@@ -257,13 +283,10 @@ ${
 		: ''
 }- \`GET /stats\` reads the trigger-kept counters (${runs.map((x) => `${x.stats['100k'].active}`)[0]} active at 100k, exact); the same count
   with \`COUNT(*)\` takes ${fmt(r.countStar['1k'].ms, 0)} ms of SQLite time at 1,000 rows and ${fmt(r.countStar['100k'].ms, 0)} ms at 100,000 (D1's \`meta.duration\`).
-- D1 rows per new subscriber: ${Object.entries(d1)
-		.map(([t, n]) => `${t} ${n}`)
-		.join(
-			', ',
-		)} over ${runs[0]?.subscribes ?? 0} requests — the row and its counters (status, browser, daily growth).
-  D1 also bills each index entry written as a row: a new subscriber enters \`subscribers_endpoint\` and
-  \`subscribers_audience\`, so about 6 billed rows per new subscriber (~$6 per million sign-ups).
+- Rows written: D1 ${perTable(d1)}${runs[0]?.siteStore ? `; the site's SiteStore ${perTable(store)}` : ''} over ${runs[0]?.subscribes ?? 0} requests — the row and its
+  counters (status, browser, daily growth). D1 and SQLite Durable Objects also bill each index entry written as a row:
+  a new subscriber enters \`subscribers_endpoint\` and \`subscribers_audience\`, so about 6 billed rows per new subscriber
+  (~$6 per million sign-ups).
 - Every request costs CPU in two workerd processes locally: wrangler's dev proxy (only on its URL) and the worker's
   workerd, which also runs miniflare's entry worker and the local D1 object. The machine has ${r.machine.nproc} cores and the worker's
   workerd runs its isolates on one thread, so ${r.rate}/s needs < ${fmt(1000 / r.rate, 1)} ms of CPU per request there to keep up at all.
@@ -316,9 +339,12 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe', 'beacons', 'scale', 'lighthouse']) {
-			const file = join(tmp, `${name}.json`);
-			if (only.has(name) && existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
+		for (const name of ['campaign', 'subscribe', 'tenants', 'beacons', 'scale', 'lighthouse']) {
+			for (const design of ['current', 'd1']) {
+				const key = resultName(name, design);
+				const file = join(tmp, `${key}.json`);
+				if (only.has(name) && existsSync(file)) results[key] = JSON.parse(readFileSync(file, 'utf8'));
+			}
 		}
 		only.clear();
 	}
@@ -326,31 +352,37 @@ async function main() {
 		if (only.has('crypto')) {
 			const script = 'bench/crypto/run.mjs';
 			if (existsSync(join(root, script))) {
-				const args = [...(opts.quick ? ['--quick'] : []), ...(write ? [] : ['--no-write'])];
+				// (--out only redirects the sections this script writes: the crypto bench then writes nothing.)
+				const args = [...(opts.quick ? ['--quick'] : []), ...(write && !opts.out ? [] : ['--no-write'])];
 				if ((await run(script, args)) !== 0) failures.push(script);
 			} else console.log(`(${script} not found: skipped)`);
 		}
-		if (only.has('campaign')) {
-			const out = join(tmp, 'campaign.json');
-			const code = await run('bench/campaign/run.mjs', [
-				'--json',
-				out,
-				...(opts.quick ? ['--count', '20000'] : []),
-			]);
-			if (code !== 0) failures.push('bench/campaign/run.mjs');
-			if (existsSync(out)) results.campaign = JSON.parse(readFileSync(out, 'utf8'));
-		}
+		/** Runs a bench on every design of --designs; results[name] (current), results[`${name}-d1`]. */
+		const onDesigns = async (name, script, args) => {
+			for (const design of designs) {
+				const key = resultName(name, design);
+				const out = join(tmp, `${key}.json`);
+				rmSync(out, { force: true });
+				const code = await run(script, ['--json', out, '--design', design, ...args]);
+				if (code !== 0) failures.push(`${script} --design ${design}`);
+				if (existsSync(out)) results[key] = JSON.parse(readFileSync(out, 'utf8'));
+			}
+		};
+		if (only.has('campaign'))
+			await onDesigns('campaign', 'bench/campaign/run.mjs', opts.quick ? ['--count', '20000'] : []);
 		if (only.has('widget')) results.widget = await widgetSizes();
-		if (only.has('subscribe')) {
-			const out = join(tmp, 'subscribe.json');
-			const code = await run('bench/subscribe/run.mjs', [
-				'--json',
-				out,
-				...(opts.quick ? ['--seconds', '5'] : []),
-			]);
-			if (code !== 0) failures.push('bench/subscribe/run.mjs');
-			if (existsSync(out)) results.subscribe = JSON.parse(readFileSync(out, 'utf8'));
-		}
+		if (only.has('subscribe'))
+			await onDesigns(
+				'subscribe',
+				'bench/subscribe/run.mjs',
+				opts.quick ? ['--seconds', '5', '--big', '20000'] : [],
+			);
+		if (only.has('tenants'))
+			await onDesigns(
+				'tenants',
+				'bench/tenants/run.mjs',
+				opts.quick ? ['--sites', '50', '--per-site', '20', '--send-sites', '20'] : [],
+			);
 		if (only.has('beacons')) {
 			const out = join(tmp, 'beacons.json');
 			const code = await run('bench/beacons/run.mjs', [
@@ -388,15 +420,25 @@ async function main() {
 	}
 
 	if (write) {
-		const file = join(root, 'BENCHMARKS.md');
-		if (results.campaign) replaceSection(file, CAMPAIGN_TITLE, campaignSection(results.campaign));
-		if (results.subscribe) replaceSection(file, SUBSCRIBE_TITLE, subscribeSection(results.subscribe));
+		const file = opts.out ? resolve(opts.out) : join(root, 'BENCHMARKS.md');
+		const measured = (r) => r && !r.skipped;
+		if (measured(results.campaign)) replaceSection(file, CAMPAIGN_TITLE, campaignSection(results.campaign));
+		if (measured(results.subscribe))
+			replaceSection(file, SUBSCRIBE_TITLE, subscribeSection(results.subscribe));
+		const storage = {
+			campaign: results.campaign,
+			campaignD1: results['campaign-d1'],
+			subscribe: results.subscribe,
+			subscribeD1: results['subscribe-d1'],
+			tenants: results.tenants,
+			tenantsD1: results['tenants-d1'],
+		};
+		if (Object.values(storage).some(Boolean)) replaceSection(file, STORAGE_TITLE, storageSection(storage));
 		if (results.widget) replaceSection(file, WIDGET_TITLE, widgetSection(results.widget));
 		if (results.beacons) replaceSection(file, BEACONS_TITLE, beaconsSection(results.beacons));
 		if (results.scale) replaceSection(file, SCALE_TITLE, scaleSection(results.scale));
 		if (results.lighthouse) replaceSection(file, LIGHTHOUSE_TITLE, lighthouseSection(results.lighthouse));
-		if (results.campaign || results.subscribe || results.beacons || results.scale || results.lighthouse)
-			console.log('\nupdated BENCHMARKS.md');
+		if (Object.keys(results).some((k) => k !== 'widget')) console.log(`\nupdated ${file}`);
 	}
 	if (failures.length) {
 		console.error(`\nfailed: ${failures.join(', ')}`);

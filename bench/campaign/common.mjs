@@ -169,32 +169,87 @@ export function machine() {
 	};
 }
 
+/** The design the previous storage layout ran on: everything (subscribers, counters, notifications) in one D1. */
+export const D1_DESIGN_COMMIT = 'c840caaf8107f83d45c09b2616a8cde4d232b4c5';
+
+/** `--design current|d1`: the working tree, or the single-D1 design's commit. */
+export function designCommit(design) {
+	if (design === 'current') return undefined;
+	if (design === 'd1') return D1_DESIGN_COMMIT;
+	throw new Error(`unknown design ${design}; known: current, d1`);
+}
+
+const SNAPSHOT_PATHS = ['worker', 'scripts', 'widget', 'demo', 'wrangler.toml', 'package.json'];
+
 /**
  * Copies the worker's sources (worker/, scripts/, widget/, demo/, dist/, wrangler.toml, package.json, tsconfig*)
  * into `dir`, with node_modules linked, and returns the copy's scripts/local.mjs module. `wrangler dev` watches
  * its sources and reloads workerd when one changes; a reload drops the local queue's in-memory messages, so a run
  * against the live tree is ruined by anyone editing it meanwhile. The copy freezes the code at the start.
+ * With `commit`, the sources come from that commit (`git archive`) instead of the working tree; dist/ (built
+ * assets, not in git) still comes from the working tree. Throws if the commit is not in the repository (a shallow
+ * clone): callers report that design as skipped.
  */
-export async function snapshotRepo(dir) {
+export async function snapshotRepo(dir, { commit } = {}) {
 	const { cpSync, mkdirSync, readdirSync: ls, symlinkSync } = await import('node:fs');
-	mkdirSync(dir, { recursive: true });
-	for (const name of ['worker', 'scripts', 'widget', 'demo', 'dist', 'wrangler.toml', 'package.json']) {
-		try {
-			cpSync(join(root, name), join(dir, name), { recursive: true });
-		} catch (error) {
-			if (error.code !== 'ENOENT') throw error;
-		}
+	const git = (...args) =>
+		spawnSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	const out = (...args) => git(...args).stdout?.trim() ?? '';
+	if (commit && git('cat-file', '-e', `${commit}^{commit}`).status !== 0) {
+		const error = new Error(
+			`commit ${commit} is not in this repository (shallow clone?): fetch it (git fetch --unshallow) to measure that design`,
+		);
+		error.code = 'DESIGN_MISSING';
+		throw error;
 	}
-	for (const name of ls(root)) if (/^tsconfig.*\.json$/.test(name)) cpSync(join(root, name), join(dir, name));
+	mkdirSync(dir, { recursive: true });
+	if (commit) {
+		const inCommit = out('ls-tree', '--name-only', commit).split('\n');
+		const paths = inCommit.filter((name) => SNAPSHOT_PATHS.includes(name) || /^tsconfig.*\.json$/.test(name));
+		const archive = spawnSync('git', ['archive', '--format=tar', commit, ...paths], {
+			cwd: root,
+			maxBuffer: 512 * 1024 * 1024,
+		});
+		if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+		const tar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+		if (tar.status !== 0) throw new Error(`tar -x failed: ${tar.stderr}`);
+		cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+	} else {
+		for (const name of [...SNAPSHOT_PATHS, 'dist']) {
+			try {
+				cpSync(join(root, name), join(dir, name), { recursive: true });
+			} catch (error) {
+				if (error.code !== 'ENOENT') throw error;
+			}
+		}
+		for (const name of ls(root))
+			if (/^tsconfig.*\.json$/.test(name)) cpSync(join(root, name), join(dir, name));
+	}
 	symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-	const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
-	const dirty = git('status', '--porcelain', '--', 'worker', 'wrangler.toml')
-		.split('\n')
-		.filter(Boolean).length;
-	return {
-		local: await import(join(dir, 'scripts/local.mjs')),
-		source: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ` + ${dirty} uncommitted file(s) in worker/ or wrangler.toml` : ''}`,
-	};
+	let source;
+	if (commit) source = `${out('rev-parse', '--short', commit)} (single-D1 design commit)`;
+	else {
+		const dirty = out('status', '--porcelain', '--', 'worker', 'wrangler.toml')
+			.split('\n')
+			.filter(Boolean).length;
+		source = `${out('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ` + ${dirty} uncommitted file(s) in worker/ or wrangler.toml` : ''}`;
+	}
+	return { local: await import(join(dir, 'scripts/local.mjs')), source, commit: commit ?? null };
+}
+
+/**
+ * Runs a bench's main(); when its design's commit is missing (DESIGN_MISSING), writes `{design, skipped}` to
+ * `jsonFile` instead of results and returns null, so `npm run bench` reports the design as skipped.
+ */
+export async function runDesign(main, { design, jsonFile, tag }) {
+	try {
+		return await main();
+	} catch (error) {
+		if (error.code !== 'DESIGN_MISSING') throw error;
+		console.error(`[${tag}] design ${design} skipped: ${error.message}`);
+		if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ design, skipped: error.message }, null, 2));
+		return null;
+	}
 }
 
 /** TCP ports a process listens on (from /proc/net/tcp and its socket fds). */
@@ -324,3 +379,144 @@ export const readD1Audit = (stateDir) =>
 			r.n,
 		]),
 	);
+
+// ---- Durable Object SQLite audit: the same counters inside each object's own SQLite file ------------------------
+// Local Durable Objects (wrangler dev / miniflare) keep one SQLite file per object in
+// <stateDir>/v3/do/<script>-<Class>/<object id hash>.sqlite (plus metadata.sqlite, miniflare's own). The triggers
+// are added while the worker is stopped, to the objects that exist then: an object created later (a new site's
+// store, a new notification's Dispatcher) has no triggers, so its writes are not counted here. Benches count those
+// another way (the Dispatcher's own rowsWritten, or rowsInFiles below) or make the objects exist before installing.
+// Not audited: `_schema` (migration steps), and miniflare's own `__miniflare_do_name` (it records the object's name
+// each time the object starts locally; nothing the worker writes or production bills).
+
+let DatabaseSyncClass = null;
+/** node:sqlite's DatabaseSync, without Node 22's experimental warning. */
+export async function sqlite() {
+	if (DatabaseSyncClass) return DatabaseSyncClass;
+	const emit = process.emitWarning;
+	process.emitWarning = (w, ...rest) =>
+		String(w).includes('SQLite') ? undefined : emit.call(process, w, ...rest);
+	try {
+		DatabaseSyncClass = (await import('node:sqlite')).DatabaseSync;
+	} finally {
+		process.emitWarning = emit;
+	}
+	return DatabaseSyncClass;
+}
+
+/** The SQLite files of every local object of Durable Object class `className` (all scripts). */
+export function doFiles(stateDir, className) {
+	const dir = join(stateDir, 'v3/do');
+	let namespaces = [];
+	try {
+		namespaces = readdirSync(dir).filter((d) => d.endsWith(`-${className}`));
+	} catch (error) {
+		if (error.code !== 'ENOENT') throw error;
+	}
+	const files = [];
+	for (const ns of namespaces)
+		for (const f of readdirSync(join(dir, ns)))
+			if (f.endsWith('.sqlite') && f !== 'metadata.sqlite') files.push(join(dir, ns, f));
+	return files;
+}
+
+const appTables = (db) =>
+	db
+		.prepare(
+			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
+				AND name NOT LIKE '__miniflare%' AND name NOT IN ('bench_audit', '_schema')`,
+		)
+		.all()
+		.map((r) => r.name);
+
+/**
+ * Adds the audit table and a trigger per app table and operation to every existing object of `className` (the
+ * worker must be stopped). Returns { objects, tables }.
+ */
+export async function installDoAudit(stateDir, className) {
+	const DatabaseSync = await sqlite();
+	const tables = new Set();
+	const files = doFiles(stateDir, className);
+	for (const file of files) {
+		const db = new DatabaseSync(file);
+		try {
+			let sql = AUDIT_TABLE;
+			for (const t of appTables(db)) {
+				tables.add(t);
+				for (const op of ['INSERT', 'UPDATE', 'DELETE'])
+					sql += auditTrigger('bench_audit', `${t}_${op}`, t, op);
+			}
+			db.exec(sql);
+		} finally {
+			db.close();
+		}
+	}
+	return { objects: files.length, tables: [...tables].sort() };
+}
+
+/**
+ * Rows written to the audited objects of `className` since installDoAudit, summed over objects (the worker must
+ * be stopped): { objects, audited, byTable: { 'table OP': n }, rowsWritten }. `objects` counts all files, `audited`
+ * those with the audit table (the others were created after the install and are not counted).
+ */
+export async function readDoAudit(stateDir, className) {
+	const DatabaseSync = await sqlite();
+	const out = { objects: 0, audited: 0, byTable: {}, rowsWritten: 0 };
+	for (const file of doFiles(stateDir, className)) {
+		out.objects++;
+		const db = new DatabaseSync(file, { readOnly: true });
+		try {
+			const has = db
+				.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bench_audit'")
+				.get();
+			if (!has) continue;
+			out.audited++;
+			for (const r of db.prepare('SELECT tbl, op, n FROM bench_audit').all()) {
+				const k = `${r.tbl} ${r.op}`;
+				out.byTable[k] = (out.byTable[k] ?? 0) + r.n;
+				out.rowsWritten += r.n;
+			}
+		} finally {
+			db.close();
+		}
+	}
+	return out;
+}
+
+/** Difference of two readDoAudit results (rows written between them). */
+export function doAuditDelta(a, b) {
+	const byTable = {};
+	for (const [k, n] of Object.entries(b.byTable)) {
+		const d = n - (a?.byTable?.[k] ?? 0);
+		if (d) byTable[k] = d;
+	}
+	return {
+		objects: b.objects,
+		audited: b.audited,
+		byTable,
+		rowsWritten: b.rowsWritten - (a?.rowsWritten ?? 0),
+	};
+}
+
+/**
+ * Rows now in the app tables of every object of `className` (for objects created during a run, which have no
+ * audit triggers: a lower bound of the rows they wrote). { objects, byTable: { table: rows }, rows }.
+ */
+export async function rowsInFiles(stateDir, className) {
+	const DatabaseSync = await sqlite();
+	const out = { objects: 0, byTable: {}, rows: 0 };
+	for (const file of doFiles(stateDir, className)) {
+		out.objects++;
+		const db = new DatabaseSync(file, { readOnly: true });
+		try {
+			for (const t of appTables(db)) {
+				const n = db.prepare(`SELECT count(*) AS n FROM "${t}"`).get().n;
+				out.byTable[t] = (out.byTable[t] ?? 0) + n;
+				out.rows += n;
+			}
+		} finally {
+			db.close();
+		}
+	}
+	return out;
+}

@@ -14,8 +14,14 @@
 //    wrangler's local tracing (X_LOCAL_OBSERVABILITY=false), a dev-only streaming tail that records every
 //    subrequest and does not exist in production.
 //
+// Designs (`--design`): `current` = the working tree (per-site SiteStore Durable Objects: the seeded D1 rows are
+// copied into the site's store by its first request, a GET /stats made and timed before any send: `importMs`);
+// `d1` = the single-D1 design (commit D1_DESIGN_COMMIT). Rows written per push are counted in D1 (audit
+// triggers), in the site's SiteStore SQLite (audit triggers added while the worker is stopped, after the import)
+// and in the Dispatcher (its own count, `storageRowsWritten`).
+//
 // Usage: node bench/campaign/run.mjs [--count 100000] [--variants default,no-tracing] [--json out.json]
-//        [--profile DIR] [--keep] [--verbose]
+//        [--design current|d1] [--profile DIR] [--keep] [--verbose]
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +29,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
 	d1Execute,
+	designCommit,
+	doAuditDelta,
 	fmt,
 	freePort,
 	installD1Audit,
+	installDoAudit,
 	machine,
 	machineBusyMs,
 	makeKeySets,
@@ -33,8 +42,10 @@ import {
 	printProfiles,
 	processTree,
 	readD1Audit,
+	readDoAudit,
 	roleOf,
 	root,
+	runDesign,
 	seedSql,
 	snapshotRepo,
 	stopFully,
@@ -50,6 +61,7 @@ const { values: opts } = parseArgs({
 		'timeout-s': { type: 'string', default: '150' },
 		profile: { type: 'string' },
 		verbose: { type: 'boolean', default: false },
+		design: { type: 'string', default: 'current' },
 	},
 });
 const N = Number(opts.count);
@@ -258,7 +270,13 @@ async function main() {
 	const secretsFile = join(tmp, 'secrets.env');
 	const vars = { RATE_LIMIT_PUBLIC: 'false', PUSH_TIMEOUT_MS: '10000' };
 	const quiet = { logLevel: opts.verbose ? 'info' : 'warn', log: opts.verbose ? process.stderr : undefined };
-	const snapshot = await snapshotRepo(join(tmp, 'src'));
+	let snapshot;
+	try {
+		snapshot = await snapshotRepo(join(tmp, 'src'), { commit: designCommit(opts.design) });
+	} catch (error) {
+		rmSync(tmp, { recursive: true, force: true });
+		throw error;
+	}
 	const { startLocal } = snapshot.local;
 	const keys = makeKeySets(50);
 	const sink = startSink(keys);
@@ -279,6 +297,7 @@ async function main() {
 		recipients: N,
 		date: new Date().toISOString(),
 		machine: machine(),
+		design: opts.design,
 		source: snapshot.source,
 		runs: [],
 	};
@@ -308,7 +327,27 @@ async function main() {
 		log(
 			`seeded ${N} subscribers in ${(result.seedMs / 1000).toFixed(1)} s (one INSERT … SELECT, triggers on)`,
 		);
+		// The site's first request, before any send: with per-site stores it creates the store and copies the
+		// site's D1 rows into it (the upgrade path); timed, and kept out of the measured sends.
+		stack = await startLocal({ port, stateDir, secretsFile, vars, skipBuild: true, ...quiet });
+		const first = await api(stack.url, `/v1/sites/${site.siteId}/stats`, { token: site.apiKey });
+		if (first.json?.active !== N)
+			throw new Error(
+				`first GET /stats: ${first.status} ${first.json?.active} active, expected ${N}: ${first.text}`,
+			);
+		const second = await api(stack.url, `/v1/sites/${site.siteId}/stats`, { token: site.apiKey });
+		await stopFully(stack, port);
+		stack = null;
+		result.firstStatsMs = first.ms;
+		result.importMs = opts.design === 'current' ? first.ms - second.ms : null;
+		result.importRowsPerSecond = result.importMs === null ? null : (N * 1000) / Math.max(1, result.importMs);
+		if (result.importMs !== null)
+			log(
+				`store import of ${N} subscribers: ${(result.importMs / 1000).toFixed(1)} s (${Math.round(result.importRowsPerSecond)} rows/s)`,
+			);
 		result.auditedTables = installD1Audit(stateDir);
+		result.doAudit = await installDoAudit(stateDir, 'SiteStore');
+		let store0 = await readDoAudit(stateDir, 'SiteStore');
 		// Size of one recipient in a queue message (worker/src/queue/messages.ts Recipient), here and with an FCM
 		// endpoint (~190 characters), for the Queues bill (one operation per 64 KB written, read or deleted).
 		const recipient = (endpoint) =>
@@ -344,6 +383,11 @@ async function main() {
 			}
 			run.d1.rowsPerPush = run.d1.rowsWritten / Math.max(1, run.sink.ok);
 			audit0 = audit1;
+			// Rows written to the site's SiteStore (its notification row and progress saves; none in the D1 design).
+			const store1 = await readDoAudit(stateDir, 'SiteStore');
+			run.siteStore = doAuditDelta(store0, store1);
+			run.siteStore.rowsPerPush = run.siteStore.rowsWritten / Math.max(1, run.sink.ok);
+			store0 = store1;
 			const do1 = await readDispatchers(stateDir);
 			run.dispatcher = {
 				batches: do1.batches - do0.batches,
@@ -355,6 +399,9 @@ async function main() {
 			// Durable Objects bill; `storageRowsWritten` of the notification). Its schema set-up is not included.
 			run.doRows = run.storageRowsWritten;
 			run.queueMessages = run.dispatcher.batches;
+			// Billed rows per push: D1 + SiteStore + Dispatcher.
+			run.rowsPerPush =
+				(run.d1.rowsWritten + run.siteStore.rowsWritten + (run.doRows ?? 0)) / Math.max(1, run.sink.ok);
 			run.met = {
 				time: run.doneSeconds !== null && run.doneSeconds <= GOAL_SECONDS && run.sinkSeconds !== null,
 				delivered:
@@ -402,6 +449,8 @@ export function printCampaign(r) {
 		(x) => `${fmt(x.d1.rowsPerPush, 5)} ${yes(x.met.d1)}`,
 	);
 	add('D1 rows written', (x) => String(x.d1.rowsWritten));
+	add('SiteStore SQLite rows written', (x) => String(x.siteStore?.rowsWritten ?? 'n/a'));
+	add('rows per push: D1 + SiteStore + Dispatcher', (x) => fmt(x.rowsPerPush, 5));
 	add('queue messages (per push)', (x) => `${x.queueMessages} (${fmt(x.queueMessages / N, 4)})`);
 	add('Dispatcher SQLite rows (per push)', (x) => `${x.doRows} (${fmt(x.doRows / N, 4)})`);
 	add('CPU workerd (worker) per push', (x) => `${fmt(x.workerdCpuUsPerPush, 0)} µs`);
@@ -413,8 +462,12 @@ export function printCampaign(r) {
 	add('other load on the machine (cores)', (x) => fmt(x.otherCores, 2));
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
 	console.log(
-		`\n100k-recipient campaign (local stack): ${r.recipients} recipients, seeded in ${fmt(r.seedMs / 1000)} s`,
+		`\n100k-recipient campaign (local stack): ${r.recipients} recipients, seeded in ${fmt(r.seedMs / 1000)} s; design ${r.design}: ${r.source}`,
 	);
+	if (r.importMs !== null && r.importMs !== undefined)
+		console.log(
+			`  store import on the first GET /stats: ${fmt(r.importMs / 1000, 2)} s (${fmt(r.importRowsPerSecond, 0)} rows/s)`,
+		);
 	for (const row of rows)
 		console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
 	for (const x of r.runs) {
@@ -424,8 +477,10 @@ export function printCampaign(r) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-	const r = await main();
-	printCampaign(r);
-	if (opts.json) writeFileSync(opts.json, JSON.stringify(r, null, 2));
-	process.exitCode = r.runs.every((x) => x.met.delivered) ? 0 : 1;
+	const r = await runDesign(main, { design: opts.design, jsonFile: opts.json, tag: 'campaign' });
+	if (r) {
+		printCampaign(r);
+		if (opts.json) writeFileSync(opts.json, JSON.stringify(r, null, 2));
+		process.exitCode = r.runs.every((x) => x.met.delivered) ? 0 : 1;
+	}
 }

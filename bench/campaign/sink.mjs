@@ -188,6 +188,22 @@ process.on('message', (msg) => {
 	} else if (msg.type === 'stats') {
 		const cpu = process.cpuUsage();
 		process.send({ type: 'stats', ...stats, cpuMs: (cpu.user + cpu.system) / 1000, headers: stats.headers });
+	} else if (msg.type === 'coverage') {
+		// Per-endpoint check against the expected endpoints (`ranges`: [[from, to)…]): how many got exactly one push,
+		// none, more than one, and pushes to endpoints outside the ranges.
+		const inRange = new Uint8Array(total);
+		for (const [from, to] of msg.ranges) inRange.fill(1, from, to);
+		const out = { type: 'coverage', expected: 0, once: 0, missing: 0, duplicated: 0, outside: 0 };
+		for (let n = 0; n < total; n++) {
+			const c = perEndpoint[n];
+			if (inRange[n]) {
+				out.expected++;
+				if (c === 0) out.missing++;
+				else if (c === 1) out.once++;
+				else out.duplicated++;
+			} else if (c > 0) out.outside++;
+		}
+		process.send(out);
 	} else if (msg.type === 'stop') {
 		server.close();
 		process.exit(0);

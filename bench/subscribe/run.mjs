@@ -9,8 +9,13 @@
 // Variants: `default` = through wrangler dev's URL with its local tracing on (what `npm start` gives);
 // `direct` = straight to the worker's socket in its workerd (no dev proxy) with local tracing off.
 //
+// Designs (`--design`): `current` = the working tree (per-site SiteStore Durable Objects; the seeded D1 rows are
+// copied into each site's store on its first request, which this bench triggers and times before any measured
+// phase: `importMs`); `d1` = the single-D1 design (commit D1_DESIGN_COMMIT). Rows written are counted in D1 and in
+// the SiteStore objects' SQLite files (audit triggers added while the worker is stopped).
+//
 // Usage: node bench/subscribe/run.mjs [--rate 500] [--seconds 10] [--variants default,direct] [--json out.json]
-//        [--profile DIR] [--keep] [--verbose]
+//        [--design current|d1] [--profile DIR] [--keep] [--verbose]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,10 +23,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
 	d1Execute,
+	designCommit,
 	directUrl,
+	doAuditDelta,
 	fmt,
 	freePort,
 	installD1Audit,
+	installDoAudit,
 	machine,
 	machineBusyMs,
 	makeKeySets,
@@ -30,8 +38,10 @@ import {
 	printProfiles,
 	processTree,
 	readD1Audit,
+	readDoAudit,
 	roleOf,
 	root,
+	runDesign,
 	seedSql,
 	snapshotRepo,
 	stopFully,
@@ -50,6 +60,7 @@ const { values: opts } = parseArgs({
 		steps: { type: 'string', default: '100,200,300,400' },
 		json: { type: 'string' },
 		profile: { type: 'string' },
+		design: { type: 'string', default: 'current' },
 		keep: { type: 'boolean', default: false },
 		verbose: { type: 'boolean', default: false },
 	},
@@ -324,7 +335,13 @@ async function main() {
 	const secretsFile = join(tmp, 'secrets.env');
 	const vars = { RATE_LIMIT_PUBLIC: 'false', PUSH_TIMEOUT_MS: '10000' };
 	const quiet = { logLevel: opts.verbose ? 'info' : 'warn', log: opts.verbose ? process.stderr : undefined };
-	const snapshot = await snapshotRepo(join(tmp, 'src'));
+	let snapshot;
+	try {
+		snapshot = await snapshotRepo(join(tmp, 'src'), { commit: designCommit(opts.design) });
+	} catch (error) {
+		rmSync(tmp, { recursive: true, force: true });
+		throw error;
+	}
 	const { startLocal } = snapshot.local;
 	let stack = null;
 	const cleanup = async () => {
@@ -342,7 +359,9 @@ async function main() {
 		seconds: SECONDS,
 		date: new Date().toISOString(),
 		machine: machine(),
+		design: opts.design,
 		source: snapshot.source,
+		big: Number(opts.big),
 		runs: [],
 	};
 	try {
@@ -372,7 +391,7 @@ async function main() {
 				seedSql({ siteId: sites['100k'].siteId, count: Number(opts.big), endpointBase: endpoints, keys }),
 		);
 		result.seedMs = now() - t;
-		log(`seeded 1,000 + 100,000 subscribers in ${(result.seedMs / 1000).toFixed(1)} s`);
+		log(`seeded 1,000 + ${opts.big} subscribers in ${(result.seedMs / 1000).toFixed(1)} s`);
 		// COUNT(*) over the same rows, for contrast with the counters (SQL time as D1 reports it in meta.duration).
 		const countStar = (s) => {
 			const out = d1Execute(
@@ -383,7 +402,37 @@ async function main() {
 			return { n: out.results?.[0]?.n, ms: out.meta?.duration };
 		};
 		result.countStar = { '1k': countStar(sites['1k']), '100k': countStar(sites['100k']) };
+
+		// First request of each site, before anything is measured: with per-site stores it creates the site's store
+		// and copies the site's D1 rows into it (the upgrade path), which must not land in the measured phases.
+		stack = await startLocal({ port, stateDir, secretsFile, vars, skipBuild: true, ...quiet });
+		result.firstStats = {};
+		for (const label of ['load', '1k', '100k']) {
+			const t1 = now();
+			const r = await json(`${stack.url}/v1/sites/${sites[label].siteId}/stats`, {
+				token: sites[label].apiKey,
+			});
+			const ms = now() - t1;
+			if (r.status !== 200)
+				throw new Error(`first GET /stats (${label}): ${r.status} ${JSON.stringify(r.json)}`);
+			const t2 = now();
+			await json(`${stack.url}/v1/sites/${sites[label].siteId}/stats`, { token: sites[label].apiKey });
+			result.firstStats[label] = { active: r.json?.active, firstMs: ms, secondMs: now() - t2 };
+		}
+		await stopFully(stack, port);
+		stack = null;
+		const big = result.firstStats['100k'];
+		// The store's copy of the 100k site's D1 rows (first /stats minus an ordinary one): the upgrade's copy speed.
+		result.importMs = opts.design === 'current' ? big.firstMs - big.secondMs : null;
+		result.importRowsPerSecond =
+			result.importMs === null ? null : (Number(opts.big) * 1000) / Math.max(1, result.importMs);
+		if (result.importMs !== null)
+			log(
+				`store import of ${opts.big} subscribers: ${(result.importMs / 1000).toFixed(1)} s (${Math.round(result.importRowsPerSecond)} rows/s)`,
+			);
 		installD1Audit(stateDir);
+		result.doAudit = await installDoAudit(stateDir, 'SiteStore');
+		let store0 = await readDoAudit(stateDir, 'SiteStore');
 
 		let audit0 = {};
 		let active = 0;
@@ -400,6 +449,22 @@ async function main() {
 			run.d1 = Object.fromEntries(Object.entries(audit1).map(([k, n]) => [k, n - (audit0[k] ?? 0)]));
 			run.d1RowsPerSubscribe = Object.values(run.d1).reduce((a, b) => a + b, 0) / run.subscribes;
 			audit0 = audit1;
+			// Rows written to the sites' SiteStore SQLite (per-site design; none in the single-D1 design).
+			const store1 = await readDoAudit(stateDir, 'SiteStore');
+			const delta = doAuditDelta(store0, store1);
+			store0 = store1;
+			run.siteStore = {
+				objects: delta.objects,
+				audited: delta.audited,
+				byTable: {},
+				rowsWritten: delta.rowsWritten,
+			};
+			for (const [key, n] of Object.entries(delta.byTable)) {
+				const table = key.split(' ')[0];
+				run.siteStore.byTable[table] = (run.siteStore.byTable[table] ?? 0) + n;
+			}
+			run.doRowsPerSubscribe = delta.rowsWritten / run.subscribes;
+			run.rowsPerSubscribe = run.d1RowsPerSubscribe + run.doRowsPerSubscribe;
 			active += run.created;
 			run.expectedActive = active;
 			run.met = {
@@ -443,6 +508,15 @@ export function printSubscribe(r) {
 	add('same endpoint again', (x) => `HTTP ${x.resubscribeStatus}`);
 	add('site active = created', (x) => `${x.loadSiteActive} = ${x.expectedActive} ${yes(x.met.counts)}`);
 	add('D1 rows written per subscribe', (x) => fmt(x.d1RowsPerSubscribe, 2));
+	add('SiteStore rows written per subscribe', (x) => fmt(x.doRowsPerSubscribe, 2));
+	add('CPU worker per subscribe − health, µs', (x) =>
+		fmt(
+			((x.load.cpuMsPerRequest['workerd (worker)'] ?? 0) -
+				(x.health.cpuMsPerRequest['workerd (worker)'] ?? 0)) *
+				1000,
+			0,
+		),
+	);
 	add(
 		'GET /stats, 1k subscribers p50 / p99',
 		(x) => `${fmt(x.stats['1k'].p50, 2)} / ${fmt(x.stats['1k'].p99, 1)} ms`,
@@ -453,7 +527,13 @@ export function printSubscribe(r) {
 	);
 	add('  O(1)', (x) => yes(x.met.o1));
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-	console.log(`\nSubscribe endpoint under load (open loop, ${r.rate}/s for ${r.seconds} s)`);
+	console.log(
+		`\nSubscribe endpoint under load (open loop, ${r.rate}/s for ${r.seconds} s), design ${r.design}: ${r.source}`,
+	);
+	if (r.importMs !== null && r.importMs !== undefined)
+		console.log(
+			`  store import on the first GET /stats: ${r.big} subscribers in ${fmt(r.importMs / 1000, 2)} s (${fmt(r.importRowsPerSecond, 0)} rows/s)`,
+		);
 	for (const row of rows)
 		console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
 	for (const x of r.runs) {
@@ -473,8 +553,10 @@ export function printSubscribe(r) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-	const r = await main();
-	printSubscribe(r);
-	if (opts.json) writeFileSync(opts.json, JSON.stringify(r, null, 2));
-	process.exitCode = r.runs.every((x) => x.load.notOk === 0) ? 0 : 1;
+	const r = await runDesign(main, { design: opts.design, jsonFile: opts.json, tag: 'subscribe' });
+	if (r) {
+		printSubscribe(r);
+		if (opts.json) writeFileSync(opts.json, JSON.stringify(r, null, 2));
+		process.exitCode = r.runs.every((x) => x.load.notOk === 0) ? 0 : 1;
+	}
 }
