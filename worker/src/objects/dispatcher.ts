@@ -5,9 +5,8 @@ import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messag
 import type { Audience, Delivery, Message } from '../sending/message';
 import type { Counts, FatalReason } from '../store/notifications';
 import { emptyCounts } from '../store/notifications';
-import type { AudienceRow } from '../store/subscribers';
 import { type Migration, migrate } from './schema';
-import { siteStore } from './site-store';
+import { type AudienceTuple, siteStore } from './site-store';
 
 /** Everything a dispatcher needs to send one notification. */
 export interface DispatchInput {
@@ -307,7 +306,7 @@ export class Dispatcher extends DurableObject<Env> {
 	}
 
 	/** Reads the next page from the site's store and advances the cursor; `sending` after the last page. */
-	private async nextPage(input: DispatchInput): Promise<AudienceRow[]> {
+	private async nextPage(input: DispatchInput): Promise<AudienceTuple[]> {
 		const page = await siteStore(this.env, input.siteId).audiencePage(
 			input.siteId,
 			input.audience,
@@ -316,7 +315,8 @@ export class Dispatcher extends DurableObject<Env> {
 		);
 		this.cursor = page.cursor;
 		if (page.done) this.endPaging();
-		return page.rows;
+		// The RPC stub's type widens tuples to arrays; the store sends AudienceTuple[].
+		return page.rows as AudienceTuple[];
 	}
 
 	/** Stores batches and sends them to the queue (≤100 messages and ≤256 KB per sendBatch call). */
@@ -461,12 +461,6 @@ function hasTables(sql: SqlStorage): boolean {
 	);
 }
 
-function toRecipient(row: AudienceRow, input: DispatchInput): Recipient {
-	return {
-		id: row.id,
-		endpoint: row.endpoint,
-		p256dh: row.p256dh,
-		auth: row.auth,
-		url: input.message.url ?? row.lastUrl ?? input.homeUrl,
-	};
+function toRecipient([id, endpoint, p256dh, auth, lastUrl]: AudienceTuple, input: DispatchInput): Recipient {
+	return { id, endpoint, p256dh, auth, url: input.message.url ?? lastUrl ?? input.homeUrl };
 }

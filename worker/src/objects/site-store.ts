@@ -78,9 +78,15 @@ export interface ImportState {
 	copied: LegacyCounts;
 }
 
+/**
+ * A recipient as it crosses from the store to the dispatcher: [id, endpoint, p256dh, auth, lastUrl]. Tuples, not
+ * objects: a page of 1,000 is copied between the objects, and the repeated key names were a third of its bytes.
+ */
+export type AudienceTuple = [string, string, string, string, string | null];
+
 /** The next page of a notification's audience and where the following page starts. */
 export interface AudiencePage {
-	rows: AudienceRow[];
+	rows: AudienceTuple[];
 	cursor: string;
 	done: boolean;
 }
@@ -188,7 +194,7 @@ export class SiteStore extends DurableObject<Env> {
 				'all' in audience
 					? pageAllowed(this.sql, cursor, limit)
 					: pageAllowedInCategories(this.sql, audience.categories, cursor, limit);
-			return { rows, cursor: rows.at(-1)?.id ?? cursor, done: rows.length < limit };
+			return { rows: tuples(rows), cursor: rows.at(-1)?.id ?? cursor, done: rows.length < limit };
 		}
 		const [column, values] =
 			'subscriberIds' in audience
@@ -198,7 +204,7 @@ export class SiteStore extends DurableObject<Env> {
 		const slice = values.slice(offset, offset + limit);
 		const next = offset + slice.length;
 		return {
-			rows: findAllowedBy(this.sql, column, slice),
+			rows: tuples(findAllowedBy(this.sql, column, slice)),
 			cursor: String(next),
 			done: next >= values.length,
 		};
@@ -516,4 +522,8 @@ export class SiteStore extends DurableObject<Env> {
 	private setMeta(k: string, v: string): void {
 		this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v', k, v);
 	}
+}
+
+function tuples(rows: AudienceRow[]): AudienceTuple[] {
+	return rows.map((r) => [r.id, r.endpoint, r.p256dh, r.auth, r.lastUrl]);
 }
