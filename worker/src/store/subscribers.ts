@@ -83,7 +83,26 @@ export function upsertSubscriber(
 	if (!p) {
 		// A permission report without a subscription: the known row if it exists, else a new row.
 		const known = report.knownId ? subscriberStatus(sql, report.knownId) : null;
-		if (known !== null && report.knownId) return { id: report.knownId, created: false };
+		if (known !== null && report.knownId) {
+			// The browser has no subscription now: its row takes the reported state and forgets any keys.
+			sql.exec(
+				`UPDATE subscribers SET status = ?, endpoint = NULL, endpoint_hash = NULL, p256dh = NULL, auth = NULL,
+					browser = ?, os = ?, categories = COALESCE(?, categories), timezone = COALESCE(?, timezone),
+					locale = COALESCE(?, locale), last_url = COALESCE(?, last_url), last_seen_at = ?, updated_at = ?
+				WHERE id = ?`,
+				report.status,
+				report.browser,
+				report.os,
+				categories,
+				report.timezone,
+				report.locale,
+				report.lastUrl,
+				now,
+				now,
+				report.knownId,
+			);
+			return { id: report.knownId, created: false };
+		}
 		sql.exec(
 			`INSERT INTO subscribers (id, status, browser, os, categories, timezone, locale, last_url, last_seen_at,
 				created_at, updated_at) VALUES (?, ?, ?, ?, COALESCE(?, '[]'), ?, ?, ?, ?, ?, ?)`,
