@@ -77,6 +77,21 @@ describe('POST /v1/sites/:siteId/subscribers', () => {
 		expect((await json<{ status: string }>(unsupported)).status).toBe('unsupported');
 	});
 
+	it('a report without a subscription for a known browser takes its state and forgets its keys', async () => {
+		const site = await createSite();
+		const subscriberId = await subscribe(site, await makeSubscription());
+		const denied = await post(site, { permission: 'denied', subscriberId });
+		expect(denied.status).toBe(200);
+		expect(await json(denied)).toEqual({ subscriberId, status: 'blocked' });
+		expect(
+			await storeSql(site.siteId, 'SELECT status, endpoint, endpoint_hash, p256dh, auth FROM subscribers'),
+		).toEqual([{ status: 'blocked', endpoint: null, endpoint_hash: null, p256dh: null, auth: null }]);
+		const stats = await json<{ byStatus: Record<string, number> }>(
+			await call(`/v1/sites/${site.siteId}/stats`, { key: site.apiKey }),
+		);
+		expect(stats.byStatus).toMatchObject({ allowed: 0, blocked: 1 });
+	});
+
 	it.each([
 		['endpoint on an unknown host', { endpoint: 'https://evil.example/push/1' }, 'subscription.endpoint'],
 		[
