@@ -3,10 +3,10 @@ import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import type { Audience, Delivery, Message } from '../sending/message';
-import type { Counts, FatalReason } from '../store/notifications';
-import { emptyCounts } from '../store/notifications';
+import { type Counts, emptyCounts, type FatalReason } from '../store/notifications';
+import type { AudienceTuple } from '../store/subscribers';
 import { type Migration, migrate } from './schema';
-import { type AudienceTuple, siteStore } from './site-store';
+import { siteStore } from './site-store';
 
 /** Everything a dispatcher needs to send one notification. */
 export interface DispatchInput {

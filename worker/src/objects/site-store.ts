@@ -23,7 +23,7 @@ import {
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { readStats, type SiteStats } from '../store/stats';
 import {
-	type AudienceRow,
+	type AudienceTuple,
 	deleteSubscriber,
 	deleteUser,
 	endpointHash,
@@ -71,18 +71,12 @@ export function siteStore(env: Env, siteId: string): DurableObjectStub<SiteStore
 /** Where a store stands with the one-off copy of its site's rows out of the shared D1 database (upgrade). */
 export interface ImportState {
 	siteId: string;
-	/** When the copy finished and was verified; null while it has not. */
-	importedAt: number | null;
+	/** When the copy finished and was verified (a store answers nothing before). */
+	importedAt: number;
 	/** Rows found in D1 for the site and rows the store holds after the copy (equal once verified). */
 	d1: LegacyCounts;
 	copied: LegacyCounts;
 }
-
-/**
- * A recipient as it crosses from the store to the dispatcher: [id, endpoint, p256dh, auth, lastUrl]. Tuples, not
- * objects: a page of 1,000 is copied between the objects, and the repeated key names were a third of its bytes.
- */
-export type AudienceTuple = [string, string, string, string, string | null];
 
 /** The next page of a notification's audience and where the following page starts. */
 export interface AudiencePage {
@@ -105,7 +99,6 @@ export class SiteStore extends DurableObject<Env> {
 	private preparing: Promise<void> | null = null;
 	private ready = false;
 	private alarmAt: number | null = null;
-	private lastImport: ImportState | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -194,7 +187,7 @@ export class SiteStore extends DurableObject<Env> {
 				'all' in audience
 					? pageAllowed(this.sql, cursor, limit)
 					: pageAllowedInCategories(this.sql, audience.categories, cursor, limit);
-			return { rows: tuples(rows), cursor: rows.at(-1)?.id ?? cursor, done: rows.length < limit };
+			return { rows, cursor: rows.at(-1)?.[0] ?? cursor, done: rows.length < limit };
 		}
 		const [column, values] =
 			'subscriberIds' in audience
@@ -204,7 +197,7 @@ export class SiteStore extends DurableObject<Env> {
 		const slice = values.slice(offset, offset + limit);
 		const next = offset + slice.length;
 		return {
-			rows: tuples(findAllowedBy(this.sql, column, slice)),
+			rows: findAllowedBy(this.sql, column, slice),
 			cursor: String(next),
 			done: next >= values.length,
 		};
@@ -289,12 +282,9 @@ export class SiteStore extends DurableObject<Env> {
 		await this.ctx.storage.deleteAlarm();
 		await this.ctx.storage.deleteAll();
 		this.alarmAt = null;
-		this.ready = false;
-		this.preparing = null;
 		migrate(this.ctx.storage, SITE_STORE_MIGRATIONS);
 		this.setMeta('site', siteId);
 		this.setMeta('imported_at', String(Date.now()));
-		this.ready = true;
 	}
 
 	// ---- upgrade and housekeeping --------------------------------------------------------------------------------
@@ -306,18 +296,16 @@ export class SiteStore extends DurableObject<Env> {
 	 */
 	async importState(siteId: string): Promise<ImportState> {
 		await this.open(siteId);
-		const importedAt = this.meta('imported_at');
-		return (
-			this.lastImport ?? {
-				siteId,
-				importedAt: importedAt === null ? null : Number(importedAt),
-				d1: JSON.parse(this.meta('import_d1') ?? 'null') ?? { subscribers: 0, notifications: 0 },
-				copied: JSON.parse(this.meta('import_copied') ?? 'null') ?? { subscribers: 0, notifications: 0 },
-			}
-		);
+		const none = '{"subscribers":0,"notifications":0}';
+		return {
+			siteId,
+			importedAt: Number(this.meta('imported_at')),
+			d1: JSON.parse(this.meta('import_d1') ?? none) as LegacyCounts,
+			copied: JSON.parse(this.meta('import_copied') ?? none) as LegacyCounts,
+		};
 	}
 
-	/** Resumes stalled dispatchers, prunes stale Apple subscriptions, trims old growth rows; plans the next run. */
+	/** Resumes stalled dispatchers, prunes stale Apple subscriptions, trims old growth rows (the alarm's work). */
 	async housekeep(siteId: string, now: number): Promise<{ resumed: number; pruned: number }> {
 		await this.open(siteId);
 		const open = openNotificationIds(this.sql, now - RESUME_WITHIN_MS, now - 60_000, 100);
@@ -492,8 +480,6 @@ export class SiteStore extends DurableObject<Env> {
 			}
 			return held;
 		});
-		const importedAt = this.meta('imported_at');
-		this.lastImport = { siteId, importedAt: importedAt === null ? null : Number(importedAt), d1, copied };
 		if (this.meta('imported_at') === null) {
 			throw new Error(
 				`site ${siteId}: copied ${copied.subscribers}/${d1.subscribers} subscribers and ` +
@@ -522,8 +508,4 @@ export class SiteStore extends DurableObject<Env> {
 	private setMeta(k: string, v: string): void {
 		this.sql.exec('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v', k, v);
 	}
-}
-
-function tuples(rows: AudienceRow[]): AudienceTuple[] {
-	return rows.map((r) => [r.id, r.endpoint, r.p256dh, r.auth, r.lastUrl]);
 }

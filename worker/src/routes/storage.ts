@@ -1,8 +1,7 @@
 import type { Env } from '../env';
 import { requireOperator } from '../http/auth';
 import { readJsonObject } from '../http/body';
-import { badRequest } from '../http/errors';
-import { optString } from '../http/validate';
+import { optInteger, optString } from '../http/validate';
 import { limiter } from '../lib/limit';
 import { siteStore } from '../objects/site-store';
 import type { LegacyCounts } from '../store/legacy';
@@ -31,12 +30,9 @@ export async function migrateStorage(request: Request, env: Env): Promise<Respon
 	await requireOperator(request, env);
 	const body = await readJsonObject(request, 1024, { optional: true });
 	const after = optString(body, 'after', 64) ?? '';
-	const rawLimit = body.limit ?? DEFAULT_SITES;
-	if (typeof rawLimit !== 'number' || !Number.isInteger(rawLimit) || rawLimit < 1 || rawLimit > MAX_SITES) {
-		throw badRequest('limit', `must be a whole number from 1 to ${MAX_SITES}`);
-	}
+	const limit = optInteger(body, 'limit', 1, MAX_SITES) ?? DEFAULT_SITES;
 	const { results } = await env.DB.prepare('SELECT id FROM sites WHERE id > ? ORDER BY id LIMIT ?')
-		.bind(after, rawLimit)
+		.bind(after, limit)
 		.all<{ id: string }>();
 	const run = limiter(4);
 	const sites = await Promise.all(
@@ -46,8 +42,8 @@ export async function migrateStorage(request: Request, env: Env): Promise<Respon
 					const state = await siteStore(env, id).importState(id);
 					return {
 						siteId: id,
-						ok: state.importedAt !== null,
-						importedAt: state.importedAt === null ? null : new Date(state.importedAt).toISOString(),
+						ok: true,
+						importedAt: new Date(state.importedAt).toISOString(),
 						d1: state.d1,
 						copied: state.copied,
 					};
@@ -65,6 +61,6 @@ export async function migrateStorage(request: Request, env: Env): Promise<Respon
 			}),
 		),
 	);
-	const next = results.length === rawLimit ? (results.at(-1)?.id ?? null) : null;
+	const next = results.length === limit ? (results.at(-1)?.id ?? null) : null;
 	return Response.json({ sites, next, failed: sites.filter((s) => !s.ok).length });
 }
