@@ -1,5 +1,5 @@
 // Helpers shared by the campaign and subscribe benchmarks: free ports, D1 seeding through wrangler, /proc readings.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createECDH, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -519,4 +519,31 @@ export async function rowsInFiles(stateDir, className) {
 		}
 	}
 	return out;
+}
+
+/**
+ * Starts the push sink (bench/campaign/sink.mjs) in a child process: it checks every request is real Web Push for
+ * one of `keys` and decrypts every `sampleEvery`-th payload. Returns its controls; `ready` resolves with its port.
+ */
+export function startSink({ keys, total, sampleEvery }) {
+	const child = fork(new URL('./sink.mjs', import.meta.url), [], {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	const waiting = [];
+	child.on('message', (msg) => waiting.shift()?.(msg));
+	const ask = (msg) =>
+		new Promise((resolve) => {
+			waiting.push(resolve);
+			child.send(msg);
+		});
+	return {
+		ready: ask({ type: 'config', keys, total, sampleEvery }),
+		stats: () => ask({ type: 'stats' }),
+		reset: () => ask({ type: 'reset' }),
+		coverage: (ranges) => ask({ type: 'coverage', ranges }),
+		stop: () => {
+			if (child.connected) child.send({ type: 'stop' });
+			child.kill();
+		},
+	};
 }

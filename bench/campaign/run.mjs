@@ -22,7 +22,6 @@
 //
 // Usage: node bench/campaign/run.mjs [--count 100000] [--variants default,no-tracing] [--json out.json]
 //        [--design current|d1] [--profile DIR] [--keep] [--verbose]
-import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +47,7 @@ import {
 	runDesign,
 	seedSql,
 	snapshotRepo,
+	startSink,
 	stopFully,
 } from './common.mjs';
 
@@ -76,29 +76,6 @@ const VARIANTS = {
 const log = (...a) => console.error('[campaign]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
-
-// ---- the push sink ------------------------------------------------------------------------------------------------
-function startSink(keys) {
-	const child = fork(new URL('./sink.mjs', import.meta.url), [], {
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	const waiting = [];
-	child.on('message', (msg) => waiting.shift()?.(msg));
-	const ask = (msg) =>
-		new Promise((resolve) => {
-			waiting.push(resolve);
-			child.send(msg);
-		});
-	return {
-		ready: ask({ type: 'config', keys, total: N, sampleEvery: Number(opts['sample-every']) }),
-		stats: () => ask({ type: 'stats' }),
-		reset: () => ask({ type: 'reset' }),
-		stop: () => {
-			if (child.connected) child.send({ type: 'stop' });
-			child.kill();
-		},
-	};
-}
 
 /** Totals over the Dispatchers' own SQLite files: batches (= queue messages), retried batches, open batches. */
 async function readDispatchers(stateDir) {
@@ -279,7 +256,7 @@ async function main() {
 	}
 	const { startLocal } = snapshot.local;
 	const keys = makeKeySets(50);
-	const sink = startSink(keys);
+	const sink = startSink({ keys, total: N, sampleEvery: Number(opts['sample-every']) });
 	let stack = null;
 	const cleanup = async () => {
 		if (stack) await stack.stop();

@@ -19,7 +19,6 @@
 //
 // Usage: node bench/tenants/run.mjs [--design current|d1] [--sites 1000] [--per-site 100] [--send-sites 20]
 //        [--concurrency 32] [--json FILE] [--keep] [--verbose]
-import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -45,6 +44,7 @@ import {
 	rowsInFiles,
 	runDesign,
 	snapshotRepo,
+	startSink,
 	stopFully,
 } from '../campaign/common.mjs';
 
@@ -73,30 +73,6 @@ const FIREFOX_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Fir
 const log = (...a) => console.error('[tenants]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
-
-// ---- the push sink (bench/campaign/sink.mjs) ----------------------------------------------------------------------
-function startSink(keys) {
-	const child = fork(new URL('../campaign/sink.mjs', import.meta.url), [], {
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	const waiting = [];
-	child.on('message', (msg) => waiting.shift()?.(msg));
-	const ask = (msg) =>
-		new Promise((resolve) => {
-			waiting.push(resolve);
-			child.send(msg);
-		});
-	return {
-		ready: ask({ type: 'config', keys, total: TOTAL, sampleEvery: Number(opts['sample-every']) }),
-		stats: () => ask({ type: 'stats' }),
-		reset: () => ask({ type: 'reset' }),
-		coverage: (ranges) => ask({ type: 'coverage', ranges }),
-		stop: () => {
-			if (child.connected) child.send({ type: 'stop' });
-			child.kill();
-		},
-	};
-}
 
 /** One HTTP request on a keep-alive agent: { status, body, ms } (status 0 on network errors, never rejects). */
 function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
@@ -177,7 +153,7 @@ async function main() {
 	// wrangler's local tracing (a dev-only tail that records every subrequest) off, as the direct variants do.
 	process.env.X_LOCAL_OBSERVABILITY = 'false';
 	const keys = makeKeySets(50);
-	const sink = startSink(keys);
+	const sink = startSink({ keys, total: TOTAL, sampleEvery: Number(opts['sample-every']) });
 	let stack = null;
 	const agent = new Agent({ keepAlive: true, maxSockets: Math.max(64, CONCURRENCY * 2) });
 	const cleanup = async () => {
