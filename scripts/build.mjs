@@ -80,6 +80,41 @@ export async function buildAssets() {
 		jsxImportSource: 'preact',
 	});
 	await cp(join(shopifyAdmin, 'admin.css'), join(out, 'shopify/assets/admin.css'));
+
+	await buildConsole(common);
+}
+
+/** The admin console (preact), served at /console/ and embedded by the WordPress plugin and the Shopify app. */
+async function buildConsole(common) {
+	const src = join(root, 'console/src');
+	const dest = join(out, 'console');
+	await build({
+		...common,
+		format: 'esm',
+		entryPoints: [join(src, 'main.tsx')],
+		outfile: join(dest, 'console.js'),
+		jsx: 'automatic',
+		jsxImportSource: 'preact',
+	});
+	await cp(join(src, 'console.css'), join(dest, 'console.css'));
+	await writeFile(
+		join(dest, 'index.html'),
+		`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Beckon console</title>
+<link rel="stylesheet" href="console.css">
+<script type="module" src="console.js"></script>
+</head>
+<body>
+<div id="beckon-console" data-host="standalone" data-api=""></div>
+</body>
+</html>
+`,
+	);
 }
 
 /** Where the Shopify theme app extension keeps the storefront core (`asset_url` in its app embed). */

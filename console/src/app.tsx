@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ConsoleToken, SiteView } from '#wire';
+import { Api } from './api';
+import { messageOf } from './api-error';
+import { type Console, ConsoleContext } from './context';
+import type { Host, NoticeBoard } from './hosts/host';
+import { clearSession, loadSession } from './hosts/standalone';
+import { Routes } from './routes';
+import { Shell } from './shell';
+import { SignIn } from './sign-in';
+import { Toasts } from './ui/toasts';
+
+interface Signed {
+	token: ConsoleToken;
+	api: Api;
+	site: SiteView;
+}
+
+/** Signs in (standalone) or takes the host's token, loads the site, then shows the console. */
+export function App(props: {
+	host: Host;
+	api: string;
+	notices: NoticeBoard;
+	onSite: (site: SiteView) => void;
+}) {
+	const { host } = props;
+	const [signedIn, setSignedIn] = useState(host.kind !== 'standalone' || loadSession() !== null);
+	const [state, setState] = useState<Signed | null>(null);
+	const [error, setError] = useState('');
+
+	const start = useCallback(async () => {
+		setError('');
+		try {
+			const token = await host.token(true);
+			const api = new Api(host, props.api, token.siteId);
+			const site = await api.call<SiteView>('');
+			props.onSite(site);
+			setState({ token, api, site });
+		} catch (e) {
+			setError(messageOf(e));
+			if (host.kind === 'standalone') {
+				clearSession();
+				setSignedIn(false);
+			}
+		}
+	}, [host, props.api, props.onSite]);
+
+	useEffect(() => {
+		if (signedIn && !state) void start();
+	}, [signedIn, state, start]);
+
+	const signOut = () => {
+		clearSession();
+		setState(null);
+		setSignedIn(false);
+		setError('');
+		history.replaceState(null, '', location.pathname);
+	};
+
+	let content: preact.ComponentChildren;
+	if (!signedIn) content = <SignIn api={props.api} error={error} onSignedIn={() => setSignedIn(true)} />;
+	else if (!state)
+		content = error ? (
+			<p class="notice notice-error" role="alert">
+				{error}
+			</p>
+		) : (
+			<p class="loading" aria-live="polite">
+				{host.t('Loading…')}
+			</p>
+		);
+	else {
+		const ctx: Console = {
+			api: state.api,
+			host,
+			token: state.token,
+			site: state.site,
+			setSite: (site) => {
+				props.onSite(site);
+				setState({ ...state, site });
+			},
+		};
+		content = (
+			<ConsoleContext.Provider value={ctx}>
+				<Shell onSignOut={host.kind === 'standalone' ? signOut : undefined}>
+					<Routes />
+				</Shell>
+			</ConsoleContext.Provider>
+		);
+	}
+	return (
+		<>
+			{content}
+			{host.kind !== 'shopify' && <Toasts notices={props.notices} />}
+		</>
+	);
+}

@@ -1,0 +1,29 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { ConsoleToken, Role, SiteView } from '#wire';
+import type { Api } from './api';
+import type { Host } from './hosts/host';
+
+/** What every screen gets: the API client, the host, the signed-in staff's token and the site. */
+export interface Console {
+	api: Api;
+	host: Host;
+	token: ConsoleToken;
+	site: SiteView;
+	/** Replaces the site after an edit (prompt settings). */
+	setSite(site: SiteView): void;
+}
+
+export const ConsoleContext = createContext<Console | null>(null);
+
+/** The console context; only used inside the signed-in shell. */
+export function useConsole(): Console {
+	const ctx = useContext(ConsoleContext);
+	if (!ctx) throw new Error('useConsole outside the console shell');
+	return ctx;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/** Whether a role may do what `needed` may. */
+export const can = (role: Role, needed: Role) => RANK[role] >= RANK[needed];

@@ -1,0 +1,88 @@
+import type { ConsoleToken } from '#wire';
+
+/** Where the console runs: it decides how a console token is obtained, how notices show and how it looks. */
+export type HostKind = 'standalone' | 'wordpress' | 'shopify';
+
+/** A page link a host can offer for the composer (Shopify's product picker). */
+export interface PickedLink {
+	url: string;
+	title: string;
+	image: string | null;
+}
+
+/** The small surface the console needs from the page embedding it. */
+export interface Host {
+	kind: HostKind;
+	/** A console token; force=true fetches a new one (after a 401 token_expired). */
+	token(force?: boolean): Promise<ConsoleToken>;
+	/** standalone/wordpress: an in-app aria-live notice; shopify: App Bridge's toast. */
+	toast(message: string, isError?: boolean): void;
+	/** Shopify only: lets the merchant pick a product to link to. */
+	pickLink?(): Promise<PickedLink | null>;
+	/** Translates a user-visible text (WordPress: the plugin's text domain). */
+	t(text: string): string;
+}
+
+/** A notice the in-app toast region shows. */
+export interface Notice {
+	id: number;
+	message: string;
+	isError: boolean;
+}
+
+type Listener = (notices: Notice[]) => void;
+
+/** The in-app toast queue used by hosts without their own (standalone, WordPress). */
+export class NoticeBoard {
+	private notices: Notice[] = [];
+	private listeners = new Set<Listener>();
+	private next = 1;
+
+	/** Shows a notice for a few seconds (errors stay longer). */
+	push(message: string, isError = false): void {
+		const notice = { id: this.next++, message, isError };
+		this.set([...this.notices, notice]);
+		setTimeout(() => this.dismiss(notice.id), isError ? 10_000 : 5_000);
+	}
+
+	/** Removes a notice. */
+	dismiss(id: number): void {
+		this.set(this.notices.filter((n) => n.id !== id));
+	}
+
+	/** Calls the listener on every change; returns the unsubscribe function. */
+	subscribe(listener: Listener): () => void {
+		this.listeners.add(listener);
+		listener(this.notices);
+		return () => this.listeners.delete(listener);
+	}
+
+	private set(notices: Notice[]): void {
+		this.notices = notices;
+		for (const l of this.listeners) l(notices);
+	}
+}
+
+/** Keeps a token until shortly before it expires; concurrent callers share one in-flight request. */
+export function tokenCache(
+	fetchToken: () => Promise<ConsoleToken>,
+): (force?: boolean) => Promise<ConsoleToken> {
+	let current: Promise<ConsoleToken> | null = null;
+	let expiresAt = 0;
+	return (force = false) => {
+		if (!current || force || Date.now() > expiresAt - 10_000) {
+			const pending = fetchToken();
+			current = pending;
+			expiresAt = Number.POSITIVE_INFINITY;
+			pending.then(
+				(t) => {
+					if (current === pending) expiresAt = Date.parse(t.expiresAt) || 0;
+				},
+				() => {
+					if (current === pending) current = null;
+				},
+			);
+		}
+		return current;
+	};
+}

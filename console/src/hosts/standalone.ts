@@ -1,0 +1,83 @@
+import type { ConsoleToken, SiteSummary } from '#wire';
+import { ApiError, readError } from '../api-error';
+import { type Host, type NoticeBoard, tokenCache } from './host';
+
+/** What the standalone console remembers for this tab (sessionStorage only, never the URL). */
+export interface Session {
+	siteId: string;
+	/** A site API key, or the operator token. */
+	secret: string;
+	kind: 'key' | 'operator';
+}
+
+const KEY = 'beckon.console.session';
+
+/** The session of this tab, if signed in. */
+export function loadSession(): Session | null {
+	try {
+		const raw = sessionStorage.getItem(KEY);
+		const s = raw ? (JSON.parse(raw) as Partial<Session>) : null;
+		if (s && typeof s.siteId === 'string' && typeof s.secret === 'string')
+			return { siteId: s.siteId, secret: s.secret, kind: s.kind === 'operator' ? 'operator' : 'key' };
+	} catch {
+		// A damaged entry is treated as signed out.
+	}
+	return null;
+}
+
+/** Remembers the session for this tab. */
+export function saveSession(session: Session): void {
+	sessionStorage.setItem(KEY, JSON.stringify(session));
+}
+
+/** Forgets the session. */
+export function clearSession(): void {
+	sessionStorage.removeItem(KEY);
+}
+
+/**
+ * Accepts the `#site=…&key=…` link `npm start` prints: moves it to sessionStorage and strips it from the address
+ * at once, so the key is neither kept in history nor sent as a referrer.
+ */
+export function adoptHashLink(): void {
+	const params = new URLSearchParams(location.hash.replace(/^#\/?/, ''));
+	const siteId = params.get('site');
+	const secret = params.get('key');
+	if (!siteId || !secret) return;
+	saveSession({ siteId, secret, kind: 'key' });
+	history.replaceState(null, '', `${location.pathname}${location.search}#/overview`);
+}
+
+/** GET /v1/sites with the operator token: the sites to pick from. */
+export async function listSites(api: string, operatorToken: string): Promise<SiteSummary[]> {
+	const response = await fetch(`${api}/v1/sites`, { headers: { authorization: `Bearer ${operatorToken}` } });
+	if (!response.ok) throw await readError(response);
+	return ((await response.json()) as { sites: SiteSummary[] }).sites;
+}
+
+/** POST /v1/sites/:siteId/console-tokens with a site API key or the operator token. */
+export async function mintToken(api: string, session: Session): Promise<ConsoleToken> {
+	const staff =
+		session.kind === 'operator' ? { id: 'operator', name: 'Operator' } : { id: 'owner', name: 'Site owner' };
+	const response = await fetch(`${api}/v1/sites/${encodeURIComponent(session.siteId)}/console-tokens`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${session.secret}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ staff }),
+	});
+	if (!response.ok) throw await readError(response);
+	return (await response.json()) as ConsoleToken;
+}
+
+/** The standalone host: signs in with a site key or the operator token kept in sessionStorage. */
+export function standaloneHost(api: string, notices: NoticeBoard): Host {
+	return {
+		kind: 'standalone',
+		token: tokenCache(() => {
+			const session = loadSession();
+			if (!session) return Promise.reject(new ApiError(401, 'signed_out', 'Sign in to continue'));
+			return mintToken(api, session);
+		}),
+		toast: (message, isError) => notices.push(message, isError),
+		t: (text) => text,
+	};
+}

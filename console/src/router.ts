@@ -1,0 +1,31 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** A screen and its parameter, from the hash (`#/notifications/ntf_1` → notifications, ntf_1). */
+export interface Route {
+	screen: string;
+	id: string | null;
+}
+
+/** Parses a hash such as `#/settings/prompt` or `#/subscribers/sub_1`. */
+export function parseRoute(hash: string): Route {
+	const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+	const [first = 'overview', second = null] = parts;
+	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null };
+	return { screen: first, id: second };
+}
+
+/** The current route; follows hashchange. */
+export function useRoute(): Route {
+	const [route, setRoute] = useState(() => parseRoute(location.hash));
+	useEffect(() => {
+		const onChange = () => setRoute(parseRoute(location.hash));
+		addEventListener('hashchange', onChange);
+		return () => removeEventListener('hashchange', onChange);
+	}, []);
+	return route;
+}
+
+/** Goes to a screen (`go('/subscribers')`). */
+export function go(path: string): void {
+	location.hash = `#${path}`;
+}

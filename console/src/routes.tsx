@@ -1,0 +1,37 @@
+import { useRoute } from './router';
+import { ApiKeys } from './screens/api-keys';
+import { Composer } from './screens/composer';
+import { History } from './screens/history';
+import { Overview } from './screens/overview';
+import { PromptSettings } from './screens/prompt-settings';
+import { Report } from './screens/report';
+import { SubscriberDetail } from './screens/subscriber-detail';
+import { Subscribers } from './screens/subscribers';
+import { Screen } from './ui/parts';
+
+/** The screen for the current hash. */
+export function Routes() {
+	const { screen, id } = useRoute();
+	switch (screen) {
+		case 'overview':
+			return <Overview />;
+		case 'send':
+			return <Composer />;
+		case 'notifications':
+			return id ? <Report key={id} id={id} /> : <History />;
+		case 'subscribers':
+			return id ? <SubscriberDetail key={id} id={id} /> : <Subscribers />;
+		case 'settings/prompt':
+			return <PromptSettings />;
+		case 'settings/api-keys':
+			return <ApiKeys />;
+		default:
+			return (
+				<Screen title="Not found">
+					<p>
+						This page does not exist. <a href="#/overview">Go to the overview</a>.
+					</p>
+				</Screen>
+			);
+	}
+}

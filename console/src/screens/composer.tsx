@@ -1,0 +1,169 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Audience, NotificationView, SendResult, SiteStats } from '#wire';
+import { ApiError } from '../api';
+import { messageOf } from '../api-error';
+import { can, useConsole } from '../context';
+import { fmt, newKey } from '../ui/format';
+import { ErrorNote, Progress, Screen, useLoad } from '../ui/parts';
+import { handled, watchNotification } from '../ui/watch';
+import { AudiencePicker } from './audience-picker';
+import { EMPTY, type Fields, payload } from './draft';
+import { MessageFields } from './message-fields';
+import { NotificationPreview } from './preview';
+import { TestSend } from './test-send';
+
+/** Writes a notification with a live preview, sends a test to oneself, then sends with a confirm step. */
+export function Composer() {
+	const { api, site, token, host } = useConsole();
+	const categories = site.settings.prompt.categories;
+	const [fields, setFields] = useState<Fields>(EMPTY);
+	const [target, setTarget] = useState<'all' | 'categories'>('all');
+	const [chosen, setChosen] = useState<string[]>([]);
+	const [confirming, setConfirming] = useState(false);
+	const [error, setError] = useState<unknown>(null);
+	const [sending, setSending] = useState<
+		NotificationView | { notificationId: string; status: 'queued' } | null
+	>(null);
+	const [key, setKey] = useState(newKey);
+	const [stats] = useLoad(() => api.call<SiteStats>('/stats'), []);
+	const alive = useRef(true);
+	useEffect(
+		() => () => {
+			alive.current = false;
+		},
+		[],
+	);
+
+	const mayEdit = can(token.role, 'editor');
+	const set = (patch: Partial<Fields>) => {
+		setFields({ ...fields, ...patch });
+		setConfirming(false);
+	};
+	const audience: Audience = target === 'all' ? { all: true } : { categories: chosen };
+	const audienceText =
+		target === 'all'
+			? `all ${stats ? fmt(stats.active) : '…'} active subscribers`
+			: `subscribers of ${chosen.map((id) => categories.find((c) => c.id === id)?.label ?? id).join(', ') || '(no topic chosen)'}`;
+
+	const send = async () => {
+		setError(null);
+		try {
+			const sent = await api.call<SendResult>('/notifications', {
+				method: 'POST',
+				body: payload(fields, audience),
+				idempotencyKey: key,
+			});
+			setConfirming(false);
+			setSending({ notificationId: sent.notificationId, status: 'queued' });
+			setKey(newKey());
+			await watchNotification(
+				api,
+				sent.notificationId,
+				(n) => setSending(n),
+				() => !alive.current,
+			);
+			if (alive.current) host.toast('Notification sent');
+		} catch (e) {
+			setConfirming(false);
+			setError(e instanceof ApiError ? e : messageOf(e));
+		}
+	};
+
+	const origin = (() => {
+		try {
+			return new URL(fields.url || site.homeUrl).host;
+		} catch {
+			return new URL(site.homeUrl).host;
+		}
+	})();
+	const running = sending !== null && sending.status !== 'done';
+	const view = sending && 'counts' in sending ? sending : null;
+
+	return (
+		<Screen title="Send a notification">
+			{!mayEdit && <p class="notice notice-info">Your role ({token.role}) can read but not send.</p>}
+			<div class="split">
+				<form
+					class="card form"
+					aria-labelledby="composer-title"
+					onSubmit={(e) => {
+						e.preventDefault();
+						setConfirming(true);
+					}}
+				>
+					<h2 id="composer-title">Message</h2>
+					<MessageFields fields={fields} set={set} />
+					<AudiencePicker
+						categories={categories}
+						active={stats?.active ?? null}
+						target={target}
+						chosen={chosen}
+						onTarget={setTarget}
+						onChosen={setChosen}
+					/>
+					<ErrorNote error={error} />
+					{confirming ? (
+						<div class="confirm-box">
+							<p id="confirm-q">
+								Send “
+								<span dir="auto" class="title-text">
+									{fields.title}
+								</span>
+								” to {audienceText}?
+							</p>
+							<div class="actions">
+								<button
+									type="button"
+									class="primary"
+									ref={(el) => el?.focus()}
+									onClick={send}
+									data-testid="confirm-send"
+								>
+									Yes, send now
+								</button>
+								<button type="button" onClick={() => setConfirming(false)}>
+									Cancel
+								</button>
+							</div>
+						</div>
+					) : (
+						<div class="actions">
+							<button type="submit" class="primary" disabled={!mayEdit || running || !fields.title}>
+								{running ? 'Sending…' : 'Send…'}
+							</button>
+						</div>
+					)}
+					{sending && (
+						<div class="sending" data-testid="progress" data-status={sending.status} aria-live="polite">
+							<Progress
+								label="Send progress"
+								done={view ? handled(view) : 0}
+								total={view?.counts.targeted ?? 0}
+								finished={sending.status === 'done'}
+							/>
+							<p class="small">
+								{sending.status === 'done'
+									? `Done: ${fmt(view ? handled(view) : 0)} of ${fmt(view?.counts.targeted ?? 0)} handled. `
+									: `Sending… ${fmt(view ? handled(view) : 0)} of ${view?.counts.targeted ? fmt(view.counts.targeted) : '…'} `}
+								<a href={`#/notifications/${sending.notificationId}`}>See the report</a>
+							</p>
+						</div>
+					)}
+				</form>
+				<div class="side">
+					<NotificationPreview
+						draft={{
+							title: fields.title,
+							body: fields.body,
+							icon: fields.icon || site.iconUrl || undefined,
+							image: fields.image || undefined,
+							actions: fields.buttons.filter((b) => b.title.trim()),
+							origin,
+						}}
+					/>
+					<TestSend fields={fields} disabled={!mayEdit || !fields.title} />
+				</div>
+			</div>
+		</Screen>
+	);
+}

@@ -1,0 +1,133 @@
+import { useConsole } from '../context';
+import { value } from '../ui/format';
+import type { Fields } from './draft';
+
+/** Title, message, link (with the host's picker), icon, image and up to two buttons. */
+export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Partial<Fields>) => void }) {
+	const { host } = useConsole();
+	return (
+		<>
+			<label>
+				Title
+				<input
+					id="title"
+					required
+					maxLength={200}
+					dir="auto"
+					value={fields.title}
+					onInput={(e) => set({ title: value(e) })}
+				/>
+			</label>
+			<label>
+				Message
+				<textarea
+					id="body"
+					rows={3}
+					maxLength={1000}
+					dir="auto"
+					value={fields.body}
+					onInput={(e) => set({ body: value(e) })}
+				/>
+			</label>
+			<div class="label">
+				<label for="url">
+					Link <span class="hint">where a click goes; empty = the page each subscriber last visited</span>
+				</label>
+				<div class="row">
+					<input
+						id="url"
+						type="url"
+						placeholder="https://"
+						value={fields.url}
+						onInput={(e) => set({ url: value(e) })}
+					/>
+					{host.pickLink && (
+						<button
+							type="button"
+							onClick={async () => {
+								const link = await host.pickLink?.();
+								if (link)
+									set({
+										url: link.url,
+										title: fields.title || link.title,
+										image: fields.image || (link.image ?? ''),
+									});
+							}}
+						>
+							Pick a product
+						</button>
+					)}
+				</div>
+			</div>
+			<div class="row">
+				<label>
+					Icon <span class="hint">optional, square</span>
+					<input
+						id="icon"
+						type="url"
+						placeholder="https://"
+						value={fields.icon}
+						onInput={(e) => set({ icon: value(e) })}
+					/>
+				</label>
+				<label>
+					Image <span class="hint">optional; large in Chrome</span>
+					<input
+						id="image"
+						type="url"
+						placeholder="https://"
+						value={fields.image}
+						onInput={(e) => set({ image: value(e) })}
+					/>
+				</label>
+			</div>
+			<fieldset>
+				<legend>
+					Buttons <span class="hint">up to 2</span>
+				</legend>
+				{fields.buttons.map((b, i) => (
+					<div class="row button-row" key={i}>
+						<label>
+							Button {i + 1} label
+							<input
+								id={`button-${i + 1}-title`}
+								maxLength={40}
+								dir="auto"
+								value={b.title}
+								onInput={(e) =>
+									set({
+										buttons: fields.buttons.map((x, j) => (j === i ? { ...x, title: value(e) } : x)),
+									})
+								}
+							/>
+						</label>
+						<label>
+							Button {i + 1} link <span class="hint">optional</span>
+							<input
+								id={`button-${i + 1}-url`}
+								type="url"
+								placeholder="https://"
+								value={b.url}
+								onInput={(e) =>
+									set({ buttons: fields.buttons.map((x, j) => (j === i ? { ...x, url: value(e) } : x)) })
+								}
+							/>
+						</label>
+						<button
+							type="button"
+							class="link"
+							onClick={() => set({ buttons: fields.buttons.filter((_, j) => j !== i) })}
+						>
+							Remove button {i + 1}
+						</button>
+					</div>
+				))}
+				{fields.buttons.length < 2 && (
+					<button type="button" onClick={() => set({ buttons: [...fields.buttons, { title: '', url: '' }] })}>
+						Add a button
+					</button>
+				)}
+			</fieldset>
+		</>
+	);
+}

@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { NotificationView, SiteStats, SubscriberStatus } from '#wire';
+import { useConsole } from '../context';
+import { fmt } from '../ui/format';
+import { ErrorNote, Progress, Screen, useLoad } from '../ui/parts';
+import { GrowthChart } from './growth-chart';
+
+const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
+	['allowed', 'Subscribed'],
+	['ask', 'Not decided'],
+	['blocked', 'Blocked'],
+	['unsupported', 'Unsupported'],
+	['suspended', 'Signed out'],
+];
+
+/** Counts by status and browser, growth, and the sends that are running now. */
+export function Overview() {
+	const { api } = useConsole();
+	const [stats, error] = useLoad(() => api.call<SiteStats>('/stats'), []);
+	return (
+		<Screen title="Overview">
+			<ErrorNote error={error} />
+			{stats ? (
+				<>
+					<div class="grid">
+						<Counts stats={stats} />
+						<GrowthChart daily={stats.daily} />
+					</div>
+					<RunningSends />
+				</>
+			) : (
+				!error && <p class="loading">Loading…</p>
+			)}
+		</Screen>
+	);
+}
+
+function Counts({ stats }: { stats: SiteStats }) {
+	const total = Object.values(stats.byStatus).reduce((a, b) => a + b, 0);
+	const browsers = Object.entries(stats.byBrowser)
+		.filter(([, n]) => n > 0)
+		.sort((a, b) => b[1] - a[1]);
+	const top = Math.max(1, ...browsers.map(([, n]) => n));
+	return (
+		<section class="card" aria-labelledby="counts-title">
+			<h2 id="counts-title">Subscribers</h2>
+			<div class="figures">
+				<div class="figure big" data-testid="active">
+					<b class="figure-n">{fmt(stats.active)}</b>
+					<span class="figure-label">active subscribers</span>
+				</div>
+				<div class="figure" data-testid="total">
+					<b class="figure-n">{fmt(total)}</b>
+					<span class="figure-label">browsers seen</span>
+				</div>
+			</div>
+			<h3>By status</h3>
+			<ul class="statuses" data-testid="by-status">
+				{STATUS_LABELS.map(([key, label]) => (
+					<li key={key} data-status={key}>
+						<span class="status-label">{label}</span>
+						<b class="status-n">{fmt(stats.byStatus[key] ?? 0)}</b>
+					</li>
+				))}
+			</ul>
+			<h3>By browser</h3>
+			{browsers.length === 0 ? (
+				<p class="muted">No subscribed browsers yet.</p>
+			) : (
+				<ul class="bars" data-testid="by-browser">
+					{browsers.map(([name, n]) => (
+						<li key={name}>
+							<span class="bar-label" dir="auto">
+								{name}
+							</span>
+							<span class="bar" aria-hidden="true">
+								<i style={{ width: `${(n / top) * 100}%` }} />
+							</span>
+							<b class="bar-n">{fmt(n)}</b>
+						</li>
+					))}
+				</ul>
+			)}
+		</section>
+	);
+}
+
+/** Sends in progress (queued or sending): polled every 2 s while any runs, every 15 s otherwise. */
+function RunningSends() {
+	const { api } = useConsole();
+	const [running, setRunning] = useState<NotificationView[]>([]);
+	const [error, setError] = useState<unknown>(null);
+	useEffect(() => {
+		let stop = false;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const tick = async () => {
+			try {
+				const { notifications } = await api.call<{ notifications: NotificationView[] }>(
+					'/notifications?limit=20',
+				);
+				if (stop) return;
+				const now = notifications.filter((n) => n.status !== 'done');
+				setRunning(now);
+				setError(null);
+				timer = setTimeout(tick, now.length > 0 ? 2000 : 15_000);
+			} catch (e) {
+				if (!stop) setError(e);
+			}
+		};
+		void tick();
+		return () => {
+			stop = true;
+			clearTimeout(timer);
+		};
+	}, [api]);
+	return (
+		<section class="card" aria-labelledby="running-title">
+			<h2 id="running-title">Sending now</h2>
+			<ErrorNote error={error} />
+			{running.length === 0 ? (
+				<p class="muted">
+					Nothing is being sent right now. <a href="#/send">Send a notification</a>
+				</p>
+			) : (
+				<ul class="running" data-testid="running">
+					{running.map((n) => {
+						const c = n.counts;
+						const done = c.sent + c.failed + c.gone;
+						return (
+							<li key={n.notificationId}>
+								<a href={`#/notifications/${n.notificationId}`} class="title-text" dir="auto">
+									{n.message.title}
+								</a>
+								<Progress
+									label={`Progress of ${n.message.title}`}
+									done={done}
+									total={c.targeted}
+									finished={false}
+								/>
+								<span class="muted small">
+									{n.status}: {fmt(done)} of {c.targeted ? fmt(c.targeted) : '…'} handled
+								</span>
+							</li>
+						);
+					})}
+				</ul>
+			)}
+		</section>
+	);
+}

@@ -1,0 +1,128 @@
+import type { Message } from '#wire';
+
+/** What the preview draws. */
+export interface Draft extends Pick<Message, 'title' | 'body' | 'icon' | 'image'> {
+	actions: Array<{ title: string }>;
+	origin: string;
+}
+
+const PLATFORMS = [
+	['chrome-windows', 'Chrome on Windows'],
+	['firefox', 'Firefox'],
+	['macos', 'macOS'],
+	['android', 'Android'],
+] as const;
+
+function Icon({ src, class: cls }: { src?: string; class: string }) {
+	return src ? <img class={cls} src={src} alt="" /> : <span class={`${cls} icon-blank`} aria-hidden="true" />;
+}
+
+/**
+ * How four common platforms would show the notification: plain-markup approximations (sizes, truncation, which
+ * parts each platform drops), not screenshots. Every text is rendered as text.
+ */
+export function NotificationPreview({ draft }: { draft: Draft }) {
+	const title = draft.title || 'Your title';
+	const body = draft.body ?? '';
+	return (
+		<section class="card preview" aria-labelledby="preview-title">
+			<h2 id="preview-title">Preview</h2>
+			<div class="previews" data-testid="previews">
+				{PLATFORMS.map(([id, label]) => (
+					<figure key={id} class={`pv pv-${id}`} data-platform={id}>
+						<figcaption>{label}</figcaption>
+						<div class="pv-card">
+							{id === 'chrome-windows' && (
+								<>
+									<div class="pv-app">
+										<span class="pv-chrome" aria-hidden="true" /> Google Chrome
+									</div>
+									{draft.image && <img class="pv-image" src={draft.image} alt="" />}
+									<div class="pv-row">
+										<Icon src={draft.icon} class="pv-icon" />
+										<div class="pv-text">
+											<b dir="auto">{title}</b>
+											<span dir="auto" class="pv-body">
+												{body}
+											</span>
+											<span class="pv-origin">{draft.origin}</span>
+										</div>
+									</div>
+									{draft.actions.length > 0 && (
+										<div class="pv-actions">
+											{draft.actions.map((a, i) => (
+												<span key={i} dir="auto">
+													{a.title || 'Button'}
+												</span>
+											))}
+										</div>
+									)}
+								</>
+							)}
+							{id === 'firefox' && (
+								<>
+									<div class="pv-row">
+										<Icon src={draft.icon} class="pv-icon" />
+										<div class="pv-text">
+											<b dir="auto">{title}</b>
+											<span dir="auto" class="pv-body">
+												{body}
+											</span>
+											<span class="pv-origin">via {draft.origin}</span>
+										</div>
+									</div>
+									{(draft.image || draft.actions.length > 0) && (
+										<p class="pv-note">Firefox shows no image and no buttons.</p>
+									)}
+								</>
+							)}
+							{id === 'macos' && (
+								<div class="pv-row">
+									<span class="pv-chrome pv-appicon" aria-hidden="true" />
+									<div class="pv-text">
+										<b dir="auto" class="pv-clamp1">
+											{title}
+										</b>
+										<span class="pv-origin">{draft.origin}</span>
+										<span dir="auto" class="pv-body pv-clamp2">
+											{body}
+										</span>
+									</div>
+									{draft.icon && <img class="pv-thumb" src={draft.icon} alt="" />}
+								</div>
+							)}
+							{id === 'android' && (
+								<>
+									<div class="pv-app">
+										<span class="pv-chrome" aria-hidden="true" /> Chrome · {draft.origin} · now
+									</div>
+									<div class="pv-row">
+										<div class="pv-text">
+											<b dir="auto" class="pv-clamp1">
+												{title}
+											</b>
+											<span dir="auto" class="pv-body pv-clamp2">
+												{body}
+											</span>
+										</div>
+										{draft.icon && <img class="pv-thumb round" src={draft.icon} alt="" />}
+									</div>
+									{draft.image && <img class="pv-image" src={draft.image} alt="" />}
+									{draft.actions.length > 0 && (
+										<div class="pv-actions pv-actions-text">
+											{draft.actions.map((a, i) => (
+												<span key={i} dir="auto">
+													{a.title || 'Button'}
+												</span>
+											))}
+										</div>
+									)}
+								</>
+							)}
+						</div>
+					</figure>
+				))}
+			</div>
+		</section>
+	);
+}

@@ -1,0 +1,224 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SubscriberPage, SubscriberStatus, SubscriberView } from '#wire';
+import { query } from '../api';
+import { useConsole } from '../context';
+import { value, when } from '../ui/format';
+import { ErrorNote, Screen } from '../ui/parts';
+
+const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
+const BROWSERS: Array<[string, string]> = [
+	['chrome', 'Chrome'],
+	['edge', 'Edge'],
+	['firefox', 'Firefox'],
+	['safari', 'Safari'],
+	['opera', 'Opera'],
+	['samsung', 'Samsung Internet'],
+	['other', 'Other'],
+];
+
+interface Filters {
+	q: string;
+	status: string;
+	browser: string;
+	category: string;
+	userId: string;
+}
+
+const NONE: Filters = { q: '', status: '', browser: '', category: '', userId: '' };
+
+/** Searchable, filterable, paged list of subscribers with a CSV export. */
+export function Subscribers() {
+	const { api, site } = useConsole();
+	const [draft, setDraft] = useState<Filters>(NONE);
+	const [filters, setFilters] = useState<Filters>(NONE);
+	const [rows, setRows] = useState<SubscriberView[] | null>(null);
+	const [cursor, setCursor] = useState<string | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const [busy, setBusy] = useState(false);
+
+	const load = async (after: string | null) => {
+		setBusy(true);
+		setError(null);
+		try {
+			const page = await api.call<SubscriberPage>(
+				`/subscribers${query({ ...filters, cursor: after, limit: 50 })}`,
+			);
+			setRows((old) => (after && old ? [...old, ...page.subscribers] : page.subscribers));
+			setCursor(page.nextCursor);
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	};
+
+	useEffect(() => {
+		void load(null);
+	}, [filters]);
+
+	const exportCsv = async () => {
+		setError(null);
+		try {
+			const response = await api.raw(`/subscribers/export.csv${query({ ...filters })}`);
+			const blob = await response.blob();
+			const a = document.createElement('a');
+			a.href = URL.createObjectURL(blob);
+			a.download = `beckon-subscribers-${site.siteId}-${new Date().toISOString().slice(0, 10)}.csv`;
+			document.body.append(a);
+			a.click();
+			a.remove();
+			setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+		} catch (e) {
+			setError(e);
+		}
+	};
+
+	const field = (key: keyof Filters) => ({
+		value: draft[key],
+		onInput: (e: Event) => setDraft({ ...draft, [key]: value(e) }),
+	});
+
+	return (
+		<Screen
+			title="Subscribers"
+			actions={
+				<button type="button" onClick={exportCsv} data-testid="export">
+					Export CSV
+				</button>
+			}
+		>
+			<form
+				class="card filters"
+				aria-label="Find subscribers"
+				onSubmit={(e) => {
+					e.preventDefault();
+					setFilters({ ...draft });
+				}}
+			>
+				<label class="grow">
+					Search <span class="hint">id, user id, page</span>
+					<input id="sub-q" type="search" {...field('q')} />
+				</label>
+				<label>
+					Status
+					<select
+						id="sub-status"
+						value={draft.status}
+						onChange={(e) => setDraft({ ...draft, status: value(e) })}
+					>
+						<option value="">Any</option>
+						{STATUSES.map((s) => (
+							<option key={s} value={s}>
+								{s}
+							</option>
+						))}
+					</select>
+				</label>
+				<label>
+					Browser
+					<select
+						id="sub-browser"
+						value={draft.browser}
+						onChange={(e) => setDraft({ ...draft, browser: value(e) })}
+					>
+						<option value="">Any</option>
+						{BROWSERS.map(([id, label]) => (
+							<option key={id} value={id}>
+								{label}
+							</option>
+						))}
+					</select>
+				</label>
+				<label>
+					Topic
+					<select
+						id="sub-category"
+						value={draft.category}
+						onChange={(e) => setDraft({ ...draft, category: value(e) })}
+					>
+						<option value="">Any</option>
+						{site.settings.prompt.categories.map((c) => (
+							<option key={c.id} value={c.id}>
+								{c.label}
+							</option>
+						))}
+					</select>
+				</label>
+				<label>
+					User id
+					<input id="sub-user" spellcheck={false} {...field('userId')} />
+				</label>
+				<div class="filter-actions">
+					<button type="submit" class="primary">
+						Apply
+					</button>
+					<button
+						type="button"
+						onClick={() => {
+							setDraft(NONE);
+							setFilters(NONE);
+						}}
+					>
+						Clear
+					</button>
+				</div>
+			</form>
+			<ErrorNote error={error} />
+			{rows === null ? (
+				!error && <p class="loading">Loading…</p>
+			) : rows.length === 0 ? (
+				<p class="card muted" data-testid="no-subscribers">
+					No subscribers match.
+				</p>
+			) : (
+				<div class="card table-wrap">
+					<table class="table" data-testid="subscribers">
+						<thead>
+							<tr>
+								<th scope="col">Subscriber</th>
+								<th scope="col">Status</th>
+								<th scope="col">Browser</th>
+								<th scope="col">User id</th>
+								<th scope="col">Topics</th>
+								<th scope="col">Last seen</th>
+							</tr>
+						</thead>
+						<tbody>
+							{rows.map((s) => (
+								<tr key={s.subscriberId}>
+									<td>
+										<a href={`#/subscribers/${s.subscriberId}`} class="mono break">
+											{s.subscriberId}
+										</a>
+									</td>
+									<td data-label="Status">
+										<span class={`badge badge-${s.status}`}>{s.status}</span>
+									</td>
+									<td data-label="Browser">
+										{s.browser} <span class="muted small">{s.os}</span>
+									</td>
+									<td data-label="User id" dir="auto" class="break">
+										{s.externalUserId ?? '–'}
+									</td>
+									<td data-label="Topics" class="break">
+										{s.categories.join(', ') || '–'}
+									</td>
+									<td data-label="Last seen" class="nowrap">
+										{when(s.lastSeenAt)}
+									</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			)}
+			{cursor && (
+				<div class="actions">
+					<button type="button" disabled={busy} onClick={() => load(cursor)}>
+						{busy ? 'Loading…' : 'Load more'}
+					</button>
+				</div>
+			)}
+		</Screen>
+	);
+}

@@ -1,0 +1,112 @@
+import { useState } from 'preact/hooks';
+import type { Audience, NotificationView, SendResult } from '#wire';
+import { useConsole } from '../context';
+import { newKey, value } from '../ui/format';
+import { ErrorNote } from '../ui/parts';
+import { watchNotification } from '../ui/watch';
+import { type Fields, payload } from './draft';
+
+const STORE = 'beckon.console.testSubscriber';
+
+/** The subscriber id remembered for test sends. */
+export const testSubscriber = () => localStorage.getItem(STORE) ?? '';
+
+/** Remembers a subscriber id for test sends. */
+export const rememberTestSubscriber = (id: string) => localStorage.setItem(STORE, id);
+
+/**
+ * "Send a test to yourself": to the browsers linked to the staff member's user id; when none is, asks for a
+ * subscriber id (remembered in localStorage) and sends to that one.
+ */
+export function TestSend({ fields, disabled }: { fields: Fields; disabled: boolean }) {
+	const { api, token, host } = useConsole();
+	const [state, setState] = useState<'idle' | 'sending' | 'none' | 'sent'>('idle');
+	const [subscriber, setSubscriber] = useState(testSubscriber);
+	const [askId, setAskId] = useState(false);
+	const [error, setError] = useState<unknown>(null);
+	const [result, setResult] = useState<NotificationView | null>(null);
+
+	const run = async (audience: Audience) => {
+		setError(null);
+		setState('sending');
+		try {
+			const sent = await api.call<SendResult>('/notifications', {
+				method: 'POST',
+				body: payload({ ...fields, title: fields.title }, audience),
+				idempotencyKey: newKey(),
+			});
+			const n = await watchNotification(api, sent.notificationId, setResult, () => false, 1000);
+			if (n && n.counts.targeted === 0) {
+				setState('none');
+				setAskId(true);
+			} else {
+				setState('sent');
+				host.toast('Test sent');
+			}
+		} catch (e) {
+			setError(e);
+			setState('idle');
+		}
+	};
+
+	return (
+		<section class="card" aria-labelledby="test-title" data-testid="test-send">
+			<h2 id="test-title">Send a test to yourself</h2>
+			<p class="muted small">Goes to the browsers where you are signed in as “{token.staff.id}”.</p>
+			<div class="actions">
+				<button
+					type="button"
+					disabled={disabled || state === 'sending'}
+					onClick={() => run({ userIds: [token.staff.id] })}
+				>
+					{state === 'sending' ? 'Sending test…' : 'Send a test'}
+				</button>
+			</div>
+			{state === 'none' && (
+				<p class="notice notice-warning" role="alert">
+					No subscribed browser is linked to you (user id “{token.staff.id}”); pick a subscriber to send the
+					test to.
+				</p>
+			)}
+			{state === 'sent' && result && (
+				<p class="notice notice-success" role="status">
+					Test sent to {result.counts.targeted} browser{result.counts.targeted === 1 ? '' : 's'}.{' '}
+					<a href={`#/notifications/${result.notificationId}`}>Report</a>
+				</p>
+			)}
+			{askId && (
+				<form
+					class="form"
+					onSubmit={(e) => {
+						e.preventDefault();
+						rememberTestSubscriber(subscriber.trim());
+						void run({ subscriberIds: [subscriber.trim()] });
+					}}
+				>
+					<label>
+						Subscriber id <span class="hint">from Subscribers; remembered in this browser</span>
+						<input
+							id="test-subscriber"
+							required
+							spellcheck={false}
+							value={subscriber}
+							onInput={(e) => setSubscriber(value(e))}
+						/>
+					</label>
+					<div class="actions">
+						<button type="submit" disabled={disabled || state === 'sending'}>
+							Send the test to this subscriber
+						</button>
+						<a href="#/subscribers">Find a subscriber</a>
+					</div>
+				</form>
+			)}
+			{!askId && subscriber && (
+				<button type="button" class="link" onClick={() => setAskId(true)}>
+					Or send to subscriber {subscriber}
+				</button>
+			)}
+			<ErrorNote error={error} />
+		</section>
+	);
+}

@@ -1,0 +1,85 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { useConsole } from './context';
+import { useRoute } from './router';
+
+const NAV: Array<[string, string]> = [
+	['overview', 'Overview'],
+	['send', 'Send'],
+	['notifications', 'History'],
+	['subscribers', 'Subscribers'],
+	['settings/prompt', 'Prompt & widget'],
+	['settings/api-keys', 'API keys'],
+];
+const SOON = ['Campaigns', 'Automations', 'Segments', 'Staff alerts'];
+
+/** The signed-in frame: site and staff, navigation, and the current screen. */
+export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {
+	const { site, token, host } = useConsole();
+	const { t } = host;
+	const route = useRoute();
+	const [menuOpen, setMenuOpen] = useState(false);
+	const current = route.screen;
+	return (
+		<div class="shell">
+			<button type="button" class="skip" onClick={() => document.getElementById('screen-title')?.focus()}>
+				{t('Skip to content')}
+			</button>
+			<header class="topbar">
+				<button
+					type="button"
+					class="menu-button"
+					aria-expanded={menuOpen}
+					aria-controls="console-nav"
+					onClick={() => setMenuOpen(!menuOpen)}
+				>
+					<span aria-hidden="true">☰</span> {t('Menu')}
+				</button>
+				<span class="brand">Beckon</span>
+				<span class="site-name" dir="auto" data-testid="site-name">
+					{site.name}
+				</span>
+				<span class="staff">
+					<span dir="auto" data-testid="staff-name">
+						{token.staff.name ?? token.staff.id}
+					</span>{' '}
+					<span class={`role role-${token.role}`}>{token.role}</span>
+				</span>
+				{props.onSignOut && (
+					<button type="button" class="signout" onClick={props.onSignOut}>
+						{t('Sign out')}
+					</button>
+				)}
+			</header>
+			<div class="body">
+				<nav id="console-nav" class={`nav${menuOpen ? ' open' : ''}`} aria-label={t('Console')}>
+					<ul>
+						{NAV.map(([path, label]) => {
+							const active = current === path || (path !== 'overview' && current.startsWith(path));
+							return (
+								<li key={path}>
+									<a
+										href={`#/${path}`}
+										aria-current={active ? 'page' : undefined}
+										onClick={() => setMenuOpen(false)}
+									>
+										{t(label)}
+									</a>
+								</li>
+							);
+						})}
+					</ul>
+					<p class="nav-soon-title">{t('Coming soon')}</p>
+					<ul class="nav-soon">
+						{SOON.map((label) => (
+							<li key={label} aria-disabled="true">
+								{t(label)} <span class="soon">{t('Soon')}</span>
+							</li>
+						))}
+					</ul>
+				</nav>
+				<main class="main">{props.children}</main>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,138 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { messageOf } from '../api-error';
+import { useConsole } from '../context';
+
+/** An error message, announced. Renders nothing without an error. */
+export function ErrorNote({ error }: { error: unknown }) {
+	if (!error) return null;
+	return (
+		<p class="notice notice-error" role="alert">
+			{typeof error === 'string' ? error : messageOf(error)}
+		</p>
+	);
+}
+
+let firstScreen = true;
+
+/** A screen's frame: heading and content. After a navigation the heading takes focus, so a screen reader says where. */
+export function Screen(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
+	useEffect(() => {
+		document.title = `${props.title} · Beckon console`;
+	}, [props.title]);
+	useEffect(() => {
+		if (!firstScreen) document.getElementById('screen-title')?.focus();
+		firstScreen = false;
+	}, []);
+	return (
+		<section class="screen" aria-labelledby="screen-title">
+			<header class="screen-head">
+				<h1 id="screen-title" tabIndex={-1}>
+					{props.title}
+				</h1>
+				{props.actions && <div class="screen-actions">{props.actions}</div>}
+			</header>
+			{props.children}
+		</section>
+	);
+}
+
+/** A progress bar of handled (sent + failed + gone) over targeted. */
+export function Progress(props: { label: string; done: number; total: number; finished: boolean }) {
+	const pct = props.finished
+		? 100
+		: props.total > 0
+			? Math.min(100, Math.round((props.done / props.total) * 100))
+			: 0;
+	return (
+		<div class="progress">
+			<div
+				class="progress-track"
+				role="progressbar"
+				aria-label={props.label}
+				aria-valuemin={0}
+				aria-valuemax={100}
+				aria-valuenow={pct}
+			>
+				<i style={{ width: `${pct}%` }} />
+			</div>
+		</div>
+	);
+}
+
+/** Loads data with the API; returns [data, error, reload]. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, unknown, () => void] {
+	const [data, setData] = useState<T | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const [n, setN] = useState(0);
+	useEffect(() => {
+		let stale = false;
+		load().then(
+			(d) => {
+				if (stale) return;
+				setData(d);
+				setError(null);
+			},
+			(e) => {
+				if (!stale) setError(e);
+			},
+		);
+		return () => {
+			stale = true;
+		};
+	}, [...deps, n]);
+	return [data, error, () => setN((x) => x + 1)];
+}
+
+/** The host's translation of a text. */
+export function useT(): (text: string) => string {
+	return useConsole().host.t;
+}
+
+/** A two-step button: the first press asks, the second does it. */
+export function ConfirmButton(props: {
+	label: string;
+	confirm: string;
+	onConfirm: () => Promise<void> | void;
+	danger?: boolean;
+	disabled?: boolean;
+}) {
+	const [asking, setAsking] = useState(false);
+	const [busy, setBusy] = useState(false);
+	if (!asking)
+		return (
+			<button
+				type="button"
+				class={props.danger ? 'danger' : ''}
+				disabled={props.disabled}
+				onClick={() => setAsking(true)}
+			>
+				{props.label}
+			</button>
+		);
+	return (
+		<span class="confirm">
+			<span class="confirm-q">{props.confirm}</span>
+			<button
+				type="button"
+				class={props.danger ? 'danger primary' : 'primary'}
+				disabled={busy}
+				ref={(el) => el?.focus()}
+				onClick={async () => {
+					setBusy(true);
+					try {
+						await props.onConfirm();
+					} finally {
+						setBusy(false);
+						setAsking(false);
+					}
+				}}
+			>
+				Yes, {props.label.toLowerCase()}
+			</button>
+			<button type="button" onClick={() => setAsking(false)}>
+				Cancel
+			</button>
+		</span>
+	);
+}
