@@ -2,6 +2,7 @@
 // Beckon service worker. Served by the worker at /v1/sites/<siteId>/sw.js with `self.BECKON` prepended, and
 // pulled into the site's own origin by a one-line stub: importScripts('<worker>/v1/sites/<siteId>/sw.js').
 
+import type { PushPayload } from '#wire';
 import { type ClickData, clickTarget } from './click-target';
 
 interface BeckonSwConfig {
@@ -10,20 +11,8 @@ interface BeckonSwConfig {
 	vapidPublicKey: string;
 }
 
-interface Payload {
-	v: 1;
-	nid: string;
-	sid: string;
-	title: string;
-	body?: string;
-	url: string;
-	icon?: string;
-	image?: string;
-	badge?: string;
-	tag?: string;
-	requireInteraction?: boolean;
-	actions?: Array<{ action: string; title: string; url?: string }>;
-}
+/** What a push carries (the worker builds it; a payload that fails to parse gets a fallback notification). */
+type Payload = PushPayload;
 
 interface NotificationData extends ClickData {
 	nid?: string;

@@ -2,18 +2,26 @@ import { type IRequest, Router } from 'itty-router';
 import { runHousekeeping } from './cron';
 import { config, type Env } from './env';
 import { errorResponse, HttpError } from './http/errors';
-import { preflight, withCors } from './http/public';
+import { adminPreflight, preflight, withCors } from './http/public';
 import { consumePushBatches } from './queue/consumer';
 import type { PushBatch } from './queue/messages';
+import { createApiKeyRoute, createConsoleToken, listApiKeysRoute, revokeApiKeyRoute } from './routes/access';
 import { demoSite, serviceWorkerStub } from './routes/demo';
 import { postEvent } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
-import { createNotification, getNotification, recentNotifications } from './routes/notifications';
+import { createNotification, getNotification, listNotifications } from './routes/notifications';
+import { getOpenApi } from './routes/openapi';
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
-import { createSite, getSite, patchSettings, rotateIdentitySecret } from './routes/sites';
+import { createSite, getSite, listSitesRoute, patchSettings, rotateIdentitySecret } from './routes/sites';
 import { getStats } from './routes/stats';
 import { migrateStorage } from './routes/storage';
-import { getSubscriber, postSubscriber, removeSubscriber } from './routes/subscribers';
+import {
+	exportSubscribers,
+	getSubscriber,
+	listSubscribers,
+	postSubscriber,
+	removeSubscriber,
+} from './routes/subscribers';
 import { shopifyRouter } from './shopify/router';
 
 export { Dispatcher } from './objects/dispatcher';
@@ -31,7 +39,10 @@ const router = Router<IRequest, Args>({
 })
 	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
 	.get('/v1/health', () => Response.json({ ok: true }))
+	.get('/v1/openapi.json', () => getOpenApi())
+	.options('/v1/sites', (req) => adminPreflight(req))
 	.post('/v1/sites', (req, env) => createSite(req, env))
+	.get('/v1/sites', (req, env) => listSitesRoute(req, env))
 	.post('/v1/admin/storage/migrate', (req, env) => migrateStorage(req, env))
 	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
 	.patch('/v1/sites/:siteId/settings', (req, env) => patchSettings(req, env, req.params.siteId as string))
@@ -41,6 +52,18 @@ const router = Router<IRequest, Args>({
 	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/console-tokens', (req, env) =>
+		createConsoleToken(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/api-keys', (req, env) => listApiKeysRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/api-keys', (req, env) => createApiKeyRoute(req, env, req.params.siteId as string))
+	.delete('/v1/sites/:siteId/api-keys/:keyId', (req, env) =>
+		revokeApiKeyRoute(req, env, req.params.siteId as string, req.params.keyId as string),
+	)
+	.get('/v1/sites/:siteId/subscribers', (req, env) => listSubscribers(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/subscribers/export.csv', (req, env) =>
+		exportSubscribers(req, env, req.params.siteId as string),
+	)
 	.post('/v1/sites/:siteId/subscribers', (req, env) => postSubscriber(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
 		getSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
@@ -61,7 +84,7 @@ const router = Router<IRequest, Args>({
 		createNotification(req, env, req.params.siteId as string),
 	)
 	.get('/v1/sites/:siteId/notifications', (req, env) =>
-		recentNotifications(req, env, req.params.siteId as string),
+		listNotifications(req, env, req.params.siteId as string),
 	)
 	.get('/v1/sites/:siteId/notifications/:id', (req, env) =>
 		getNotification(req, env, req.params.siteId as string, req.params.id as string),
@@ -73,7 +96,8 @@ const router = Router<IRequest, Args>({
 	.get('/demo/site.json', demoOnly, (req, env) => demoSite(req, env))
 	.get('/beckon-sw.js', demoOnly, (req) => serviceWorkerStub(req))
 	.get('/', demoOnly)
-	.get('/admin*', demoOnly)
+	// The old demo console's address: the one console lives at /console/ (the #site=…&key=… fragment carries over).
+	.get('/admin', (req) => Response.redirect(new URL('/console/', req.url).href, 301))
 	.get('/products/*', demoOnly)
 	.all('*', (req, env) => env.ASSETS.fetch(req));
 

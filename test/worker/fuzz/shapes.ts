@@ -127,6 +127,16 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 		},
 	],
 	['OPTIONS', /^\/v1\/sites\/[^/]+(\/.*)?$/, (status) => expect(status).toBe(204)],
+	// The operator routes' preflight: bearer tokens only, so any origin may ask.
+	['OPTIONS', /^\/v1\/sites\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'GET',
+		/^\/v1\/sites\/?(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.sites).toEqual(expect.any(Array));
+		},
+	],
 	[
 		'GET',
 		/^\/shopify\/api\/overview\/?$/,

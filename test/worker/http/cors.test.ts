@@ -122,10 +122,36 @@ describe('CORS on public routes', () => {
 		expect(response.headers.get('access-control-allow-origin')).toBeNull();
 	});
 
-	it('adds nothing to admin routes', async () => {
+	it('lets any origin call admin routes with a bearer token, never with credentials', async () => {
 		const site = await createSite();
-		const response = await call(`/v1/sites/${site.siteId}/stats`, { headers: { origin: site.origin } });
-		expect(response.status).toBe(401);
-		expect(response.headers.get('access-control-allow-origin')).toBeNull();
+		const foreign = 'https://console.example';
+		const refused = await call(`/v1/sites/${site.siteId}/stats`, { headers: { origin: foreign } });
+		expect(refused.status).toBe(401);
+		expect(refused.headers.get('access-control-allow-origin')).toBe(foreign);
+		const ok = await call(`/v1/sites/${site.siteId}/stats`, {
+			key: site.apiKey,
+			headers: { origin: foreign },
+		});
+		expect(ok.status).toBe(200);
+		expect(ok.headers.get('access-control-allow-origin')).toBe(foreign);
+		expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+		// The preflight of a call that carries Authorization is answered for any origin…
+		const preflight = await call(`/v1/sites/${site.siteId}/subscribers/sub_x`, {
+			method: 'OPTIONS',
+			headers: {
+				origin: foreign,
+				'access-control-request-method': 'DELETE',
+				'access-control-request-headers': 'authorization',
+			},
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+		// …while a browser-facing call (no Authorization) still needs the site's own origin.
+		const publicPreflight = await call(`/v1/sites/${site.siteId}/subscribers`, {
+			method: 'OPTIONS',
+			headers: { origin: foreign, 'access-control-request-method': 'POST' },
+		});
+		expect(publicPreflight.status).toBe(403);
+		expect(publicPreflight.headers.get('access-control-allow-origin')).toBeNull();
 	});
 });

@@ -12,6 +12,40 @@ describe('shopify embedded admin API', () => {
 		useFakeShopify();
 	});
 
+	it('exchanges a session token for a console token of the shop site; the shop keeps no API key', async () => {
+		const store = newStore();
+		const { shop } = await install(store);
+		const exchanged = await admin(store, '/shopify/api/console-token', { method: 'POST' });
+		expect(exchanged.status).toBe(201);
+		const token = await json<{ token: string; siteId: string; role: string; staff: { id: string } }>(
+			exchanged,
+		);
+		expect(token).toMatchObject({
+			siteId: shop.siteId,
+			role: 'admin',
+			staff: { id: expect.stringMatching(/^shopify:/) },
+		});
+		expect((await call(`/v1/sites/${shop.siteId}/stats`, { key: token.token })).status).toBe(200);
+		const other = await install(newStore());
+		expect((await call(`/v1/sites/${other.shop.siteId}/stats`, { key: token.token })).status).toBe(403);
+		// Installing made the site through the service layer: no API key exists, none is sealed in the shop row.
+		const { DB } = (await import('cloudflare:workers')).env as { DB: D1Database };
+		expect(
+			await DB.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE site_id = ?').bind(shop.siteId).first('n'),
+		).toBe(0);
+		expect(
+			await DB.prepare('SELECT api_key FROM shopify_shops WHERE shop = ?')
+				.bind(shopOf(store))
+				.first('api_key'),
+		).toBe('');
+		const refused = await call('/shopify/api/console-token', {
+			method: 'POST',
+			headers: { authorization: 'Bearer not-a-session-token' },
+		});
+		expect(refused.status).toBe(401);
+		expect(refused.headers.get('x-shopify-retry-invalid-session-request')).toBe('1');
+	});
+
 	it('counts a storefront subscriber, sends to it and reports progress until done', async () => {
 		const store = newStore();
 		const { shop } = await install(store);

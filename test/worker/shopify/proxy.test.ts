@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyIdentity } from '../../../worker/src/lib/identity';
 import { openSecret } from '../../../worker/src/lib/secrets';
-import { identityContext } from '../../../worker/src/routes/sites';
+import { identityContext } from '../../../worker/src/services/sites';
 import { findSealedIdentitySecret } from '../../../worker/src/store/sites';
 import { call, json } from '../helpers';
 import { install, newStore, proxied, shopOf, signProxyQuery, useFakeShopify } from './helpers';

@@ -1,10 +1,9 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openSecret } from '../../../worker/src/lib/secrets';
+import { signConsoleToken } from '../../../worker/src/lib/console-token';
 import type { DispatchInput } from '../../../worker/src/objects/dispatcher';
 import { sendBatch } from '../../../worker/src/queue/consumer';
-import { apiKeyContext } from '../../../worker/src/shopify/store/shops';
 import {
 	call,
 	json,
@@ -65,13 +64,15 @@ async function shopWithCustomer(store: string): Promise<{ overview: Overview; cu
 	return { overview, customerSubscriber: ids[1] as string };
 }
 
-/** The plaintext site API key the app keeps sealed for a shop. */
-async function siteApiKey(store: string): Promise<string> {
-	const row = await env.DB.prepare('SELECT site_id, api_key FROM shopify_shops WHERE shop = ?')
+/** A console token of the shop's site (shops keep no site API key: their admin uses session tokens). */
+async function siteAdminToken(store: string): Promise<string> {
+	const row = await env.DB.prepare('SELECT site_id FROM shopify_shops WHERE shop = ?')
 		.bind(shopOf(store))
-		.first<{ site_id: string; api_key: string }>();
+		.first<{ site_id: string }>();
 	if (!row) throw new Error('no shop row');
-	return openSecret(env.MASTER_KEY ?? null, row.api_key, apiKeyContext(row.site_id));
+	const staff = { id: 'test', name: null, email: null };
+	return (await signConsoleToken(env.MASTER_KEY ?? null, { siteId: row.site_id, staff, role: 'admin' }, 300))
+		.token;
 }
 
 const count = async (sql: string, ...values: unknown[]) =>
@@ -135,7 +136,7 @@ describe('shopify webhooks', () => {
 		expect((await storeRowCounts(siteId)).subscribers).toBe(2);
 		expect(await count('SELECT COUNT(*) AS n FROM shopify_sessions WHERE shop = ?', shopOf(store))).toBe(0);
 		// The site API refuses new sends, a batch already queued sends nothing, the proxy no longer serves the shop.
-		const apiKey = await siteApiKey(store);
+		const apiKey = await siteAdminToken(store);
 		const refused = await call(`/v1/sites/${siteId}/notifications`, {
 			method: 'POST',
 			key: apiKey,

@@ -1,7 +1,10 @@
+import type { Role, Staff } from '#wire';
 import { config, type Env } from '../env';
+import { isConsoleToken, verifyConsoleToken } from '../lib/console-token';
 import { secretsEqual, sha256Hex } from '../lib/secrets';
 import { findSiteIdByKeyHash } from '../store/sites';
 import { HttpError } from './errors';
+import { allowAnyOrigin } from './public';
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
 export function bearer(request: Request): string | null {
@@ -10,18 +13,23 @@ export function bearer(request: Request): string | null {
 	return match?.[1] ?? null;
 }
 
+/** Whether this request carries the operator token (ADMIN_TOKEN), compared in constant time. */
+export async function isOperator(request: Request, env: Env): Promise<boolean> {
+	const expected = config(env).adminToken;
+	const token = bearer(request);
+	return expected !== null && token !== null && (await secretsEqual(token, expected));
+}
+
 /** Allows only the operator (ADMIN_TOKEN), compared in constant time. */
 export async function requireOperator(request: Request, env: Env): Promise<void> {
-	const expected = config(env).adminToken;
-	if (!expected) {
+	if (!config(env).adminToken) {
 		throw new HttpError(
 			503,
 			'not_configured',
 			'ADMIN_TOKEN is not set on this deployment; see README "Secrets"',
 		);
 	}
-	const token = bearer(request);
-	if (!token || !(await secretsEqual(token, expected))) {
+	if (!(await isOperator(request, env))) {
 		throw new HttpError(
 			401,
 			'unauthorized',
@@ -33,20 +41,68 @@ export async function requireOperator(request: Request, env: Env): Promise<void>
 	}
 }
 
+/** Who is calling a site's admin API. */
+export interface Principal {
+	/** A site API key (servers, plugins) or a console token (a staff member in the console). */
+	kind: 'api_key' | 'console';
+	role: Role;
+	/** The staff member a console token speaks for; null for an API key. */
+	staff: Staff | null;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
 /**
- * Allows only an API key of this site. Keys are high-entropy random strings looked up by their SHA-256, so
- * the lookup reveals nothing about other keys; a valid key of another site is refused the same way.
+ * Allows a site API key (role admin) or a console token of this site whose role is at least `need`. Admin routes
+ * take bearer tokens only (no cookies), so any origin may call them: the CORS headers are owed from here on.
  */
-export async function requireSiteKey(request: Request, env: Env, siteId: string): Promise<void> {
-	const key = bearer(request);
-	if (!key) {
-		throw new HttpError(401, 'unauthorized', 'Send the site API key as "Authorization: Bearer <apiKey>"', {
-			'www-authenticate': 'Bearer',
-		});
+export async function requireSiteAdmin(
+	request: Request,
+	env: Env,
+	siteId: string,
+	need: Role = 'viewer',
+): Promise<Principal> {
+	allowAnyOrigin(request);
+	const token = bearer(request);
+	if (!token) {
+		throw new HttpError(
+			401,
+			'unauthorized',
+			'Send a console token or the site API key as "Authorization: Bearer <token>"',
+			{ 'www-authenticate': 'Bearer' },
+		);
 	}
-	const owner = await findSiteIdByKeyHash(env.DB, await sha256Hex(key));
-	if (owner === null) {
-		throw new HttpError(401, 'unauthorized', 'This API key is not valid', { 'www-authenticate': 'Bearer' });
+	let principal: Principal;
+	if (isConsoleToken(token)) {
+		const checked = await verifyConsoleToken(config(env).masterKey, token);
+		if ('problem' in checked) {
+			if (checked.problem === 'expired') {
+				throw new HttpError(401, 'token_expired', 'This console token has expired; get a new one', {
+					'www-authenticate': 'Bearer error="invalid_token"',
+				});
+			}
+			throw new HttpError(401, 'unauthorized', 'This console token is not valid', {
+				'www-authenticate': 'Bearer error="invalid_token"',
+			});
+		}
+		if (checked.claims.siteId !== siteId) {
+			throw new HttpError(403, 'forbidden', 'This console token belongs to another site');
+		}
+		principal = { kind: 'console', role: checked.claims.role, staff: checked.claims.staff };
+	} else {
+		const owner = await findSiteIdByKeyHash(env.DB, await sha256Hex(token));
+		if (owner === null) {
+			throw new HttpError(401, 'unauthorized', 'This API key is not valid', { 'www-authenticate': 'Bearer' });
+		}
+		if (owner !== siteId) throw new HttpError(403, 'forbidden', 'This API key does not belong to this site');
+		principal = { kind: 'api_key', role: 'admin', staff: null };
 	}
-	if (owner !== siteId) throw new HttpError(403, 'forbidden', 'This API key does not belong to this site');
+	if (RANK[principal.role] < RANK[need]) {
+		throw new HttpError(
+			403,
+			'forbidden',
+			`This needs the ${need} role; this console token has the ${principal.role} role`,
+		);
+	}
+	return principal;
 }

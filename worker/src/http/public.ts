@@ -62,14 +62,42 @@ export async function requireSite(env: Env, siteId: string): Promise<Site> {
 	return site;
 }
 
-/** Answers a CORS preflight for a site's public endpoints. */
+/**
+ * Answers a CORS preflight under /v1/sites/:siteId/. A request that will carry `Authorization` is an admin call
+ * (API key or console token, never a cookie): any origin may make it, e.g. the console inside WordPress admin.
+ * Anything else is a browser-facing call, allowed from the site's own origins only.
+ */
 export async function preflight(request: Request, env: Env, siteId: string): Promise<Response> {
-	await publicContext(request, env, siteId);
+	const asked = (request.headers.get('access-control-request-headers') ?? '').toLowerCase();
+	const admin = asked.split(',').some((h) => h.trim() === 'authorization');
+	if (admin) allowAnyOrigin(request);
+	else await publicContext(request, env, siteId);
 	return new Response(null, {
 		status: 204,
 		headers: {
 			'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
-			'access-control-allow-headers': 'content-type',
+			'access-control-allow-headers': admin ? 'authorization, content-type, idempotency-key' : 'content-type',
+			'access-control-max-age': '86400',
+		},
+	});
+}
+
+/** Marks a bearer-authenticated request as callable from any origin (no cookies are involved). */
+export function allowAnyOrigin(request: Request): void {
+	const origin = request.headers.get('origin');
+	const cors: Record<string, string> = { vary: 'Origin' };
+	if (origin !== null) cors['access-control-allow-origin'] = origin;
+	corsOwed.set(request, cors);
+}
+
+/** Answers a CORS preflight of an operator or admin route (bearer tokens only, so any origin). */
+export function adminPreflight(request: Request): Response {
+	allowAnyOrigin(request);
+	return new Response(null, {
+		status: 204,
+		headers: {
+			'access-control-allow-methods': 'GET, POST, OPTIONS',
+			'access-control-allow-headers': 'authorization, content-type',
 			'access-control-max-age': '86400',
 		},
 	});

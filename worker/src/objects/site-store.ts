@@ -35,9 +35,11 @@ import {
 	pruneGone,
 	pruneStaleApple,
 	recordPageview,
+	type SubscriberFilter,
 	type SubscriberReport,
 	type SubscriberStatus,
 	type SubscriberView,
+	searchSubscribers,
 	setCategories,
 	subscribersOfUser,
 	updateStatus,
@@ -162,6 +164,17 @@ export class SiteStore extends DurableObject<Env> {
 	async subscriber(siteId: string, id: string): Promise<SubscriberView | null> {
 		await this.open(siteId);
 		return findSubscriberView(this.sql, id);
+	}
+
+	/** A page of subscribers for the console, newest first; see {@link searchSubscribers}. */
+	async searchSubscribers(
+		siteId: string,
+		filter: SubscriberFilter,
+		before: number | null,
+		limit: number,
+	): Promise<{ rows: SubscriberView[]; next: number | null }> {
+		await this.open(siteId);
+		return searchSubscribers(this.sql, filter, before, limit);
 	}
 
 	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {

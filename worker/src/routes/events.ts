@@ -1,15 +1,15 @@
+import { parse } from '../api/parse';
+import { type EVENT_PERMISSIONS, eventRequest } from '../api/schemas/subscribers';
 import type { Env } from '../env';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
-import { optEnum, optString, optUrl } from '../http/validate';
 import { isId } from '../lib/ids';
 import { siteStore } from '../objects/site-store';
 import type { SubscriberStatus } from '../store/subscribers';
 import { ownPageUrl } from './subscribers';
 
-const TYPES = ['pageview', 'permission', 'shown', 'clicked', 'closed'] as const;
-const STATUS_OF: Record<string, SubscriberStatus> = {
+const STATUS_OF: Record<(typeof EVENT_PERMISSIONS)[number], SubscriberStatus> = {
 	granted: 'allowed',
 	denied: 'blocked',
 	default: 'ask',
@@ -27,33 +27,21 @@ export async function postEvent(
 	subscriberId: string,
 ): Promise<Response> {
 	const { site } = await publicContext(request, env, siteId);
-	const body = await readJsonObject(request, 4096);
-	const type = optEnum(body, 'type', TYPES);
-	if (!type) throw badRequest('type', `is required: one of ${TYPES.join(', ')}`);
+	const event = parse(eventRequest, await readJsonObject(request, 4096));
 	const now = Date.now();
 
-	if (type === 'pageview') {
-		const url = ownPageUrl(site, optUrl(body, 'url', 4096));
+	if (event.type === 'pageview') {
+		const url = ownPageUrl(site, event.url);
 		if (!url) throw badRequest('url', "must be a page on one of the site's origins");
 		if (!(await siteStore(env, siteId).recordPageview(siteId, subscriberId, url, now)))
 			throw subscriberNotFound(subscriberId);
-	} else if (type === 'permission') {
-		const permission = optEnum(body, 'permission', Object.keys(STATUS_OF));
-		if (!permission)
-			throw badRequest('permission', `is required: one of ${Object.keys(STATUS_OF).join(', ')}`);
-		if (
-			!(await siteStore(env, siteId).updateStatus(
-				siteId,
-				subscriberId,
-				STATUS_OF[permission] as SubscriberStatus,
-				now,
-			))
-		) {
+	} else if (event.type === 'permission') {
+		const status = STATUS_OF[event.permission];
+		if (!(await siteStore(env, siteId).updateStatus(siteId, subscriberId, status, now))) {
 			throw subscriberNotFound(subscriberId);
 		}
 	} else {
-		const notificationId = optString(body, 'notificationId', 64);
-		if (!notificationId) throw badRequest('notificationId', `is required for ${type} events`);
+		const { type, notificationId } = event;
 		// A made-up id never reaches (and so never creates) a Durable Object.
 		if (!isId('ntf', notificationId)) throw notificationNotFound(notificationId);
 		// Counted per notification by its dispatcher, which checks the site: no D1 read on this hottest path

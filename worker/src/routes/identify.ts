@@ -1,8 +1,9 @@
+import { parse } from '../api/parse';
+import { identifyRequest, subscriberPatch } from '../api/schemas/subscribers';
 import type { Env } from '../env';
 import { readJsonObject } from '../http/body';
 import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
-import { optString, optStringArray } from '../http/validate';
 import { type IdentityProblem, verifyIdentity } from '../lib/identity';
 import { newId } from '../lib/ids';
 import { siteStore } from '../objects/site-store';
@@ -28,8 +29,7 @@ export async function identify(
 	subscriberId: string,
 ): Promise<Response> {
 	await publicContext(request, env, siteId);
-	const token = optString(await readJsonObject(request, 2048), 'token', 1024);
-	if (!token) throw badRequest('token', 'is required: the identity token from the platform');
+	const { token } = parse(identifyRequest, await readJsonObject(request, 2048));
 	const secret = await openIdentitySecret(env, siteId);
 	const check = await verifyIdentity(secret, token);
 	if (!check.ok) throw new HttpError(401, `identity_${check.problem}`, PROBLEMS[check.problem]);
@@ -52,9 +52,7 @@ export async function patchSubscriber(
 	subscriberId: string,
 ): Promise<Response> {
 	const { site } = await publicContext(request, env, siteId);
-	const body = await readJsonObject(request, 4096);
-	const categories = optStringArray(body, 'categories', 12, 64);
-	if (!categories) throw badRequest('categories', 'is required: an array of category ids');
+	const { categories } = parse(subscriberPatch, await readJsonObject(request, 4096));
 	const known = new Set(promptOf(site.settings).categories.map((c) => c.id));
 	const unknown = categories.filter((c) => !known.has(c));
 	if (unknown.length > 0) throw badRequest('categories', `unknown category ${unknown.join(', ')}`);

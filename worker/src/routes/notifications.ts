@@ -1,75 +1,34 @@
+import { parseQuery } from '../api/parse';
+import { notificationListQuery } from '../api/schemas/subscribers';
 import type { Env } from '../env';
-import { requireSiteKey } from '../http/auth';
+import { requireSiteAdmin } from '../http/auth';
 import { readJsonObject } from '../http/body';
 import { HttpError } from '../http/errors';
 import { requireSite } from '../http/public';
-import { newId } from '../lib/ids';
-import { siteStore } from '../objects/site-store';
 import { parseSendRequest } from '../sending/message';
-import { emptyCounts, type NotificationRecord, notificationError } from '../store/notifications';
+import {
+	readNotification,
+	recentNotifications,
+	type SendInput,
+	sendNotification,
+} from '../services/notifications';
 
-function view(n: NotificationRecord) {
-	return {
-		notificationId: n.id,
-		status: n.status,
-		message: n.message,
-		audience: n.audience,
-		delivery: n.delivery,
-		counts: n.counts,
-		error: notificationError(n.counts),
-		createdAt: new Date(n.createdAt).toISOString(),
-		finishedAt: n.finishedAt === null ? null : new Date(n.finishedAt).toISOString(),
-	};
-}
-
-/** POST /v1/sites/:siteId/notifications: validates, stores and hands the send to a new dispatcher (202). */
-export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
-	await requireSiteKey(request, env, siteId);
-	const site = await requireSite(env, siteId);
-	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024), site.origins);
-	const { message, audience, delivery } = parsed;
+/** The validated send of a request: its body and its `Idempotency-Key` header (which wins over the body's). */
+export async function readSendInput(request: Request, origins: readonly string[]): Promise<SendInput> {
+	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024), origins);
 	const header = request.headers.get('idempotency-key');
 	if (header !== null && (header.length === 0 || header.length > 128)) {
 		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
 	}
-	const idempotencyKey = header ?? parsed.idempotencyKey;
-	if (site.disabledAt !== null) {
-		throw new HttpError(
-			409,
-			'site_disabled',
-			'Sending is turned off for this site (its Shopify app is uninstalled)',
-		);
-	}
-	const record: NotificationRecord = {
-		id: newId('ntf'),
-		siteId,
-		message,
-		audience,
-		delivery,
-		status: 'queued',
-		counts: emptyCounts(),
-		createdAt: Date.now(),
-		finishedAt: null,
-	};
-	const inserted = await siteStore(env, siteId).insertNotification(siteId, record, idempotencyKey);
-	if (inserted.duplicate) {
-		return Response.json({
-			notificationId: inserted.record.id,
-			status: inserted.record.status,
-			duplicate: true,
-		});
-	}
-	await env.DISPATCHER.get(env.DISPATCHER.idFromName(record.id)).start({
-		notificationId: record.id,
-		siteId,
-		message,
-		audience,
-		delivery,
-		homeUrl: site.homeUrl,
-		iconUrl: site.iconUrl,
-		createdAt: record.createdAt,
-	});
-	return Response.json({ notificationId: record.id, status: 'queued' }, { status: 202 });
+	return { ...parsed, idempotencyKey: header ?? parsed.idempotencyKey };
+}
+
+/** POST /v1/sites/:siteId/notifications (editor): validates, stores and hands the send to a dispatcher (202). */
+export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'editor');
+	const site = await requireSite(env, siteId);
+	const { result, created } = await sendNotification(env, site, await readSendInput(request, site.origins));
+	return Response.json(result, { status: created ? 202 : 200 });
 }
 
 /** GET /v1/sites/:siteId/notifications/:id: live status and counts from its dispatcher. */
@@ -79,27 +38,13 @@ export async function getNotification(
 	siteId: string,
 	id: string,
 ): Promise<Response> {
-	await requireSiteKey(request, env, siteId);
-	const record = await siteStore(env, siteId).notification(siteId, id);
-	if (!record) throw new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
-	const live = await env.DISPATCHER.get(env.DISPATCHER.idFromName(id)).status();
-	if (live) {
-		record.status = live.status;
-		record.counts = live.counts;
-		record.finishedAt = live.finishedAt;
-	}
-	// What this send cost in Durable Object storage (rows written are what is billed), for operators and the bench.
-	return Response.json({ ...view(record), storageRowsWritten: live?.rowsWritten ?? null });
+	await requireSiteAdmin(request, env, siteId);
+	return Response.json(await readNotification(env, siteId, id));
 }
 
 /** GET /v1/sites/:siteId/notifications?limit=: the most recent notifications with their last saved counts. */
-export async function recentNotifications(request: Request, env: Env, siteId: string): Promise<Response> {
-	await requireSiteKey(request, env, siteId);
-	const raw = new URL(request.url).searchParams.get('limit');
-	const limit = raw === null ? 20 : Number(raw);
-	if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-		throw new HttpError(400, 'invalid_request', 'limit: must be a whole number from 1 to 100');
-	}
-	const list = await siteStore(env, siteId).notifications(siteId, limit);
-	return Response.json({ notifications: list.map(view) });
+export async function listNotifications(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId);
+	const { limit = 20 } = parseQuery(notificationListQuery, new URL(request.url).searchParams);
+	return Response.json({ notifications: await recentNotifications(env, siteId, limit) });
 }

@@ -1,17 +1,17 @@
+import { parse } from '../api/parse';
+import { migrateRequest } from '../api/schemas/sites';
 import type { Env } from '../env';
 import { requireOperator } from '../http/auth';
 import { readJsonObject } from '../http/body';
-import { optInteger, optString } from '../http/validate';
 import { limiter } from '../lib/limit';
 import { siteStore } from '../objects/site-store';
 import type { LegacyCounts } from '../store/legacy';
 
-/** Sites handled per call by default and at most (each may copy many rows). */
+/** Sites handled per call by default (each may copy many rows; at most 100, see the schema). */
 const DEFAULT_SITES = 20;
-const MAX_SITES = 100;
 
 /** One site's copy out of D1 as the migration reports it. */
-interface SiteMigration {
+export interface SiteMigration {
 	siteId: string;
 	ok: boolean;
 	importedAt: string | null;
@@ -28,9 +28,9 @@ interface SiteMigration {
  */
 export async function migrateStorage(request: Request, env: Env): Promise<Response> {
 	await requireOperator(request, env);
-	const body = await readJsonObject(request, 1024, { optional: true });
-	const after = optString(body, 'after', 64) ?? '';
-	const limit = optInteger(body, 'limit', 1, MAX_SITES) ?? DEFAULT_SITES;
+	const input = parse(migrateRequest, await readJsonObject(request, 1024, { optional: true }));
+	const after = input.after ?? '';
+	const limit = input.limit ?? DEFAULT_SITES;
 	const { results } = await env.DB.prepare('SELECT id FROM sites WHERE id > ? ORDER BY id LIMIT ?')
 		.bind(after, limit)
 		.all<{ id: string }>();

@@ -1,28 +1,47 @@
+import { parse, parseQuery } from '../api/parse';
+import { settingsPatch } from '../api/schemas/prompt';
+import { linksQuery } from '../api/schemas/shopify';
+import { CONSOLE_TOKEN_TTL } from '../api/schemas/sites';
 import type { Env } from '../env';
-import { HttpError } from '../http/errors';
-import { createNotification, getNotification, recentNotifications } from '../routes/notifications';
-import { getSite, patchSettings } from '../routes/sites';
-import { getStats } from '../routes/stats';
+import { readJsonObject } from '../http/body';
+import { requireSite } from '../http/public';
+import { readSendInput } from '../routes/notifications';
+import { mintConsoleToken } from '../services/access';
+import { readNotification, recentNotifications, sendNotification } from '../services/notifications';
+import { siteView, updatePromptSettings } from '../services/sites';
+import { siteStats } from '../services/stats';
 import { searchLinks } from './admin-api';
-import { adminContext, siteRequest } from './admin-context';
+import { adminContext } from './admin-context';
 import { listDataRequests } from './store/privacy';
 
-// The embedded admin page's API. Each route verifies the session token, then calls the site admin route of
-// the shop's site unchanged (STYLE habit 9: one implementation of stats, sending and settings).
+// The embedded admin page's API. Each route verifies the session token, then calls the same services as the
+// site admin API (STYLE habit 9: one implementation of stats, sending and settings).
 
-// Site routes throw HttpError for every failure, so a response that comes back is a success.
-const body = <T>(response: Response): Promise<T> => response.json() as Promise<T>;
+/**
+ * POST /shopify/api/console-token: exchanges the verified App Bridge session token for a console token of the
+ * shop's site, so the console calls the public admin API like on every other host. The staff member is the
+ * Shopify user the session token names (`sub`).
+ */
+export async function consoleToken(request: Request, env: Env): Promise<Response> {
+	const ctx = await adminContext(request, env);
+	const token = await mintConsoleToken(
+		env,
+		ctx.shop.siteId,
+		{ id: `shopify:${ctx.userId ?? 'staff'}`, name: null, email: null },
+		'admin',
+		CONSOLE_TOKEN_TTL.default,
+	);
+	return Response.json(token, { status: 201 });
+}
 
 /** GET /shopify/api/overview: the shop, subscriber stats, recent notifications and prompt settings. */
 export async function overview(request: Request, env: Env): Promise<Response> {
 	const ctx = await adminContext(request, env);
 	const siteId = ctx.shop.siteId;
-	const [stats, recent, site] = await Promise.all([
-		getStats(siteRequest(ctx, 'GET', '/stats'), env, siteId).then(body),
-		recentNotifications(siteRequest(ctx, 'GET', '/notifications?limit=10'), env, siteId).then(
-			body<{ notifications: unknown[] }>,
-		),
-		getSite(siteRequest(ctx, 'GET', ''), env, siteId).then(body<{ settings: { prompt: unknown } }>),
+	const [stats, notifications, site] = await Promise.all([
+		siteStats(env, siteId),
+		recentNotifications(env, siteId, 10),
+		requireSite(env, siteId),
 	]);
 	return Response.json({
 		shop: {
@@ -33,34 +52,37 @@ export async function overview(request: Request, env: Env): Promise<Response> {
 			installedAt: new Date(ctx.shop.installedAt).toISOString(),
 		},
 		stats,
-		notifications: recent.notifications,
-		prompt: site.settings.prompt,
+		notifications,
+		prompt: siteView(site).settings.prompt,
 	});
 }
 
-/** POST /shopify/api/notifications: sends (the site route validates and answers 202). */
+/** POST /shopify/api/notifications: sends (validated as the site API does; 202). */
 export async function send(request: Request, env: Env): Promise<Response> {
 	const ctx = await adminContext(request, env);
-	return createNotification(siteRequest(ctx, 'POST', '/notifications', request), env, ctx.shop.siteId);
+	const site = await requireSite(env, ctx.shop.siteId);
+	const { result, created } = await sendNotification(env, site, await readSendInput(request, site.origins));
+	return Response.json(result, { status: created ? 202 : 200 });
 }
 
 /** GET /shopify/api/notifications/:id: live progress of one send. */
 export async function progress(request: Request, env: Env, id: string): Promise<Response> {
 	const ctx = await adminContext(request, env);
-	return getNotification(siteRequest(ctx, 'GET', `/notifications/${id}`), env, ctx.shop.siteId, id);
+	return Response.json(await readNotification(env, ctx.shop.siteId, id));
 }
 
 /** PATCH /shopify/api/settings `{prompt}`: prompt texts, categories and timing, as the widget reads them. */
 export async function settings(request: Request, env: Env): Promise<Response> {
 	const ctx = await adminContext(request, env);
-	return patchSettings(siteRequest(ctx, 'PATCH', '/settings', request), env, ctx.shop.siteId);
+	const { prompt } = parse(settingsPatch, await readJsonObject(request));
+	const site = await requireSite(env, ctx.shop.siteId);
+	return Response.json({ settings: await updatePromptSettings(env, site, prompt) });
 }
 
 /** GET /shopify/api/links?q=: products and collections to link a notification to. */
 export async function links(request: Request, env: Env): Promise<Response> {
 	const ctx = await adminContext(request, env);
-	const q = new URL(request.url).searchParams.get('q') ?? '';
-	if (q.length > 100) throw new HttpError(400, 'invalid_request', 'q: must be at most 100 characters');
+	const { q = '' } = parseQuery(linksQuery, new URL(request.url).searchParams);
 	const found = await ctx.withAdminApi((session) =>
 		searchLinks(ctx.shopify, session, ctx.shop.primaryUrl, q),
 	);

@@ -1,13 +1,10 @@
 import type { Session, Shopify } from '@shopify/shopify-api';
-import { config, type Env } from '../env';
-import { HttpError } from '../http/errors';
-import { sealSecret } from '../lib/secrets';
-import { createSite } from '../routes/sites';
+import type { Env } from '../env';
+import { createSite } from '../services/sites';
 import { fetchShopInfo, type ShopInfo, setEmbedMetafields } from './admin-api';
 import { appOrigin } from './config';
 import { followPrimaryDomain } from './primary-domain';
 import {
-	apiKeyContext,
 	deleteOrphanSite,
 	insertShop,
 	markEmbedSynced,
@@ -35,7 +32,7 @@ export async function ensureInstalled(
 ): Promise<ShopRecord> {
 	if (isReady(existing)) return existing;
 	const info = await fetchShopInfo(shopify, session);
-	let record = existing ?? (await createShopSite(env, session.shop, info, requestUrl));
+	let record = existing ?? (await createShopSite(env, session.shop, info));
 	const now = Date.now();
 	if (record.uninstalledAt !== null) {
 		await markReinstalled(env.DB, record, now);
@@ -53,31 +50,18 @@ export async function ensureInstalled(
 	return { ...record, embedSyncedAt: now };
 }
 
-/** Creates the shop's site through the operator API's own handler, so sites are made one way only. */
-async function createShopSite(
-	env: Env,
-	shop: string,
-	info: ShopInfo,
-	requestUrl: string,
-): Promise<ShopRecord> {
-	const cfg = config(env);
-	if (!cfg.adminToken || !cfg.masterKey) {
-		throw new HttpError(503, 'not_configured', 'ADMIN_TOKEN and MASTER_KEY must be set to install shops');
-	}
+/** Creates the shop's site through the site service (no API key: the admin reaches it with session tokens). */
+async function createShopSite(env: Env, shop: string, info: ShopInfo): Promise<ShopRecord> {
 	const origins = [...new Set([`https://${shop}`, info.primaryUrl])];
-	const response = await createSite(
-		new Request(new URL('/v1/sites', requestUrl), {
-			method: 'POST',
-			headers: { authorization: `Bearer ${cfg.adminToken}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: info.name, origins, platform: 'shopify', homeUrl: `${info.primaryUrl}/` }),
-		}),
+	const { site } = await createSite(
 		env,
+		{ name: info.name, origins, platform: 'shopify', homeUrl: `${info.primaryUrl}/` },
+		{ withApiKey: false },
 	);
-	const site = (await response.json()) as { siteId: string; apiKey: string };
 	const mine: ShopRecord = {
 		shop,
-		siteId: site.siteId,
-		sealedApiKey: await sealSecret(cfg.masterKey, site.apiKey, apiKeyContext(site.siteId)),
+		siteId: site.id,
+		sealedApiKey: '',
 		name: info.name,
 		primaryUrl: info.primaryUrl,
 		installedAt: Date.now(),

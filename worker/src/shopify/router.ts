@@ -1,7 +1,7 @@
 import { type IRequest, Router } from 'itty-router';
 import type { Env } from '../env';
 import { HttpError } from '../http/errors';
-import { dataRequests, links, overview, progress, send, settings } from './admin-routes';
+import { consoleToken, dataRequests, links, overview, progress, send, settings } from './admin-routes';
 import { appPage, bouncePage } from './app-page';
 import { proxyIdentity, proxyServiceWorker } from './proxy';
 import { webhook } from './webhooks';
@@ -16,6 +16,7 @@ type Args = [Env, ExecutionContext];
 export const shopifyRouter = Router<IRequest, Args>({ base: '/shopify' })
 	.get('/app', (req, env) => appPage(req, env))
 	.get('/app/bounce', (req, env) => bouncePage(req, env))
+	.post('/api/console-token', (req, env) => consoleToken(req, env))
 	.get('/api/overview', (req, env) => overview(req, env))
 	.post('/api/notifications', (req, env) => send(req, env))
 	.get('/api/notifications/:id', (req, env) => progress(req, env, req.params.id as string))

@@ -1,17 +1,8 @@
+import type { Counts } from '#wire';
 import type { Audience, Delivery, Message } from '../sending/message';
 
 /** Delivery counts of one notification, kept by its dispatcher. */
-export interface Counts {
-	targeted: number;
-	sent: number;
-	failed: number;
-	gone: number;
-	retried: number;
-	shown: number;
-	clicked: number;
-	closed: number;
-	failures: Record<string, number>;
-}
+export type { Counts } from '#wire';
 
 /** Failure reasons that end a whole notification, with what the admin is told. */
 export const FATAL_REASONS = {

@@ -53,14 +53,14 @@ function toSite(row: SiteRow): Site {
 	};
 }
 
-/** Inserts a site and its first API key in one transaction. */
+/** Inserts a site, and its first API key unless `apiKey` is null (Shopify sites need none), in one transaction. */
 export async function insertSite(
 	db: D1Database,
 	site: Site,
 	sealed: { privateKey: string; identitySecret: string },
-	apiKey: { hash: string; prefix: string },
+	apiKey: { hash: string; prefix: string; name: string } | null,
 ): Promise<void> {
-	await db.batch([
+	const statements = [
 		db
 			.prepare(
 				`INSERT INTO sites (${COLUMNS}, vapid_private_key, identity_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,10 +79,91 @@ export async function insertSite(
 				sealed.privateKey,
 				sealed.identitySecret,
 			),
-		db
-			.prepare('INSERT INTO api_keys (key_hash, site_id, prefix, created_at) VALUES (?, ?, ?, ?)')
-			.bind(apiKey.hash, site.id, apiKey.prefix, site.createdAt),
-	]);
+	];
+	if (apiKey) statements.push(insertApiKeyStatement(db, site.id, apiKey, site.createdAt));
+	await db.batch(statements);
+}
+
+function insertApiKeyStatement(
+	db: D1Database,
+	siteId: string,
+	key: { hash: string; prefix: string; name: string },
+	now: number,
+): D1PreparedStatement {
+	return db
+		.prepare('INSERT INTO api_keys (key_hash, site_id, prefix, name, created_at) VALUES (?, ?, ?, ?, ?)')
+		.bind(key.hash, siteId, key.prefix, key.name, now);
+}
+
+/** An API key as its site lists it; the id is the first 16 hex digits of its hash (no secret in it). */
+export interface ApiKeyRecord {
+	keyId: string;
+	name: string;
+	prefix: string;
+	createdAt: number;
+}
+
+const keyIdOf = (hash: string) => `key_${hash.slice(0, 16)}`;
+
+/** A site's API keys, oldest first. */
+export async function listApiKeys(db: D1Database, siteId: string): Promise<ApiKeyRecord[]> {
+	const { results } = await db
+		.prepare('SELECT key_hash, name, prefix, created_at FROM api_keys WHERE site_id = ? ORDER BY created_at')
+		.bind(siteId)
+		.all<{ key_hash: string; name: string; prefix: string; created_at: number }>();
+	return results.map((r) => ({
+		keyId: keyIdOf(r.key_hash),
+		name: r.name,
+		prefix: r.prefix,
+		createdAt: r.created_at,
+	}));
+}
+
+/** Adds an API key to a site. */
+export async function insertApiKey(
+	db: D1Database,
+	siteId: string,
+	key: { hash: string; prefix: string; name: string },
+	now: number,
+): Promise<ApiKeyRecord> {
+	await insertApiKeyStatement(db, siteId, key, now).run();
+	return { keyId: keyIdOf(key.hash), name: key.name, prefix: key.prefix, createdAt: now };
+}
+
+/**
+ * Revokes one of a site's keys unless it is the site's last one (a site must keep a way in for its servers).
+ * Returns what happened.
+ */
+export async function deleteApiKey(
+	db: D1Database,
+	siteId: string,
+	keyId: string,
+): Promise<'deleted' | 'not_found' | 'last_key'> {
+	const keys = await db
+		.prepare('SELECT key_hash FROM api_keys WHERE site_id = ?')
+		.bind(siteId)
+		.all<{ key_hash: string }>();
+	const target = keys.results.find((k) => keyIdOf(k.key_hash) === keyId);
+	if (!target) return 'not_found';
+	if (keys.results.length === 1) return 'last_key';
+	// The count is checked again in the statement, so two revocations racing cannot remove the last key.
+	const gone = await db
+		.prepare(
+			`DELETE FROM api_keys WHERE key_hash = ? AND site_id = ?
+			AND (SELECT COUNT(*) FROM api_keys WHERE site_id = ?) > 1 RETURNING key_hash`,
+		)
+		.bind(target.key_hash, siteId, siteId)
+		.first();
+	return gone ? 'deleted' : 'last_key';
+}
+
+/** Every site, by id, for the operator (keyset paged). */
+export async function listSites(db: D1Database, afterId: string, limit: number): Promise<Site[]> {
+	const { results } = await db
+		.prepare(`SELECT ${COLUMNS}, disabled_at FROM sites WHERE id > ? ORDER BY id LIMIT ?`)
+		.bind(afterId, limit)
+		.all<SiteRow>();
+	return results.map(toSite);
 }
 
 /** A site by id, or null. */

@@ -1,10 +1,6 @@
-/** Subscriber statistics of a site, read from the trigger-maintained counters (O(1) in the audience size). */
-export interface SiteStats {
-	byStatus: Record<'ask' | 'allowed' | 'blocked' | 'unsupported' | 'suspended', number>;
-	active: number;
-	byBrowser: Record<string, number>;
-	daily: Array<{ day: string; added: number; removed: number }>;
-}
+import type { SiteStats } from '#wire';
+
+export type { SiteStats } from '#wire';
 
 /** Reads a site store's counters and the last `days` days of growth (zero-filled, oldest first). */
 export function readStats(sql: SqlStorage, now: number, days = 30): SiteStats {

@@ -1,5 +1,6 @@
-/** Permission state of a browser for a site (seed 001). */
-export type SubscriberStatus = 'ask' | 'allowed' | 'blocked' | 'unsupported' | 'suspended';
+import type { SubscriberStatus, SubscriberView } from '#wire';
+
+export type { SubscriberStatus, SubscriberView } from '#wire';
 
 /** The push subscription part of a subscriber. */
 export interface PushKeys {
@@ -150,22 +151,6 @@ export function recordPageview(sql: SqlStorage, id: string, url: string, now: nu
 		)
 		.toArray();
 	return updated.length > 0 || subscriberStatus(sql, id) !== null;
-}
-
-/** A subscriber as its site's admins see it: no endpoint, no keys. */
-export interface SubscriberView {
-	subscriberId: string;
-	status: SubscriberStatus;
-	pushService: string | null;
-	browser: string;
-	os: string;
-	categories: string[];
-	externalUserId: string | null;
-	timezone: string | null;
-	locale: string | null;
-	lastUrl: string | null;
-	lastSeenAt: string;
-	createdAt: string;
 }
 
 const VIEW_COLUMNS = `id, status, push_service, browser, os, categories, external_user_id, timezone, locale, last_url,
@@ -377,4 +362,67 @@ export function setCategories(sql: SqlStorage, id: string, categories: string[],
 			)
 			.toArray().length > 0
 	);
+}
+
+/** What the console's subscriber list filters on; every field optional. */
+export interface SubscriberFilter {
+	/** A subscriber id, the start of a user id, or part of the last visited URL. */
+	q?: string;
+	status?: SubscriberStatus;
+	browser?: string;
+	category?: string;
+	userId?: string;
+}
+
+/**
+ * One page of subscribers matching a filter, newest first. Keyset on SQLite's rowid (rows get increasing rowids
+ * as they are inserted), so paging needs no index of its own and costs nothing at subscribe time. `before` is the
+ * rowid the previous page ended at (null for the first page).
+ */
+export function searchSubscribers(
+	sql: SqlStorage,
+	filter: SubscriberFilter,
+	before: number | null,
+	limit: number,
+): { rows: SubscriberView[]; next: number | null } {
+	const where: string[] = [];
+	const args: SqlStorageValue[] = [];
+	if (before !== null) {
+		where.push('rowid < ?');
+		args.push(before);
+	}
+	if (filter.status) {
+		where.push('status = ?');
+		args.push(filter.status);
+	}
+	if (filter.browser) {
+		where.push('browser = ?');
+		args.push(filter.browser);
+	}
+	if (filter.userId) {
+		where.push('external_user_id = ?');
+		args.push(filter.userId);
+	}
+	if (filter.category) {
+		where.push('EXISTS (SELECT 1 FROM json_each(subscribers.categories) WHERE json_each.value = ?)');
+		args.push(filter.category);
+	}
+	if (filter.q) {
+		const like = filter.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+		where.push("(id = ? OR external_user_id LIKE ? ESCAPE '\\' OR last_url LIKE ? ESCAPE '\\')");
+		args.push(filter.q, `${like}%`, `%${like}%`);
+	}
+	const rows = sql
+		.exec(
+			`SELECT rowid AS row_number, ${VIEW_COLUMNS} FROM subscribers
+			${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ?`,
+			...args,
+			limit,
+		)
+		.toArray();
+	const last = rows.at(-1);
+	return {
+		rows: rows.map(toView),
+		next: rows.length === limit && last ? (last.row_number as number) : null,
+	};
 }

@@ -2,7 +2,7 @@
 export interface ShopRecord {
 	shop: string;
 	siteId: string;
-	/** The site API key, still sealed (open it with openSecret and {@link apiKeyContext}). */
+	/** Unused since migration 0007 (shops keep no site API key); '' for new shops. */
 	sealedApiKey: string;
 	name: string;
 	primaryUrl: string;
@@ -24,9 +24,6 @@ interface Row {
 	embed_synced_at: number | null;
 	shop_updated_at: number | null;
 }
-
-/** Sealing context of a shop's site API key. */
-export const apiKeyContext = (siteId: string) => `${siteId}:shopify-api-key`;
 
 function toShop(row: Row): ShopRecord {
 	return {

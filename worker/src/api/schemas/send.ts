@@ -1,0 +1,167 @@
+import * as z from 'zod';
+import type { Audience } from '#wire';
+import {
+	object,
+	opt,
+	optBool,
+	optHttpUrl,
+	optInt,
+	optOneOf,
+	optText,
+	optTextList,
+	reqText,
+	strictObject,
+} from '../fields';
+
+// A send (POST …/notifications) and the notifications the API shows.
+
+/** Longest click URL we keep for a subscriber; the payload budget reserves this much. */
+export const MAX_URL_LENGTH = 1024;
+export const MAX_TTL = 28 * 86_400;
+export const URGENCIES = ['very-low', 'low', 'normal', 'high'] as const;
+const AUDIENCE_KEYS = ['all', 'subscriberIds', 'userIds', 'categories'] as const;
+
+const action = object({
+	action: reqText(32),
+	title: reqText(64),
+	url: optHttpUrl(MAX_URL_LENGTH),
+}).meta({ description: 'A button on the notification' });
+
+const imageUrl = (what: string) =>
+	optText(1024).describe(`${what}: an https URL, or a URL on one of the site's own origins (may be http)`);
+
+/** `audience` of a send: exactly one of all, subscriberIds, userIds, categories. */
+export const audienceRequest = strictObject(
+	{
+		all: opt(z.literal(true, { error: 'must be true' })),
+		subscriberIds: optTextList(10_000, 64),
+		userIds: optTextList(10_000, 255),
+		categories: optTextList(12, 64),
+	},
+	`is not an audience; use ${AUDIENCE_KEYS.join(', ')}`,
+	'is required: {all:true}, {subscriberIds:[…]}, {userIds:[…]} or {categories:[…]}',
+)
+	.meta({
+		description: 'Exactly one of all, subscriberIds, userIds, categories',
+		minProperties: 1,
+		maxProperties: 1,
+	})
+	.transform((given, ctx): Audience => {
+		if (AUDIENCE_KEYS.filter((k) => given[k] !== undefined).length !== 1) {
+			ctx.issues.push({
+				code: 'custom',
+				input: given,
+				message: 'must have exactly one of all, subscriberIds, userIds, categories',
+			});
+			return z.NEVER;
+		}
+		if (given.all) return { all: true };
+		if (given.subscriberIds?.length) return { subscriberIds: given.subscriberIds };
+		if (given.userIds?.length) return { userIds: given.userIds };
+		if (given.categories?.length) return { categories: given.categories };
+		ctx.issues.push({
+			code: 'custom',
+			input: given,
+			message: 'must be {all:true} or a non-empty subscriberIds, userIds or categories list',
+		});
+		return z.NEVER;
+	});
+
+/**
+ * Body of POST /v1/sites/{siteId}/notifications. The image URLs' origins and the 2,900-byte payload budget are
+ * checked after it (sending/message.ts): they depend on the site.
+ */
+export const sendRequest = z.object({
+	title: reqText(200),
+	body: optText(1000),
+	url: optHttpUrl(MAX_URL_LENGTH).describe(
+		"The click target; without it, each subscriber's last visited page",
+	),
+	icon: imageUrl('Icon'),
+	image: imageUrl('Image'),
+	badge: imageUrl('Badge'),
+	actions: opt(
+		z
+			.array(action, { error: 'must be an array' })
+			.max(2, { error: 'at most 2 actions are shown by browsers' }),
+	),
+	requireInteraction: optBool(),
+	tag: optText(64),
+	ttl: optInt(0, MAX_TTL).describe('Seconds a push service keeps the message (default 3 days)'),
+	urgency: optOneOf(URGENCIES),
+	topic: optText(32, (s) => s.regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 base64url characters' })),
+	idempotencyKey: optText(128).describe('The same key on a site returns the first notification'),
+	audience: audienceRequest,
+});
+export type SendRequest = z.output<typeof sendRequest>;
+
+// The answers.
+
+const actionView = z.object({ action: z.string(), title: z.string(), url: z.string().optional() });
+
+/** What the service worker shows. */
+export const message = z.object({
+	title: z.string(),
+	body: z.string(),
+	url: z.string().optional(),
+	icon: z.string().optional(),
+	image: z.string().optional(),
+	badge: z.string().optional(),
+	actions: z.array(actionView).optional(),
+	requireInteraction: z.boolean().optional(),
+	tag: z.string().optional(),
+});
+
+export const audience = z.union([
+	z.object({ all: z.literal(true) }),
+	z.object({ subscriberIds: z.array(z.string()) }),
+	z.object({ userIds: z.array(z.string()) }),
+	z.object({ categories: z.array(z.string()) }),
+]);
+
+export const delivery = z.object({
+	ttl: z.number(),
+	urgency: z.enum(URGENCIES),
+	topic: z.string().optional(),
+});
+
+export const counts = z.object({
+	targeted: z.number(),
+	sent: z.number(),
+	failed: z.number(),
+	gone: z.number(),
+	retried: z.number(),
+	shown: z.number(),
+	clicked: z.number(),
+	closed: z.number(),
+	failures: z.record(z.string(), z.number()).describe('Failed pushes by reason'),
+});
+
+const notificationStatus = z.enum(['queued', 'sending', 'done']);
+
+/** A notification as the admin API shows it. */
+export const notificationView = z.object({
+	notificationId: z.string(),
+	status: notificationStatus,
+	message,
+	audience,
+	delivery,
+	counts,
+	error: z.object({ code: z.string(), message: z.string() }).nullable(),
+	createdAt: z.string(),
+	finishedAt: z.string().nullable(),
+	storageRowsWritten: z
+		.number()
+		.nullable()
+		.optional()
+		.describe('Only on GET …/notifications/{id}: Durable Object rows the send wrote'),
+});
+
+/** The answer to a send: 202 when queued, 200 (`duplicate`) for a repeated idempotency key. */
+export const sendResult = z.object({
+	notificationId: z.string(),
+	status: notificationStatus,
+	duplicate: z.literal(true).optional(),
+});
+
+export const notificationList = z.object({ notifications: z.array(notificationView) });

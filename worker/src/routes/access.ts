@@ -1,0 +1,78 @@
+import type { Role, Staff } from '#wire';
+import { parse } from '../api/parse';
+import { apiKeyRequest, CONSOLE_TOKEN_TTL, consoleTokenRequest } from '../api/schemas/sites';
+import type { Env } from '../env';
+import { isOperator, requireSiteAdmin } from '../http/auth';
+import { readJsonObject } from '../http/body';
+import { HttpError } from '../http/errors';
+import { allowAnyOrigin, requireSite } from '../http/public';
+import { isConsoleToken } from '../lib/console-token';
+import { apiKeys, createApiKey, mintConsoleToken, revokeApiKey } from '../services/access';
+
+/** Reads `{staff?, role?, ttlSeconds?}` of a console-token request, with the defaults filled in. */
+export function parseConsoleTokenRequest(body: Record<string, unknown>): {
+	staff: Staff;
+	role: Role;
+	ttlSeconds: number;
+} {
+	const input = parse(consoleTokenRequest, body);
+	return {
+		staff: input.staff
+			? { id: input.staff.id, name: input.staff.name ?? null, email: input.staff.email ?? null }
+			: { id: 'owner', name: null, email: null },
+		role: input.role ?? 'admin',
+		ttlSeconds: input.ttlSeconds ?? CONSOLE_TOKEN_TTL.default,
+	};
+}
+
+/**
+ * POST /v1/sites/:siteId/console-tokens (site API key or operator token) `{staff?, role?, ttlSeconds?}`: a
+ * short-lived, site-scoped bearer for the console, carrying the staff member's identity and role. A console token
+ * cannot mint another (it has to come back to whoever holds the key).
+ */
+export async function createConsoleToken(request: Request, env: Env, siteId: string): Promise<Response> {
+	allowAnyOrigin(request);
+	const operator = await isOperator(request, env);
+	if (!operator) {
+		const header = request.headers.get('authorization') ?? '';
+		if (isConsoleToken(header.replace(/^Bearer\s+/i, ''))) {
+			throw new HttpError(
+				403,
+				'forbidden',
+				'A console token cannot mint console tokens; use the site API key or the operator token',
+			);
+		}
+		await requireSiteAdmin(request, env, siteId, 'admin');
+	}
+	await requireSite(env, siteId);
+	const input = parseConsoleTokenRequest(await readJsonObject(request, 4096, { optional: true }));
+	return Response.json(await mintConsoleToken(env, siteId, input.staff, input.role, input.ttlSeconds), {
+		status: 201,
+	});
+}
+
+/** GET /v1/sites/:siteId/api-keys (admin): the site's keys by name and prefix. */
+export async function listApiKeysRoute(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'admin');
+	return Response.json({ apiKeys: await apiKeys(env, siteId) });
+}
+
+/** POST /v1/sites/:siteId/api-keys (admin) `{name}`: a new key, shown this once. */
+export async function createApiKeyRoute(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'admin');
+	await requireSite(env, siteId);
+	const { name } = parse(apiKeyRequest, await readJsonObject(request, 4096));
+	return Response.json(await createApiKey(env, siteId, name), { status: 201 });
+}
+
+/** DELETE /v1/sites/:siteId/api-keys/:keyId (admin): revokes a key at once (never the last one). */
+export async function revokeApiKeyRoute(
+	request: Request,
+	env: Env,
+	siteId: string,
+	keyId: string,
+): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'admin');
+	await revokeApiKey(env, siteId, keyId);
+	return new Response(null, { status: 204 });
+}

@@ -1,0 +1,68 @@
+import type { ApiKeyView, ConsoleToken, NewApiKey, Role, Staff } from '#wire';
+import { config, type Env } from '../env';
+import { HttpError } from '../http/errors';
+import { signConsoleToken } from '../lib/console-token';
+import { newSecret } from '../lib/ids';
+import { sha256Hex } from '../lib/secrets';
+import { type ApiKeyRecord, deleteApiKey, insertApiKey, listApiKeys } from '../store/sites';
+
+// Who may reach a site's admin API: its API keys (servers, plugins) and console tokens (staff in the console).
+
+/** Mints a console token for a staff member of a site (the caller has checked who may ask for it). */
+export function mintConsoleToken(
+	env: Env,
+	siteId: string,
+	staff: Staff,
+	role: Role,
+	ttlSeconds: number,
+): Promise<ConsoleToken> {
+	const masterKey = config(env).masterKey;
+	if (!masterKey) {
+		throw new HttpError(
+			503,
+			'not_configured',
+			'MASTER_KEY is not set on this deployment; see README "Secrets"',
+		);
+	}
+	return signConsoleToken(masterKey, { siteId, staff, role }, ttlSeconds);
+}
+
+function keyView(key: ApiKeyRecord): ApiKeyView {
+	return {
+		keyId: key.keyId,
+		name: key.name,
+		prefix: key.prefix,
+		createdAt: new Date(key.createdAt).toISOString(),
+	};
+}
+
+/** A site's API keys (never the keys themselves). */
+export async function apiKeys(env: Env, siteId: string): Promise<ApiKeyView[]> {
+	return (await listApiKeys(env.DB, siteId)).map(keyView);
+}
+
+/** Makes a new API key for a site; the key is in the answer this once and stored only as its SHA-256. */
+export async function createApiKey(env: Env, siteId: string, name: string): Promise<NewApiKey> {
+	const apiKey = newSecret('bk_');
+	const record = await insertApiKey(
+		env.DB,
+		siteId,
+		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7), name },
+		Date.now(),
+	);
+	return { ...keyView(record), apiKey };
+}
+
+/** Revokes an API key: it stops working at once. A site's last key cannot be revoked (409). */
+export async function revokeApiKey(env: Env, siteId: string, keyId: string): Promise<void> {
+	const outcome = await deleteApiKey(env.DB, siteId, keyId);
+	if (outcome === 'not_found')
+		throw new HttpError(404, 'api_key_not_found', `No API key ${keyId} on this site`);
+	if (outcome === 'last_key') {
+		throw new HttpError(
+			409,
+			'last_key',
+			"This is the site's last API key; create another one before revoking it",
+		);
+	}
+}

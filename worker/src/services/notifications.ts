@@ -1,0 +1,103 @@
+import type { NotificationView, SendResult } from '#wire';
+import type { Env } from '../env';
+import { HttpError } from '../http/errors';
+import { newId } from '../lib/ids';
+import { siteStore } from '../objects/site-store';
+import type { Audience, Delivery, Message } from '../sending/message';
+import { emptyCounts, type NotificationRecord, notificationError } from '../store/notifications';
+import type { Site } from '../store/sites';
+
+// The notification service: sending and reading sends, for the admin API, the console and the Shopify admin.
+
+/** A notification as the admin API shows it. */
+export function notificationView(n: NotificationRecord): NotificationView {
+	return {
+		notificationId: n.id,
+		status: n.status,
+		message: n.message,
+		audience: n.audience,
+		delivery: n.delivery,
+		counts: n.counts,
+		error: notificationError(n.counts),
+		createdAt: new Date(n.createdAt).toISOString(),
+		finishedAt: n.finishedAt === null ? null : new Date(n.finishedAt).toISOString(),
+	};
+}
+
+/** A validated send. */
+export interface SendInput {
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	idempotencyKey: string | null;
+}
+
+/**
+ * Stores a notification and hands it to a new dispatcher. A repeated idempotency key returns the first send
+ * (`duplicate: true`) instead of sending twice; `created` tells the caller which happened.
+ */
+export async function sendNotification(
+	env: Env,
+	site: Site,
+	input: SendInput,
+): Promise<{ result: SendResult; created: boolean }> {
+	if (site.disabledAt !== null) {
+		throw new HttpError(
+			409,
+			'site_disabled',
+			'Sending is turned off for this site (its Shopify app is uninstalled)',
+		);
+	}
+	const record: NotificationRecord = {
+		id: newId('ntf'),
+		siteId: site.id,
+		message: input.message,
+		audience: input.audience,
+		delivery: input.delivery,
+		status: 'queued',
+		counts: emptyCounts(),
+		createdAt: Date.now(),
+		finishedAt: null,
+	};
+	const inserted = await siteStore(env, site.id).insertNotification(site.id, record, input.idempotencyKey);
+	if (inserted.duplicate) {
+		return {
+			result: { notificationId: inserted.record.id, status: inserted.record.status, duplicate: true },
+			created: false,
+		};
+	}
+	await env.DISPATCHER.get(env.DISPATCHER.idFromName(record.id)).start({
+		notificationId: record.id,
+		siteId: site.id,
+		message: input.message,
+		audience: input.audience,
+		delivery: input.delivery,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		createdAt: record.createdAt,
+	});
+	return { result: { notificationId: record.id, status: 'queued' }, created: true };
+}
+
+/** One notification with its live status and counts from its dispatcher, or a 404. */
+export async function readNotification(env: Env, siteId: string, id: string): Promise<NotificationView> {
+	const record = await siteStore(env, siteId).notification(siteId, id);
+	if (!record) throw new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
+	const live = await env.DISPATCHER.get(env.DISPATCHER.idFromName(id)).status();
+	if (live) {
+		record.status = live.status;
+		record.counts = live.counts;
+		record.finishedAt = live.finishedAt;
+	}
+	// What this send cost in Durable Object storage (rows written are what is billed), for operators and the bench.
+	return { ...notificationView(record), storageRowsWritten: live?.rowsWritten ?? null };
+}
+
+/** The most recent notifications with their last saved counts. */
+export async function recentNotifications(
+	env: Env,
+	siteId: string,
+	limit: number,
+): Promise<NotificationView[]> {
+	return (await siteStore(env, siteId).notifications(siteId, limit)).map(notificationView);
+}

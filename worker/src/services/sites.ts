@@ -1,0 +1,132 @@
+import type { Platform, SiteSummary, SiteView } from '#wire';
+import { config, type Env } from '../env';
+import { HttpError } from '../http/errors';
+import { newId, newSecret } from '../lib/ids';
+import { sealSecret, sha256Hex } from '../lib/secrets';
+import { generateVapidKeys } from '../push/vapid';
+import { chooseVapidSubject } from '../sending/subject';
+import { mergePromptSettings, type PromptPatch, promptOf } from '../settings/prompt';
+import { insertSite, listSites, type Site, saveSettings } from '../store/sites';
+
+// The site service: what the operator API, the console and the Shopify install do with sites, one way each.
+
+/** A site for its admins (no secrets). */
+export function siteView(site: Site): SiteView {
+	return {
+		siteId: site.id,
+		name: site.name,
+		platform: site.platform,
+		origins: site.origins,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		vapidPublicKey: site.vapidPublicKey,
+		settings: { ...site.settings, prompt: promptOf(site.settings) },
+		createdAt: new Date(site.createdAt).toISOString(),
+	};
+}
+
+/** A site as the operator's list shows it. */
+export function siteSummary(site: Site): SiteSummary {
+	return {
+		siteId: site.id,
+		name: site.name,
+		platform: site.platform,
+		origins: site.origins,
+		createdAt: new Date(site.createdAt).toISOString(),
+		disabled: site.disabledAt !== null,
+	};
+}
+
+/** What a new site needs. */
+export interface NewSite {
+	name: string;
+	platform: Platform;
+	origins: string[];
+	homeUrl?: string;
+	iconUrl?: string | null;
+}
+
+/** Sealing context of a site's identity secret (distinct from its VAPID key's). */
+export function identityContext(siteId: string): string {
+	return `${siteId}:identity`;
+}
+
+/**
+ * Creates a site with its VAPID key pair and identity secret, and a first API key when `withApiKey` (the secrets
+ * are returned this once). Shopify shops get none: their admin reaches the site through its session tokens.
+ */
+export async function createSite(
+	env: Env,
+	input: NewSite,
+	{ withApiKey }: { withApiKey: boolean },
+): Promise<{
+	site: Site;
+	apiKey: string | null;
+	identitySecret: string;
+	warnings: Array<{ code: string; message: string }>;
+}> {
+	const masterKey = config(env).masterKey;
+	if (!masterKey) {
+		throw new HttpError(
+			503,
+			'not_configured',
+			'MASTER_KEY is not set on this deployment; see README "Secrets"',
+		);
+	}
+	const id = newId('site');
+	const keys = await generateVapidKeys();
+	const homeUrl = input.homeUrl ?? `${input.origins[0]}/`;
+	const site: Site = {
+		id,
+		name: input.name,
+		platform: input.platform,
+		origins: input.origins,
+		homeUrl,
+		iconUrl: input.iconUrl ?? null,
+		settings: {},
+		vapidPublicKey: keys.publicKey,
+		vapidKeyId: keys.publicKey.slice(0, 16),
+		createdAt: Date.now(),
+		disabledAt: null,
+	};
+	const identitySecret = newSecret('bis_');
+	const apiKey = withApiKey ? newSecret('bk_') : null;
+	const sealed = {
+		privateKey: await sealSecret(masterKey, keys.privateKey, id),
+		identitySecret: await sealSecret(masterKey, identitySecret, identityContext(id)),
+	};
+	await insertSite(
+		env.DB,
+		site,
+		sealed,
+		apiKey ? { hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7), name: 'First key' } : null,
+	);
+	// Said once, here: a contact push services reject (Apple: BadJwtToken) would fail every Safari push later.
+	const { warning } = chooseVapidSubject(config(env).vapidSubject, homeUrl);
+	const warnings = warning ? [{ code: 'vapid_subject', message: warning }] : [];
+	return { site, apiKey, identitySecret, warnings };
+}
+
+/** Merges a partial prompt change into the site's settings and saves them; returns the whole settings. */
+export async function updatePromptSettings(
+	env: Env,
+	site: Site,
+	input: PromptPatch,
+): Promise<SiteView['settings']> {
+	const settings = { ...site.settings, prompt: mergePromptSettings(promptOf(site.settings), input) };
+	await saveSettings(env.DB, site.id, settings);
+	return settings;
+}
+
+/** One page of every site, by id, for the operator. */
+export async function sitePage(
+	env: Env,
+	after: string,
+	limit: number,
+): Promise<{ sites: SiteSummary[]; next: string | null }> {
+	const sites = await listSites(env.DB, after, limit);
+	return {
+		sites: sites.map(siteSummary),
+		next: sites.length === limit ? (sites[sites.length - 1]?.id ?? null) : null,
+	};
+}

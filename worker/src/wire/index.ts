@@ -1,0 +1,227 @@
+// The wire types: the JSON shapes that cross between the worker, the widget, the service worker and the console.
+// One home, imported as `#wire` (package.json "imports") by every part instead of copies. Types only: importing
+// this module adds no code to any bundle.
+
+/** Permission state of a browser for a site (seed 001). */
+export type SubscriberStatus = 'ask' | 'allowed' | 'blocked' | 'unsupported' | 'suspended';
+
+/** Texts the widget shows (see worker/src/settings/prompt.ts for the defaults). */
+export interface Texts {
+	title: string;
+	text: string;
+	subscribe: string;
+	later: string;
+	save: string;
+	bellSubscribe: string;
+	bellSubscribed: string;
+	bellUnsubscribe: string;
+	bellBlocked: string;
+	iosHint: string;
+}
+
+/** A topic subscribers can choose. */
+export interface Category {
+	id: string;
+	label: string;
+	translations: Record<string, string>;
+}
+
+/** Prompt settings as the public config serves them and the console edits them. */
+export interface Prompt {
+	variant: 'simple' | 'categories';
+	texts: Texts;
+	translations: Record<string, Partial<Texts>>;
+	image: string | null;
+	categories: Category[];
+	trigger: { type: 'seconds' | 'pageviews' | 'scroll' | 'manual'; value: number };
+	laterDays: number;
+	bell: { enabled: boolean; position: 'bottom-right' | 'bottom-left' };
+	theme: { accent: string; background: string; text: string; radius: number };
+	dir: 'auto' | 'ltr' | 'rtl';
+}
+
+/** GET /v1/sites/:siteId/config (public). */
+export interface PublicConfig {
+	siteId: string;
+	vapidPublicKey: string;
+	/** Which of the site's VAPID keys subscriptions are made with. */
+	vapidKeyId: string;
+	homeUrl: string;
+	iconUrl: string | null;
+	prompt: Prompt;
+}
+
+/** A button on a notification. */
+export interface Action {
+	action: string;
+	title: string;
+	url?: string;
+}
+
+/** What the service worker shows. */
+export interface Message {
+	title: string;
+	body: string;
+	url?: string;
+	icon?: string;
+	image?: string;
+	badge?: string;
+	actions?: Action[];
+	requireInteraction?: boolean;
+	tag?: string;
+}
+
+/** Who receives a notification. */
+export type Audience =
+	| { all: true }
+	| { subscriberIds: string[] }
+	| { userIds: string[] }
+	| { categories: string[] };
+
+/** Push-service delivery options (RFC 8030). */
+export interface Delivery {
+	ttl: number;
+	urgency: 'very-low' | 'low' | 'normal' | 'high';
+	topic?: string;
+}
+
+/** The JSON the service worker receives, one per recipient. */
+export interface PushPayload extends Message {
+	v: 1;
+	nid: string;
+	sid: string;
+	url: string;
+}
+
+/** Delivery counts of one notification. */
+export interface Counts {
+	targeted: number;
+	sent: number;
+	failed: number;
+	gone: number;
+	retried: number;
+	shown: number;
+	clicked: number;
+	closed: number;
+	failures: Record<string, number>;
+}
+
+/** Where a send is. */
+export type NotificationStatus = 'queued' | 'sending' | 'done';
+
+/** A notification as the admin API shows it. */
+export interface NotificationView {
+	notificationId: string;
+	status: NotificationStatus;
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	counts: Counts;
+	error: { code: string; message: string } | null;
+	createdAt: string;
+	finishedAt: string | null;
+	/** Only on GET …/notifications/:id: Durable Object rows the send wrote (billed rows). */
+	storageRowsWritten?: number | null;
+}
+
+/** POST /v1/sites/:siteId/notifications. */
+export interface SendResult {
+	notificationId: string;
+	status: NotificationStatus;
+	duplicate?: true;
+}
+
+/** GET /v1/sites/:siteId/stats: counters (O(1)) and 30 days of growth, oldest first. */
+export interface SiteStats {
+	byStatus: Record<SubscriberStatus, number>;
+	active: number;
+	byBrowser: Record<string, number>;
+	daily: Array<{ day: string; added: number; removed: number }>;
+}
+
+/** A subscriber as its site's admins see it: no endpoint, no keys. */
+export interface SubscriberView {
+	subscriberId: string;
+	status: SubscriberStatus;
+	pushService: string | null;
+	browser: string;
+	os: string;
+	categories: string[];
+	externalUserId: string | null;
+	timezone: string | null;
+	locale: string | null;
+	lastUrl: string | null;
+	lastSeenAt: string;
+	createdAt: string;
+}
+
+/** GET /v1/sites/:siteId/subscribers: newest first, keyset-paged. */
+export interface SubscriberPage {
+	subscribers: SubscriberView[];
+	nextCursor: string | null;
+}
+
+/** Where a site runs. */
+export type Platform = 'wordpress' | 'shopify' | 'custom';
+
+/** GET /v1/sites/:siteId: a site for its admins (no secrets). */
+export interface SiteView {
+	siteId: string;
+	name: string;
+	platform: Platform;
+	origins: string[];
+	homeUrl: string;
+	iconUrl: string | null;
+	vapidPublicKey: string;
+	settings: { prompt: Prompt } & Record<string, unknown>;
+	createdAt: string;
+}
+
+/** GET /v1/sites (operator): one line per site. */
+export interface SiteSummary {
+	siteId: string;
+	name: string;
+	platform: Platform;
+	origins: string[];
+	createdAt: string;
+	disabled: boolean;
+}
+
+/** What a console token lets its holder do: viewer reads; editor also sends and edits settings; admin also keys. */
+export type Role = 'viewer' | 'editor' | 'admin';
+
+/** The staff member a console token speaks for. */
+export interface Staff {
+	id: string;
+	name: string | null;
+	email: string | null;
+}
+
+/** POST /v1/sites/:siteId/console-tokens (and the hosts' own token routes). */
+export interface ConsoleToken {
+	token: string;
+	/** ISO time after which the token is refused (401 token_expired). */
+	expiresAt: string;
+	siteId: string;
+	staff: Staff;
+	role: Role;
+}
+
+/** An API key as listed: never the key itself. */
+export interface ApiKeyView {
+	keyId: string;
+	name: string;
+	/** The key's first characters, to recognise it. */
+	prefix: string;
+	createdAt: string;
+}
+
+/** POST /v1/sites/:siteId/api-keys: the new key, shown this once. */
+export interface NewApiKey extends ApiKeyView {
+	apiKey: string;
+}
+
+/** Every error response. */
+export interface ApiErrorBody {
+	error: { code: string; message: string };
+}
