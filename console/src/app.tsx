@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleToken, SiteView } from '#wire';
 import { Api } from './api';
 import { messageOf } from './api-error';
-import { type Console, ConsoleContext } from './context';
+import { type Console, ConsoleContext, HostContext } from './context';
 import type { Host, NoticeBoard } from './hosts/host';
 import { clearSession, loadSession } from './hosts/standalone';
 import { Routes } from './routes';
@@ -37,7 +37,7 @@ export function App(props: {
 			props.onSite(site);
 			setState({ token, api, site });
 		} catch (e) {
-			setError(messageOf(e));
+			setError(messageOf(e, host.t));
 			if (host.kind === 'standalone') {
 				clearSession();
 				setSignedIn(false);
@@ -89,9 +89,9 @@ export function App(props: {
 		);
 	}
 	return (
-		<>
+		<HostContext.Provider value={host}>
 			{content}
 			{host.kind !== 'shopify' && <Toasts notices={props.notices} />}
-		</>
+		</HostContext.Provider>
 	);
 }

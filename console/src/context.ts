@@ -16,6 +16,9 @@ export interface Console {
 
 export const ConsoleContext = createContext<Console | null>(null);
 
+/** The host, for its translations: provided around the whole app, sign-in and notices included. */
+export const HostContext = createContext<Host | null>(null);
+
 /** The console context; only used inside the signed-in shell. */
 export function useConsole(): Console {
 	const ctx = useContext(ConsoleContext);

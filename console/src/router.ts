@@ -14,13 +14,19 @@ export function parseRoute(hash: string): Route {
 	return { screen: first, id: second };
 }
 
-/** The current route; follows hashchange. */
+/** The current route; follows hashchange and popstate. */
 export function useRoute(): Route {
 	const [route, setRoute] = useState(() => parseRoute(location.hash));
 	useEffect(() => {
 		const onChange = () => setRoute(parseRoute(location.hash));
+		// popstate too: a host may move the hash with the History API (App Bridge's nav menu does), which fires
+		// no hashchange.
 		addEventListener('hashchange', onChange);
-		return () => removeEventListener('hashchange', onChange);
+		addEventListener('popstate', onChange);
+		return () => {
+			removeEventListener('hashchange', onChange);
+			removeEventListener('popstate', onChange);
+		};
 	}, []);
 	return route;
 }

@@ -7,11 +7,13 @@ import { PromptSettings } from './screens/prompt-settings';
 import { Report } from './screens/report';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
-import { Screen } from './ui/parts';
+import { sprintfNodes } from './ui/format';
+import { Screen, useT } from './ui/parts';
 
 /** The screen for the current hash. */
 export function Routes() {
 	const { screen, id } = useRoute();
+	const t = useT();
 	switch (screen) {
 		case 'overview':
 			return <Overview />;
@@ -27,9 +29,12 @@ export function Routes() {
 			return <ApiKeys />;
 		default:
 			return (
-				<Screen title="Not found">
+				<Screen title={t('Not found')}>
 					<p>
-						This page does not exist. <a href="#/overview">Go to the overview</a>.
+						{sprintfNodes(
+							t('This page does not exist. %s.'),
+							<a href="#/overview">{t('Go to the overview')}</a>,
+						)}
 					</p>
 				</Screen>
 			);

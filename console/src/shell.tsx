@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useConsole } from './context';
 import { useRoute } from './router';
+import { roleLabel } from './ui/labels';
 
 const NAV: Array<[string, string]> = [
 	['overview', 'Overview'],
@@ -43,7 +44,7 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 					<span dir="auto" data-testid="staff-name">
 						{token.staff.name ?? token.staff.id}
 					</span>{' '}
-					<span class={`role role-${token.role}`}>{token.role}</span>
+					<span class={`role role-${token.role}`}>{roleLabel(t, token.role)}</span>
 				</span>
 				{props.onSignOut && (
 					<button type="button" class="signout" onClick={props.onSignOut}>

@@ -2,13 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SiteSummary } from '#wire';
 import { messageOf } from './api-error';
 import { listSites, saveSession } from './hosts/standalone';
-import { value } from './ui/format';
+import { sprintf, value } from './ui/format';
+import { useT } from './ui/parts';
 
 /**
  * The standalone console's sign-in: a site id and one of its API keys, or the operator token and then a site
  * from the operator's list. The secret stays in this tab's sessionStorage.
  */
 export function SignIn(props: { api: string; error: string; onSignedIn: () => void }) {
+	const t = useT();
 	const [mode, setMode] = useState<'key' | 'operator'>('key');
 	const [siteId, setSiteId] = useState('');
 	const [apiKey, setApiKey] = useState('');
@@ -18,7 +20,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 	const [busy, setBusy] = useState(false);
 
 	useEffect(() => {
-		document.title = sites ? 'Pick a site · Beckon console' : 'Sign in · Beckon console';
+		document.title = sprintf(t('%s · Beckon console'), sites ? t('Pick a site') : t('Sign in'));
 	}, [sites]);
 
 	const withKey = (e: Event) => {
@@ -34,7 +36,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 		try {
 			setSites(await listSites(props.api, operator.trim()));
 		} catch (err) {
-			setError(messageOf(err));
+			setError(messageOf(err, t));
 		} finally {
 			setBusy(false);
 		}
@@ -49,9 +51,9 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 		return (
 			<main class="signin" aria-labelledby="signin-title">
 				<div class="card signin-card">
-					<h1 id="signin-title">Pick a site</h1>
+					<h1 id="signin-title">{t('Pick a site')}</h1>
 					{sites.length === 0 ? (
-						<p class="muted">This deployment has no sites yet; create one with POST /v1/sites.</p>
+						<p class="muted">{t('This deployment has no sites yet; create one with POST /v1/sites.')}</p>
 					) : (
 						<ul class="site-list" data-testid="site-list">
 							{sites.map((s) => (
@@ -60,7 +62,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 										<b dir="auto">{s.name}</b>
 										<span class="muted small">
 											{s.siteId} · {s.platform}
-											{s.disabled ? ' · disabled' : ''}
+											{s.disabled ? ` · ${t('disabled')}` : ''}
 										</span>
 										<span class="muted small" dir="auto">
 											{s.origins.join(', ')}
@@ -71,7 +73,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 						</ul>
 					)}
 					<button type="button" class="link" onClick={() => setSites(null)}>
-						Back
+						{t('Back')}
 					</button>
 				</div>
 			</main>
@@ -84,14 +86,14 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 				<p class="brand" aria-hidden="true">
 					Beckon
 				</p>
-				<h1 id="signin-title">Sign in to the console</h1>
+				<h1 id="signin-title">{t('Sign in to the console')}</h1>
 				<fieldset class="segmented">
-					<legend class="sr-only">Sign in with</legend>
+					<legend class="sr-only">{t('Sign in with')}</legend>
 					<button type="button" aria-pressed={mode === 'key'} onClick={() => setMode('key')}>
-						Site API key
+						{t('Site API key')}
 					</button>
 					<button type="button" aria-pressed={mode === 'operator'} onClick={() => setMode('operator')}>
-						Operator token
+						{t('Operator token')}
 					</button>
 				</fieldset>
 				{error && (
@@ -102,7 +104,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 				{mode === 'key' ? (
 					<form class="form" onSubmit={withKey} data-testid="signin-key">
 						<label>
-							Site id
+							{t('Site id')}
 							<input
 								id="signin-site"
 								required
@@ -113,7 +115,7 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 							/>
 						</label>
 						<label>
-							API key
+							{t('API key')}
 							<input
 								id="signin-key"
 								type="password"
@@ -124,13 +126,13 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 							/>
 						</label>
 						<button type="submit" class="primary">
-							Sign in
+							{t('Sign in')}
 						</button>
 					</form>
 				) : (
 					<form class="form" onSubmit={withOperator} data-testid="signin-operator">
 						<label>
-							Operator token <span class="hint">ADMIN_TOKEN of this deployment</span>
+							{t('Operator token')} <span class="hint">{t('ADMIN_TOKEN of this deployment')}</span>
 							<input
 								id="signin-operator"
 								type="password"
@@ -141,11 +143,13 @@ export function SignIn(props: { api: string; error: string; onSignedIn: () => vo
 							/>
 						</label>
 						<button type="submit" class="primary" disabled={busy}>
-							{busy ? 'Loading sites…' : 'Show sites'}
+							{busy ? t('Loading sites…') : t('Show sites')}
 						</button>
 					</form>
 				)}
-				<p class="muted small">The key is kept in this browser tab only and forgotten when you sign out.</p>
+				<p class="muted small">
+					{t('The key is kept in this browser tab only and forgotten when you sign out.')}
+				</p>
 			</div>
 		</main>
 	);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import type { LocalWorker } from './local-worker.ts';
 
 /** Where the console's screenshots go: test-results/screens/console-<screen>-<desktop|phone>.png. */
@@ -76,4 +76,9 @@ export async function subscribe(worker: LocalWorker, body: Record<string, unknow
 	});
 	if (!response.ok) throw new Error(`subscribe: ${response.status} ${await response.text()}`);
 	return ((await response.json()) as { subscriberId: string }).subscriberId;
+}
+
+/** audit() for a console inside an iframe (the Shopify admin stand-in): the same run, in that frame. */
+export function auditFrame(frame: Frame): Promise<Finding[]> {
+	return audit(frame as unknown as Page);
 }

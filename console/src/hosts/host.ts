@@ -21,7 +21,12 @@ export interface Host {
 	pickLink?(): Promise<PickedLink | null>;
 	/** Translates a user-visible text (WordPress: the plugin's text domain). */
 	t(text: string): string;
+	/** Translates a text whose wording depends on a count (WordPress: `_n`); the count is not filled in. */
+	tn(single: string, plural: string, n: number): string;
 }
+
+/** English plural choice, for hosts without translations. */
+export const englishPlural = (single: string, plural: string, n: number) => (n === 1 ? single : plural);
 
 /** A notice the in-app toast region shows. */
 export interface Notice {

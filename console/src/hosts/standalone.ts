@@ -1,6 +1,6 @@
 import type { ConsoleToken, SiteSummary } from '#wire';
 import { ApiError, readError } from '../api-error';
-import { type Host, type NoticeBoard, tokenCache } from './host';
+import { englishPlural, type Host, type NoticeBoard, tokenCache } from './host';
 
 /** What the standalone console remembers for this tab (sessionStorage only, never the URL). */
 export interface Session {
@@ -70,14 +70,16 @@ export async function mintToken(api: string, session: Session): Promise<ConsoleT
 
 /** The standalone host: signs in with a site key or the operator token kept in sessionStorage. */
 export function standaloneHost(api: string, notices: NoticeBoard): Host {
+	const t = (text: string) => text;
 	return {
 		kind: 'standalone',
 		token: tokenCache(() => {
 			const session = loadSession();
-			if (!session) return Promise.reject(new ApiError(401, 'signed_out', 'Sign in to continue'));
+			if (!session) return Promise.reject(new ApiError(401, 'signed_out', t('Sign in to continue')));
 			return mintToken(api, session);
 		}),
 		toast: (message, isError) => notices.push(message, isError),
-		t: (text) => text,
+		t,
+		tn: englishPlural,
 	};
 }

@@ -1,6 +1,6 @@
 import type { ConsoleToken } from '#wire';
 import { ApiError, readError } from '../api-error';
-import { type Host, type NoticeBoard, tokenCache } from './host';
+import { englishPlural, type Host, type NoticeBoard, tokenCache } from './host';
 
 /** What the WordPress plugin prints for the console page. */
 interface WpBoot {
@@ -12,18 +12,28 @@ interface WpBoot {
 declare global {
 	interface Window {
 		beckonConsoleWp?: WpBoot;
-		wp?: { i18n?: { __?: (text: string, domain: string) => string } };
+		wp?: {
+			i18n?: {
+				__?: (text: string, domain: string) => string;
+				_n?: (single: string, plural: string, n: number, domain: string) => string;
+			};
+		};
 	}
 }
+
+/** The plugin's text domain: wp.i18n looks the console's texts up in its translations. */
+const DOMAIN = 'beckon-web-push';
 
 /** The WordPress host: the first token comes with the page; refreshes go through the plugin's REST route. */
 export function wordpressHost(notices: NoticeBoard): Host {
 	const boot = window.beckonConsoleWp;
 	let first: ConsoleToken | undefined = boot?.token;
+	const t = (text: string) => window.wp?.i18n?.__?.(text, DOMAIN) ?? text;
 	return {
 		kind: 'wordpress',
 		token: tokenCache(async () => {
-			if (!boot) throw new ApiError(0, 'not_configured', 'The Beckon plugin did not provide a console token');
+			if (!boot)
+				throw new ApiError(0, 'not_configured', t('The Beckon plugin did not provide a console token'));
 			if (first && Date.parse(first.expiresAt) > Date.now() + 10_000) {
 				const token = first;
 				first = undefined;
@@ -39,6 +49,8 @@ export function wordpressHost(notices: NoticeBoard): Host {
 			return (await response.json()) as ConsoleToken;
 		}),
 		toast: (message, isError) => notices.push(message, isError),
-		t: (text) => window.wp?.i18n?.__?.(text, 'beckon-web-push') ?? text,
+		t,
+		tn: (single, plural, n) =>
+			window.wp?.i18n?._n?.(single, plural, n, DOMAIN) ?? englishPlural(single, plural, n),
 	};
 }

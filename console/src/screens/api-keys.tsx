@@ -1,12 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { ApiKeyView, NewApiKey } from '#wire';
 import { can, useConsole } from '../context';
-import { value, when } from '../ui/format';
-import { ConfirmButton, ErrorNote, Screen, useLoad } from '../ui/parts';
+import { sprintf, sprintfNodes, value, when } from '../ui/format';
+import { roleLabel } from '../ui/labels';
+import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 
 /** The site's API keys: list, create (the key is shown once), revoke. Admins only. */
 export function ApiKeys() {
 	const { api, token, host } = useConsole();
+	const t = useT();
 	const admin = can(token.role, 'admin');
 	const [data, loadError, reload] = useLoad(
 		() => (admin ? api.call<{ apiKeys: ApiKeyView[] }>('/api-keys') : Promise.resolve({ apiKeys: [] })),
@@ -19,8 +21,10 @@ export function ApiKeys() {
 
 	if (!admin)
 		return (
-			<Screen title="API keys">
-				<p class="notice notice-info">Only admins manage API keys; your role is {token.role}.</p>
+			<Screen title={t('API keys')}>
+				<p class="notice notice-info">
+					{sprintf(t('Only admins manage API keys; your role is %s.'), roleLabel(t, token.role))}
+				</p>
 			</Screen>
 		);
 
@@ -42,7 +46,7 @@ export function ApiKeys() {
 		try {
 			await api.call(`/api-keys/${encodeURIComponent(key.keyId)}`, { method: 'DELETE' });
 			if (created?.keyId === key.keyId) setCreated(null);
-			host.toast(`Revoked “${key.name}”`);
+			host.toast(sprintf(t('Revoked “%s”'), key.name));
 			reload();
 		} catch (err) {
 			setError(err);
@@ -50,12 +54,12 @@ export function ApiKeys() {
 	};
 
 	return (
-		<Screen title="API keys">
+		<Screen title={t('API keys')}>
 			<form class="card form" onSubmit={create} aria-labelledby="new-key-title">
-				<h2 id="new-key-title">Create a key</h2>
+				<h2 id="new-key-title">{t('Create a key')}</h2>
 				<div class="row">
 					<label class="grow">
-						Name <span class="hint">where the key will be used, e.g. “CRM sync”</span>
+						{t('Name')} <span class="hint">{t('where the key will be used, e.g. “CRM sync”')}</span>
 						<input
 							id="key-name"
 							required
@@ -66,24 +70,24 @@ export function ApiKeys() {
 						/>
 					</label>
 					<button type="submit" class="primary align-end">
-						Create key
+						{t('Create key')}
 					</button>
 				</div>
 			</form>
 			{created && (
 				<section class="card new-key" aria-labelledby="created-title" data-testid="new-key">
 					<h2 id="created-title">
-						New key “<span dir="auto">{created.name}</span>”
+						{sprintfNodes(t('New key “%s”'), <span dir="auto">{created.name}</span>)}
 					</h2>
 					<p class="notice notice-warning" role="alert">
-						Copy this key now: it is shown only once and cannot be recovered.
+						{t('Copy this key now: it is shown only once and cannot be recovered.')}
 					</p>
 					<div class="row">
 						<input
 							id="new-key-value"
 							class="mono"
 							readOnly
-							aria-label="The new API key"
+							aria-label={t('The new API key')}
 							value={created.apiKey}
 							onFocus={(e) => (e.target as HTMLInputElement).select()}
 						/>
@@ -94,14 +98,14 @@ export function ApiKeys() {
 									await navigator.clipboard.writeText(created.apiKey);
 									setCopied(true);
 								} catch {
-									host.toast('Copy failed; select the key and copy it by hand', true);
+									host.toast(t('Copy failed; select the key and copy it by hand'), true);
 								}
 							}}
 						>
-							{copied ? 'Copied' : 'Copy'}
+							{copied ? t('Copied') : t('Copy')}
 						</button>
 						<button type="button" onClick={() => setCreated(null)}>
-							Done
+							{t('Done')}
 						</button>
 					</div>
 				</section>
@@ -112,11 +116,11 @@ export function ApiKeys() {
 					<table class="table" data-testid="api-keys">
 						<thead>
 							<tr>
-								<th scope="col">Name</th>
-								<th scope="col">Starts with</th>
-								<th scope="col">Created</th>
+								<th scope="col">{t('Name')}</th>
+								<th scope="col">{t('Starts with')}</th>
+								<th scope="col">{t('Created')}</th>
 								<th scope="col">
-									<span class="sr-only">Actions</span>
+									<span class="sr-only">{t('Actions')}</span>
 								</th>
 							</tr>
 						</thead>
@@ -126,16 +130,17 @@ export function ApiKeys() {
 									<td dir="auto" class="break">
 										{k.name}
 									</td>
-									<td data-label="Starts with" class="mono">
+									<td data-label={t('Starts with')} class="mono">
 										{k.prefix}…
 									</td>
-									<td data-label="Created" class="nowrap">
+									<td data-label={t('Created')} class="nowrap">
 										{when(k.createdAt)}
 									</td>
 									<td>
 										<ConfirmButton
-											label="Revoke"
-											confirm={`Revoke “${k.name}”? Anything using it stops working.`}
+											label={t('Revoke')}
+											yes={t('Yes, revoke')}
+											confirm={sprintf(t('Revoke “%s”? Anything using it stops working.'), k.name)}
 											danger
 											onConfirm={() => revoke(k)}
 										/>

@@ -1,5 +1,6 @@
 import type { Category } from '#wire';
-import { fmt } from '../ui/format';
+import { fmt, sprintf } from '../ui/format';
+import { useT } from '../ui/parts';
 
 /** Everyone, or the subscribers of some of the site's topics. */
 export function AudiencePicker(props: {
@@ -11,9 +12,10 @@ export function AudiencePicker(props: {
 	onChosen: (chosen: string[]) => void;
 }) {
 	const { categories, target, chosen } = props;
+	const t = useT();
 	return (
 		<fieldset>
-			<legend>Send to</legend>
+			<legend>{t('Send to')}</legend>
 			<label class="check">
 				<input
 					type="radio"
@@ -22,7 +24,8 @@ export function AudiencePicker(props: {
 					checked={target === 'all'}
 					onChange={() => props.onTarget('all')}
 				/>
-				All subscribers {props.active !== null && <span class="muted">({fmt(props.active)} active)</span>}
+				{t('All subscribers')}{' '}
+				{props.active !== null && <span class="muted">{sprintf(t('(%s active)'), fmt(props.active))}</span>}
 			</label>
 			<label class="check">
 				<input
@@ -34,8 +37,8 @@ export function AudiencePicker(props: {
 					onChange={() => props.onTarget('categories')}
 				/>
 				<span>
-					Subscribers of some topics
-					{categories.length === 0 && <span class="hint"> (add topics in Prompt &amp; widget)</span>}
+					{t('Subscribers of some topics')}
+					{categories.length === 0 && <span class="hint"> {t('(add topics in Prompt & widget)')}</span>}
 				</span>
 			</label>
 			{target === 'categories' && (

@@ -3,8 +3,9 @@ import type { Audience, NotificationView, SendResult, SiteStats } from '#wire';
 import { ApiError } from '../api';
 import { messageOf } from '../api-error';
 import { can, useConsole } from '../context';
-import { fmt, newKey } from '../ui/format';
-import { ErrorNote, Progress, Screen, useLoad } from '../ui/parts';
+import { fmt, newKey, sprintf, sprintfNodes } from '../ui/format';
+import { roleLabel } from '../ui/labels';
+import { ErrorNote, Progress, Screen, useLoad, useT, useTn } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
 import { AudiencePicker } from './audience-picker';
 import { EMPTY, type Fields, payload } from './draft';
@@ -15,6 +16,8 @@ import { TestSend } from './test-send';
 /** Writes a notification with a live preview, sends a test to oneself, then sends with a confirm step. */
 export function Composer() {
 	const { api, site, token, host } = useConsole();
+	const t = useT();
+	const tn = useTn();
 	const categories = site.settings.prompt.categories;
 	const [fields, setFields] = useState<Fields>(EMPTY);
 	const [target, setTarget] = useState<'all' | 'categories'>('all');
@@ -40,10 +43,15 @@ export function Composer() {
 		setConfirming(false);
 	};
 	const audience: Audience = target === 'all' ? { all: true } : { categories: chosen };
+	const topics = chosen.map((id) => categories.find((c) => c.id === id)?.label ?? id).join(', ');
 	const audienceText =
 		target === 'all'
-			? `all ${stats ? fmt(stats.active) : '…'} active subscribers`
-			: `subscribers of ${chosen.map((id) => categories.find((c) => c.id === id)?.label ?? id).join(', ') || '(no topic chosen)'}`;
+			? sprintf(
+					// English says "all 1 active subscribers" too; languages whose plural differs translate both.
+					tn('all %s active subscribers', 'all %s active subscribers', stats?.active ?? 0),
+					stats ? fmt(stats.active) : '…',
+				)
+			: sprintf(t('subscribers of %s'), topics || t('(no topic chosen)'));
 
 	const send = async () => {
 		setError(null);
@@ -62,10 +70,10 @@ export function Composer() {
 				(n) => setSending(n),
 				() => !alive.current,
 			);
-			if (alive.current) host.toast('Notification sent');
+			if (alive.current) host.toast(t('Notification sent'));
 		} catch (e) {
 			setConfirming(false);
-			setError(e instanceof ApiError ? e : messageOf(e));
+			setError(e instanceof ApiError ? e : messageOf(e, t));
 		}
 	};
 
@@ -80,8 +88,12 @@ export function Composer() {
 	const view = sending && 'counts' in sending ? sending : null;
 
 	return (
-		<Screen title="Send a notification">
-			{!mayEdit && <p class="notice notice-info">Your role ({token.role}) can read but not send.</p>}
+		<Screen title={t('Send a notification')}>
+			{!mayEdit && (
+				<p class="notice notice-info">
+					{sprintf(t('Your role (%s) can read but not send.'), roleLabel(t, token.role))}
+				</p>
+			)}
 			<div class="split">
 				<form
 					class="card form"
@@ -91,7 +103,7 @@ export function Composer() {
 						setConfirming(true);
 					}}
 				>
-					<h2 id="composer-title">Message</h2>
+					<h2 id="composer-title">{t('Message')}</h2>
 					<MessageFields fields={fields} set={set} />
 					<AudiencePicker
 						categories={categories}
@@ -105,11 +117,13 @@ export function Composer() {
 					{confirming ? (
 						<div class="confirm-box">
 							<p id="confirm-q">
-								Send “
-								<span dir="auto" class="title-text">
-									{fields.title}
-								</span>
-								” to {audienceText}?
+								{sprintfNodes(
+									t('Send “%1$s” to %2$s?'),
+									<span dir="auto" class="title-text">
+										{fields.title}
+									</span>,
+									audienceText,
+								)}
 							</p>
 							<div class="actions">
 								<button
@@ -119,33 +133,41 @@ export function Composer() {
 									onClick={send}
 									data-testid="confirm-send"
 								>
-									Yes, send now
+									{t('Yes, send now')}
 								</button>
 								<button type="button" onClick={() => setConfirming(false)}>
-									Cancel
+									{t('Cancel')}
 								</button>
 							</div>
 						</div>
 					) : (
 						<div class="actions">
 							<button type="submit" class="primary" disabled={!mayEdit || running || !fields.title}>
-								{running ? 'Sending…' : 'Send…'}
+								{running ? t('Sending…') : t('Send…')}
 							</button>
 						</div>
 					)}
 					{sending && (
 						<div class="sending" data-testid="progress" data-status={sending.status} aria-live="polite">
 							<Progress
-								label="Send progress"
+								label={t('Send progress')}
 								done={view ? handled(view) : 0}
 								total={view?.counts.targeted ?? 0}
 								finished={sending.status === 'done'}
 							/>
 							<p class="small">
 								{sending.status === 'done'
-									? `Done: ${fmt(view ? handled(view) : 0)} of ${fmt(view?.counts.targeted ?? 0)} handled. `
-									: `Sending… ${fmt(view ? handled(view) : 0)} of ${view?.counts.targeted ? fmt(view.counts.targeted) : '…'} `}
-								<a href={`#/notifications/${sending.notificationId}`}>See the report</a>
+									? sprintf(
+											t('Done: %1$s of %2$s handled.'),
+											fmt(view ? handled(view) : 0),
+											fmt(view?.counts.targeted ?? 0),
+										)
+									: sprintf(
+											t('Sending… %1$s of %2$s'),
+											fmt(view ? handled(view) : 0),
+											view?.counts.targeted ? fmt(view.counts.targeted) : '…',
+										)}{' '}
+								<a href={`#/notifications/${sending.notificationId}`}>{t('See the report')}</a>
 							</p>
 						</div>
 					)}

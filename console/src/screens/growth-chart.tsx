@@ -1,12 +1,17 @@
 import type { SiteStats } from '#wire';
-import { fmt } from '../ui/format';
+import { fmt, locale, sprintf } from '../ui/format';
+import { useT, useTn } from '../ui/parts';
 
 const W = 600;
 const H = 160;
 const MID = 110;
 
 const short = (day: string) =>
-	new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+	new Date(`${day}T00:00:00Z`).toLocaleDateString(locale(), {
+		month: 'short',
+		day: 'numeric',
+		timeZone: 'UTC',
+	});
 
 /**
  * 30-day growth: new subscriptions up, lost ones down (inline SVG with a title and description), and the same
@@ -20,10 +25,21 @@ export function GrowthChart({ daily }: { daily: SiteStats['daily'] }) {
 	const step = W / Math.max(1, daily.length);
 	const upScale = (MID - 12) / top;
 	const downScale = (H - MID - 18) / Math.max(bottom, top / 3);
-	const summary = `+${fmt(added)} new, −${fmt(removed)} lost in the last ${daily.length} days`;
+	const t = useT();
+	const tn = useTn();
+	const summary = sprintf(
+		tn(
+			'+%1$s new, −%2$s lost in the last %3$d day',
+			'+%1$s new, −%2$s lost in the last %3$d days',
+			daily.length,
+		),
+		fmt(added),
+		fmt(removed),
+		daily.length,
+	);
 	return (
 		<section class="card" aria-labelledby="growth-title">
-			<h2 id="growth-title">Growth, last 30 days</h2>
+			<h2 id="growth-title">{t('Growth, last 30 days')}</h2>
 			<p class="muted" data-testid="growth-summary">
 				{summary}
 			</p>
@@ -33,8 +49,8 @@ export function GrowthChart({ daily }: { daily: SiteStats['daily'] }) {
 				role="img"
 				aria-labelledby="growth-svg-title growth-svg-desc"
 			>
-				<title id="growth-svg-title">Daily new and lost subscribers</title>
-				<desc id="growth-svg-desc">{summary}. The table below lists every day.</desc>
+				<title id="growth-svg-title">{t('Daily new and lost subscribers')}</title>
+				<desc id="growth-svg-desc">{sprintf(t('%s. The table below lists every day.'), summary)}</desc>
 				<line x1="0" x2={W} y1={MID} y2={MID} class="axis" />
 				{daily.map((d, i) => (
 					<g key={d.day}>
@@ -72,18 +88,18 @@ export function GrowthChart({ daily }: { daily: SiteStats['daily'] }) {
 				)}
 			</svg>
 			<details class="chart-table">
-				<summary>Show as a table</summary>
+				<summary>{t('Show as a table')}</summary>
 				<div class="table-wrap">
 					<table>
-						<caption class="sr-only">Daily new and lost subscribers</caption>
+						<caption class="sr-only">{t('Daily new and lost subscribers')}</caption>
 						<thead>
 							<tr>
-								<th scope="col">Day</th>
+								<th scope="col">{t('Day')}</th>
 								<th scope="col" class="num">
-									New
+									{t('New')}
 								</th>
 								<th scope="col" class="num">
-									Lost
+									{t('Lost')}
 								</th>
 							</tr>
 						</thead>

@@ -1,16 +1,19 @@
 import type { NotificationView } from '#wire';
 import { useConsole } from '../context';
 import { fmt, rate, when } from '../ui/format';
-import { ErrorNote, Screen, useLoad } from '../ui/parts';
+import { notificationStatusLabel } from '../ui/labels';
+import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 
 /** The status word as a badge. */
 export function StatusBadge({ status }: { status: NotificationView['status'] }) {
-	return <span class={`badge badge-${status}`}>{status}</span>;
+	const t = useT();
+	return <span class={`badge badge-${status}`}>{notificationStatusLabel(t, status)}</span>;
 }
 
 /** The most recent notifications with their counts. */
 export function History() {
 	const { api } = useConsole();
+	const t = useT();
 	const [data, error, reload] = useLoad(
 		() => api.call<{ notifications: NotificationView[] }>('/notifications?limit=100'),
 		[],
@@ -18,40 +21,40 @@ export function History() {
 	const list = data?.notifications;
 	return (
 		<Screen
-			title="History"
+			title={t('History')}
 			actions={
 				<button type="button" onClick={reload}>
-					Refresh
+					{t('Refresh')}
 				</button>
 			}
 		>
 			<ErrorNote error={error} />
 			{!list ? (
-				!error && <p class="loading">Loading…</p>
+				!error && <p class="loading">{t('Loading…')}</p>
 			) : list.length === 0 ? (
 				<p class="card muted">
-					Nothing sent yet. <a href="#/send">Send a notification</a>
+					{t('Nothing sent yet.')} <a href="#/send">{t('Send a notification')}</a>
 				</p>
 			) : (
 				<div class="card table-wrap">
 					<table class="table" data-testid="history">
 						<thead>
 							<tr>
-								<th scope="col">Notification</th>
-								<th scope="col">Status</th>
+								<th scope="col">{t('Notification')}</th>
+								<th scope="col">{t('Status')}</th>
 								<th scope="col" class="num">
-									Targeted
+									{t('Targeted')}
 								</th>
 								<th scope="col" class="num">
-									Sent
+									{t('Sent')}
 								</th>
 								<th scope="col" class="num">
-									Failed
+									{t('Failed')}
 								</th>
 								<th scope="col" class="num">
-									Clicked
+									{t('Clicked')}
 								</th>
-								<th scope="col">Date</th>
+								<th scope="col">{t('Date')}</th>
 							</tr>
 						</thead>
 						<tbody>
@@ -62,23 +65,23 @@ export function History() {
 											{n.message.title}
 										</a>
 									</td>
-									<td data-label="Status">
+									<td data-label={t('Status')}>
 										<StatusBadge status={n.status} />
 									</td>
-									<td data-label="Targeted" class="num">
+									<td data-label={t('Targeted')} class="num">
 										{fmt(n.counts.targeted)}
 									</td>
-									<td data-label="Sent" class="num">
+									<td data-label={t('Sent')} class="num">
 										{fmt(n.counts.sent)}
 									</td>
-									<td data-label="Failed" class="num">
+									<td data-label={t('Failed')} class="num">
 										{fmt(n.counts.failed)}
 									</td>
-									<td data-label="Clicked" class="num">
+									<td data-label={t('Clicked')} class="num">
 										{fmt(n.counts.clicked)}{' '}
 										<span class="muted small">{rate(n.counts.clicked, n.counts.sent)}</span>
 									</td>
-									<td data-label="Date" class="nowrap">
+									<td data-label={t('Date')} class="nowrap">
 										{when(n.createdAt)}
 									</td>
 								</tr>

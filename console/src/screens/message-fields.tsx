@@ -1,14 +1,16 @@
 import { useConsole } from '../context';
-import { value } from '../ui/format';
+import { sprintf, value } from '../ui/format';
+import { useT } from '../ui/parts';
 import type { Fields } from './draft';
 
 /** Title, message, link (with the host's picker), icon, image and up to two buttons. */
 export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Partial<Fields>) => void }) {
 	const { host } = useConsole();
+	const t = useT();
 	return (
 		<>
 			<label>
-				Title
+				{t('Title')}
 				<input
 					id="title"
 					required
@@ -19,7 +21,7 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 				/>
 			</label>
 			<label>
-				Message
+				{t('Message')}
 				<textarea
 					id="body"
 					rows={3}
@@ -31,7 +33,8 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 			</label>
 			<div class="label">
 				<label for="url">
-					Link <span class="hint">where a click goes; empty = the page each subscriber last visited</span>
+					{t('Link')}{' '}
+					<span class="hint">{t('where a click goes; empty = the page each subscriber last visited')}</span>
 				</label>
 				<div class="row">
 					<input
@@ -54,14 +57,14 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 									});
 							}}
 						>
-							Pick a product
+							{t('Pick a product')}
 						</button>
 					)}
 				</div>
 			</div>
 			<div class="row">
 				<label>
-					Icon <span class="hint">optional, square</span>
+					{t('Icon')} <span class="hint">{t('optional, square')}</span>
 					<input
 						id="icon"
 						type="url"
@@ -71,7 +74,7 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 					/>
 				</label>
 				<label>
-					Image <span class="hint">optional; large in Chrome</span>
+					{t('Image')} <span class="hint">{t('optional; large in Chrome')}</span>
 					<input
 						id="image"
 						type="url"
@@ -83,12 +86,12 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 			</div>
 			<fieldset>
 				<legend>
-					Buttons <span class="hint">up to 2</span>
+					{t('Buttons')} <span class="hint">{t('up to 2')}</span>
 				</legend>
 				{fields.buttons.map((b, i) => (
 					<div class="row button-row" key={i}>
 						<label>
-							Button {i + 1} label
+							{sprintf(t('Button %d label'), i + 1)}
 							<input
 								id={`button-${i + 1}-title`}
 								maxLength={40}
@@ -102,7 +105,7 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 							/>
 						</label>
 						<label>
-							Button {i + 1} link <span class="hint">optional</span>
+							{sprintf(t('Button %d link'), i + 1)} <span class="hint">{t('optional')}</span>
 							<input
 								id={`button-${i + 1}-url`}
 								type="url"
@@ -118,13 +121,13 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 							class="link"
 							onClick={() => set({ buttons: fields.buttons.filter((_, j) => j !== i) })}
 						>
-							Remove button {i + 1}
+							{sprintf(t('Remove button %d'), i + 1)}
 						</button>
 					</div>
 				))}
 				{fields.buttons.length < 2 && (
 					<button type="button" onClick={() => set({ buttons: [...fields.buttons, { title: '', url: '' }] })}>
-						Add a button
+						{t('Add a button')}
 					</button>
 				)}
 			</fieldset>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NotificationView, SiteStats, SubscriberStatus } from '#wire';
 import { useConsole } from '../context';
-import { fmt } from '../ui/format';
-import { ErrorNote, Progress, Screen, useLoad } from '../ui/parts';
+import { fmt, sprintf } from '../ui/format';
+import { notificationStatusLabel } from '../ui/labels';
+import { ErrorNote, Progress, Screen, useLoad, useT } from '../ui/parts';
 import { GrowthChart } from './growth-chart';
 
 const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
@@ -16,9 +17,10 @@ const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
 /** Counts by status and browser, growth, and the sends that are running now. */
 export function Overview() {
 	const { api } = useConsole();
+	const t = useT();
 	const [stats, error] = useLoad(() => api.call<SiteStats>('/stats'), []);
 	return (
-		<Screen title="Overview">
+		<Screen title={t('Overview')}>
 			<ErrorNote error={error} />
 			{stats ? (
 				<>
@@ -29,13 +31,14 @@ export function Overview() {
 					<RunningSends />
 				</>
 			) : (
-				!error && <p class="loading">Loading…</p>
+				!error && <p class="loading">{t('Loading…')}</p>
 			)}
 		</Screen>
 	);
 }
 
 function Counts({ stats }: { stats: SiteStats }) {
+	const t = useT();
 	const total = Object.values(stats.byStatus).reduce((a, b) => a + b, 0);
 	const browsers = Object.entries(stats.byBrowser)
 		.filter(([, n]) => n > 0)
@@ -43,29 +46,29 @@ function Counts({ stats }: { stats: SiteStats }) {
 	const top = Math.max(1, ...browsers.map(([, n]) => n));
 	return (
 		<section class="card" aria-labelledby="counts-title">
-			<h2 id="counts-title">Subscribers</h2>
+			<h2 id="counts-title">{t('Subscribers')}</h2>
 			<div class="figures">
 				<div class="figure big" data-testid="active">
 					<b class="figure-n">{fmt(stats.active)}</b>
-					<span class="figure-label">active subscribers</span>
+					<span class="figure-label">{t('active subscribers')}</span>
 				</div>
 				<div class="figure" data-testid="total">
 					<b class="figure-n">{fmt(total)}</b>
-					<span class="figure-label">browsers seen</span>
+					<span class="figure-label">{t('browsers seen')}</span>
 				</div>
 			</div>
-			<h3>By status</h3>
+			<h3>{t('By status')}</h3>
 			<ul class="statuses" data-testid="by-status">
 				{STATUS_LABELS.map(([key, label]) => (
 					<li key={key} data-status={key}>
-						<span class="status-label">{label}</span>
+						<span class="status-label">{t(label)}</span>
 						<b class="status-n">{fmt(stats.byStatus[key] ?? 0)}</b>
 					</li>
 				))}
 			</ul>
-			<h3>By browser</h3>
+			<h3>{t('By browser')}</h3>
 			{browsers.length === 0 ? (
-				<p class="muted">No subscribed browsers yet.</p>
+				<p class="muted">{t('No subscribed browsers yet.')}</p>
 			) : (
 				<ul class="bars" data-testid="by-browser">
 					{browsers.map(([name, n]) => (
@@ -88,6 +91,7 @@ function Counts({ stats }: { stats: SiteStats }) {
 /** Sends in progress (queued or sending): polled every 2 s while any runs, every 15 s otherwise. */
 function RunningSends() {
 	const { api } = useConsole();
+	const t = useT();
 	const [running, setRunning] = useState<NotificationView[]>([]);
 	const [error, setError] = useState<unknown>(null);
 	useEffect(() => {
@@ -115,11 +119,11 @@ function RunningSends() {
 	}, [api]);
 	return (
 		<section class="card" aria-labelledby="running-title">
-			<h2 id="running-title">Sending now</h2>
+			<h2 id="running-title">{t('Sending now')}</h2>
 			<ErrorNote error={error} />
 			{running.length === 0 ? (
 				<p class="muted">
-					Nothing is being sent right now. <a href="#/send">Send a notification</a>
+					{t('Nothing is being sent right now.')} <a href="#/send">{t('Send a notification')}</a>
 				</p>
 			) : (
 				<ul class="running" data-testid="running">
@@ -132,13 +136,18 @@ function RunningSends() {
 									{n.message.title}
 								</a>
 								<Progress
-									label={`Progress of ${n.message.title}`}
+									label={sprintf(t('Progress of %s'), n.message.title)}
 									done={done}
 									total={c.targeted}
 									finished={false}
 								/>
 								<span class="muted small">
-									{n.status}: {fmt(done)} of {c.targeted ? fmt(c.targeted) : '…'} handled
+									{sprintf(
+										t('%1$s: %2$s of %3$s handled'),
+										notificationStatusLabel(t, n.status),
+										fmt(done),
+										c.targeted ? fmt(c.targeted) : '…',
+									)}
 								</span>
 							</li>
 						);

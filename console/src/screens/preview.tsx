@@ -1,4 +1,6 @@
 import type { Message } from '#wire';
+import { sprintf } from '../ui/format';
+import { useT } from '../ui/parts';
 
 /** What the preview draws. */
 export interface Draft extends Pick<Message, 'title' | 'body' | 'icon' | 'image'> {
@@ -22,15 +24,16 @@ function Icon({ src, class: cls }: { src?: string; class: string }) {
  * parts each platform drops), not screenshots. Every text is rendered as text.
  */
 export function NotificationPreview({ draft }: { draft: Draft }) {
-	const title = draft.title || 'Your title';
+	const t = useT();
+	const title = draft.title || t('Your title');
 	const body = draft.body ?? '';
 	return (
 		<section class="card preview" aria-labelledby="preview-title">
-			<h2 id="preview-title">Preview</h2>
+			<h2 id="preview-title">{t('Preview')}</h2>
 			<div class="previews" data-testid="previews">
 				{PLATFORMS.map(([id, label]) => (
 					<figure key={id} class={`pv pv-${id}`} data-platform={id}>
-						<figcaption>{label}</figcaption>
+						<figcaption>{t(label)}</figcaption>
 						<div class="pv-card">
 							{id === 'chrome-windows' && (
 								<>
@@ -52,7 +55,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 										<div class="pv-actions">
 											{draft.actions.map((a, i) => (
 												<span key={i} dir="auto">
-													{a.title || 'Button'}
+													{a.title || t('Button')}
 												</span>
 											))}
 										</div>
@@ -68,11 +71,11 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 											<span dir="auto" class="pv-body">
 												{body}
 											</span>
-											<span class="pv-origin">via {draft.origin}</span>
+											<span class="pv-origin">{sprintf(t('via %s'), draft.origin)}</span>
 										</div>
 									</div>
 									{(draft.image || draft.actions.length > 0) && (
-										<p class="pv-note">Firefox shows no image and no buttons.</p>
+										<p class="pv-note">{t('Firefox shows no image and no buttons.')}</p>
 									)}
 								</>
 							)}
@@ -94,7 +97,8 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 							{id === 'android' && (
 								<>
 									<div class="pv-app">
-										<span class="pv-chrome" aria-hidden="true" /> Chrome · {draft.origin} · now
+										<span class="pv-chrome" aria-hidden="true" />{' '}
+										{sprintf(t('Chrome · %s · now'), draft.origin)}
 									</div>
 									<div class="pv-row">
 										<div class="pv-text">
@@ -112,7 +116,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 										<div class="pv-actions pv-actions-text">
 											{draft.actions.map((a, i) => (
 												<span key={i} dir="auto">
-													{a.title || 'Button'}
+													{a.title || t('Button')}
 												</span>
 											))}
 										</div>

@@ -1,5 +1,6 @@
 import type { Prompt } from '#wire';
-import { value } from '../ui/format';
+import { sprintf, value } from '../ui/format';
+import { useT } from '../ui/parts';
 
 /** The bell (shown, where) and the theme (colours with a picker and a hex field, corner radius). */
 export function PromptLook(props: {
@@ -8,13 +9,14 @@ export function PromptLook(props: {
 	disabled: boolean;
 }) {
 	const { prompt: p, update } = props;
+	const t = useT();
 	const color = (key: 'accent' | 'background' | 'text', label: string) => (
 		<label class="color">
 			{label}
 			<span class="row">
 				<input
 					type="color"
-					aria-label={`${label} (picker)`}
+					aria-label={sprintf(t('%s (picker)'), label)}
 					value={p.theme[key].length === 7 ? p.theme[key] : '#000000'}
 					onInput={(e) => update({ theme: { ...p.theme, [key]: value(e) } })}
 				/>
@@ -32,7 +34,7 @@ export function PromptLook(props: {
 	return (
 		<>
 			<fieldset disabled={props.disabled}>
-				<legend>Bell</legend>
+				<legend>{t('Bell')}</legend>
 				<label class="check">
 					<input
 						id="pp-bell"
@@ -40,10 +42,10 @@ export function PromptLook(props: {
 						checked={p.bell.enabled}
 						onChange={(e) => update({ bell: { ...p.bell, enabled: (e.target as HTMLInputElement).checked } })}
 					/>
-					Show the bell
+					{t('Show the bell')}
 				</label>
 				<label>
-					Position
+					{t('Position')}
 					<select
 						id="pp-bell-position"
 						value={p.bell.position}
@@ -51,20 +53,20 @@ export function PromptLook(props: {
 							update({ bell: { ...p.bell, position: value(e) as Prompt['bell']['position'] } })
 						}
 					>
-						<option value="bottom-right">Bottom right</option>
-						<option value="bottom-left">Bottom left</option>
+						<option value="bottom-right">{t('Bottom right')}</option>
+						<option value="bottom-left">{t('Bottom left')}</option>
 					</select>
 				</label>
 			</fieldset>
 			<fieldset disabled={props.disabled}>
-				<legend>Theme</legend>
+				<legend>{t('Theme')}</legend>
 				<div class="row">
-					{color('accent', 'Accent')}
-					{color('background', 'Background')}
-					{color('text', 'Text colour')}
+					{color('accent', t('Accent'))}
+					{color('background', t('Background'))}
+					{color('text', t('Text colour'))}
 				</div>
 				<label>
-					Corner radius (px)
+					{t('Corner radius (px)')}
 					<input
 						id="pp-radius"
 						type="number"

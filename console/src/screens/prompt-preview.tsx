@@ -1,12 +1,19 @@
 import type { Prompt } from '#wire';
+import { sprintf } from '../ui/format';
+import { useT, useTn } from '../ui/parts';
+
+type T = (text: string) => string;
+type Tn = (single: string, plural: string, n: number) => string;
 
 /**
  * The subscribe prompt and bell as the widget draws them (same layout, sizes and theme variables), inside a
  * small mock page. A faithful approximation in plain markup: the real widget is not loaded here.
  */
 export function PromptPreview({ prompt }: { prompt: Prompt }) {
+	const t = useT();
+	const tn = useTn();
 	const th = prompt.theme;
-	const t = prompt.texts;
+	const texts = prompt.texts;
 	const vars = {
 		'--pp-accent': th.accent,
 		'--pp-bg': th.background,
@@ -15,7 +22,7 @@ export function PromptPreview({ prompt }: { prompt: Prompt }) {
 	};
 	return (
 		<section class="card" aria-labelledby="pp-preview-title">
-			<h2 id="pp-preview-title">Preview</h2>
+			<h2 id="pp-preview-title">{t('Preview')}</h2>
 			<div
 				class="pp-page"
 				style={vars}
@@ -31,10 +38,10 @@ export function PromptPreview({ prompt }: { prompt: Prompt }) {
 					{prompt.image && <img src={prompt.image} alt="" />}
 					<div class="pp-f">
 						<p class="pp-h" dir="auto" data-testid="pp-heading">
-							{t.title}
+							{texts.title}
 						</p>
 						<p class="pp-text" dir="auto">
-							{t.text}
+							{texts.text}
 						</p>
 						{prompt.variant === 'categories' &&
 							prompt.categories.map((c) => (
@@ -44,10 +51,10 @@ export function PromptPreview({ prompt }: { prompt: Prompt }) {
 							))}
 						<div class="pp-r">
 							<span class="pp-btn" dir="auto">
-								{t.later}
+								{texts.later}
 							</span>
 							<span class="pp-btn pp-a" dir="auto">
-								{t.subscribe}
+								{texts.subscribe}
 							</span>
 						</div>
 					</div>
@@ -55,7 +62,7 @@ export function PromptPreview({ prompt }: { prompt: Prompt }) {
 				{prompt.bell.enabled && (
 					<span
 						class={`pp-bell${prompt.bell.position === 'bottom-left' ? ' left' : ''}`}
-						title={t.bellSubscribe}
+						title={texts.bellSubscribe}
 					>
 						<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
 							<path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
@@ -64,21 +71,33 @@ export function PromptPreview({ prompt }: { prompt: Prompt }) {
 				)}
 			</div>
 			<p class="muted small">
-				Shown {describeTrigger(prompt.trigger)}; asked again after {prompt.laterDays} days when dismissed.
+				{sprintf(
+					tn(
+						'Shown %1$s; asked again after %2$s day when dismissed.',
+						'Shown %1$s; asked again after %2$s days when dismissed.',
+						prompt.laterDays,
+					),
+					describeTrigger(prompt.trigger, t, tn),
+					prompt.laterDays,
+				)}
 			</p>
 		</section>
 	);
 }
 
-function describeTrigger(t: Prompt['trigger']): string {
-	switch (t.type) {
+/** When the prompt shows, as the "Shown …" of the sentence under the preview. */
+function describeTrigger(trigger: Prompt['trigger'], t: T, tn: Tn): string {
+	switch (trigger.type) {
 		case 'seconds':
-			return `after ${t.value} seconds on a page`;
+			return sprintf(
+				tn('after %s second on a page', 'after %s seconds on a page', trigger.value),
+				trigger.value,
+			);
 		case 'pageviews':
-			return `after ${t.value} page views`;
+			return sprintf(tn('after %s page view', 'after %s page views', trigger.value), trigger.value);
 		case 'scroll':
-			return `after scrolling ${t.value}% of a page`;
+			return sprintf(t('after scrolling %s%% of a page'), trigger.value);
 		default:
-			return 'only from a button or the bell';
+			return t('only from a button or the bell');
 	}
 }

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Prompt, SiteView } from '#wire';
 import { can, useConsole } from '../context';
-import { value } from '../ui/format';
-import { ErrorNote, Screen } from '../ui/parts';
+import { sprintf, value } from '../ui/format';
+import { roleLabel } from '../ui/labels';
+import { ErrorNote, Screen, useT } from '../ui/parts';
 import { PromptLook } from './prompt-look';
 import { PromptPreview } from './prompt-preview';
 import { PromptTopics } from './prompt-topics';
@@ -19,6 +20,7 @@ type TextKey = 'title' | 'text' | 'subscribe' | 'later';
 /** The subscribe prompt and bell: texts, topics, timing and theme, with a live preview; Save → PATCH settings. */
 export function PromptSettings() {
 	const { api, site, setSite, host, token } = useConsole();
+	const t = useT();
 	const [p, setP] = useState<Prompt>(site.settings.prompt);
 	const [state, setState] = useState<'idle' | 'saving' | 'saved'>('idle');
 	const [error, setError] = useState<unknown>(null);
@@ -73,7 +75,7 @@ export function PromptSettings() {
 			setSite({ ...site, settings: saved.settings });
 			setP(saved.settings.prompt);
 			setState('saved');
-			host.toast('Prompt settings saved');
+			host.toast(t('Prompt settings saved'));
 		} catch (err) {
 			setState('idle');
 			setError(err);
@@ -81,27 +83,29 @@ export function PromptSettings() {
 	};
 
 	return (
-		<Screen title="Prompt & widget">
+		<Screen title={t('Prompt & widget')}>
 			{!mayEdit && (
-				<p class="notice notice-info">Your role ({token.role}) can read but not change settings.</p>
+				<p class="notice notice-info">
+					{sprintf(t('Your role (%s) can read but not change settings.'), roleLabel(t, token.role))}
+				</p>
 			)}
 			<div class="split">
-				<form class="card form" onSubmit={save} aria-label="Prompt settings">
+				<form class="card form" onSubmit={save} aria-label={t('Prompt settings')}>
 					<fieldset disabled={!mayEdit}>
-						<legend>Texts</legend>
-						{text('title', 'Heading')}
-						{text('text', 'Text', true)}
+						<legend>{t('Texts')}</legend>
+						{text('title', t('Heading'))}
+						{text('text', t('Text'), true)}
 						<div class="row">
-							{text('subscribe', 'Subscribe button')}
-							{text('later', 'Later button')}
+							{text('subscribe', t('Subscribe button'))}
+							{text('later', t('Later button'))}
 						</div>
 					</fieldset>
 					<PromptTopics prompt={p} update={update} disabled={!mayEdit} />
 					<fieldset disabled={!mayEdit}>
-						<legend>When to ask</legend>
+						<legend>{t('When to ask')}</legend>
 						<div class="row">
 							<label class="grow">
-								Trigger
+								{t('Trigger')}
 								<select
 									id="pp-trigger"
 									value={p.trigger.type}
@@ -111,7 +115,7 @@ export function PromptSettings() {
 								>
 									{TRIGGERS.map(([type, label]) => (
 										<option key={type} value={type}>
-											{label}
+											{t(label)}
 										</option>
 									))}
 								</select>
@@ -119,10 +123,10 @@ export function PromptSettings() {
 							{p.trigger.type !== 'manual' && (
 								<label>
 									{p.trigger.type === 'seconds'
-										? 'Seconds'
+										? t('Seconds')
 										: p.trigger.type === 'pageviews'
-											? 'Page views'
-											: 'Percent'}
+											? t('Page views')
+											: t('Percent')}
 									<input
 										id="pp-trigger-value"
 										type="number"
@@ -134,7 +138,7 @@ export function PromptSettings() {
 								</label>
 							)}
 							<label>
-								Ask again after (days)
+								{t('Ask again after (days)')}
 								<input
 									id="pp-later-days"
 									type="number"
@@ -151,11 +155,11 @@ export function PromptSettings() {
 					<div class="actions">
 						{state === 'saved' && (
 							<span class="muted small" role="status">
-								Saved; sites pick it up within a minute
+								{t('Saved; sites pick it up within a minute')}
 							</span>
 						)}
 						<button type="submit" class="primary" disabled={!mayEdit || state === 'saving'}>
-							{state === 'saving' ? 'Saving…' : 'Save'}
+							{state === 'saving' ? t('Saving…') : t('Save')}
 						</button>
 					</div>
 				</form>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Category, Prompt } from '#wire';
-import { value } from '../ui/format';
+import { sprintf, value } from '../ui/format';
+import { useT } from '../ui/parts';
 
 const slug = (label: string) =>
 	label
@@ -17,6 +18,7 @@ export function PromptTopics(props: {
 	disabled: boolean;
 }) {
 	const { prompt: p, update } = props;
+	const t = useT();
 	const [newId, setNewId] = useState('');
 	const [newLabel, setNewLabel] = useState('');
 	const addTopic = () => {
@@ -31,16 +33,16 @@ export function PromptTopics(props: {
 	};
 	return (
 		<fieldset disabled={props.disabled}>
-			<legend>Variant and topics</legend>
+			<legend>{t('Variant and topics')}</legend>
 			<label>
-				Variant
+				{t('Variant')}
 				<select
 					id="pp-variant"
 					value={p.variant}
 					onChange={(e) => update({ variant: value(e) as Prompt['variant'] })}
 				>
-					<option value="simple">Simple: one subscribe button</option>
-					<option value="categories">Topics: subscribers pick what they want</option>
+					<option value="simple">{t('Simple: one subscribe button')}</option>
+					<option value="categories">{t('Topics: subscribers pick what they want')}</option>
 				</select>
 			</label>
 			<ul class="topics" data-testid="topics">
@@ -50,17 +52,17 @@ export function PromptTopics(props: {
 						<button
 							type="button"
 							class="link"
-							aria-label={`Remove topic ${c.label}`}
+							aria-label={sprintf(t('Remove topic %s'), c.label)}
 							onClick={() => update({ categories: p.categories.filter((x) => x.id !== c.id) })}
 						>
-							Remove
+							{t('Remove')}
 						</button>
 					</li>
 				))}
 			</ul>
 			<div class="row">
 				<label>
-					New topic label
+					{t('New topic label')}
 					<input
 						id="pp-new-label"
 						dir="auto"
@@ -70,19 +72,19 @@ export function PromptTopics(props: {
 					/>
 				</label>
 				<label>
-					Id <span class="hint">optional</span>
+					{t('Id')} <span class="hint">{t('optional')}</span>
 					<input
 						id="pp-new-id"
 						maxLength={64}
 						pattern="[a-z0-9][a-z0-9_\-]*"
 						spellcheck={false}
-						placeholder={newLabel ? slug(newLabel) : 'restocks'}
+						placeholder={newLabel ? slug(newLabel) : t('restocks')}
 						value={newId}
 						onInput={(e) => setNewId(value(e))}
 					/>
 				</label>
 				<button type="button" class="align-end" onClick={addTopic}>
-					Add topic
+					{t('Add topic')}
 				</button>
 			</div>
 		</fieldset>

@@ -1,22 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Audience, NotificationView } from '#wire';
 import { useConsole } from '../context';
-import { fmt, rate, when } from '../ui/format';
-import { ErrorNote, Progress, Screen } from '../ui/parts';
+import { fmt, rate, sprintf, when } from '../ui/format';
+import { ErrorNote, Progress, Screen, useT } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
 import { StatusBadge } from './history';
 
 /** Words for an audience. */
-export function describeAudience(a: Audience): string {
-	if ('all' in a) return 'All subscribers';
-	if ('categories' in a) return `Subscribers of topics: ${a.categories.join(', ')}`;
-	if ('userIds' in a) return `Users: ${a.userIds.join(', ')}`;
-	return `Subscribers: ${a.subscriberIds.join(', ')}`;
+export function describeAudience(a: Audience, t: (text: string) => string): string {
+	if ('all' in a) return t('All subscribers');
+	if ('categories' in a) return sprintf(t('Subscribers of topics: %s'), a.categories.join(', '));
+	if ('userIds' in a) return sprintf(t('Users: %s'), a.userIds.join(', '));
+	return sprintf(t('Subscribers: %s'), a.subscriberIds.join(', '));
 }
 
 /** One notification: its message, audience, counts, failures and times; polls while it is not done. */
 export function Report({ id }: { id: string }) {
 	const { api } = useConsole();
+	const t = useT();
 	const [n, setN] = useState<NotificationView | null>(null);
 	const [error, setError] = useState<unknown>(null);
 	useEffect(() => {
@@ -31,87 +32,88 @@ export function Report({ id }: { id: string }) {
 
 	if (!n)
 		return (
-			<Screen title="Report">
+			<Screen title={t('Report')}>
 				<ErrorNote error={error} />
-				{!error && <p class="loading">Loading…</p>}
+				{!error && <p class="loading">{t('Loading…')}</p>}
 			</Screen>
 		);
 	const c = n.counts;
-	const figures: Array<[string, string, string?]> = [
-		['Targeted', fmt(c.targeted)],
-		['Sent', fmt(c.sent)],
-		['Failed', fmt(c.failed)],
-		['Gone', fmt(c.gone)],
-		['Shown', fmt(c.shown)],
-		['Clicked', fmt(c.clicked)],
-		['Closed', fmt(c.closed)],
-		['CTR', rate(c.clicked, c.sent), 'clicked / sent'],
+	// [key (data-figure), label, value, hint]
+	const figures: Array<[string, string, string, string?]> = [
+		['targeted', t('Targeted'), fmt(c.targeted)],
+		['sent', t('Sent'), fmt(c.sent)],
+		['failed', t('Failed'), fmt(c.failed)],
+		['gone', t('Gone'), fmt(c.gone)],
+		['shown', t('Shown'), fmt(c.shown)],
+		['clicked', t('Clicked'), fmt(c.clicked)],
+		['closed', t('Closed'), fmt(c.closed)],
+		['ctr', t('CTR'), rate(c.clicked, c.sent), t('clicked / sent')],
 	];
 	const failures = Object.entries(c.failures ?? {}).filter(([, k]) => k > 0);
 	const m = n.message;
 	return (
-		<Screen title="Report" actions={<a href="#/notifications">Back to history</a>}>
+		<Screen title={t('Report')} actions={<a href="#/notifications">{t('Back to history')}</a>}>
 			<ErrorNote error={error} />
 			<div class="grid">
 				<section class="card" aria-labelledby="msg-title">
-					<h2 id="msg-title">Message</h2>
+					<h2 id="msg-title">{t('Message')}</h2>
 					<dl class="facts">
-						<dt>Title</dt>
+						<dt>{t('Title')}</dt>
 						<dd dir="auto" class="title-text" data-testid="report-title">
 							{m.title}
 						</dd>
-						<dt>Message</dt>
+						<dt>{t('Message')}</dt>
 						<dd dir="auto">{m.body || '–'}</dd>
-						<dt>Link</dt>
-						<dd class="break">{m.url ?? 'The page each subscriber last visited'}</dd>
+						<dt>{t('Link')}</dt>
+						<dd class="break">{m.url ?? t('The page each subscriber last visited')}</dd>
 						{m.image && (
 							<>
-								<dt>Image</dt>
+								<dt>{t('Image')}</dt>
 								<dd class="break">{m.image}</dd>
 							</>
 						)}
 						{m.actions && m.actions.length > 0 && (
 							<>
-								<dt>Buttons</dt>
+								<dt>{t('Buttons')}</dt>
 								<dd dir="auto">{m.actions.map((a) => a.title).join(' · ')}</dd>
 							</>
 						)}
-						<dt>Audience</dt>
-						<dd class="break">{describeAudience(n.audience)}</dd>
-						<dt>Status</dt>
+						<dt>{t('Audience')}</dt>
+						<dd class="break">{describeAudience(n.audience, t)}</dd>
+						<dt>{t('Status')}</dt>
 						<dd data-testid="report-status">
 							<StatusBadge status={n.status} />
 						</dd>
-						<dt>Created</dt>
+						<dt>{t('Created')}</dt>
 						<dd>{when(n.createdAt)}</dd>
-						<dt>Finished</dt>
+						<dt>{t('Finished')}</dt>
 						<dd>{when(n.finishedAt)}</dd>
 					</dl>
 				</section>
 				<section class="card" aria-labelledby="counts-title">
-					<h2 id="counts-title">Delivery</h2>
+					<h2 id="counts-title">{t('Delivery')}</h2>
 					<Progress
-						label="Handled recipients"
+						label={t('Handled recipients')}
 						done={handled(n)}
 						total={c.targeted}
 						finished={n.status === 'done'}
 					/>
 					<dl class="figures-grid" data-testid="report-counts">
-						{figures.map(([label, v, hint]) => (
-							<div key={label} class="figure">
+						{figures.map(([key, label, v, hint]) => (
+							<div key={key} class="figure">
 								<dt class="figure-label">
 									{label}
 									{hint && <span class="sr-only"> ({hint})</span>}
 								</dt>
-								<dd class="figure-n" data-figure={label.toLowerCase()}>
+								<dd class="figure-n" data-figure={key}>
 									{v}
 								</dd>
 							</div>
 						))}
 					</dl>
-					<h3>Failures by reason</h3>
+					<h3>{t('Failures by reason')}</h3>
 					{failures.length === 0 ? (
-						<p class="muted">None.</p>
+						<p class="muted">{t('None.')}</p>
 					) : (
 						<ul class="plain">
 							{failures.map(([reason, k]) => (

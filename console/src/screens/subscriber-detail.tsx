@@ -5,12 +5,14 @@ import { isStatus } from '../api';
 import { can, useConsole } from '../context';
 import { go } from '../router';
 import { when } from '../ui/format';
-import { ConfirmButton, ErrorNote, Screen, useLoad } from '../ui/parts';
+import { subscriberStatusLabel } from '../ui/labels';
+import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 import { rememberTestSubscriber, testSubscriber } from './test-send';
 
 /** Every field of one subscriber, erase (GDPR) behind a confirm, and "use for test sends". */
 export function SubscriberDetail({ id }: { id: string }) {
 	const { api, host, token } = useConsole();
+	const t = useT();
 	const [s, loadError] = useLoad(
 		() => api.call<SubscriberView>(`/subscribers/${encodeURIComponent(id)}`),
 		[id],
@@ -22,7 +24,7 @@ export function SubscriberDetail({ id }: { id: string }) {
 		setError(null);
 		try {
 			await api.call(`/subscribers/${encodeURIComponent(id)}`, { method: 'DELETE' });
-			host.toast('Subscriber erased');
+			host.toast(t('Subscriber erased'));
 			go('/subscribers');
 		} catch (e) {
 			setError(e);
@@ -31,31 +33,31 @@ export function SubscriberDetail({ id }: { id: string }) {
 
 	const rows: Array<[string, string]> = s
 		? [
-				['Subscriber id', s.subscriberId],
-				['Status', s.status],
-				['Push service', s.pushService ?? '–'],
-				['Browser', s.browser],
-				['Operating system', s.os],
-				['Topics', s.categories.join(', ') || '–'],
-				['User id', s.externalUserId ?? '–'],
-				['Time zone', s.timezone ?? '–'],
-				['Language', s.locale ?? '–'],
-				['Last page', s.lastUrl ?? '–'],
-				['Last seen', when(s.lastSeenAt)],
-				['Subscribed since', when(s.createdAt)],
+				[t('Subscriber id'), s.subscriberId],
+				[t('Status'), subscriberStatusLabel(t, s.status)],
+				[t('Push service'), s.pushService ?? '–'],
+				[t('Browser'), s.browser],
+				[t('Operating system'), s.os],
+				[t('Topics'), s.categories.join(', ') || '–'],
+				[t('User id'), s.externalUserId ?? '–'],
+				[t('Time zone'), s.timezone ?? '–'],
+				[t('Language'), s.locale ?? '–'],
+				[t('Last page'), s.lastUrl ?? '–'],
+				[t('Last seen'), when(s.lastSeenAt)],
+				[t('Subscribed since'), when(s.createdAt)],
 			]
 		: [];
 	return (
-		<Screen title="Subscriber" actions={<a href="#/subscribers">Back to subscribers</a>}>
+		<Screen title={t('Subscriber')} actions={<a href="#/subscribers">{t('Back to subscribers')}</a>}>
 			{isStatus(loadError, 404) ? (
 				<p class="notice notice-info" role="alert">
-					This subscriber does not exist (any more).
+					{t('This subscriber does not exist (any more).')}
 				</p>
 			) : (
 				<ErrorNote error={loadError} />
 			)}
 			{s && (
-				<section class="card" aria-label="Details">
+				<section class="card" aria-label={t('Details')}>
 					<dl class="facts" data-testid="subscriber">
 						{rows.map(([k, v]) => (
 							<Fragment key={k}>
@@ -74,14 +76,15 @@ export function SubscriberDetail({ id }: { id: string }) {
 							onClick={() => {
 								rememberTestSubscriber(s.subscriberId);
 								setIsTest(true);
-								host.toast('Test sends will go to this subscriber');
+								host.toast(t('Test sends will go to this subscriber'));
 							}}
 						>
-							{isTest ? 'Used for test sends' : 'Use for test sends'}
+							{isTest ? t('Used for test sends') : t('Use for test sends')}
 						</button>
 						<ConfirmButton
-							label="Delete (erase)"
-							confirm="Erase this subscriber and everything stored about them?"
+							label={t('Delete (erase)')}
+							yes={t('Yes, delete (erase)')}
+							confirm={t('Erase this subscriber and everything stored about them?')}
 							danger
 							disabled={!can(token.role, 'editor')}
 							onConfirm={erase}

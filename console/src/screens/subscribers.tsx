@@ -3,7 +3,8 @@ import type { SubscriberPage, SubscriberStatus, SubscriberView } from '#wire';
 import { query } from '../api';
 import { useConsole } from '../context';
 import { value, when } from '../ui/format';
-import { ErrorNote, Screen } from '../ui/parts';
+import { subscriberStatusLabel } from '../ui/labels';
+import { ErrorNote, Screen, useT } from '../ui/parts';
 
 const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
 const BROWSERS: Array<[string, string]> = [
@@ -29,6 +30,7 @@ const NONE: Filters = { q: '', status: '', browser: '', category: '', userId: ''
 /** Searchable, filterable, paged list of subscribers with a CSV export. */
 export function Subscribers() {
 	const { api, site } = useConsole();
+	const t = useT();
 	const [draft, setDraft] = useState<Filters>(NONE);
 	const [filters, setFilters] = useState<Filters>(NONE);
 	const [rows, setRows] = useState<SubscriberView[] | null>(null);
@@ -80,63 +82,63 @@ export function Subscribers() {
 
 	return (
 		<Screen
-			title="Subscribers"
+			title={t('Subscribers')}
 			actions={
 				<button type="button" onClick={exportCsv} data-testid="export">
-					Export CSV
+					{t('Export CSV')}
 				</button>
 			}
 		>
 			<form
 				class="card filters"
-				aria-label="Find subscribers"
+				aria-label={t('Find subscribers')}
 				onSubmit={(e) => {
 					e.preventDefault();
 					setFilters({ ...draft });
 				}}
 			>
 				<label class="grow">
-					Search <span class="hint">id, user id, page</span>
+					{t('Search')} <span class="hint">{t('id, user id, page')}</span>
 					<input id="sub-q" type="search" {...field('q')} />
 				</label>
 				<label>
-					Status
+					{t('Status')}
 					<select
 						id="sub-status"
 						value={draft.status}
 						onChange={(e) => setDraft({ ...draft, status: value(e) })}
 					>
-						<option value="">Any</option>
+						<option value="">{t('Any')}</option>
 						{STATUSES.map((s) => (
 							<option key={s} value={s}>
-								{s}
+								{subscriberStatusLabel(t, s)}
 							</option>
 						))}
 					</select>
 				</label>
 				<label>
-					Browser
+					{t('Browser')}
 					<select
 						id="sub-browser"
 						value={draft.browser}
 						onChange={(e) => setDraft({ ...draft, browser: value(e) })}
 					>
-						<option value="">Any</option>
+						<option value="">{t('Any')}</option>
 						{BROWSERS.map(([id, label]) => (
 							<option key={id} value={id}>
-								{label}
+								{t(label)}
 							</option>
 						))}
 					</select>
 				</label>
 				<label>
-					Topic
+					{t('Topic')}
 					<select
 						id="sub-category"
 						value={draft.category}
 						onChange={(e) => setDraft({ ...draft, category: value(e) })}
 					>
-						<option value="">Any</option>
+						<option value="">{t('Any')}</option>
 						{site.settings.prompt.categories.map((c) => (
 							<option key={c.id} value={c.id}>
 								{c.label}
@@ -145,12 +147,12 @@ export function Subscribers() {
 					</select>
 				</label>
 				<label>
-					User id
+					{t('User id')}
 					<input id="sub-user" spellcheck={false} {...field('userId')} />
 				</label>
 				<div class="filter-actions">
 					<button type="submit" class="primary">
-						Apply
+						{t('Apply')}
 					</button>
 					<button
 						type="button"
@@ -159,28 +161,28 @@ export function Subscribers() {
 							setFilters(NONE);
 						}}
 					>
-						Clear
+						{t('Clear')}
 					</button>
 				</div>
 			</form>
 			<ErrorNote error={error} />
 			{rows === null ? (
-				!error && <p class="loading">Loading…</p>
+				!error && <p class="loading">{t('Loading…')}</p>
 			) : rows.length === 0 ? (
 				<p class="card muted" data-testid="no-subscribers">
-					No subscribers match.
+					{t('No subscribers match.')}
 				</p>
 			) : (
 				<div class="card table-wrap">
 					<table class="table" data-testid="subscribers">
 						<thead>
 							<tr>
-								<th scope="col">Subscriber</th>
-								<th scope="col">Status</th>
-								<th scope="col">Browser</th>
-								<th scope="col">User id</th>
-								<th scope="col">Topics</th>
-								<th scope="col">Last seen</th>
+								<th scope="col">{t('Subscriber')}</th>
+								<th scope="col">{t('Status')}</th>
+								<th scope="col">{t('Browser')}</th>
+								<th scope="col">{t('User id')}</th>
+								<th scope="col">{t('Topics')}</th>
+								<th scope="col">{t('Last seen')}</th>
 							</tr>
 						</thead>
 						<tbody>
@@ -191,19 +193,19 @@ export function Subscribers() {
 											{s.subscriberId}
 										</a>
 									</td>
-									<td data-label="Status">
-										<span class={`badge badge-${s.status}`}>{s.status}</span>
+									<td data-label={t('Status')}>
+										<span class={`badge badge-${s.status}`}>{subscriberStatusLabel(t, s.status)}</span>
 									</td>
-									<td data-label="Browser">
+									<td data-label={t('Browser')}>
 										{s.browser} <span class="muted small">{s.os}</span>
 									</td>
-									<td data-label="User id" dir="auto" class="break">
+									<td data-label={t('User id')} dir="auto" class="break">
 										{s.externalUserId ?? '–'}
 									</td>
-									<td data-label="Topics" class="break">
+									<td data-label={t('Topics')} class="break">
 										{s.categories.join(', ') || '–'}
 									</td>
-									<td data-label="Last seen" class="nowrap">
+									<td data-label={t('Last seen')} class="nowrap">
 										{when(s.lastSeenAt)}
 									</td>
 								</tr>
@@ -215,7 +217,7 @@ export function Subscribers() {
 			{cursor && (
 				<div class="actions">
 					<button type="button" disabled={busy} onClick={() => load(cursor)}>
-						{busy ? 'Loading…' : 'Load more'}
+						{busy ? t('Loading…') : t('Load more')}
 					</button>
 				</div>
 			)}

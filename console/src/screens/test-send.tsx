@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { Audience, NotificationView, SendResult } from '#wire';
 import { useConsole } from '../context';
-import { newKey, value } from '../ui/format';
-import { ErrorNote } from '../ui/parts';
+import { newKey, sprintf, value } from '../ui/format';
+import { ErrorNote, useT, useTn } from '../ui/parts';
 import { watchNotification } from '../ui/watch';
 import { type Fields, payload } from './draft';
 
@@ -20,6 +20,8 @@ export const rememberTestSubscriber = (id: string) => localStorage.setItem(STORE
  */
 export function TestSend({ fields, disabled }: { fields: Fields; disabled: boolean }) {
 	const { api, token, host } = useConsole();
+	const t = useT();
+	const tn = useTn();
 	const [state, setState] = useState<'idle' | 'sending' | 'none' | 'sent'>('idle');
 	const [subscriber, setSubscriber] = useState(testSubscriber);
 	const [askId, setAskId] = useState(false);
@@ -41,7 +43,7 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 				setAskId(true);
 			} else {
 				setState('sent');
-				host.toast('Test sent');
+				host.toast(t('Test sent'));
 			}
 		} catch (e) {
 			setError(e);
@@ -51,27 +53,36 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 
 	return (
 		<section class="card" aria-labelledby="test-title" data-testid="test-send">
-			<h2 id="test-title">Send a test to yourself</h2>
-			<p class="muted small">Goes to the browsers where you are signed in as “{token.staff.id}”.</p>
+			<h2 id="test-title">{t('Send a test to yourself')}</h2>
+			<p class="muted small">
+				{sprintf(t('Goes to the browsers where you are signed in as “%s”.'), token.staff.id)}
+			</p>
 			<div class="actions">
 				<button
 					type="button"
 					disabled={disabled || state === 'sending'}
 					onClick={() => run({ userIds: [token.staff.id] })}
 				>
-					{state === 'sending' ? 'Sending test…' : 'Send a test'}
+					{state === 'sending' ? t('Sending test…') : t('Send a test')}
 				</button>
 			</div>
 			{state === 'none' && (
 				<p class="notice notice-warning" role="alert">
-					No subscribed browser is linked to you (user id “{token.staff.id}”); pick a subscriber to send the
-					test to.
+					{sprintf(
+						t(
+							'No subscribed browser is linked to you (user id “%s”); pick a subscriber to send the test to.',
+						),
+						token.staff.id,
+					)}
 				</p>
 			)}
 			{state === 'sent' && result && (
 				<p class="notice notice-success" role="status">
-					Test sent to {result.counts.targeted} browser{result.counts.targeted === 1 ? '' : 's'}.{' '}
-					<a href={`#/notifications/${result.notificationId}`}>Report</a>
+					{sprintf(
+						tn('Test sent to %d browser.', 'Test sent to %d browsers.', result.counts.targeted),
+						result.counts.targeted,
+					)}{' '}
+					<a href={`#/notifications/${result.notificationId}`}>{t('Report')}</a>
 				</p>
 			)}
 			{askId && (
@@ -84,7 +95,7 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 					}}
 				>
 					<label>
-						Subscriber id <span class="hint">from Subscribers; remembered in this browser</span>
+						{t('Subscriber id')} <span class="hint">{t('from Subscribers; remembered in this browser')}</span>
 						<input
 							id="test-subscriber"
 							required
@@ -95,15 +106,15 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 					</label>
 					<div class="actions">
 						<button type="submit" disabled={disabled || state === 'sending'}>
-							Send the test to this subscriber
+							{t('Send the test to this subscriber')}
 						</button>
-						<a href="#/subscribers">Find a subscriber</a>
+						<a href="#/subscribers">{t('Find a subscriber')}</a>
 					</div>
 				</form>
 			)}
 			{!askId && subscriber && (
 				<button type="button" class="link" onClick={() => setAskId(true)}>
-					Or send to subscriber {subscriber}
+					{sprintf(t('Or send to subscriber %s'), subscriber)}
 				</button>
 			)}
 			<ErrorNote error={error} />

@@ -1,14 +1,29 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api-error';
-import { useConsole } from '../context';
+import { HostContext } from '../context';
+import { englishPlural } from '../hosts/host';
+import { sprintf } from './format';
+
+const untranslated = (text: string) => text;
+
+/** The host's translation of a text: `t('Save')`; with values `sprintf(t('Sent %1$s of %2$s'), a, b)`. */
+export function useT(): (text: string) => string {
+	return useContext(HostContext)?.t ?? untranslated;
+}
+
+/** The host's translation of a text whose wording depends on a count: `sprintf(tn('%d day', '%d days', n), n)`. */
+export function useTn(): (single: string, plural: string, n: number) => string {
+	return useContext(HostContext)?.tn ?? englishPlural;
+}
 
 /** An error message, announced. Renders nothing without an error. */
 export function ErrorNote({ error }: { error: unknown }) {
+	const t = useT();
 	if (!error) return null;
 	return (
 		<p class="notice notice-error" role="alert">
-			{typeof error === 'string' ? error : messageOf(error)}
+			{typeof error === 'string' ? error : messageOf(error, t)}
 		</p>
 	);
 }
@@ -17,8 +32,11 @@ let firstScreen = true;
 
 /** A screen's frame: heading and content. After a navigation the heading takes focus, so a screen reader says where. */
 export function Screen(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
+	const t = useT();
+	const host = useContext(HostContext);
 	useEffect(() => {
-		document.title = `${props.title} · Beckon console`;
+		// Only the standalone console owns its page; inside wp-admin or Shopify admin the host's title stays.
+		if (host?.kind === 'standalone') document.title = sprintf(t('%s · Beckon console'), props.title);
 	}, [props.title]);
 	useEffect(() => {
 		if (!firstScreen) document.getElementById('screen-title')?.focus();
@@ -84,19 +102,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
 	return [data, error, () => setN((x) => x + 1)];
 }
 
-/** The host's translation of a text. */
-export function useT(): (text: string) => string {
-	return useConsole().host.t;
-}
-
-/** A two-step button: the first press asks, the second does it. */
+/** A two-step button: the first press asks (`confirm`), the second (`yes`) does it. */
 export function ConfirmButton(props: {
 	label: string;
 	confirm: string;
+	yes: string;
 	onConfirm: () => Promise<void> | void;
 	danger?: boolean;
 	disabled?: boolean;
 }) {
+	const t = useT();
 	const [asking, setAsking] = useState(false);
 	const [busy, setBusy] = useState(false);
 	if (!asking)
@@ -128,10 +143,10 @@ export function ConfirmButton(props: {
 					}
 				}}
 			>
-				Yes, {props.label.toLowerCase()}
+				{props.yes}
 			</button>
 			<button type="button" onClick={() => setAsking(false)}>
-				Cancel
+				{t('Cancel')}
 			</button>
 		</span>
 	);

@@ -1,0 +1,52 @@
+import type { NotificationStatus, Role, SubscriberStatus } from '#wire';
+
+type T = (text: string) => string;
+
+// The API's words shown as they are in English, but translatable. Each text is written out (not t(word)), so a
+// string extractor finds it.
+
+/** A staff role. */
+export function roleLabel(t: T, role: Role): string {
+	switch (role) {
+		case 'viewer':
+			return t('viewer');
+		case 'editor':
+			return t('editor');
+		case 'admin':
+			return t('admin');
+		default:
+			return role;
+	}
+}
+
+/** A notification's status. */
+export function notificationStatusLabel(t: T, status: NotificationStatus): string {
+	switch (status) {
+		case 'queued':
+			return t('queued');
+		case 'sending':
+			return t('sending');
+		case 'done':
+			return t('done');
+		default:
+			return status;
+	}
+}
+
+/** A subscriber's status, as the subscriber list and detail show it. */
+export function subscriberStatusLabel(t: T, status: SubscriberStatus): string {
+	switch (status) {
+		case 'allowed':
+			return t('allowed');
+		case 'ask':
+			return t('ask');
+		case 'blocked':
+			return t('blocked');
+		case 'unsupported':
+			return t('unsupported');
+		case 'suspended':
+			return t('suspended');
+		default:
+			return status;
+	}
+}
