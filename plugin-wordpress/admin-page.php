@@ -1,7 +1,8 @@
 <?php
 /**
- * The "Beckon" admin page: subscriber counts, growth chart, the composer with its progress bar, and recent
- * notifications. Backend failures show as notices on the page; the page itself always renders.
+ * The "Beckon" admin page: the Beckon console (served by the backend) mounted inside wp-admin with a console token
+ * minted for the current user. When the plugin is not connected or the backend cannot be reached, the page says
+ * what to do in a notice instead.
  *
  * @package Beckon
  */
@@ -10,186 +11,124 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
+/** Script and style handle of the console. */
+const BECKON_CONSOLE_HANDLE = 'beckon-console';
+
 /**
- * Adds the Beckon menu: the overview and the settings (connect) screen.
+ * Adds the Beckon menu: the console and the settings (connect) screen.
  *
  * @return void
  */
 function beckon_admin_menu(): void {
-	add_menu_page( __( 'Beckon', 'beckon-web-push' ), __( 'Beckon', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page', 'dashicons-megaphone', 58 );
-	add_submenu_page( 'beckon', __( 'Beckon overview', 'beckon-web-push' ), __( 'Overview', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_overview_page' );
+	add_menu_page( __( 'Beckon', 'beckon-web-push' ), __( 'Beckon', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_console_page', 'dashicons-megaphone', 58 );
+	add_submenu_page( 'beckon', __( 'Beckon console', 'beckon-web-push' ), __( 'Console', 'beckon-web-push' ), beckon_send_capability(), 'beckon', 'beckon_render_console_page' );
 	add_submenu_page( 'beckon', __( 'Beckon settings', 'beckon-web-push' ), __( 'Settings', 'beckon-web-push' ), 'manage_options', 'beckon-settings', 'beckon_render_settings_page' );
 }
 
 /**
- * Styles and the progress script on Beckon's own screens and the dashboard.
+ * The plugin's own styles on the settings screen and the dashboard (the console brings its own).
  *
  * @param string $hook_suffix Screen.
  * @return void
  */
 function beckon_admin_assets( string $hook_suffix ): void {
-	if ( ! in_array( $hook_suffix, array( 'toplevel_page_beckon', 'beckon_page_beckon-settings', 'index.php' ), true ) ) {
-		return;
-	}
-	wp_enqueue_style( 'beckon-admin', plugins_url( 'assets/admin.css', BECKON_PLUGIN_FILE ), array(), BECKON_VERSION );
-	if ( 'toplevel_page_beckon' === $hook_suffix ) {
-		wp_enqueue_script( 'beckon-admin', plugins_url( 'assets/admin.js', BECKON_PLUGIN_FILE ), array( 'wp-i18n' ), BECKON_VERSION, true );
-		wp_add_inline_script(
-			'beckon-admin',
-			'window.beckonAdmin = ' . wp_json_encode(
-				array(
-					'ajaxUrl' => admin_url( 'admin-ajax.php' ),
-					'nonce'   => wp_create_nonce( 'beckon_progress' ),
-				)
-			) . ';',
-			'before'
-		);
-		wp_set_script_translations( 'beckon-admin', 'beckon-web-push' );
+	if ( in_array( $hook_suffix, array( 'beckon_page_beckon-settings', 'index.php' ), true ) ) {
+		wp_enqueue_style( 'beckon-admin', plugins_url( 'assets/admin.css', BECKON_PLUGIN_FILE ), array(), BECKON_VERSION );
 	}
 }
 
 /**
- * Renders the overview page.
+ * Renders the console page: notices first, then the console's mount point, or a notice saying what to do.
  *
  * @return void
  */
-function beckon_render_overview_page(): void {
+function beckon_render_console_page(): void {
 	beckon_guard( '', beckon_send_capability() );
 	echo '<div class="wrap beckon"><h1>' . esc_html__( 'Beckon', 'beckon-web-push' ) . '</h1>';
 	beckon_print_notices();
-	if ( ! beckon_is_connected() ) {
-		beckon_print_notice( 'warning', __( 'Beckon is not connected to a backend yet. Open Beckon → Settings to connect it.', 'beckon-web-push' ) );
-		echo '</div>';
-		return;
-	}
-	$stats = beckon_fetch_stats( true );
-	if ( is_wp_error( $stats ) ) {
-		/* translators: %s: error message */
-		beckon_print_notice( 'error', sprintf( __( 'Could not load the subscriber counts: %s', 'beckon-web-push' ), $stats->get_error_message() ) );
-		$stats = array();
+	$token = beckon_console_token( wp_get_current_user() );
+	if ( is_wp_error( $token ) ) {
+		beckon_console_unavailable( $token );
 	} else {
-		beckon_render_stats( $stats );
+		beckon_enqueue_console( $token );
+		printf( '<div id="beckon-console" data-host="wordpress" data-api="%s"></div>', esc_attr( beckon_console_api() ) );
 	}
-	beckon_render_composer( (int) ( $stats['active'] ?? 0 ) );
-	beckon_render_recent();
 	echo '</div>';
 }
 
 /**
- * Count tiles, status and browser breakdown, and the growth chart.
+ * The backend's URL the console calls and loads from, without a trailing slash.
  *
- * @param array<string, mixed> $stats Stats from the backend.
- * @return void
+ * @return string URL.
  */
-function beckon_render_stats( array $stats ): void {
-	$status = wp_parse_args(
-		is_array( $stats['byStatus'] ?? null ) ? $stats['byStatus'] : array(),
-		array_fill_keys( array( 'ask', 'allowed', 'blocked', 'unsupported', 'suspended' ), 0 )
-	);
-	$labels = array(
-		'allowed'     => __( 'Subscribed', 'beckon-web-push' ),
-		'ask'         => __( 'Not asked yet or undecided', 'beckon-web-push' ),
-		'blocked'     => __( 'Blocked', 'beckon-web-push' ),
-		'unsupported' => __( 'Browser cannot receive push', 'beckon-web-push' ),
-		'suspended'   => __( 'Suspended (another user logged in)', 'beckon-web-push' ),
-	);
-	$total  = array_sum( array_map( 'intval', $status ) );
-	echo '<div class="beckon-tiles">';
-	beckon_render_tile( __( 'Active subscribers', 'beckon-web-push' ), (int) ( $stats['active'] ?? 0 ), 'active' );
-	beckon_render_tile( __( 'Browsers seen', 'beckon-web-push' ), $total, 'total' );
-	beckon_render_tile( __( 'Blocked', 'beckon-web-push' ), (int) $status['blocked'], 'blocked' );
-	echo '</div><div class="beckon-columns"><div class="beckon-panel beckon-growth"><h2>' . esc_html__( 'Growth', 'beckon-web-push' ) . '</h2>';
-	echo wp_kses( beckon_growth_chart_svg( is_array( $stats['daily'] ?? null ) ? $stats['daily'] : array() ), beckon_svg_allowed_html() );
-	echo '</div><div class="beckon-panel"><h2>' . esc_html__( 'By status', 'beckon-web-push' ) . '</h2><table class="beckon-breakdown" id="beckon-by-status">';
-	foreach ( $labels as $key => $label ) {
-		printf( '<tr data-status="%s"><th scope="row">%s</th><td>%s</td></tr>', esc_attr( $key ), esc_html( $label ), esc_html( number_format_i18n( (int) $status[ $key ] ) ) );
-	}
-	echo '</table><h2>' . esc_html__( 'By browser', 'beckon-web-push' ) . '</h2><table class="beckon-breakdown" id="beckon-by-browser">';
-	$browsers = is_array( $stats['byBrowser'] ?? null ) ? $stats['byBrowser'] : array();
-	arsort( $browsers );
-	if ( array() === $browsers ) {
-		echo '<tr><td>' . esc_html__( 'No subscribers yet.', 'beckon-web-push' ) . '</td></tr>';
-	}
-	$top = max( 1, $browsers ? (int) max( $browsers ) : 1 );
-	foreach ( $browsers as $browser => $count ) {
-		printf(
-			'<tr data-browser="%1$s"><th scope="row">%2$s</th><td><span class="beckon-bar" style="width:%3$d%%"></span>%4$s</td></tr>',
-			esc_attr( (string) $browser ),
-			esc_html( ucfirst( (string) $browser ) ),
-			(int) round( 100 * (int) $count / $top ),
-			esc_html( number_format_i18n( (int) $count ) )
-		);
-	}
-	echo '</table></div></div>';
+function beckon_console_api(): string {
+	return untrailingslashit( (string) beckon_get_settings()['url'] );
 }
 
 /**
- * One count tile.
+ * Enqueues the console's style and module script from the backend, with `window.beckonConsoleWp` (the first
+ * token, the refresh route and its nonce) defined before it. Called while the page renders: both print in the
+ * footer, the style before the script, and the backend is only asked for them once it has answered.
  *
- * @param string $label Label.
- * @param int    $value Count.
- * @param string $key   Name for tests and styling.
+ * @param array<string, mixed> $token ConsoleToken for the current user.
  * @return void
  */
-function beckon_render_tile( string $label, int $value, string $key ): void {
-	printf( '<div class="beckon-tile" data-count="%1$s"><b>%2$s</b><span>%3$s</span></div>', esc_attr( $key ), esc_html( number_format_i18n( $value ) ), esc_html( $label ) );
+function beckon_enqueue_console( array $token ): void {
+	$api = beckon_console_api();
+	// phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the backend versions its own files.
+	wp_enqueue_style( BECKON_CONSOLE_HANDLE, $api . '/console/console.css', array(), null );
+	// phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the backend versions its own files.
+	wp_enqueue_script( BECKON_CONSOLE_HANDLE, $api . '/console/console.js', array( 'wp-i18n' ), null, true );
+	$boot = array(
+		'token'      => $token,
+		'refreshUrl' => rest_url( 'beckon/v1/console-token' ),
+		'nonce'      => wp_create_nonce( 'wp_rest' ),
+	);
+	wp_add_inline_script( BECKON_CONSOLE_HANDLE, 'window.beckonConsoleWp = ' . wp_json_encode( $boot ) . ';', 'before' );
 }
 
 /**
- * Recent notifications with their counts.
+ * Loads the console as a module: adds `type="module"` to its own tag (not to its inline "before" script, which
+ * shares the printed HTML). WordPress 6.1 has no script modules API, so this works on every supported version.
  *
+ * @param string $tag    Printed HTML.
+ * @param string $handle Script handle.
+ * @return string HTML.
+ */
+function beckon_console_script_tag( string $tag, string $handle ): string {
+	if ( BECKON_CONSOLE_HANDLE !== $handle ) {
+		return $tag;
+	}
+	return (string) preg_replace_callback(
+		'/<script\b[^>]*\bid=([\'"])' . preg_quote( BECKON_CONSOLE_HANDLE, '/' ) . '-js\1[^>]*>/',
+		static function ( array $found ): string {
+			$open = (string) preg_replace( '/\stype=([\'"])[^\'"]*\1/', '', $found[0] );
+			return '<script type="module"' . substr( $open, strlen( '<script' ) );
+		},
+		$tag,
+		1
+	);
+}
+
+/**
+ * Says why the console is not shown and what to do about it.
+ *
+ * @param WP_Error $error Why no token was minted.
  * @return void
  */
-function beckon_render_recent(): void {
-	echo '<div class="beckon-panel beckon-recent"><h2>' . esc_html__( 'Recent notifications', 'beckon-web-push' ) . '</h2>';
-	$recent = beckon_api_request( 'GET', beckon_site_path( '/notifications?limit=10' ), null, array( 'timeout' => 4 ) );
-	if ( is_wp_error( $recent ) ) {
-		/* translators: %s: error message */
-		beckon_print_notice( 'error', sprintf( __( 'Could not load recent notifications: %s', 'beckon-web-push' ), $recent->get_error_message() ) );
-		echo '</div>';
+function beckon_console_unavailable( WP_Error $error ): void {
+	$admin    = current_user_can( 'manage_options' );
+	$settings = admin_url( 'admin.php?page=beckon-settings' );
+	if ( 'beckon_not_connected' === $error->get_error_code() ) {
+		$message = $admin ? __( 'Beckon is not connected to a backend yet.', 'beckon-web-push' ) : __( 'Beckon is not connected to a backend yet. Ask an administrator to connect it under Beckon → Settings.', 'beckon-web-push' );
+		beckon_print_notice( 'warning', $message, $admin ? $settings : '', __( 'Connect it under Beckon → Settings', 'beckon-web-push' ) );
 		return;
 	}
-	$list = is_array( $recent['data']['notifications'] ?? null ) ? $recent['data']['notifications'] : array();
-	if ( array() === $list ) {
-		echo '<p>' . esc_html__( 'Nothing sent yet.', 'beckon-web-push' ) . '</p></div>';
-		return;
+	/* translators: %s: error message */
+	$message = sprintf( __( 'The Beckon console could not be opened: %s', 'beckon-web-push' ), $error->get_error_message() );
+	if ( $admin ) {
+		beckon_print_notice( 'error', $message, $settings, __( 'Check the connection under Beckon → Settings', 'beckon-web-push' ) );
+	} else {
+		beckon_print_notice( 'error', $message . ' ' . __( 'Try again later, or ask an administrator to check the connection.', 'beckon-web-push' ) );
 	}
-	echo '<table class="widefat striped" id="beckon-recent"><thead><tr>';
-	foreach ( array( __( 'Notification', 'beckon-web-push' ), __( 'Status', 'beckon-web-push' ), __( 'Sent', 'beckon-web-push' ), __( 'Delivered', 'beckon-web-push' ), __( 'Shown', 'beckon-web-push' ), __( 'Clicked', 'beckon-web-push' ) ) as $heading ) {
-		echo '<th scope="col">' . esc_html( $heading ) . '</th>';
-	}
-	echo '</tr></thead><tbody>';
-	foreach ( $list as $item ) {
-		$counts  = wp_parse_args( is_array( $item['counts'] ?? null ) ? $item['counts'] : array(), array_fill_keys( array( 'targeted', 'sent', 'shown', 'clicked' ), 0 ) );
-		$created = strtotime( (string) ( $item['createdAt'] ?? '' ) );
-		$rate    = (int) $counts['sent'] > 0 ? sprintf( ' (%s%%)', number_format_i18n( 100 * (int) $counts['clicked'] / (int) $counts['sent'], 0 ) ) : '';
-		// dir="auto" isolates the title, so a right-to-left override in it cannot reorder the text around it.
-		printf(
-			'<tr data-notification="%1$s"><td><strong dir="auto">%2$s</strong><br /><span class="description">%3$s</span></td><td>%4$s</td><td>%5$s</td><td>%6$s</td><td>%7$s</td><td>%8$s</td></tr>',
-			esc_attr( (string) ( $item['notificationId'] ?? '' ) ),
-			esc_html( (string) ( $item['message']['title'] ?? '' ) ),
-			esc_html( $created ? wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $created ) : '' ),
-			esc_html( beckon_status_label( (string) ( $item['status'] ?? '' ) ) ),
-			esc_html( number_format_i18n( (int) $counts['targeted'] ) ),
-			esc_html( number_format_i18n( (int) $counts['sent'] ) ),
-			esc_html( number_format_i18n( (int) $counts['shown'] ) ),
-			esc_html( number_format_i18n( (int) $counts['clicked'] ) . $rate )
-		);
-	}
-	echo '</tbody></table></div>';
-}
-
-/**
- * A notification status for people.
- *
- * @param string $status One of queued, sending, done.
- * @return string Label.
- */
-function beckon_status_label( string $status ): string {
-	$labels = array(
-		'queued'  => __( 'Queued', 'beckon-web-push' ),
-		'sending' => __( 'Sending', 'beckon-web-push' ),
-		'done'    => __( 'Done', 'beckon-web-push' ),
-	);
-	return $labels[ $status ] ?? $status;
 }

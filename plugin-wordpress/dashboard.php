@@ -1,6 +1,7 @@
 <?php
 /**
- * A small dashboard widget with the subscriber counts (cached for a minute so the dashboard stays fast).
+ * A small dashboard widget with the subscriber counts (cached for a minute so the dashboard stays fast) and a
+ * link to the console.
  *
  * @package Beckon
  */
@@ -42,5 +43,17 @@ function beckon_render_dashboard_widget(): void {
 	beckon_render_tile( __( 'Net change, 7 days', 'beckon-web-push' ), $week, 'week' );
 	beckon_render_tile( __( 'Blocked', 'beckon-web-push' ), (int) ( $status['blocked'] ?? 0 ), 'blocked' );
 	echo '</div>';
-	printf( '<p><a href="%1$s">%2$s</a></p>', esc_url( admin_url( 'admin.php?page=beckon' ) ), esc_html__( 'Open Beckon', 'beckon-web-push' ) );
+	printf( '<p><a href="%1$s">%2$s</a></p>', esc_url( admin_url( 'admin.php?page=beckon' ) ), esc_html__( 'Open the Beckon console', 'beckon-web-push' ) );
+}
+
+/**
+ * One count tile.
+ *
+ * @param string $label Label.
+ * @param int    $value Count.
+ * @param string $key   Name for tests and styling.
+ * @return void
+ */
+function beckon_render_tile( string $label, int $value, string $key ): void {
+	printf( '<div class="beckon-tile" data-count="%1$s"><b>%2$s</b><span>%3$s</span></div>', esc_attr( $key ), esc_html( number_format_i18n( $value ) ), esc_html( $label ) );
 }

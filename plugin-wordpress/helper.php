@@ -68,16 +68,6 @@ function beckon_category_key( int $term_id ): string {
 }
 
 /**
- * Whether a string looks like a backend notification id (`ntf_…`), before it goes into a URL or a page.
- *
- * @param string $id Candidate.
- * @return bool Well formed.
- */
-function beckon_is_notification_id( string $id ): bool {
-	return 1 === preg_match( '/^ntf_[A-Za-z0-9_-]{1,40}$/', $id );
-}
-
-/**
  * The origin (scheme, host, port) of a URL, e.g. `https://example.com`.
  *
  * @param string $url Absolute URL.
@@ -197,17 +187,19 @@ function beckon_print_notices(): void {
 }
 
 /**
- * Prints one admin notice.
+ * Prints one admin notice, optionally ending with a link that says what to do.
  *
- * @param string $type    One of success, warning, error, info.
- * @param string $message Plain text.
+ * @param string $type      One of success, warning, error, info.
+ * @param string $message   Plain text.
+ * @param string $link_url  Optional link.
+ * @param string $link_text Its text.
  * @return void
  */
-function beckon_print_notice( string $type, string $message ): void {
+function beckon_print_notice( string $type, string $message, string $link_url = '', string $link_text = '' ): void {
 	$type = in_array( $type, array( 'success', 'warning', 'error', 'info' ), true ) ? $type : 'info';
-	printf(
-		'<div class="notice notice-%1$s is-dismissible beckon-notice"><p>%2$s</p></div>',
-		esc_attr( $type ),
-		esc_html( $message )
-	);
+	printf( '<div class="notice notice-%1$s is-dismissible beckon-notice"><p>%2$s', esc_attr( $type ), esc_html( $message ) );
+	if ( '' !== $link_url ) {
+		printf( ' <a href="%1$s">%2$s</a>', esc_url( $link_url ), esc_html( $link_text ) );
+	}
+	echo '</p></div>';
 }

@@ -59,15 +59,17 @@ add_action( 'enqueue_block_editor_assets', 'beckon_enqueue_editor_panel' );
 add_action( 'post_submitbox_misc_actions', 'beckon_classic_switch' );
 add_action( 'save_post', 'beckon_save_classic_switch' );
 
-// admin-page.php, composer.php, settings-page.php, admin-actions.php, dashboard.php.
+// console-token.php: the console's token refresh route.
+add_action( 'rest_api_init', 'beckon_register_console_route' );
+
+// admin-page.php (the console), settings-page.php, admin-actions.php, dashboard.php.
 add_action( 'admin_menu', 'beckon_admin_menu' );
 add_action( 'admin_init', 'beckon_register_settings_fields' );
 add_action( 'admin_enqueue_scripts', 'beckon_admin_assets' );
+add_filter( 'script_loader_tag', 'beckon_console_script_tag', 10, 2 );
 add_action( 'admin_notices', 'beckon_admin_notices' );
-add_action( 'admin_post_beckon_send', 'beckon_handle_send' );
 add_action( 'admin_post_beckon_test_connection', 'beckon_handle_test_connection' );
 add_action( 'admin_post_beckon_rotate_identity', 'beckon_handle_rotate_identity' );
-add_action( 'wp_ajax_beckon_progress', 'beckon_ajax_progress' );
 add_filter( 'plugin_action_links_' . plugin_basename( BECKON_PLUGIN_FILE ), 'beckon_plugin_action_links' );
 add_action( 'wp_dashboard_setup', 'beckon_add_dashboard_widget' );
 

@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name: Beckon Web Push
- * Description: Web push from your own Beckon backend: a polite subscribe prompt, one push for every new post, subscriber counts and a composer in wp-admin.
+ * Description: Web push from your own Beckon backend: a polite subscribe prompt, one push for every new post, and the Beckon console in wp-admin for counts, sending and reports.
  * Requires at least: 6.1
  * Requires PHP: 7.4
  * Version: 0.1.0
@@ -36,9 +36,8 @@ require_once __DIR__ . '/front.php';
 require_once __DIR__ . '/publish.php';
 require_once __DIR__ . '/replies.php';
 require_once __DIR__ . '/editor.php';
-require_once __DIR__ . '/chart.php';
+require_once __DIR__ . '/console-token.php';
 require_once __DIR__ . '/admin-page.php';
-require_once __DIR__ . '/composer.php';
 require_once __DIR__ . '/settings-page.php';
 require_once __DIR__ . '/admin-actions.php';
 require_once __DIR__ . '/dashboard.php';

@@ -1,11 +1,17 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
 import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import {
+	allowConsoleFilesCrossOrigin,
+	captureScreen,
+	type Finding,
+	showScreen,
+} from '../support/wordpress/console-page.ts';
 import { extractPot } from '../support/wordpress/pot.ts';
 import { phpFiles, phpunitCounts, runCommand } from '../support/wordpress/static-checks.ts';
 import { unpackVendor, vendorSkipReason, wpcsCommand } from '../support/wordpress/vendor.ts';
@@ -89,6 +95,8 @@ function versionSuite(version: Version): void {
 		let page: Page;
 		let site: Settings;
 		let restAuth = '';
+		/** The report of the notification sent from the console's composer (`#/notifications/ntf_…`). */
+		let reportHash = '#/notifications';
 
 		const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
 			const r = await fetch(`${worker.url}/v1/sites/${site.site_id}${path}`, {
@@ -114,6 +122,7 @@ function versionSuite(version: Version): void {
 		beforeAll(async () => {
 			wp = sites.get(version.id) as WordPress;
 			admin = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
+			await allowConsoleFilesCrossOrigin(admin, worker.url);
 			page = await admin.newPage();
 		});
 
@@ -188,15 +197,27 @@ function versionSuite(version: Version): void {
 			expect(await imported.text()).toContain('notificationclick');
 		});
 
-		it('counts a reader who subscribes in Firefox on the Beckon page', async () => {
+		it('opens the console in wp-admin, whose counts change when a reader subscribes in Firefox', async () => {
+			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
+			expect(await page.locator('.wrap.beckon > h1').textContent()).toBe('Beckon');
+			const root = page.locator('#beckon-console.beckon-console[data-host="wordpress"]');
+			expect(await root.getAttribute('data-api')).toBe(worker.url);
+			await showScreen(page, '#/overview', 'Overview');
+			expect(await root.getByTestId('staff-name').textContent()).toBe('admin');
+			expect(await root.getByTestId('active').locator('.figure-n').textContent()).toBe('0');
+			expect(await page.content()).not.toContain(site.api_key);
+
 			await firefox.page.goto(`${wp.url}/`);
 			await expect.poll(sid, { timeout: 20_000 }).not.toBeNull();
 			await expect.poll(async () => (await api<{ active: number }>('/stats')).active).toBe(1);
-			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
-			expect(await page.textContent('.beckon-tile[data-count="active"] b')).toBe('1');
-			expect(await page.textContent('#beckon-by-status tr[data-status="allowed"] td')).toBe('1');
-			expect(await page.textContent('#beckon-by-browser tr[data-browser="firefox"] td')).toBe('1');
-			expect(await page.locator('svg.beckon-chart rect').count()).toBe(30);
+			// Away and back: the overview reads the counts again.
+			await root.getByRole('link', { name: 'Send', exact: true }).click();
+			await showScreen(page, '#/send', 'Send a notification');
+			await root.getByRole('link', { name: 'Overview', exact: true }).click();
+			await showScreen(page, '#/overview', 'Overview');
+			expect(await root.getByTestId('active').locator('.figure-n').textContent()).toBe('1');
+			expect(await root.locator('[data-status="allowed"] .status-n').textContent()).toBe('1');
+			expect(await root.getByTestId('by-browser').textContent()).toMatch(/firefox\s*1/i);
 		});
 
 		it('sends exactly one notification for a post published over REST, and its click opens the post', async () => {
@@ -308,7 +329,7 @@ function versionSuite(version: Version): void {
 			expect(await notificationsFor(quiet)).toHaveLength(0);
 		});
 
-		it('sends from the composer with a progress bar, and a test to the logged-in admin only', async () => {
+		it("sends from the console's composer, watches the progress reach done and opens the report; a test reaches the admin only", async () => {
 			const fp = firefox.page;
 			await fp.goto(`${wp.url}/wp-login.php`);
 			await fp.type('#user_login', WP_ADMIN.user);
@@ -319,41 +340,124 @@ function versionSuite(version: Version): void {
 			await expect
 				.poll(
 					async () => (await api<{ externalUserId: string | null }>(`/subscribers/${me}`)).externalUserId,
-					{
-						timeout: 15_000,
-					},
+					{ timeout: 15_000 },
 				)
 				.toBe('1');
 
-			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
-			await page.fill('#beckon-title', 'Doors open at nine tomorrow');
-			await page.fill('#beckon-body', 'Come early for fresh bread.');
-			await page.fill('#beckon-url', `${wp.url}/`);
-			await Promise.all([page.waitForURL(/beckon_notification=ntf_/), page.click('button[value="all"]')]);
-			await page.waitForSelector('.beckon-progress.is-done', { timeout: 20_000 });
-			expect(await page.textContent('.beckon-progress-label')).toBe(
-				'Done: delivered to 1 of 1 (0 failed or gone).',
-			);
+			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon#/send`);
+			const root = page.locator('#beckon-console');
+			await showScreen(page, '#/send', 'Send a notification');
+			await root.getByRole('textbox', { name: 'Title', exact: true }).fill('Doors open at nine tomorrow');
+			await root.getByRole('textbox', { name: 'Message', exact: true }).fill('Come early for fresh bread.');
+			await root.getByRole('textbox', { name: /^Link/ }).fill(`${wp.url}/`);
+			await root.getByRole('button', { name: 'Send…' }).click();
+			expect(await root.locator('#confirm-q').textContent()).toContain('all 1 active subscribers');
+			await root.getByRole('button', { name: 'Yes, send now' }).click();
+			const progress = root.getByTestId('progress');
+			await root.locator('[data-testid="progress"][data-status="done"]').waitFor({ timeout: 20_000 });
+			expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+			expect(await progress.textContent()).toContain('Done: 1 of 1 handled.');
 			await firefox.waitForNotification((n) => n.title === 'Doors open at nine tomorrow', 15_000);
 
-			await page.fill('#beckon-title', 'Test for the admin');
-			await Promise.all([page.waitForURL(/beckon_notification=ntf_/), page.click('button[value="me"]')]);
-			await page.waitForSelector('.beckon-progress.is-done', { timeout: 20_000 });
-			expect(await page.textContent('.beckon-notice.notice-success')).toContain('Test sent');
-			const test = await firefox.waitForNotification((n) => n.title === 'Test for the admin', 15_000);
-			const id = new URL(page.url()).searchParams.get('beckon_notification');
-			const view = await api<NotificationView & { audience: unknown }>(`/notifications/${id}`);
-			expect(view.audience).toEqual({ userIds: ['1'] });
-			expect(test.tag).toBe(id);
+			await progress.getByRole('link', { name: 'See the report' }).click();
+			await page.waitForURL(/#\/notifications\/ntf_/);
+			reportHash = new URL(page.url()).hash;
+			await showScreen(page, reportHash, 'Report');
+			expect(await root.getByTestId('report-title').textContent()).toBe('Doors open at nine tomorrow');
+			await expect
+				.poll(async () => root.locator('[data-figure="sent"]').textContent(), { timeout: 10_000 })
+				.toBe('1');
 
-			await page.reload();
-			await page.waitForSelector('.beckon-progress.is-done', { timeout: 20_000 });
-			const rows = await page.locator('#beckon-recent tbody tr').count();
-			expect(rows).toBe(5);
-			await page.screenshot({ path: join(screens, `wordpress-admin${version.shot}.png`), fullPage: true });
+			await showScreen(page, '#/send', 'Send a notification');
+			await root.getByRole('textbox', { name: 'Title', exact: true }).fill('Test for the admin');
+			await root.getByRole('button', { name: 'Send a test' }).click();
+			await root.getByText('Test sent to 1 browser.').waitFor({ timeout: 20_000 });
+			const test = await firefox.waitForNotification((n) => n.title === 'Test for the admin', 15_000);
+			const sent = (
+				await api<{ notifications: (NotificationView & { audience: unknown })[] }>('/notifications?limit=100')
+			).notifications.find((n) => n.message.title === 'Test for the admin');
+			expect(sent?.audience).toEqual({ userIds: ['1'] });
+			expect(test.tag).toBe(sent?.notificationId);
 		});
 
-		it('turns an unreachable backend into notices, not a broken page', async () => {
+		it('refreshes an expired console token through the plugin and carries on', async () => {
+			const refreshes: number[] = [];
+			const onResponse = (r: Response) => {
+				if (r.url().includes('/wp-json/beckon/v1/console-token')) refreshes.push(r.status());
+			};
+			page.on('response', onResponse);
+			// The backend says the token expired, once: the console must get a new one from WordPress and retry.
+			let expired = 0;
+			const stats = `${worker.url}/v1/sites/${site.site_id}/stats`;
+			await page.route(stats, async (route) => {
+				if (route.request().method() !== 'GET' || expired > 0) return route.fallback();
+				expired++;
+				await route.fulfill({
+					status: 401,
+					headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+					body: JSON.stringify({
+						error: { code: 'token_expired', message: 'The console token has expired' },
+					}),
+				});
+			});
+			try {
+				// A URL without a hash: a new page load (a new hash on the same page would only change the screen).
+				await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
+				await showScreen(page, '', 'Overview');
+				expect(expired).toBe(1);
+				expect(refreshes).toEqual([200]);
+				expect(await page.getByTestId('active').locator('.figure-n').textContent()).toBe('1');
+				expect(await page.locator('#beckon-console .notice-error').count()).toBe(0);
+			} finally {
+				await page.unroute(stats);
+				page.off('response', onResponse);
+			}
+
+			// The route itself: the page's nonce is required, and the answer never holds the API key.
+			const refresh = (nonce: string | null) =>
+				page.evaluate(async (nonce) => {
+					const boot = (window as unknown as { beckonConsoleWp: { refreshUrl: string } }).beckonConsoleWp;
+					const headers: Record<string, string> = nonce === null ? {} : { 'X-WP-Nonce': nonce };
+					const r = await fetch(boot.refreshUrl, { method: 'POST', credentials: 'same-origin', headers });
+					return { status: r.status, body: await r.text() };
+				}, nonce);
+			expect((await refresh(null)).status).toBe(401);
+			expect((await refresh('forged')).status).toBe(403);
+			const nonce = await page.evaluate(
+				() => (window as unknown as { beckonConsoleWp: { nonce: string } }).beckonConsoleWp.nonce,
+			);
+			const fresh = await refresh(nonce);
+			expect(fresh.status).toBe(200);
+			expect(fresh.body).not.toContain(site.api_key);
+			expect(JSON.parse(fresh.body)).toMatchObject({
+				siteId: site.site_id,
+				role: 'admin',
+				staff: { id: '1', name: 'admin' },
+			});
+		});
+
+		it('shows every console screen inside wp-admin with no serious or critical axe-core finding', async () => {
+			const consoleScreens: Array<[string, string, string]> = [
+				['overview', '#/overview', 'Overview'],
+				['send', '#/send', 'Send a notification'],
+				['notifications', '#/notifications', 'History'],
+				['report', reportHash, 'Report'],
+				['subscribers', '#/subscribers', 'Subscribers'],
+				['prompt', '#/settings/prompt', 'Prompt & widget'],
+				['api-keys', '#/settings/api-keys', 'API keys'],
+			];
+			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
+			const findings: Record<string, Record<string, Finding[]>> = {};
+			for (const [name, hash, title] of consoleScreens) {
+				await showScreen(page, hash, title);
+				findings[name] = await captureScreen(page, screens, name, version.shot);
+				expect(await page.content()).not.toContain(site.api_key);
+			}
+			const clean = Object.fromEntries(consoleScreens.map(([name]) => [name, { phone: [], desktop: [] }]));
+			expect(findings).toEqual(clean);
+		});
+
+		it('turns an unreachable backend into a notice that says what to do, not a broken page', async () => {
 			const move = (url: string) =>
 				wp.eval(
 					`$s = get_option( 'beckon_settings' ); $s['url'] = '${url}'; update_option( 'beckon_settings', $s ); return true;`,
@@ -362,10 +466,16 @@ function versionSuite(version: Version): void {
 			try {
 				const response = await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
 				expect(response?.status()).toBe(200);
-				expect(await page.locator('.notice-error').first().textContent()).toContain(
-					'Could not reach the Beckon backend at http://127.0.0.1:9',
+				expect(await page.locator('.wrap.beckon > h1').textContent()).toBe('Beckon');
+				const notice = page.locator('.wrap.beckon .notice-error');
+				expect(await notice.textContent()).toContain(
+					'The Beckon console could not be opened: Could not reach the Beckon backend at http://127.0.0.1:9',
 				);
-				expect(await page.locator('.beckon-compose-form').count()).toBe(1);
+				const link = notice.getByRole('link', { name: 'Check the connection under Beckon → Settings' });
+				expect(await link.getAttribute('href')).toContain('admin.php?page=beckon-settings');
+				expect(await page.locator('#beckon-console').count()).toBe(0);
+				expect(await page.locator('script[src*="/console/console.js"]').count()).toBe(0);
+				expect(await page.locator('#wpfooter').count()).toBe(1);
 			} finally {
 				await move(worker.url);
 			}
@@ -457,6 +567,14 @@ describe('WordPress plugin "Beckon Web Push" on real WordPress installs (MariaDB
 			expect(found).toEqual(EXPECTED_WPCS_FINDINGS);
 		},
 	);
+
+	it("serves the console's module script with CORS, so wp-admin (another origin) can load it", async () => {
+		const response = await fetch(`${worker.url}/console/console.js`, {
+			headers: { origin: 'http://127.0.0.1:1' },
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get('access-control-allow-origin')).toBe('*');
+	});
 
 	it('declares one name, slug, text domain and set of versions in the plugin header and readme.txt', () => {
 		const headers = (text: string) =>

@@ -1,7 +1,6 @@
 <?php
 /**
- * Tests for admin-actions.php: every action refuses a request without a valid nonce or the capability, and
- * the progress endpoint reports a notification's counts.
+ * Tests for admin-actions.php: every action refuses a request without a valid nonce or the capability.
  *
  * @package Beckon
  */
@@ -23,7 +22,6 @@ class Beckon_Admin_Actions_Test extends Beckon_Test_Case {
 	protected function setUp(): void {
 		parent::setUp();
 		add_filter( 'wp_die_handler', array( $this, 'die_handler' ) );
-		add_filter( 'wp_die_ajax_handler', array( $this, 'die_handler' ) );
 	}
 
 	/**
@@ -31,7 +29,6 @@ class Beckon_Admin_Actions_Test extends Beckon_Test_Case {
 	 */
 	protected function tearDown(): void {
 		remove_filter( 'wp_die_handler', array( $this, 'die_handler' ) );
-		remove_filter( 'wp_die_ajax_handler', array( $this, 'die_handler' ) );
 		$_POST    = array();
 		$_GET     = array();
 		$_REQUEST = array();
@@ -72,7 +69,6 @@ class Beckon_Admin_Actions_Test extends Beckon_Test_Case {
 	 */
 	public function actions(): array {
 		return array(
-			'send'            => array( 'beckon_handle_send', 'beckon_send' ),
 			'test connection' => array( 'beckon_handle_test_connection', 'beckon_test_connection' ),
 			'rotate identity' => array( 'beckon_handle_rotate_identity', 'beckon_rotate_identity' ),
 		);
@@ -116,53 +112,7 @@ class Beckon_Admin_Actions_Test extends Beckon_Test_Case {
 	public function test_refuses_a_subscriber_with_a_valid_nonce( string $handler, string $nonce ): void {
 		wp_set_current_user( $this->reader() );
 		$_REQUEST['_wpnonce'] = wp_create_nonce( $nonce );
-		$_POST['title']       = 'Not allowed';
 		$this->assertSame( 403, $this->refused( $handler )->getCode() );
 		$this->assertSame( array(), self::$calls );
-	}
-
-	/**
-	 * Calls the progress endpoint as admin-ajax.php would.
-	 *
-	 * @return array{died: int|null, json: mixed} How it ended and the JSON it printed.
-	 */
-	private function progress(): array {
-		add_filter( 'wp_doing_ajax', '__return_true' );
-		$died = null;
-		ob_start();
-		try {
-			beckon_ajax_progress();
-		} catch ( Beckon_Died $end ) {
-			$died = $end->getCode();
-		} finally {
-			$output = (string) ob_get_clean();
-			remove_filter( 'wp_doing_ajax', '__return_true' );
-		}
-		return array(
-			'died' => $died,
-			'json' => json_decode( $output, true ),
-		);
-	}
-
-	public function test_progress_refuses_a_bad_nonce_and_a_reader(): void {
-		$_GET['notification'] = 'ntf_abc';
-		$_REQUEST['nonce']    = 'forged';
-		$this->assertSame( 403, $this->progress()['died'] );
-		wp_set_current_user( $this->reader() );
-		$_REQUEST['nonce'] = wp_create_nonce( 'beckon_progress' );
-		$this->assertFalse( $this->progress()['json']['success'] );
-		$this->assertSame( array(), self::$calls );
-	}
-
-	public function test_progress_reports_counts_of_a_real_notification(): void {
-		$sent = beckon_send_notification( array( 'title' => 'Progress' ), array( 'all' => true ) );
-		$this->assertNotWPError( $sent );
-		$_REQUEST['nonce']    = wp_create_nonce( 'beckon_progress' );
-		$_GET['notification'] = $sent['notificationId'];
-		$json                 = $this->progress()['json'];
-		$this->assertTrue( $json['success'] );
-		$this->assertContains( $json['data']['status'], array( 'queued', 'sending', 'done' ) );
-		$this->assertArrayHasKey( 'targeted', $json['data']['counts'] );
-		$this->assertIsInt( $json['data']['percent'] );
 	}
 }

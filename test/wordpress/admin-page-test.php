@@ -1,42 +1,134 @@
 <?php
 /**
- * Tests for admin-page.php: whatever a notification's title holds, the recent list prints it as text.
+ * Tests for admin-page.php: the Beckon page mounts the console with a token minted for the user (never the API
+ * key), loads it from the backend as a module, prints notices above it, and turns a missing connection or an
+ * unreachable backend into a notice that says what to do.
  *
  * @package Beckon
  */
 
 /**
- * The overview page.
+ * The console page.
  */
 class Beckon_Admin_Page_Test extends Beckon_Test_Case {
 
-	public function test_recent_notifications_print_a_hostile_title_as_isolated_text(): void {
-		$title = "<img src=x onerror=\"window.__pwned=1\"> \u{202E}evil</strong><script>alert(1)</script>";
-		$sent  = $this->worker(
-			'POST',
-			'/notifications',
-			array(
-				'title'    => $title,
-				'body'     => "<script>window.__pwned=1</script>\u{202E}",
-				'audience' => array( 'subscriberIds' => array( 'sub_nobody' ) ),
-			)
-		);
-		$this->assertSame( 202, $sent['status'], wp_json_encode( $sent['data'] ) );
+	/**
+	 * Forgets the console's enqueued files between tests.
+	 */
+	protected function tearDown(): void {
+		wp_dequeue_script( BECKON_CONSOLE_HANDLE );
+		wp_deregister_script( BECKON_CONSOLE_HANDLE );
+		wp_dequeue_style( BECKON_CONSOLE_HANDLE );
+		wp_deregister_style( BECKON_CONSOLE_HANDLE );
+		wp_scripts()->done = array();
+		wp_styles()->done  = array();
+		parent::tearDown();
+	}
 
+	/**
+	 * Renders the page.
+	 *
+	 * @return string HTML.
+	 */
+	private function page(): string {
 		ob_start();
-		beckon_render_recent();
-		$html = (string) ob_get_clean();
+		beckon_render_console_page();
+		return (string) ob_get_clean();
+	}
 
-		$dom = new DOMDocument();
-		$this->assertTrue( $dom->loadHTML( '<meta charset="utf-8">' . $html, LIBXML_NOERROR ) );
-		$xpath = new DOMXPath( $dom );
-		$row   = $xpath->query( '//tr[@data-notification="' . $sent['data']['notificationId'] . '"]' );
-		$this->assertSame( 1, $row->length, $html );
-		$shown = $xpath->query( './/td[1]/strong', $row->item( 0 ) );
-		$this->assertSame( 1, $shown->length );
-		$this->assertSame( $title, $shown->item( 0 )->textContent );
-		$this->assertSame( 'auto', $shown->item( 0 )->getAttribute( 'dir' ), 'the title is isolated' );
-		$this->assertSame( 0, $xpath->query( '//img | //script' )->length );
-		$this->assertStringContainsString( '&lt;img src=x', $html );
+	/**
+	 * Prints the console's style and script tags as the admin footer would.
+	 *
+	 * @return string HTML.
+	 */
+	private function assets(): string {
+		ob_start();
+		wp_styles()->do_items( array( BECKON_CONSOLE_HANDLE ) );
+		wp_scripts()->do_items( array( BECKON_CONSOLE_HANDLE ) );
+		return (string) ob_get_clean();
+	}
+
+	public function test_prints_the_mount_point_and_a_token_but_never_the_api_key(): void {
+		$html = $this->page();
+		$api  = self::$connected['url'];
+		$this->assertStringStartsWith( '<div class="wrap beckon"><h1>Beckon</h1>', $html );
+		$this->assertStringContainsString( '<div id="beckon-console" data-host="wordpress" data-api="' . $api . '"></div>', $html );
+
+		$assets = $this->assets();
+		$this->assertMatchesRegularExpression( '#<link [^>]*href=[\'"]' . preg_quote( $api . '/console/console.css', '#' ) . '[\'"]#', $assets );
+		$this->assertSame( 1, preg_match( '#<script([^>]*) id=[\'"]beckon-console-js[\'"][^>]*>#', $assets, $tag ) );
+		$this->assertStringContainsString( $api . '/console/console.js', $tag[0] );
+		$this->assertStringStartsWith( '<script type="module" ', $tag[0] );
+		$this->assertSame( 1, substr_count( $tag[0], 'type=' ), 'no second type attribute' );
+		$this->assertLessThan( strpos( $assets, $tag[0] ), strpos( $assets, 'wp-i18n-js' ), 'wp-i18n loads first' );
+
+		$this->assertSame( 1, preg_match( '#<script[^>]*id=[\'"]beckon-console-js-before[\'"][^>]*>\s*window\.beckonConsoleWp = (\{.*?\});\n#s', $assets, $boot ), $assets );
+		$this->assertStringNotContainsString( 'module', substr( $boot[0], 0, strpos( $boot[0], '>' ) ), 'the boot script runs at once, before the module' );
+		$wp = json_decode( $boot[1], true );
+		$this->assertSame( rest_url( 'beckon/v1/console-token' ), $wp['refreshUrl'] );
+		$this->assertSame( 1, wp_verify_nonce( $wp['nonce'], 'wp_rest' ) );
+		$this->assertSame( array( 'token', 'expiresAt', 'siteId', 'staff', 'role' ), array_keys( $wp['token'] ) );
+		$this->assertSame( self::$connected['site_id'], $wp['token']['siteId'] );
+		$this->assertSame( '1', $wp['token']['staff']['id'] );
+		$this->assertSame( 'admin', $wp['token']['role'] );
+		$this->assertSame( 200, $this->with_console_token( $wp['token']['token'], '/stats' ) );
+
+		foreach ( array( self::$connected['api_key'], self::$connected['identity_secret'] ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $html . $assets );
+		}
+	}
+
+	public function test_mounts_the_console_for_editors_with_the_editor_role(): void {
+		wp_set_current_user( $this->user( 'editor' ) );
+		$this->assertStringContainsString( 'id="beckon-console"', $this->page() );
+		$this->assertSame( 'editor', $this->calls_to( 'POST', '/console-tokens' )[0]['body']['role'] );
+	}
+
+	public function test_prints_notices_above_the_console(): void {
+		beckon_add_notice( 'success', 'Settings saved a moment ago.' );
+		$html   = $this->page();
+		$notice = strpos( $html, 'Settings saved a moment ago.' );
+		$this->assertNotFalse( $notice );
+		$this->assertGreaterThan( strpos( $html, '</h1>' ), $notice );
+		$this->assertLessThan( strpos( $html, 'id="beckon-console"' ), $notice );
+	}
+
+	public function test_an_unreachable_backend_gives_a_notice_instead_of_the_console(): void {
+		update_option( 'beckon_settings', array( 'url' => 'http://127.0.0.1:9' ) );
+		$html = $this->page();
+		$this->assertStringNotContainsString( 'id="beckon-console"', $html );
+		$this->assertFalse( wp_script_is( BECKON_CONSOLE_HANDLE, 'enqueued' ), 'nothing is loaded from a backend that is down' );
+		$this->assertFalse( wp_style_is( BECKON_CONSOLE_HANDLE, 'enqueued' ) );
+		$this->assertStringContainsString( 'notice-error', $html );
+		$this->assertStringContainsString( 'The Beckon console could not be opened: Could not reach the Beckon backend at http://127.0.0.1:9', $html );
+		$this->assertStringContainsString( 'href="' . esc_url( admin_url( 'admin.php?page=beckon-settings' ) ) . '"', $html );
+		$this->assertStringEndsWith( '</div></div>', $html, 'the page is closed properly' );
+	}
+
+	public function test_a_site_that_is_not_connected_says_how_to_connect(): void {
+		update_option( 'beckon_settings', array( 'disconnect' => '1' ) );
+		self::$calls = array();
+		$html        = $this->page();
+		$this->assertStringNotContainsString( 'id="beckon-console"', $html );
+		$this->assertStringContainsString( 'notice-warning', $html );
+		$this->assertStringContainsString( 'Beckon is not connected to a backend yet.', $html );
+		$this->assertStringContainsString( 'Connect it under Beckon → Settings</a>', $html );
+		$this->assertSame( array(), self::$calls );
+
+		wp_set_current_user( $this->user( 'editor' ) );
+		$html = $this->page();
+		$this->assertStringContainsString( 'Ask an administrator to connect it', $html );
+		$this->assertStringNotContainsString( 'page=beckon-settings', $html, 'editors cannot open the settings' );
+	}
+
+	public function test_adds_type_module_to_the_console_tag_only(): void {
+		$before = "<script id='beckon-console-js-before'>\nwindow.beckonConsoleWp = {};\n</script>\n";
+		$tag    = "<script type='text/javascript' src='https://push.example.com/console/console.js' id='beckon-console-js'></script>\n";
+		$this->assertSame(
+			$before . "<script type=\"module\" src='https://push.example.com/console/console.js' id='beckon-console-js'></script>\n",
+			beckon_console_script_tag( $before . $tag, BECKON_CONSOLE_HANDLE )
+		);
+		$other = "<script src='https://example.com/x.js' id='other-js'></script>\n";
+		$this->assertSame( $other, beckon_console_script_tag( $other, 'other' ) );
 	}
 }

@@ -246,6 +246,47 @@ abstract class Beckon_Test_Case extends TestCase {
 	}
 
 	/**
+	 * Creates a user with a role.
+	 *
+	 * @param string $role Such as 'editor' or 'subscriber'.
+	 * @return int User id.
+	 */
+	protected function user( string $role ): int {
+		$id = wp_insert_user(
+			array(
+				'user_login'   => $role . wp_generate_password( 6, false ),
+				'user_pass'    => wp_generate_password(),
+				'user_email'   => $role . wp_generate_password( 6, false ) . '@example.com',
+				'display_name' => ucfirst( $role ) . ' Example',
+				'role'         => $role,
+			)
+		);
+		$this->assertIsInt( $id );
+		return $id;
+	}
+
+	/**
+	 * Calls the worker with a console token as the console does (the site API routes accept it as a bearer).
+	 *
+	 * @param string $token  Console token.
+	 * @param string $suffix Path suffix after /v1/sites/<id>.
+	 * @return int HTTP status.
+	 */
+	protected function with_console_token( string $token, string $suffix ): int {
+		remove_action( 'http_api_debug', array( self::class, 'record' ), 10 );
+		$response = wp_remote_get(
+			self::$connected['url'] . '/v1/sites/' . self::$connected['site_id'] . $suffix,
+			array(
+				'timeout' => 5,
+				'headers' => array( 'Authorization' => 'Bearer ' . $token ),
+			)
+		);
+		add_action( 'http_api_debug', array( self::class, 'record' ), 10, 5 );
+		$this->assertNotWPError( $response );
+		return (int) wp_remote_retrieve_response_code( $response );
+	}
+
+	/**
 	 * Asserts a value is not a WP_Error (and shows its message when it is).
 	 *
 	 * @param mixed $value Value.
