@@ -7,7 +7,7 @@ console.log(`
 Beckon is running locally (workerd with local D1, Durable Objects and Queues).
 
   Demo store   ${local.url}/
-  Console      ${local.url}/admin#site=${local.demo.siteId}&key=${local.demo.apiKey}
+  Console      ${local.url}/console/#site=${local.demo.siteId}&key=${local.demo.apiKey}
   API          ${local.url}/v1/…   (operator token: ADMIN_TOKEN in .dev.vars)
 
   Demo site id ${local.demo.siteId}

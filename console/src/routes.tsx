@@ -1,6 +1,7 @@
 import { useRoute } from './router';
 import { ApiKeys } from './screens/api-keys';
 import { Composer } from './screens/composer';
+import { DataRequests } from './screens/data-requests';
 import { History } from './screens/history';
 import { Overview } from './screens/overview';
 import { PromptSettings } from './screens/prompt-settings';
@@ -27,6 +28,8 @@ export function Routes() {
 			return <PromptSettings />;
 		case 'settings/api-keys':
 			return <ApiKeys />;
+		case 'data-requests':
+			return <DataRequests />;
 		default:
 			return (
 				<Screen title={t('Not found')}>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { useConsole } from './context';
+import { can, useConsole } from './context';
 import { useRoute } from './router';
 import { roleLabel } from './ui/labels';
 
@@ -21,6 +21,11 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 	const route = useRoute();
 	const [menuOpen, setMenuOpen] = useState(false);
 	const current = route.screen;
+	// A Shopify shop gets customers' data requests to hand over (admins only: they hold personal data).
+	const nav =
+		site.platform === 'shopify' && can(token.role, 'admin')
+			? [...NAV, ['data-requests', 'Data requests'] as [string, string]]
+			: NAV;
 	return (
 		<div class="shell">
 			<button type="button" class="skip" onClick={() => document.getElementById('screen-title')?.focus()}>
@@ -55,7 +60,7 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 			<div class="body">
 				<nav id="console-nav" class={`nav${menuOpen ? ' open' : ''}`} aria-label={t('Console')}>
 					<ul>
-						{NAV.map(([path, label]) => {
+						{nav.map(([path, label]) => {
 							const active = current === path || (path !== 'overview' && current.startsWith(path));
 							return (
 								<li key={path}>

@@ -1,17 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openShopifyAdmin, screenshotAdmin } from '../node/shopify/shopify-admin.ts';
 import { type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { openConsole, PHONE } from '../support/console.ts';
 
 const screens = join(process.cwd(), 'test-results', 'screens');
 const STORE = 'hostile-goods';
-const SHOP = `${STORE}.myshopify.com`;
-const HOST = Buffer.from(`admin.shopify.com/store/${STORE}`).toString('base64url');
-const APP_BRIDGE = 'https://cdn.shopify.com/shopifycloud/app-bridge.js';
-const APP_BRIDGE_STUB = `window.shopify = { idToken: () => window.beckonTestToken(), toast: { show() {} } };`;
 
 /** Markup that runs script if any screen puts it into the DOM as HTML, and an override that reverses what follows. */
 const TITLE = `<img src=x onerror="window.__pwned=1;alert(1)"> \u202Eevil`;
@@ -24,14 +21,13 @@ const INERT = {
 	injected: 0,
 	scripts: 0,
 	pwned: undefined,
+	overflows: false,
 	isolated: [true],
 	nextReadsLeftToRight: true,
 };
 
-const sessionToken = async () => (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
-
-/** What a screen must show for the hostile notification: checked inside the page. */
-async function inspect(page: Page) {
+/** What a screen must show for the hostile notification: checked inside the page (or the app's frame). */
+async function inspect(page: Page | Frame) {
 	return page.evaluate((title) => {
 		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 		const holders: Element[] = [];
@@ -57,6 +53,8 @@ async function inspect(page: Page) {
 			injected: document.querySelectorAll('img[src=x], img[src="x"]').length,
 			scripts: [...document.scripts].filter((s) => s.textContent?.includes('__pwned')).length,
 			pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+			// Nothing wider than the window: long hostile text wraps or is clipped inside its cell.
+			overflows: document.documentElement.scrollWidth > document.documentElement.clientWidth,
 			// The override must end with the title: only an isolating element (bdi, dir=auto) guarantees that.
 			isolated: holders.map((el) =>
 				['isolate', 'isolate-override', 'plaintext'].includes(getComputedStyle(el).unicodeBidi),
@@ -70,8 +68,8 @@ describe('hostile notification text in the admin screens (Chromium)', () => {
 	let browser: Browser;
 	const dialogs: string[] = [];
 
-	const newPage = async (): Promise<Page> => {
-		const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+	const newPage = async (viewport = { width: 1200, height: 900 }): Promise<Page> => {
+		const page = await browser.newPage({ viewport });
 		page.on('dialog', (dialog) => {
 			dialogs.push(dialog.message());
 			void dialog.dismiss();
@@ -89,48 +87,76 @@ describe('hostile notification text in the admin screens (Chromium)', () => {
 		await stack?.close();
 	});
 
-	it('the demo console shows a hostile title as text, isolated, and runs nothing', async () => {
+	/**
+	 * Writes the hostile notification in the console's composer (a page or the app's frame inside Shopify admin),
+	 * checks the previews, sends it, and checks the History list and the report.
+	 */
+	const sendAndCheck = async (ui: FrameLocator | Page, frame: () => Promise<Page | Frame>, link: string) => {
+		await ui.locator('#title').fill(TITLE);
+		await ui.locator('#body').fill(BODY);
+		await ui.locator('#url').fill(link);
+		// The previews show the title several times: each time as isolated text, nothing run or injected.
+		await ui.locator('[data-testid=previews] figure').first().waitFor();
+		const composing = await inspect(await frame());
+		expect(composing).toMatchObject({ injected: 0, scripts: 0, pwned: undefined, overflows: false });
+		expect(composing.literal).toBeGreaterThan(0);
+		expect(composing.isolated.every(Boolean)).toBe(true);
+
+		await ui.locator('button[type=submit]:has-text("Send…")').click();
+		expect(await ui.locator('#confirm-q .title-text').textContent()).toBe(TITLE);
+		await ui.locator('[data-testid=confirm-send]').click();
+		await ui.locator('[data-testid=progress][data-status=done]').waitFor({ timeout: 20_000 });
+		expect(await ui.locator('[role=alert]').count()).toBe(0);
+
+		await ui.locator('nav a[href="#/notifications"]').click();
+		await ui.locator('[data-testid=history] tbody tr').first().waitFor();
+		expect(await ui.locator('[data-testid=history] a.title-text').first().textContent()).toBe(TITLE);
+		expect(await inspect(await frame())).toEqual(INERT);
+
+		await ui.locator('[data-testid=history] a.title-text').first().click();
+		await ui.locator('[data-testid=report-title]').waitFor();
+		expect(await ui.locator('[data-testid=report-title]').textContent()).toBe(TITLE);
+		// The link as the API stored it (parsed: its quotes and angle brackets percent-encoded), shown as text.
+		expect(await ui.locator(`dd:text-is(${JSON.stringify(new URL(link).href)})`).count()).toBe(1);
+		expect(await inspect(await frame())).toEqual(INERT);
+		expect(dialogs).toEqual([]);
+	};
+
+	it('the console shows a hostile title as text, isolated, and runs nothing', async () => {
 		const { worker } = stack;
 		const page = await newPage();
-		await page.goto(`${worker.url}/admin#site=${worker.demo.siteId}&key=${worker.demo.apiKey}`);
-		await page.waitForSelector('#counts b');
-		await page.fill('#title', TITLE);
-		await page.fill('#body', BODY);
-		await page.fill('#url', `${worker.url}/sale${LINK_QUERY}`);
-		await page.click('button[type=submit]');
-		await page.waitForFunction((t) => document.querySelector('#recent td')?.textContent === t, TITLE, {
-			timeout: 15_000,
-		});
-		expect(await page.textContent('#error')).toBe('');
-		expect(await inspect(page)).toEqual(INERT);
-		expect(dialogs).toEqual([]);
+		await openConsole(page, worker, '#/send');
+		await sendAndCheck(page, async () => page, `${worker.url}/sale${LINK_QUERY}`);
 		await page.screenshot({ path: join(screens, 'hostile-console.png'), fullPage: true });
+		// On a phone too: the report and the history fit the screen.
+		await page.setViewportSize(PHONE);
+		expect(await inspect(page)).toEqual(INERT);
+		await page.evaluate(() => (location.hash = '#/notifications'));
+		await page.locator('[data-testid=history] tbody tr').first().waitFor();
+		expect(await inspect(page)).toEqual(INERT);
+		await page.screenshot({ path: join(screens, 'hostile-console-phone.png'), fullPage: true });
+		expect(dialogs).toEqual([]);
 		await page.close();
 	});
 
-	it('the Shopify embedded admin shows a hostile title as text, isolated, and runs nothing', async () => {
+	it('the console inside Shopify admin shows a hostile title as text, isolated, and runs nothing', async () => {
 		const { worker, storefront } = stack;
-		const page = await newPage();
-		await page.exposeFunction('beckonTestToken', sessionToken);
-		await page.route(APP_BRIDGE, (route) =>
-			route.fulfill({ contentType: 'text/javascript', body: APP_BRIDGE_STUB }),
-		);
-		await page.goto(
-			`${worker.url}/shopify/app?embedded=1&shop=${SHOP}&host=${HOST}&id_token=${await sessionToken()}`,
-		);
-		await page.waitForSelector('[data-testid=active]');
-		await page.fill('#title', TITLE);
-		await page.fill('#body', BODY);
-		await page.fill('#url', `${storefront.origin}/collections/all${LINK_QUERY}`);
-		await page.click('button[type=submit]');
-		await page.waitForSelector('[data-testid=recent] .recent-title', { timeout: 15_000 });
-		expect(await page.textContent('[data-testid=recent] .recent-title')).toBe(TITLE);
-		expect(await page.locator('.error').count()).toBe(0);
-		expect(await inspect(page)).toEqual(INERT);
-		expect(dialogs).toEqual([]);
-		await page.locator('section[aria-labelledby=recent-title]').screenshot({
-			path: join(screens, 'hostile-shopify.png'),
+		const admin = await openShopifyAdmin(newPage, { store: STORE, workerUrl: worker.url });
+		await admin.app.locator('nav a[href="#/send"]').click();
+		await sendAndCheck(admin.app, admin.frame, `${storefront.origin}/collections/all${LINK_QUERY}`);
+		expect(await admin.toasts()).toEqual([['Notification sent', false]]);
+		expect(await inspect(admin.page)).toMatchObject({
+			literal: 0,
+			injected: 0,
+			scripts: 0,
+			pwned: undefined,
 		});
-		await page.close();
+		await screenshotAdmin(admin, join(screens, 'hostile-shopify.png'));
+		await admin.page.setViewportSize(PHONE);
+		await admin.settle();
+		expect(await inspect(await admin.frame())).toEqual(INERT);
+		await screenshotAdmin(admin, join(screens, 'hostile-shopify-phone.png'));
+		expect(dialogs).toEqual([]);
+		await admin.page.close();
 	});
 });

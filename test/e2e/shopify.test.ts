@@ -1,12 +1,20 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleToken, NotificationView, SiteStats, SiteView } from '#wire';
 import type { FakeShopifyServer } from '../node/shopify/fake-shopify-server.ts';
+import {
+	captureAdmin,
+	openShopifyAdmin,
+	type PickerProduct,
+	type ShopifyAdmin,
+	sessionToken as tokenFor,
+} from '../node/shopify/shopify-admin.ts';
 import { type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
 import type { Storefront } from '../node/shopify/storefront.ts';
 import { launchChromium } from '../support/chromium.ts';
+import type { Finding } from '../support/console.ts';
 import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
 import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
 import type { LocalWorker } from '../support/local-worker.ts';
@@ -16,20 +24,17 @@ const screens = join(process.cwd(), 'test-results', 'screens');
 const STORE = 'oak-and-linen';
 const SHOP = `${STORE}.myshopify.com`;
 const CUSTOMER = '6200000001';
-const HOST = Buffer.from(`admin.shopify.com/store/${STORE}`).toString('base64url');
-const APP_BRIDGE = 'https://cdn.shopify.com/shopifycloud/app-bridge.js';
-/** Stands in for App Bridge: session tokens come from the test (the library's getJwt), toasts are recorded. */
-const APP_BRIDGE_STUB = `window.shopify = { idToken: () => window.beckonTestToken(), toast: { show: (m) => (window.toasts ||= []).push(m) } };`;
+/** What App Bridge's resource picker offers: the shop's product, its image on Shopify's CDN. */
+const PRODUCT: PickerProduct = {
+	handle: 'oak-chopping-board',
+	title: 'Oak chopping board',
+	images: [{ originalSrc: 'https://cdn.shopify.test/s/files/1/oak-chopping-board.svg' }],
+};
 
 const PRODUCT_IMAGE =
 	'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#b08a5a"/><rect x="10" y="26" width="44" height="12" rx="3" fill="#e8d8bd"/></svg>';
 
-interface Overview {
-	shop: { siteId: string; domain: string; primaryUrl: string };
-	stats: { active: number; byStatus: Record<string, number>; byBrowser: Record<string, number> };
-}
-
-const sessionToken = async () => (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
+const sessionToken = () => tokenFor(STORE);
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -52,10 +57,21 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 	let siteId = '';
 	const pageErrors: string[] = [];
 
-	const adminApi = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-		const response = await fetch(`${worker.url}/shopify/api${path}`, {
-			...init,
-			headers: { authorization: `Bearer ${await sessionToken()}`, 'content-type': 'application/json' },
+	/** POST /shopify/api/console-token with a session token, as the console's Shopify host does. */
+	const consoleToken = async (): Promise<ConsoleToken> => {
+		const response = await fetch(`${worker.url}/shopify/api/console-token`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${await sessionToken()}` },
+		});
+		if (!response.ok) throw new Error(`console-token: ${response.status} ${await response.text()}`);
+		return (await response.json()) as ConsoleToken;
+	};
+
+	/** The public admin API of the shop's site with a console token (`/stats` → GET /v1/sites/:siteId/stats). */
+	const siteApi = async <T>(path: string): Promise<T> => {
+		const { token, siteId: site } = await consoleToken();
+		const response = await fetch(`${worker.url}/v1/sites/${site}${path}`, {
+			headers: { authorization: `Bearer ${token}` },
 		});
 		if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
 		return (await response.json()) as T;
@@ -80,22 +96,30 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 			data_request: { id },
 		});
 
-	const openAdmin = async (): Promise<Page> => {
-		const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-		await page.exposeFunction('beckonTestToken', sessionToken);
-		page.on('pageerror', (e) => pageErrors.push(e.message));
-		await page.route(APP_BRIDGE, (route) =>
-			route.fulfill({ contentType: 'text/javascript', body: APP_BRIDGE_STUB }),
+	const findings: Record<string, Record<string, Finding[]>> = {};
+
+	/** Shopify admin with the app open in its iframe (the stand-in in test/node/shopify/shopify-admin.ts). */
+	const openAdmin = async (): Promise<ShopifyAdmin> => {
+		const admin = await openShopifyAdmin(
+			async (viewport) => {
+				const page = await browser.newPage({ viewport });
+				page.on('pageerror', (e) => pageErrors.push(e.message));
+				// Product images live on Shopify's CDN; here a drawn square stands in.
+				await page.route('https://cdn.shopify.test/**', (route) =>
+					route.fulfill({ contentType: 'image/svg+xml', body: PRODUCT_IMAGE }),
+				);
+				return page;
+			},
+			{ store: STORE, workerUrl: worker.url, products: [PRODUCT] },
 		);
-		// Product images live on Shopify's CDN; here a drawn square stands in.
-		await page.route('https://cdn.shopify.test/**', (route) =>
-			route.fulfill({ contentType: 'image/svg+xml', body: PRODUCT_IMAGE }),
-		);
-		await page.goto(
-			`${worker.url}/shopify/app?embedded=1&shop=${SHOP}&host=${HOST}&id_token=${await sessionToken()}`,
-		);
-		await page.waitForSelector('[data-testid=active]');
-		return page;
+		return admin;
+	};
+
+	/** Screenshots a console screen inside Shopify admin at both sizes; serious or critical axe findings fail. */
+	const shoot = async (admin: ShopifyAdmin, screen: string) => {
+		const found = await captureAdmin(admin, `shopify-console-${screen}`);
+		findings[screen] = found;
+		expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
 	};
 
 	beforeAll(async () => {
@@ -109,6 +133,7 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 	});
 
 	afterAll(async () => {
+		console.log('Shopify console axe-core findings', JSON.stringify(findings));
 		await browser?.close();
 		await firefox?.close();
 		await stack?.close();
@@ -116,10 +141,14 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 	});
 
 	it('installs on the first admin request: token exchange, the shop’s site, the app embed’s metafields', async () => {
-		const overview = await adminApi<Overview>('/overview');
-		siteId = overview.shop.siteId;
-		expect(overview.shop).toMatchObject({ domain: SHOP, primaryUrl: storefront.origin });
-		expect(overview.stats.active).toBe(0);
+		const token = await consoleToken();
+		siteId = token.siteId;
+		expect(token.role).toBe('admin');
+		const site = await siteApi<SiteView>('');
+		expect(site).toMatchObject({ siteId, platform: 'shopify' });
+		expect(site.origins).toContain(storefront.origin);
+		expect(site.homeUrl.replace(/\/$/, '')).toBe(storefront.origin);
+		expect((await siteApi<SiteStats>('/stats')).active).toBe(0);
 		expect(shopify.fake.count('exchange', 'expiring=1')).toBe(1);
 		expect(shopify.fake.metafields.get(SHOP)).toEqual({
 			'beckon.site_id': siteId,
@@ -159,11 +188,11 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		expect(state).toBe('allowed');
 		await push.waitForChannel(() => true, 10_000);
 
-		const overview = await until(
-			() => adminApi<Overview>('/overview'),
-			(o) => o.stats.active === 1,
+		const stats = await until(
+			() => siteApi<SiteStats>('/stats'),
+			(s) => s.active === 1,
 		);
-		expect(overview.stats.byBrowser).toEqual({ firefox: 1 });
+		expect(stats.byBrowser).toEqual({ firefox: 1 });
 		expect(storefront.proxied).toEqual(
 			expect.arrayContaining([
 				{ path: '/apps/beckon/sw.js', status: 200, customerId: CUSTOMER },
@@ -194,21 +223,59 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 				body: JSON.stringify({ permission }),
 			});
 		}
-		const page = await openAdmin();
-		expect(await page.textContent('[data-testid=active] .figure-n')).toBe('1');
-		expect(await page.textContent('[data-testid=total] .figure-n')).toBe('4');
-		await page.fill('input[type=search]', 'oak');
-		await page.waitForSelector('[data-testid=link-results] img');
-		await page.locator('section[aria-labelledby=composer-title]').screenshot({
-			path: join(screens, 'shopify-admin-link-picker.png'),
-		});
-		await page.click('[data-testid=link-results] button >> text=Oak chopping board');
-		expect(await page.inputValue('#url')).toBe(`${storefront.origin}/products/oak-chopping-board`);
-		expect(await page.inputValue('#title')).toBe('Oak chopping board');
-		await page.fill('#body', 'Back in stock this morning — only a few left.');
-		await page.click('button[type=submit] >> text=Send now');
-		await page.waitForSelector('[data-testid=progress][data-status=done]', { timeout: 20_000 });
-		expect(await page.textContent('[data-testid=progress]')).toContain('Done: 1 of 1');
+		const admin = await openAdmin();
+		const { app, page } = admin;
+		await app.locator('[data-testid=by-status]').waitFor();
+		expect(await app.locator('[data-testid=active] .figure-n').textContent()).toBe('1');
+		expect(await app.locator('[data-testid=total] .figure-n').textContent()).toBe('4');
+		expect(await app.locator('[data-testid=site-name]').textContent()).toBe('Shop oak-and-linen');
+		// The app's ui-nav-menu became the admin's sidebar entries under Apps.
+		expect(await page.locator('#app-nav button').allTextContents()).toEqual([
+			'Beckon',
+			'Send',
+			'History',
+			'Subscribers',
+			'Prompt & widget',
+		]);
+		await shoot(admin, 'overview');
+
+		// Send, from the admin's sidebar (App Bridge moves the app's URL with the History API).
+		await page.click('#app-nav button:has-text("Send")');
+		await app.locator('#title').waitFor();
+		expect(await (await admin.frame()).evaluate(() => location.hash)).toBe('#/send');
+		await app.locator('button:has-text("Pick a product")').click();
+		// App Bridge's resource picker opens in the admin page, outside the app's frame.
+		await page.locator('#picker[open]').waitFor();
+		await page.locator('#picker img').evaluate((img: HTMLImageElement) => img.decode());
+		await page.screenshot({ path: join(screens, 'shopify-console-product-picker.png') });
+		await page.click('#picker button:has-text("Oak chopping board")');
+		await expect
+			.poll(() => app.locator('#url').inputValue())
+			.toBe(`${storefront.origin}/products/oak-chopping-board`);
+		// The picker also filled the empty title and the image (Chrome's large picture; Firefox ignores it).
+		expect(await app.locator('#title').inputValue()).toBe('Oak chopping board');
+		expect(await app.locator('#image').inputValue()).toBe(PRODUCT.images[0]?.originalSrc);
+		await app.locator('#body').fill('Back in stock this morning — only a few left.');
+		await shoot(admin, 'send');
+
+		await app.locator('button[type=submit]:has-text("Send…")').click();
+		expect(await app.locator('#confirm-q').textContent()).toBe(
+			'Send “Oak chopping board” to all 1 active subscribers?',
+		);
+		await app.locator('[data-testid=confirm-send]').click();
+		await app
+			.locator('[data-testid=progress][data-status=done]')
+			.waitFor({ timeout: 20_000 })
+			.catch(async (error: Error) => {
+				// What the API says about the send, to tell a stuck dispatch from a console that stopped polling.
+				const { notifications } = await siteApi<{ notifications: NotificationView[] }>(
+					'/notifications?limit=1',
+				);
+				throw new Error(`${error.message}
+the notification: ${JSON.stringify(notifications[0])}`);
+			});
+		expect(await app.locator('[data-testid=progress]').textContent()).toContain('Done: 1 of 1 handled');
+		await expect.poll(() => admin.toasts()).toEqual([['Notification sent', false]]);
 
 		const shown = await firefox.waitForNotification(
 			(n) => n.title === 'Oak chopping board',
@@ -218,19 +285,37 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		expect(shown.body).toBe('Back in stock this morning — only a few left.');
 		expect(shown.scope).toBe(`${storefront.origin}/apps/beckon/`);
 
-		await page.waitForSelector('[data-testid=recent] tbody tr');
-		expect(await page.textContent('[data-testid=recent] tbody tr')).toContain('Oak chopping board');
-		await page.screenshot({ path: join(screens, 'shopify-admin.png'), fullPage: true });
+		await app.locator('[data-testid=progress] a:has-text("See the report")').click();
+		await expect
+			.poll(() => app.locator('[data-testid=report-title]').textContent())
+			.toBe('Oak chopping board');
+		await app.locator('[data-testid=report-status]:has-text("done")').waitFor({ timeout: 20_000 });
+		const link = `${storefront.origin}/products/oak-chopping-board`;
+		expect(await app.locator(`dd:text-is("${link}")`).count()).toBe(1);
+		await shoot(admin, 'report');
+
+		await page.click('#app-nav button:has-text("History")');
+		await app.locator('[data-testid=history] tbody tr').first().waitFor();
+		expect(await app.locator('[data-testid=history] tbody tr').count()).toBe(1);
+		expect(await app.locator('[data-testid=history] tbody tr').textContent()).toContain('Oak chopping board');
+		await shoot(admin, 'history');
 		await page.close();
 		expect(pageErrors).toEqual([]);
 	});
 
-	it('prompt settings saved in the admin page reach the storefront widget', async () => {
-		const page = await openAdmin();
-		await page.fill('#prompt-title ~ form label:has-text("Heading") input', 'Hear about oak restocks first');
-		await page.fill('#trigger-value', '1');
-		await page.click('button >> text=Save prompt');
-		await page.waitForSelector('text=Saved — the storefront picks it up within a minute');
+	it('prompt settings saved in the console’s Prompt & widget screen reach the storefront widget', async () => {
+		const admin = await openAdmin();
+		const { app, page } = admin;
+		await page.click('#app-nav button:has-text("Prompt & widget")');
+		await app.locator('#pp-title').waitFor();
+		await app.locator('#pp-title').fill('Hear about oak restocks first');
+		expect(await app.locator('[data-testid=pp-heading]').textContent()).toBe('Hear about oak restocks first');
+		await app.locator('#pp-trigger').selectOption('seconds');
+		await app.locator('#pp-trigger-value').fill('1');
+		await shoot(admin, 'prompt-settings');
+		await app.locator('form[aria-label="Prompt settings"] button[type=submit]').click();
+		await app.locator('text=Saved; sites pick it up within a minute').waitFor();
+		expect(await admin.toasts()).toEqual([['Prompt settings saved', false]]);
 		await page.close();
 
 		const shopper = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -249,6 +334,69 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		expect(scope).toBe(`${storefront.origin}/apps/beckon/`);
 		await store.screenshot({ path: join(screens, 'shopify-storefront-prompt.png') });
 		await shopper.close();
+		expect(pageErrors).toEqual([]);
+	});
+
+	it('lists and shows subscribers, hands over a customer data export and manages API keys inside Shopify admin', async () => {
+		const admin = await openAdmin();
+		const { app, page } = admin;
+		await page.click('#app-nav button:has-text("Subscribers")');
+		await app.locator('[data-testid=subscribers] tbody tr').first().waitFor();
+		// Firefox's subscription, the three browsers that only answered, and the shopper who saw the new prompt.
+		expect(await app.locator('[data-testid=subscribers] tbody tr').count()).toBe(5);
+		await shoot(admin, 'subscribers');
+
+		await app.locator('[data-testid=subscribers] tr:has-text("allowed") a').first().click();
+		await app.locator('[data-testid=subscriber]').waitFor();
+		const detail = await app.locator('[data-testid=subscriber]').textContent();
+		expect(detail).toContain(CUSTOMER);
+		expect(detail).toContain('allowed');
+		await shoot(admin, 'subscriber-detail');
+
+		// The export made for the customers/data_request earlier in this file, for the owner to hand over.
+		await app.locator('nav a[href="#/data-requests"]').click();
+		await app.locator('[data-testid=data-requests]').waitFor();
+		expect(await app.locator('[data-testid=data-requests] li').count()).toBe(1);
+		expect(await app.locator('[data-testid=data-requests]').textContent()).toContain(CUSTOMER);
+		const downloading = page.waitForEvent('download');
+		await app.locator('[data-testid=data-requests] button').click();
+		const download = await downloading;
+		expect(download.suggestedFilename()).toMatch(new RegExp(`^beckon-customer-${CUSTOMER}-.+\\.json$`));
+		const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+			shop: string;
+			customerId: string;
+			subscribers: Array<{ browser: string; externalUserId: string }>;
+		};
+		expect(exported).toMatchObject({ shop: SHOP, customerId: CUSTOMER });
+		expect(exported.subscribers).toMatchObject([{ browser: 'firefox', externalUserId: CUSTOMER }]);
+		await shoot(admin, 'data-requests');
+
+		// API keys has no entry in the admin's nav menu: the console's own nav leads there.
+		await app.locator('nav a[href="#/settings/api-keys"]').click();
+		await app.locator('[data-testid=api-keys]').waitFor();
+		await app.locator('#key-name').fill('Shop automation');
+		await app.locator('button:has-text("Create key")').click();
+		await app.locator('[data-testid=new-key]').waitFor();
+		const key = await app.locator('#new-key-value').inputValue();
+		expect(key).toMatch(/^bk_/);
+		await shoot(admin, 'api-keys');
+		await app.locator('[data-testid=new-key] button:has-text("Done")').click();
+		// A shop's site starts without API keys, and its last one cannot be revoked: revoke a second one.
+		await app.locator('#key-name').fill('Old integration');
+		await app.locator('button:has-text("Create key")').click();
+		const old = await app.locator('#new-key-value').inputValue();
+		await app.locator('[data-testid=new-key] button:has-text("Done")').click();
+		const row = app.locator('[data-testid=api-keys] tr:has-text("Old integration")');
+		await row.locator('button:has-text("Revoke")').click();
+		await row.locator('button:has-text("Yes, revoke")').click();
+		await row.waitFor({ state: 'detached' });
+		expect(await admin.toasts()).toContainEqual(['Revoked “Old integration”', false]);
+		const status = async (bearer: string) =>
+			(await fetch(`${worker.url}/v1/sites/${siteId}`, { headers: { authorization: `Bearer ${bearer}` } }))
+				.status;
+		expect([await status(key), await status(old)]).toEqual([200, 401]);
+		await page.close();
+		expect(pageErrors).toEqual([]);
 	});
 
 	it('customers/redact deletes the customer’s browser; uninstall stops the storefront; shop/redact deletes the site', async () => {
@@ -259,7 +407,7 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 			orders_to_redact: [],
 		});
 		expect(redact).toEqual({ status: 200, body: { ok: true, redacted: 1 } });
-		expect((await adminApi<Overview>('/overview')).stats.active).toBe(0);
+		expect((await siteApi<SiteStats>('/stats')).active).toBe(0);
 		expect((await dataRequest(2)).body.exported).toBe(0);
 
 		expect((await webhook('app/uninstalled', { id: 1, myshopify_domain: SHOP })).status).toBe(200);

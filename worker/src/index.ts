@@ -5,7 +5,13 @@ import { errorResponse, HttpError } from './http/errors';
 import { adminPreflight, preflight, withCors } from './http/public';
 import { consumePushBatches } from './queue/consumer';
 import type { PushBatch } from './queue/messages';
-import { createApiKeyRoute, createConsoleToken, listApiKeysRoute, revokeApiKeyRoute } from './routes/access';
+import {
+	createApiKeyRoute,
+	createConsoleToken,
+	listApiKeysRoute,
+	listDataRequestsRoute,
+	revokeApiKeyRoute,
+} from './routes/access';
 import { demoSite, serviceWorkerStub } from './routes/demo';
 import { postEvent } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
@@ -54,6 +60,9 @@ const router = Router<IRequest, Args>({
 	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/console-tokens', (req, env) =>
 		createConsoleToken(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/data-requests', (req, env) =>
+		listDataRequestsRoute(req, env, req.params.siteId as string),
 	)
 	.get('/v1/sites/:siteId/api-keys', (req, env) => listApiKeysRoute(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/api-keys', (req, env) => createApiKeyRoute(req, env, req.params.siteId as string))

@@ -19,37 +19,8 @@ declare global {
 	}
 }
 
-/**
- * Shopify admin frames the app from another site. Where the browser blocks storage in third-party frames
- * (third-party cookies off, Incognito), merely reading `localStorage` throws, and the console keeps small
- * preferences there (the test subscriber). The frame then gets a memory-only stand-in for the page's lifetime.
- */
-function keepStorageUsable(): void {
-	try {
-		void window.localStorage;
-	} catch {
-		const data = new Map<string, string>();
-		const memory: Storage = {
-			get length() {
-				return data.size;
-			},
-			clear: () => data.clear(),
-			getItem: (key) => data.get(String(key)) ?? null,
-			key: (index) => [...data.keys()][index] ?? null,
-			removeItem: (key) => {
-				data.delete(String(key));
-			},
-			setItem: (key, value) => {
-				data.set(String(key), String(value));
-			},
-		};
-		Object.defineProperty(window, 'localStorage', { value: memory, configurable: true });
-	}
-}
-
 /** The Shopify host: App Bridge session token → console token; App Bridge toasts and product picker. */
 export function shopifyHost(api: string, site: () => SiteView | null): Host {
-	keepStorageUsable();
 	const bridge = () => {
 		if (!window.shopify)
 			throw new ApiError(0, 'not_configured', 'App Bridge did not load; open Beckon from your Shopify admin');

@@ -3,7 +3,7 @@ import type { NotificationView, SiteStats, SubscriberStatus } from '#wire';
 import { useConsole } from '../context';
 import { fmt, sprintf } from '../ui/format';
 import { notificationStatusLabel } from '../ui/labels';
-import { ErrorNote, Progress, Screen, useLoad, useT } from '../ui/parts';
+import { ErrorNote, Progress, Screen, useEvery, useLoad, useT } from '../ui/parts';
 import { GrowthChart } from './growth-chart';
 
 const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
@@ -18,7 +18,9 @@ const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
 export function Overview() {
 	const { api } = useConsole();
 	const t = useT();
-	const [stats, error] = useLoad(() => api.call<SiteStats>('/stats'), []);
+	const [stats, error, reload] = useLoad(() => api.call<SiteStats>('/stats'), []);
+	// New subscribers show up without a reload (the counters are O(1) to read).
+	useEvery(reload, 10_000);
 	return (
 		<Screen title={t('Overview')}>
 			<ErrorNote error={error} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Audience, NotificationView } from '#wire';
 import { useConsole } from '../context';
-import { fmt, rate, sprintf, when } from '../ui/format';
+import { fmt, rate, sleep, sprintf, when } from '../ui/format';
 import { ErrorNote, Progress, Screen, useT } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
 import { StatusBadge } from './history';
@@ -14,6 +14,9 @@ export function describeAudience(a: Audience, t: (text: string) => string): stri
 	return sprintf(t('Subscribers: %s'), a.subscriberIds.join(', '));
 }
 
+/** How long after a send its report keeps following engagement counts. */
+const ENGAGEMENT_WINDOW_MS = 86_400_000;
+
 /** One notification: its message, audience, counts, failures and times; polls while it is not done. */
 export function Report({ id }: { id: string }) {
 	const { api } = useConsole();
@@ -22,7 +25,18 @@ export function Report({ id }: { id: string }) {
 	const [error, setError] = useState<unknown>(null);
 	useEffect(() => {
 		let stop = false;
-		watchNotification(api, id, setN, () => stop, 2000).catch((e) => {
+		const follow = async () => {
+			const done = await watchNotification(api, id, setN, () => stop, 2000);
+			// Shown, clicked and closed keep coming in from browsers after the send is done: while the report is
+			// open on a send of the last day, it is read again every 10 s (not in a background tab).
+			while (done && !stop && Date.now() - Date.parse(done.createdAt) < ENGAGEMENT_WINDOW_MS) {
+				await sleep(10_000);
+				if (stop) break;
+				if (!document.hidden)
+					setN(await api.call<NotificationView>(`/notifications/${encodeURIComponent(id)}`));
+			}
+		};
+		follow().catch((e) => {
 			if (!stop) setError(e);
 		});
 		return () => {

@@ -3,16 +3,17 @@ import type { Audience, NotificationView, SendResult } from '#wire';
 import { useConsole } from '../context';
 import { newKey, sprintf, value } from '../ui/format';
 import { ErrorNote, useT, useTn } from '../ui/parts';
+import { readPref, writePref } from '../ui/prefs';
 import { watchNotification } from '../ui/watch';
 import { type Fields, payload } from './draft';
 
 const STORE = 'beckon.console.testSubscriber';
 
 /** The subscriber id remembered for test sends. */
-export const testSubscriber = () => localStorage.getItem(STORE) ?? '';
+export const testSubscriber = () => readPref(STORE) ?? '';
 
 /** Remembers a subscriber id for test sends. */
-export const rememberTestSubscriber = (id: string) => localStorage.setItem(STORE, id);
+export const rememberTestSubscriber = (id: string) => writePref(STORE, id);
 
 /**
  * "Send a test to yourself": to the browsers linked to the staff member's user id; when none is, asks for a

@@ -102,6 +102,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
 	return [data, error, () => setN((x) => x + 1)];
 }
 
+/** Calls `refresh` every `ms` while the page is in view (a background tab skips it). */
+export function useEvery(refresh: () => void, ms: number): void {
+	useEffect(() => {
+		const timer = setInterval(() => {
+			if (!document.hidden) refresh();
+		}, ms);
+		return () => clearInterval(timer);
+	}, [ms]);
+}
+
 /** A two-step button: the first press asks (`confirm`), the second (`yes`) does it. */
 export function ConfirmButton(props: {
 	label: string;

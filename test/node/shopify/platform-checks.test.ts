@@ -44,9 +44,9 @@ async function shopify(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 beforeAll(() => {
-	// What `shopify app deploy` ships: the app configuration and the extension. The admin page is built into the
-	// worker; its preact source is no CLI-managed app code (app doctor only reads React Router apps).
-	cpSync(app, copy, { recursive: true, filter: (src) => src !== join(app, 'admin') });
+	// What `shopify app deploy` ships: the app configuration and the extension (the console is built into the
+	// worker). A copy, so the build state the CLI writes never lands in the tracked folder.
+	cpSync(app, copy, { recursive: true });
 	// The CLI looks for a newer version of itself on npm at most once a day: the cached answer says it is current.
 	mkdirSync(join(home, 'config/shopify-cli-kit-nodejs'), { recursive: true });
 	writeFileSync(

@@ -94,7 +94,9 @@ describe('shopify admin session tokens', () => {
 		);
 		const html = await response.text();
 		expect(html).toContain('<meta name="shopify-api-key" content="testApiKey">');
-		expect(html.indexOf('app-bridge.js')).toBeLessThan(html.indexOf('admin.js'));
+		expect(html.indexOf('app-bridge.js')).toBeLessThan(html.indexOf('/console/console.js'));
+		expect(html).toContain('<div id="beckon-console" data-host="shopify" data-api=""></div>');
+		expect(html).toContain('<ui-nav-menu>');
 	});
 
 	it('bounces a document request with an invalid or missing id_token so App Bridge reloads it', async () => {

@@ -6,6 +6,7 @@ import type { DispatchInput } from '../../../worker/src/objects/dispatcher';
 import { sendBatch } from '../../../worker/src/queue/consumer';
 import {
 	call,
+	createSite,
 	json,
 	makeSubscription,
 	sinkLog,
@@ -218,7 +219,8 @@ describe('shopify webhooks', () => {
 
 	it('customers/data_request exports the customer’s subscribers once per request', async () => {
 		const store = newStore();
-		const { customerSubscriber } = await shopWithCustomer(store);
+		const { customerSubscriber, overview } = await shopWithCustomer(store);
+		const siteId = overview.shop.siteId;
 		const payload = {
 			shop_id: 1,
 			shop_domain: shopOf(store),
@@ -237,10 +239,17 @@ describe('shopify webhooks', () => {
 				customerId: string;
 				export: { subscribers: Array<{ subscriberId: string }> };
 			}>;
-		}>(await admin(store, '/shopify/api/data-requests'));
+		}>(await call(`/v1/sites/${siteId}/data-requests`, { key: await siteAdminToken(store) }));
 		expect(list.dataRequests).toHaveLength(1);
 		expect(list.dataRequests[0]?.id).toBe('9001');
 		expect(list.dataRequests[0]?.export.subscribers.map((s) => s.subscriberId)).toEqual([customerSubscriber]);
+		// They hold personal data: admins only. Sites of other platforms have none.
+		const staff = { id: 'v', name: null, email: null };
+		const viewer = await signConsoleToken(env.MASTER_KEY ?? null, { siteId, staff, role: 'viewer' }, 60);
+		expect((await call(`/v1/sites/${siteId}/data-requests`, { key: viewer.token })).status).toBe(403);
+		const custom = await createSite();
+		const none = await call(`/v1/sites/${custom.siteId}/data-requests`, { key: custom.apiKey });
+		expect(await json(none)).toEqual({ dataRequests: [] });
 	});
 
 	it('customers/redact deletes that customer’s subscribers and nobody else’s', async () => {

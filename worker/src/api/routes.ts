@@ -3,6 +3,7 @@ import type { Auth, ErrorStatus, RouteSpec } from './route-spec';
 import { health } from './schemas/common';
 import { settingsPatch } from './schemas/prompt';
 import { notificationList, notificationView, sendRequest, sendResult } from './schemas/send';
+import { dataRequestList } from './schemas/shopify';
 import {
 	apiKeyList,
 	apiKeyRequest,
@@ -203,6 +204,17 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: ADMIN,
 		responses: { 204: { description: 'Revoked' } },
 		errors: [...ADMIN_ERRORS, 409],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/data-requests',
+		operationId: 'listDataRequests',
+		summary: "Exports made for a Shopify shop's customers/data_request webhooks",
+		description: `Newest first, for the owner to hand over; empty for sites of other platforms. ${role('admin')}`,
+		tag: 'Subscribers',
+		auth: ADMIN,
+		responses: { 200: { description: 'Newest first', schema: dataRequestList } },
+		errors: ADMIN_ERRORS,
 	},
 	{
 		method: 'get',

@@ -8,6 +8,8 @@ import { HttpError } from '../http/errors';
 import { allowAnyOrigin, requireSite } from '../http/public';
 import { isConsoleToken } from '../lib/console-token';
 import { apiKeys, createApiKey, mintConsoleToken, revokeApiKey } from '../services/access';
+import { listDataRequests } from '../shopify/store/privacy';
+import { findShopOfSite } from '../shopify/store/shops';
 
 /** Reads `{staff?, role?, ttlSeconds?}` of a console-token request, with the defaults filled in. */
 export function parseConsoleTokenRequest(body: Record<string, unknown>): {
@@ -75,4 +77,14 @@ export async function revokeApiKeyRoute(
 	await requireSiteAdmin(request, env, siteId, 'admin');
 	await revokeApiKey(env, siteId, keyId);
 	return new Response(null, { status: 204 });
+}
+
+/**
+ * GET /v1/sites/:siteId/data-requests (admin): the exports made for a Shopify shop's customers/data_request
+ * webhooks, newest first, for the owner to hand over (empty for other sites). Admin only: they hold personal data.
+ */
+export async function listDataRequestsRoute(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'admin');
+	const shop = await findShopOfSite(env.DB, siteId);
+	return Response.json({ dataRequests: shop ? await listDataRequests(env.DB, shop) : [] });
 }

@@ -2,6 +2,14 @@ import type { Env } from '../env';
 import { appOrigin, shopifyConfig, shopifyFor } from './config';
 import { checkSessionToken } from './session-token';
 
+/** The console's screens in Shopify admin's app navigation (App Bridge's `ui-nav-menu`). */
+const NAV: ReadonlyArray<[string, string]> = [
+	['#/send', 'Send'],
+	['#/notifications', 'History'],
+	['#/subscribers', 'Subscribers'],
+	['#/settings/prompt', 'Prompt & widget'],
+];
+
 /** App Bridge, loaded from Shopify's CDN as the first script of every embedded page (Shopify's requirement). */
 export const APP_BRIDGE_URL = 'https://cdn.shopify.com/shopifycloud/app-bridge.js';
 
@@ -53,11 +61,15 @@ export async function appPage(request: Request, env: Env): Promise<Response> {
 		bounce.searchParams.set('shopify-reload', `${appOrigin(env, request.url)}${url.pathname}${url.search}`);
 		return Response.redirect(bounce.href, 302);
 	}
+	// The one console (console/), as on every host: it exchanges App Bridge session tokens for console tokens
+	// (POST /shopify/api/console-token) and then calls the public admin API. The nav menu is App Bridge's.
+	const nav = NAV.map(([hash, label]) => `<a href="/shopify/app${hash}">${esc(label)}</a>`).join('');
 	return html(
 		`${head(cfg.apiKey, 'Beckon')}
-<link rel="stylesheet" href="/shopify/assets/admin.css">
-<script type="module" src="/shopify/assets/admin.js"></script>
-</head><body><div id="app"></div></body></html>`,
+<link rel="stylesheet" href="/console/console.css">
+<script type="module" src="/console/console.js"></script>
+</head><body><ui-nav-menu><a href="/shopify/app#/overview" rel="home">Beckon</a>${nav}</ui-nav-menu>
+<div id="beckon-console" data-host="shopify" data-api=""></div></body></html>`,
 		200,
 		// Only the shop's admin may frame the page (Shopify's clickjacking requirement for embedded apps).
 		{ 'content-security-policy': `frame-ancestors https://${shop} https://admin.shopify.com;` },

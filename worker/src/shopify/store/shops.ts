@@ -134,3 +134,8 @@ export async function markUninstalled(
 	const row = installed?.results[0] as { installed_at: number } | undefined;
 	return row && row.installed_at > triggeredAt ? 'stale' : 'uninstalled';
 }
+
+/** The shop whose site this is, or null (sites of other platforms). */
+export async function findShopOfSite(db: D1Database, siteId: string): Promise<string | null> {
+	return db.prepare('SELECT shop FROM shopify_shops WHERE site_id = ?').bind(siteId).first<string>('shop');
+}
