@@ -7,6 +7,7 @@ import type { FakeShopifyServer } from '../node/shopify/fake-shopify-server.ts';
 import {
 	captureAdmin,
 	openShopifyAdmin,
+	type PickerCollection,
 	type PickerProduct,
 	type ShopifyAdmin,
 	sessionToken as tokenFor,
@@ -29,6 +30,13 @@ const PRODUCT: PickerProduct = {
 	handle: 'oak-chopping-board',
 	title: 'Oak chopping board',
 	images: [{ originalSrc: 'https://cdn.shopify.test/s/files/1/oak-chopping-board.svg' }],
+};
+
+/** …and one of its collections. */
+const COLLECTION: PickerCollection = {
+	handle: 'kitchen',
+	title: 'Kitchen',
+	image: { originalSrc: 'https://cdn.shopify.test/s/files/1/kitchen.svg' },
 };
 
 const PRODUCT_IMAGE =
@@ -110,7 +118,7 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 				);
 				return page;
 			},
-			{ store: STORE, workerUrl: worker.url, products: [PRODUCT] },
+			{ store: STORE, workerUrl: worker.url, products: [PRODUCT], collections: [COLLECTION] },
 		);
 		return admin;
 	};
@@ -243,6 +251,19 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		await page.click('#app-nav button:has-text("Send")');
 		await app.locator('#title').waitFor();
 		expect(await (await admin.frame()).evaluate(() => location.hash)).toBe('#/send');
+		// A collection first: its storefront link, title and image fill the empty fields…
+		await app.locator('button:has-text("Pick a collection")').click();
+		await page.locator('#picker[open]').waitFor();
+		expect(await page.textContent('#picker-title')).toBe('Select collection');
+		await page.click('#picker button:has-text("Kitchen")');
+		await expect
+			.poll(() => app.locator('#url').inputValue())
+			.toBe(`${storefront.origin}/collections/kitchen`);
+		expect(await app.locator('#title').inputValue()).toBe('Kitchen');
+		expect(await app.locator('#image').inputValue()).toBe(COLLECTION.image?.originalSrc);
+		await app.locator('#title').fill('');
+		await app.locator('#image').fill('');
+		// …then the product the notification is about.
 		await app.locator('button:has-text("Pick a product")').click();
 		// App Bridge's resource picker opens in the admin page, outside the app's frame.
 		await page.locator('#picker[open]').waitFor();

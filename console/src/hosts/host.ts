@@ -17,8 +17,8 @@ export interface Host {
 	token(force?: boolean): Promise<ConsoleToken>;
 	/** standalone/wordpress: an in-app aria-live notice; shopify: App Bridge's toast. */
 	toast(message: string, isError?: boolean): void;
-	/** Shopify only: lets the merchant pick a product to link to. */
-	pickLink?(): Promise<PickedLink | null>;
+	/** Shopify only: lets the merchant pick a product or collection to link to (App Bridge's resource picker). */
+	pickLink?(kind: 'product' | 'collection'): Promise<PickedLink | null>;
 	/** Translates a user-visible text (WordPress: the plugin's text domain). */
 	t(text: string): string;
 	/** Translates a text whose wording depends on a count (WordPress: `_n`); the count is not filled in. */

@@ -6,10 +6,16 @@ import { type Host, type PickedLink, tokenCache } from './host';
 interface AppBridge {
 	idToken(): Promise<string>;
 	toast?: { show(message: string, options?: { isError?: boolean }): void };
-	resourcePicker?(options: {
-		type: 'product';
-	}): Promise<
-		Array<{ handle?: string; title?: string; images?: Array<{ originalSrc?: string }> }> | undefined
+	resourcePicker?(options: { type: 'product' | 'collection' }): Promise<
+		| Array<{
+				handle?: string;
+				title?: string;
+				/** Products. */
+				images?: Array<{ originalSrc?: string }>;
+				/** Collections. */
+				image?: { originalSrc?: string } | null;
+		  }>
+		| undefined
 	>;
 }
 
@@ -38,15 +44,15 @@ export function shopifyHost(api: string, site: () => SiteView | null): Host {
 			return (await response.json()) as ConsoleToken;
 		}),
 		toast: (message, isError) => window.shopify?.toast?.show(message, { isError }),
-		async pickLink(): Promise<PickedLink | null> {
-			const picked = (await bridge().resourcePicker?.({ type: 'product' }))?.[0];
+		async pickLink(kind): Promise<PickedLink | null> {
+			const picked = (await bridge().resourcePicker?.({ type: kind }))?.[0];
 			const home = site()?.homeUrl;
 			if (!picked?.handle || !home) return null;
 			const base = home.endsWith('/') ? home : `${home}/`;
 			return {
-				url: `${base}products/${picked.handle}`,
+				url: `${base}${kind === 'product' ? 'products' : 'collections'}/${encodeURIComponent(picked.handle)}`,
 				title: picked.title ?? picked.handle,
-				image: picked.images?.[0]?.originalSrc ?? null,
+				image: picked.images?.[0]?.originalSrc ?? picked.image?.originalSrc ?? null,
 			};
 		},
 		t: (text) => text,

@@ -44,22 +44,24 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 						value={fields.url}
 						onInput={(e) => set({ url: value(e) })}
 					/>
-					{host.pickLink && (
-						<button
-							type="button"
-							onClick={async () => {
-								const link = await host.pickLink?.();
-								if (link)
-									set({
-										url: link.url,
-										title: fields.title || link.title,
-										image: fields.image || (link.image ?? ''),
-									});
-							}}
-						>
-							{t('Pick a product')}
-						</button>
-					)}
+					{host.pickLink &&
+						(['product', 'collection'] as const).map((kind) => (
+							<button
+								key={kind}
+								type="button"
+								onClick={async () => {
+									const link = await host.pickLink?.(kind);
+									if (link)
+										set({
+											url: link.url,
+											title: fields.title || link.title,
+											image: fields.image || (link.image ?? ''),
+										});
+								}}
+							>
+								{kind === 'product' ? t('Pick a product') : t('Pick a collection')}
+							</button>
+						))}
 				</div>
 			</div>
 			<div class="row">

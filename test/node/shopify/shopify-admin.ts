@@ -17,6 +17,13 @@ export interface PickerProduct {
 	images: Array<{ originalSrc: string }>;
 }
 
+/** A collection as App Bridge's resource picker returns it. */
+export interface PickerCollection {
+	handle: string;
+	title: string;
+	image: { originalSrc: string } | null;
+}
+
 /** A toast the app asked App Bridge to show: message and whether it is an error. */
 export type Toast = [string, boolean];
 
@@ -66,7 +73,12 @@ const APP_BRIDGE_STUB = `(() => {
 })();`;
 
 /** The admin page around the app: top bar, sidebar with the app's nav menu, the app's iframe, toasts, picker. */
-function adminPage(store: string, appUrl: string, products: PickerProduct[]): string {
+function adminPage(
+	store: string,
+	appUrl: string,
+	products: PickerProduct[],
+	collections: PickerCollection[],
+): string {
 	const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -113,15 +125,30 @@ dialog footer button{padding:6px 12px;border:1px solid #c9c9c9;border-radius:8px
 </div>
 <div id="toasts" role="status" aria-live="polite"></div>
 <dialog id="picker" aria-labelledby="picker-title"><h2 id="picker-title">Select product</h2>
-<ul>${products
-		.map(
-			(p, i) =>
-				`<li><button type="button" data-index="${i}"><img alt="" src="${esc(p.images[0]?.originalSrc ?? '')}">${esc(p.title)}</button></li>`,
-		)
-		.join('')}</ul>
+<ul></ul>
 <footer><button type="button" data-cancel>Cancel</button></footer></dialog>
 <script>
-const PRODUCTS = ${JSON.stringify(products)};
+const RESOURCES = { product: ${JSON.stringify(products)}, collection: ${JSON.stringify(collections)} };
+let offered = [];
+// The picker lists what the app asked for (type product or collection), like App Bridge's.
+function openPicker(type) {
+	offered = RESOURCES[type] || [];
+	document.getElementById('picker-title').textContent = type === 'collection' ? 'Select collection' : 'Select product';
+	const list = picker.querySelector('ul');
+	list.replaceChildren(...offered.map((r, i) => {
+		const li = document.createElement('li');
+		const b = document.createElement('button');
+		b.type = 'button';
+		b.dataset.index = String(i);
+		const img = document.createElement('img');
+		img.alt = '';
+		img.src = (r.images ? r.images[0] && r.images[0].originalSrc : r.image && r.image.originalSrc) || '';
+		b.append(img, r.title);
+		li.append(b);
+		return li;
+	}));
+	picker.showModal();
+}
 const frame = document.querySelector('iframe');
 const picker = document.getElementById('picker');
 window.toasts = [];
@@ -131,7 +158,7 @@ picker.addEventListener('click', (e) => {
 	const button = e.target.closest('button');
 	if (!button || !pick) return;
 	const index = button.dataset.index;
-	pick(index === undefined ? undefined : [PRODUCTS[Number(index)]]);
+	pick(index === undefined ? undefined : [offered[Number(index)]]);
 	pick = null;
 	picker.close();
 });
@@ -149,7 +176,7 @@ addEventListener('message', async (e) => {
 		reply(m.id);
 	} else if (m.type === 'resourcePicker') {
 		pick = (value) => reply(m.id, value);
-		picker.showModal();
+		openPicker(m.options && m.options.type);
 	} else if (m.type === 'height') {
 		frame.style.height = m.height + 'px';
 		window.heightAt = performance.now();
@@ -194,6 +221,7 @@ export interface OpenAdminOptions {
 	workerUrl: string;
 	/** What the resource picker offers. */
 	products?: PickerProduct[];
+	collections?: PickerCollection[];
 	viewport?: { width: number; height: number };
 }
 
@@ -210,7 +238,7 @@ export async function openShopifyAdmin(
 	newPage: (viewport: { width: number; height: number }) => Promise<Page>,
 	options: OpenAdminOptions,
 ): Promise<ShopifyAdmin> {
-	const { store, workerUrl, products = [] } = options;
+	const { store, workerUrl, products = [], collections = [] } = options;
 	const shop = `${store}.myshopify.com`;
 	const host = Buffer.from(`admin.shopify.com/store/${store}`).toString('base64url');
 	const page = await newPage(options.viewport ?? DESKTOP);
@@ -226,7 +254,7 @@ export async function openShopifyAdmin(
 		const appUrl = `${workerUrl}/shopify/app?embedded=1&host=${host}&id_token=${await sessionToken(store)}&locale=en&shop=${shop}`;
 		await route.fulfill({
 			contentType: 'text/html; charset=utf-8',
-			body: adminPage(store, appUrl, products),
+			body: adminPage(store, appUrl, products, collections),
 		});
 	});
 	// When a test fails, what the admin and the app showed: a screenshot and the app's address and text.
