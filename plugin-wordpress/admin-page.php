@@ -15,6 +15,13 @@ if ( ! defined( 'ABSPATH' ) ) {
 const BECKON_CONSOLE_HANDLE = 'beckon-console';
 
 /**
+ * The console script's path for translations: WordPress names a script's JSON translations after the md5 of its
+ * path relative to the plugin, which a script from the backend does not have, so the plugin gives it this one
+ * ({@see beckon_console_script_relative_path()}): `beckon-web-push-<locale>-<md5 of console/console.js>.json`.
+ */
+const BECKON_CONSOLE_SCRIPT_PATH = 'console/console.js';
+
+/**
  * Adds the Beckon menu: the console and the settings (connect) screen.
  *
  * @return void
@@ -66,9 +73,21 @@ function beckon_console_api(): string {
 }
 
 /**
+ * The console's module script on the backend.
+ *
+ * @return string URL.
+ */
+function beckon_console_script_url(): string {
+	return beckon_console_api() . '/' . BECKON_CONSOLE_SCRIPT_PATH;
+}
+
+/**
  * Enqueues the console's style and module script from the backend, with `window.beckonConsoleWp` (the first
- * token, the refresh route and its nonce) defined before it. Called while the page renders: both print in the
- * footer, the style before the script, and the backend is only asked for them once it has answered.
+ * token, the refresh route and its nonce) defined before it, and its translations: the console translates its
+ * texts with `wp.i18n` in the plugin's text domain when it shows them, and WordPress prints the user's locale's
+ * JSON translations (from the plugin's languages folder, or wp-content/languages) as a classic inline script
+ * before the module runs. Called while the page renders: everything prints in the footer, the style before the
+ * script, and the backend is only asked for them once it has answered.
  *
  * @param array<string, mixed> $token ConsoleToken for the current user.
  * @return void
@@ -78,7 +97,8 @@ function beckon_enqueue_console( array $token ): void {
 	// phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the backend versions its own files.
 	wp_enqueue_style( BECKON_CONSOLE_HANDLE, $api . '/console/console.css', array(), null );
 	// phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the backend versions its own files.
-	wp_enqueue_script( BECKON_CONSOLE_HANDLE, $api . '/console/console.js', array( 'wp-i18n' ), null, true );
+	wp_enqueue_script( BECKON_CONSOLE_HANDLE, beckon_console_script_url(), array( 'wp-i18n' ), null, true );
+	wp_set_script_translations( BECKON_CONSOLE_HANDLE, 'beckon-web-push', plugin_dir_path( BECKON_PLUGIN_FILE ) . 'languages' );
 	$boot = array(
 		'token'      => $token,
 		'refreshUrl' => rest_url( 'beckon/v1/console-token' ),
@@ -108,6 +128,22 @@ function beckon_console_script_tag( string $tag, string $handle ): string {
 		$tag,
 		1
 	);
+}
+
+/**
+ * Gives the console's script, which comes from the backend (another host, so WordPress finds no path for it), the
+ * stable relative path {@see BECKON_CONSOLE_SCRIPT_PATH}, whatever the backend's URL, so its JSON translations are
+ * `beckon-web-push-<locale>-<md5 of console/console.js>.json`. Any other script's path is left as it is.
+ *
+ * @param string|false $relative Relative path WordPress found, or false.
+ * @param string       $src      The script's full URL.
+ * @return string|false Relative path.
+ */
+function beckon_console_script_relative_path( $relative, $src ) {
+	if ( '' !== beckon_console_api() && beckon_console_script_url() === $src ) {
+		return BECKON_CONSOLE_SCRIPT_PATH;
+	}
+	return $relative;
 }
 
 /**

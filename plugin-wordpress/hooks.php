@@ -67,6 +67,7 @@ add_action( 'admin_menu', 'beckon_admin_menu' );
 add_action( 'admin_init', 'beckon_register_settings_fields' );
 add_action( 'admin_enqueue_scripts', 'beckon_admin_assets' );
 add_filter( 'script_loader_tag', 'beckon_console_script_tag', 10, 2 );
+add_filter( 'load_script_textdomain_relative_path', 'beckon_console_script_relative_path', 10, 2 );
 add_action( 'admin_notices', 'beckon_admin_notices' );
 add_action( 'admin_post_beckon_test_connection', 'beckon_handle_test_connection' );
 add_action( 'admin_post_beckon_rotate_identity', 'beckon_handle_rotate_identity' );

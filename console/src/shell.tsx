@@ -2,17 +2,23 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { can, useConsole } from './context';
 import { useRoute } from './router';
+import { translatable } from './ui/format';
 import { roleLabel } from './ui/labels';
 
 const NAV: Array<[string, string]> = [
-	['overview', 'Overview'],
-	['send', 'Send'],
-	['notifications', 'History'],
-	['subscribers', 'Subscribers'],
-	['settings/prompt', 'Prompt & widget'],
-	['settings/api-keys', 'API keys'],
+	['overview', translatable('Overview')],
+	['send', translatable('Send')],
+	['notifications', translatable('History')],
+	['subscribers', translatable('Subscribers')],
+	['settings/prompt', translatable('Prompt & widget')],
+	['settings/api-keys', translatable('API keys')],
 ];
-const SOON = ['Campaigns', 'Automations', 'Segments', 'Staff alerts'];
+const SOON = [
+	translatable('Campaigns'),
+	translatable('Automations'),
+	translatable('Segments'),
+	translatable('Staff alerts'),
+];
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {
@@ -24,7 +30,7 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 	// A Shopify shop gets customers' data requests to hand over (admins only: they hold personal data).
 	const nav =
 		site.platform === 'shopify' && can(token.role, 'admin')
-			? [...NAV, ['data-requests', 'Data requests'] as [string, string]]
+			? [...NAV, ['data-requests', translatable('Data requests')] as [string, string]]
 			: NAV;
 	return (
 		<div class="shell">

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,12 +8,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
 import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
-import {
-	allowConsoleFilesCrossOrigin,
-	captureScreen,
-	type Finding,
-	showScreen,
-} from '../support/wordpress/console-page.ts';
+import { captureScreen, type Finding, showScreen } from '../support/wordpress/console-page.ts';
 import { extractPot } from '../support/wordpress/pot.ts';
 import { phpFiles, phpunitCounts, runCommand } from '../support/wordpress/static-checks.ts';
 import { unpackVendor, vendorSkipReason, wpcsCommand } from '../support/wordpress/vendor.ts';
@@ -122,7 +119,6 @@ function versionSuite(version: Version): void {
 		beforeAll(async () => {
 			wp = sites.get(version.id) as WordPress;
 			admin = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
-			await allowConsoleFilesCrossOrigin(admin, worker.url);
 			page = await admin.newPage();
 		});
 
@@ -457,6 +453,39 @@ function versionSuite(version: Version): void {
 			expect(findings).toEqual(clean);
 		});
 
+		it("shows the console in the user's language, from the plugin's JSON translations (de_DE)", async () => {
+			// WordPress names the console's translations after the md5 of the path the plugin gives its script
+			// (load_script_textdomain_relative_path), and looks for them in wp-content/languages among others.
+			const languages = await wp.eval<string>('wp_mkdir_p( WP_LANG_DIR ); return WP_LANG_DIR;');
+			const md5 = createHash('md5').update('console/console.js').digest('hex');
+			const file = join(languages, `beckon-web-push-de_DE-${md5}.json`);
+			const messages = {
+				'': { domain: 'messages', lang: 'de_DE', 'plural-forms': 'nplurals=2; plural=(n != 1);' },
+				Overview: ['Übersicht'],
+				'Send a test': ['Test senden'],
+			};
+			writeFileSync(file, JSON.stringify({ domain: 'messages', locale_data: { messages } }));
+			// The admin's own language (Profile → Language); WordPress has no German core files here.
+			await wp.eval("update_user_meta( 1, 'locale', 'de_DE' ); return true;");
+			try {
+				// A URL without a hash: a new page load, even when the console is open already.
+				await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
+				const root = page.locator('#beckon-console');
+				await showScreen(page, '', 'Übersicht');
+				expect(await root.getByRole('link', { name: 'Übersicht', exact: true }).count()).toBe(1);
+				expect(await root.getByRole('link', { name: 'Overview', exact: true }).count()).toBe(0);
+				await showScreen(page, '#/send', 'Send a notification');
+				expect(await root.getByRole('button', { name: 'Test senden', exact: true }).count()).toBe(1);
+				expect(await root.getByRole('button', { name: 'Send a test', exact: true }).count()).toBe(0);
+			} finally {
+				await wp.eval("delete_user_meta( 1, 'locale' ); return true;");
+				rmSync(file, { force: true });
+			}
+			// Back in English (a URL without a hash: a new page load).
+			await page.goto(`${wp.url}/wp-admin/admin.php?page=beckon`);
+			await showScreen(page, '', 'Overview');
+		});
+
 		it('turns an unreachable backend into a notice that says what to do, not a broken page', async () => {
 			const move = (url: string) =>
 				wp.eval(
@@ -616,6 +645,10 @@ describe('WordPress plugin "Beckon Web Push" on real WordPress installs (MariaDB
 		const committed = readFileSync(join(plugin, 'languages/beckon-web-push.pot'), 'utf8');
 		expect(msgids(committed)).toEqual(msgids(await extractPot(plugin)));
 		expect(committed).toContain('msgid "Send a push notification when published"');
+		// The console's texts, with references to its sources (not to the temp files xgettext read).
+		expect(committed).toMatch(/^#: .*console\/src\/screens\/test-send\.tsx:67\b.*\nmsgid "Send a test"$/m);
+		expect(committed).toContain('msgid_plural "Test sent to %d browsers."');
+		expect(committed).not.toContain(tmpdir());
 	});
 
 	for (const version of VERSIONS) versionSuite(version);

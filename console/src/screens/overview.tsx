@@ -1,17 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NotificationView, SiteStats, SubscriberStatus } from '#wire';
 import { useConsole } from '../context';
-import { fmt, sprintf } from '../ui/format';
+import { fmt, sprintf, translatable } from '../ui/format';
 import { notificationStatusLabel } from '../ui/labels';
 import { ErrorNote, Progress, Screen, useEvery, useLoad, useT } from '../ui/parts';
 import { GrowthChart } from './growth-chart';
 
 const STATUS_LABELS: Array<[SubscriberStatus, string]> = [
-	['allowed', 'Subscribed'],
-	['ask', 'Not decided'],
-	['blocked', 'Blocked'],
-	['unsupported', 'Unsupported'],
-	['suspended', 'Signed out'],
+	['allowed', translatable('Subscribed')],
+	['ask', translatable('Not decided')],
+	['blocked', translatable('Blocked')],
+	['unsupported', translatable('Unsupported')],
+	['suspended', translatable('Signed out')],
 ];
 
 /** Counts by status and browser, growth, and the sends that are running now. */

@@ -1,5 +1,5 @@
 import type { Message } from '#wire';
-import { sprintf } from '../ui/format';
+import { sprintf, translatable } from '../ui/format';
 import { useT } from '../ui/parts';
 
 /** What the preview draws. */
@@ -9,10 +9,10 @@ export interface Draft extends Pick<Message, 'title' | 'body' | 'icon' | 'image'
 }
 
 const PLATFORMS = [
-	['chrome-windows', 'Chrome on Windows'],
-	['firefox', 'Firefox'],
-	['macos', 'macOS'],
-	['android', 'Android'],
+	['chrome-windows', translatable('Chrome on Windows')],
+	['firefox', translatable('Firefox')],
+	['macos', translatable('macOS')],
+	['android', translatable('Android')],
 ] as const;
 
 function Icon({ src, class: cls }: { src?: string; class: string }) {

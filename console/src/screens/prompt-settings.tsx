@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Prompt, SiteView } from '#wire';
 import { can, useConsole } from '../context';
-import { sprintf, value } from '../ui/format';
+import { sprintf, translatable, value } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
 import { PromptLook } from './prompt-look';
@@ -9,10 +9,10 @@ import { PromptPreview } from './prompt-preview';
 import { PromptTopics } from './prompt-topics';
 
 const TRIGGERS: Array<[Prompt['trigger']['type'], string]> = [
-	['seconds', 'After some seconds on the page'],
-	['pageviews', 'After some page views'],
-	['scroll', 'After scrolling (percent of the page)'],
-	['manual', 'Only from a button or the bell'],
+	['seconds', translatable('After some seconds on the page')],
+	['pageviews', translatable('After some page views')],
+	['scroll', translatable('After scrolling (percent of the page)')],
+	['manual', translatable('Only from a button or the bell')],
 ];
 
 type TextKey = 'title' | 'text' | 'subscribe' | 'later';

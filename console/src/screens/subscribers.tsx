@@ -2,19 +2,19 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SubscriberPage, SubscriberStatus, SubscriberView } from '#wire';
 import { query } from '../api';
 import { useConsole } from '../context';
-import { value, when } from '../ui/format';
+import { translatable, value, when } from '../ui/format';
 import { subscriberStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
 
 const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
 const BROWSERS: Array<[string, string]> = [
-	['chrome', 'Chrome'],
-	['edge', 'Edge'],
-	['firefox', 'Firefox'],
-	['safari', 'Safari'],
-	['opera', 'Opera'],
-	['samsung', 'Samsung Internet'],
-	['other', 'Other'],
+	['chrome', translatable('Chrome')],
+	['edge', translatable('Edge')],
+	['firefox', translatable('Firefox')],
+	['safari', translatable('Safari')],
+	['opera', translatable('Opera')],
+	['samsung', translatable('Samsung Internet')],
+	['other', translatable('Other')],
 ];
 
 interface Filters {

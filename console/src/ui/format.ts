@@ -84,3 +84,9 @@ export const newKey = () => crypto.randomUUID();
 
 /** Waits ms milliseconds. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Marks a text kept in a list (navigation, labels) for translation: it returns the text unchanged, and the
+ * translation template's extractor (test/support/wordpress/pot.ts) collects its argument. Show it with `t(label)`.
+ */
+export const translatable = (text: string): string => text;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 /** The sizes the console is screenshotted and audited at inside wp-admin. */
 export const VIEWPORTS = {
@@ -82,19 +82,4 @@ export async function captureScreen(
 		out[name] = await auditBeckonPage(page);
 	}
 	return out;
-}
-
-/**
- * Adds `Access-Control-Allow-Origin: *` to the console's files when the backend left it out, so that the rest of the
- * suite can test the console while the header is missing; the test "serves the console's files with CORS" checks
- * the backend's own header. (wp-admin is another origin than the backend, and a module script from another
- * origin runs only with that header.) Once the backend sends it, this changes nothing.
- */
-export async function allowConsoleFilesCrossOrigin(context: BrowserContext, backend: string): Promise<void> {
-	await context.route(`${backend}/console/**`, async (route) => {
-		const response = await route.fetch();
-		const headers = response.headers();
-		headers['access-control-allow-origin'] ??= '*';
-		await route.fulfill({ response, headers });
-	});
 }
