@@ -194,7 +194,7 @@ export async function extractPot(pluginDir: string): Promise<string> {
 			.map((entry) => remapEntry(entry, transformed))
 			.sort((a, b) => byName(a.first[0], b.first[0]) || a.first[1] - b.first[1]);
 		const header = `# Translation template of the Beckon Web Push WordPress plugin. Regenerate with:
-#   node test/support/wordpress/pot.ts
+#   node_modules/.bin/node test/support/wordpress/pot.ts (Node 22 from npm: it runs TypeScript as is)
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
