@@ -19,6 +19,21 @@ function Icon({ src, class: cls }: { src?: string; class: string }) {
 	return src ? <img class={cls} src={src} alt="" /> : <span class={`${cls} icon-blank`} aria-hidden="true" />;
 }
 
+/** A notification's buttons as a platform draws them: boxes (Chrome on Windows), or text links (Android). */
+function PreviewActions({ actions, asText = false }: { actions: Draft['actions']; asText?: boolean }) {
+	const t = useT();
+	if (actions.length === 0) return null;
+	return (
+		<div class={asText ? 'pv-actions pv-actions-text' : 'pv-actions'}>
+			{actions.map((a, i) => (
+				<span key={i} dir="auto">
+					{a.title || t('Button')}
+				</span>
+			))}
+		</div>
+	);
+}
+
 /**
  * How four common platforms would show the notification: plain-markup approximations (sizes, truncation, which
  * parts each platform drops), not screenshots. Every text is rendered as text.
@@ -51,15 +66,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 											<span class="pv-origin">{draft.origin}</span>
 										</div>
 									</div>
-									{draft.actions.length > 0 && (
-										<div class="pv-actions">
-											{draft.actions.map((a, i) => (
-												<span key={i} dir="auto">
-													{a.title || t('Button')}
-												</span>
-											))}
-										</div>
-									)}
+									<PreviewActions actions={draft.actions} />
 								</>
 							)}
 							{id === 'firefox' && (
@@ -112,15 +119,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 										{draft.icon && <img class="pv-thumb round" src={draft.icon} alt="" />}
 									</div>
 									{draft.image && <img class="pv-image" src={draft.image} alt="" />}
-									{draft.actions.length > 0 && (
-										<div class="pv-actions pv-actions-text">
-											{draft.actions.map((a, i) => (
-												<span key={i} dir="auto">
-													{a.title || t('Button')}
-												</span>
-											))}
-										</div>
-									)}
+									<PreviewActions actions={draft.actions} asText />
 								</>
 							)}
 						</div>

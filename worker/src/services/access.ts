@@ -1,10 +1,11 @@
 import type { ApiKeyView, ConsoleToken, NewApiKey, Role, Staff } from '#wire';
-import { config, type Env } from '../env';
+import type { Env } from '../env';
 import { HttpError } from '../http/errors';
 import { signConsoleToken } from '../lib/console-token';
 import { newSecret } from '../lib/ids';
 import { sha256Hex } from '../lib/secrets';
 import { type ApiKeyRecord, deleteApiKey, insertApiKey, listApiKeys } from '../store/sites';
+import { requireMasterKey } from './sites';
 
 // Who may reach a site's admin API: its API keys (servers, plugins) and console tokens (staff in the console).
 
@@ -16,15 +17,7 @@ export function mintConsoleToken(
 	role: Role,
 	ttlSeconds: number,
 ): Promise<ConsoleToken> {
-	const masterKey = config(env).masterKey;
-	if (!masterKey) {
-		throw new HttpError(
-			503,
-			'not_configured',
-			'MASTER_KEY is not set on this deployment; see README "Secrets"',
-		);
-	}
-	return signConsoleToken(masterKey, { siteId, staff, role }, ttlSeconds);
+	return signConsoleToken(requireMasterKey(env), { siteId, staff, role }, ttlSeconds);
 }
 
 function keyView(key: ApiKeyRecord): ApiKeyView {

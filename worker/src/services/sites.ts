@@ -37,6 +37,19 @@ export function siteSummary(site: Site): SiteSummary {
 	};
 }
 
+/** MASTER_KEY, or a 503 telling the operator to set it (sites and console tokens cannot be made without it). */
+export function requireMasterKey(env: Env): string {
+	const masterKey = config(env).masterKey;
+	if (!masterKey) {
+		throw new HttpError(
+			503,
+			'not_configured',
+			'MASTER_KEY is not set on this deployment; see README "Secrets"',
+		);
+	}
+	return masterKey;
+}
+
 /** What a new site needs. */
 export interface NewSite {
 	name: string;
@@ -65,14 +78,7 @@ export async function createSite(
 	identitySecret: string;
 	warnings: Array<{ code: string; message: string }>;
 }> {
-	const masterKey = config(env).masterKey;
-	if (!masterKey) {
-		throw new HttpError(
-			503,
-			'not_configured',
-			'MASTER_KEY is not set on this deployment; see README "Secrets"',
-		);
-	}
+	const masterKey = requireMasterKey(env);
 	const id = newId('site');
 	const keys = await generateVapidKeys();
 	const homeUrl = input.homeUrl ?? `${input.origins[0]}/`;
