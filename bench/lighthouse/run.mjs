@@ -10,7 +10,6 @@
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { Audit, defaultConfig } from 'lighthouse';
 import CLS from 'lighthouse/core/audits/metrics/cumulative-layout-shift.js';
@@ -18,7 +17,7 @@ import FCP from 'lighthouse/core/audits/metrics/first-contentful-paint.js';
 import LCP from 'lighthouse/core/audits/metrics/largest-contentful-paint.js';
 import SI from 'lighthouse/core/audits/metrics/speed-index.js';
 import TBT from 'lighthouse/core/audits/metrics/total-blocking-time.js';
-import { startShopifyStack } from '../../test/node/shopify/stack.ts';
+import { patchShopPrompt, startShopifyStack } from '../../test/node/shopify/stack.ts';
 import { machine } from '../campaign/common.mjs';
 
 const { values: opts } = parseArgs({
@@ -133,14 +132,7 @@ async function main() {
 	const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: FLAGS });
 	try {
 		// The same settings as the substitute test: the prompt is due 2 s after the page is idle.
-		const token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
-		const settings = await fetch(`${stack.worker.url}/shopify/api/settings`, {
-			method: 'PATCH',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ prompt: { trigger: { type: 'seconds', value: 2 } } }),
-		});
-		if (settings.status !== 200)
-			throw new Error(`settings: HTTP ${settings.status} ${await settings.text()}`);
+		await patchShopPrompt(stack.worker.url, STORE, { trigger: { type: 'seconds', value: 2 } });
 		const url = `${stack.storefront.origin}/`;
 		const all = [];
 		const retries = [];

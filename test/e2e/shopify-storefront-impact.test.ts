@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PageMetrics, performanceScore } from '../node/shopify/lighthouse-score.ts';
-import { type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
+import { patchShopPrompt, type ShopifyStack, startShopifyStack } from '../node/shopify/stack.ts';
 import type { Storefront } from '../node/shopify/storefront.ts';
 import { launchChromium } from '../support/chromium.ts';
 import type { LocalWorker } from '../support/local-worker.ts';
@@ -93,13 +92,7 @@ describe('storefront impact of the app embed (Lighthouse substitute)', () => {
 	beforeAll(async () => {
 		[stack, browser] = await Promise.all([startShopifyStack(STORE), launchChromium()]);
 		({ worker, storefront } = stack);
-		const token = (await getJwt(STORE, API_KEY, API_SECRET_KEY)).token;
-		const settings = await fetch(`${worker.url}/shopify/api/settings`, {
-			method: 'PATCH',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ prompt: { trigger: { type: 'seconds', value: 2 } } }),
-		});
-		expect(settings.status).toBe(200);
+		await patchShopPrompt(worker.url, STORE, { trigger: { type: 'seconds', value: 2 } });
 	});
 
 	afterAll(async () => {

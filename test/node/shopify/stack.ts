@@ -1,4 +1,4 @@
-import { API_KEY, API_SECRET_KEY } from '@shopify/shopify-api/test-helpers';
+import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import { type LocalWorker, startWorker } from '../../support/local-worker.ts';
 import { type FakeShopifyServer, startFakeShopify } from './fake-shopify-server.ts';
 import { type Storefront, startStorefront } from './storefront.ts';
@@ -52,4 +52,29 @@ export async function startShopifyStack(store: string): Promise<ShopifyStack> {
 		await shopify.close();
 		throw error;
 	}
+}
+
+/**
+ * Changes the shop's prompt settings as the console in Shopify admin does: a session token (the library's test
+ * helper) is exchanged for a console token, which patches the site's settings through the public admin API.
+ */
+export async function patchShopPrompt(
+	workerUrl: string,
+	store: string,
+	prompt: Record<string, unknown>,
+): Promise<void> {
+	const sessionToken = (await getJwt(store, API_KEY, API_SECRET_KEY)).token;
+	const exchanged = await fetch(`${workerUrl}/shopify/api/console-token`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${sessionToken}` },
+	});
+	if (exchanged.status !== 201)
+		throw new Error(`console token: HTTP ${exchanged.status} ${await exchanged.text()}`);
+	const { token, siteId } = (await exchanged.json()) as { token: string; siteId: string };
+	const settings = await fetch(`${workerUrl}/v1/sites/${siteId}/settings`, {
+		method: 'PATCH',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ prompt }),
+	});
+	if (settings.status !== 200) throw new Error(`settings: HTTP ${settings.status} ${await settings.text()}`);
 }

@@ -45,11 +45,11 @@ describe('GET /v1/openapi.json', () => {
 
 	it('documents every /v1 route the router answers and every Shopify admin API route', async () => {
 		const { doc } = await openApi();
-		const answered = [
-			...routesIn(indexSource, '/v1/').filter((r) => !r.endsWith('/v1/*')),
-			...routesIn(shopifySource, '/shopify/api/', '/shopify').filter((r) => !r.endsWith('/*')),
-		];
-		expect(answered.length).toBeGreaterThan(30);
+		const shopify = routesIn(shopifySource, '/shopify/api/', '/shopify').filter((r) => !r.endsWith('/*'));
+		// The embedded page (the one console) only trades its session token; then it uses the /v1 admin API.
+		expect(shopify).toEqual(['POST /shopify/api/console-token']);
+		const answered = [...routesIn(indexSource, '/v1/').filter((r) => !r.endsWith('/v1/*')), ...shopify];
+		expect(answered.length).toBeGreaterThan(25);
 		expect(documented(doc).sort()).toEqual([...new Set(answered)].sort());
 	});
 

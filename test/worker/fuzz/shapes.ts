@@ -103,7 +103,7 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 	['POST', /^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/events\/?$/, (status) => expect(status).toBe(202)],
 	[
 		'POST',
-		/^\/(v1\/sites\/[^/]+|shopify\/api)\/notifications\/?$/,
+		/^\/v1\/sites\/[^/]+\/notifications\/?$/,
 		(status, b) => {
 			expect([200, 202]).toContain(status);
 			expect(b).toMatchObject({ notificationId: expect.stringMatching(/^ntf_/), status: expect.any(String) });
@@ -120,7 +120,7 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 	],
 	[
 		'GET',
-		/^\/(v1\/sites\/[^/]+|shopify\/api)\/notifications\/[^/?]+\/?$/,
+		/^\/v1\/sites\/[^/]+\/notifications\/[^/?]+\/?$/,
 		(status, b) => {
 			expect(status).toBe(200);
 			expect(b).toMatchObject({ notificationId: expect.any(String), status: expect.any(String), counts: {} });
@@ -139,38 +139,24 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 	],
 	[
 		'GET',
-		/^\/shopify\/api\/overview\/?$/,
-		(status, b) => {
-			expect(status).toBe(200);
-			expect(b).toMatchObject({
-				shop: { siteId: expect.any(String) },
-				stats: {},
-				notifications: expect.any(Array),
-			});
-		},
-	],
-	[
-		'GET',
-		/^\/shopify\/api\/data-requests\/?$/,
+		/^\/v1\/sites\/[^/]+\/data-requests\/?$/,
 		(status, b) => {
 			expect(status).toBe(200);
 			expect(b?.dataRequests).toEqual(expect.any(Array));
 		},
 	],
 	[
-		'PATCH',
-		/^\/shopify\/api\/settings\/?$/,
+		'POST',
+		/^\/shopify\/api\/console-token\/?$/,
 		(status, b) => {
-			expect(status).toBe(200);
-			expect(b).toMatchObject({ settings: { prompt: {} } });
-		},
-	],
-	[
-		'GET',
-		/^\/shopify\/api\/links\/?(\?.*)?$/,
-		(status, b) => {
-			expect(status).toBe(200);
-			expect(b?.links).toEqual(expect.any(Array));
+			expect(status).toBe(201);
+			expect(b).toMatchObject({
+				token: expect.stringMatching(/^bct\./),
+				expiresAt: expect.any(String),
+				siteId: expect.stringMatching(/^site_/),
+				staff: { id: expect.stringMatching(/^shopify:/) },
+				role: 'admin',
+			});
 		},
 	],
 	[

@@ -1,7 +1,7 @@
 // A stand-in for the parts of Shopify the app talks to: the token endpoint (token exchange and refresh) and the
-// Admin GraphQL API (shop info, app-data metafields, product and collection search). Pure fetch handler, used
-// through the library's abstract fetch hook in workerd and behind a local HTTP server in the e2e tests; also the
-// headers of the webhooks Shopify delivers.
+// Admin GraphQL API (shop info, app-data metafields). Pure fetch handler, used through the library's abstract
+// fetch hook in workerd and behind a local HTTP server in the e2e tests; also the headers of the webhooks Shopify
+// delivers.
 
 import { API_SECRET_KEY, getHmac } from '@shopify/shopify-api/test-helpers';
 
@@ -35,6 +35,8 @@ export class FakeShopify {
 	refuseExchange = false;
 	/** When set, refresh requests answer 400 invalid_grant. */
 	refuseRefresh = false;
+	/** When set, metafieldsSet answers a user error (the app embed's settings are not written). */
+	refuseEmbed = false;
 	/** Storefront origin per shop (default https://<shop>). */
 	primaryUrls = new Map<string, string>();
 
@@ -124,6 +126,10 @@ export class FakeShopify {
 					},
 				});
 			case 'BeckonEmbed': {
+				if (this.refuseEmbed) {
+					const userErrors = [{ field: ['metafields'], message: 'Owner does not exist' }];
+					return Response.json({ data: { metafieldsSet: { userErrors } } });
+				}
 				const set = this.metafields.get(shop) ?? {};
 				for (const m of variables.metafields as Array<{ namespace: string; key: string; value: string }>) {
 					set[`${m.namespace}.${m.key}`] = m.value;
@@ -131,42 +137,11 @@ export class FakeShopify {
 				this.metafields.set(shop, set);
 				return Response.json({ data: { metafieldsSet: { userErrors: [] } } });
 			}
-			case 'BeckonLinks': {
-				const q = String(variables.q ?? '')
-					.replace(/^title:\*|\*$/g, '')
-					.toLowerCase();
-				const match = (title: string) => title.toLowerCase().includes(q);
-				return Response.json({
-					data: {
-						products: {
-							nodes: PRODUCTS.filter((p) => match(p.title)).map((p) => ({
-								title: p.title,
-								handle: p.handle,
-								featuredImage: { url: `https://cdn.shopify.test/${p.handle}.jpg` },
-							})),
-						},
-						collections: {
-							nodes: COLLECTIONS.filter((c) => match(c.title)).map((c) => ({ ...c, image: null })),
-						},
-					},
-				});
-			}
 			default:
 				return Response.json({ errors: [{ message: `unknown operation ${operation}` }] }, { status: 400 });
 		}
 	}
 }
-
-const PRODUCTS = [
-	{ title: 'Oak chopping board', handle: 'oak-chopping-board' },
-	{ title: 'Oak serving tray', handle: 'oak-serving-tray' },
-	{ title: 'Linen apron', handle: 'linen-apron' },
-];
-
-const COLLECTIONS = [
-	{ title: 'Oak kitchen', handle: 'oak-kitchen' },
-	{ title: 'Summer linen', handle: 'summer-linen' },
-];
 
 /** Options of a delivered webhook; by default a fresh id, signed with the app secret, triggered now. */
 export interface WebhookOptions {

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import {
 	API_KEY,
@@ -36,26 +37,69 @@ export async function sessionToken(
 	return (await getJwt(store, API_KEY, secret, overrides)).token;
 }
 
-/** Calls an embedded-admin API route with a fresh valid session token of the store. */
-export async function admin(store: string, path: string, init: RequestInit = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${await sessionToken(store)}`);
-	return call(path, { ...init, headers });
+/** POST /shopify/api/console-token with a fresh valid session token of the store, as the console does. */
+export async function consoleTokenResponse(store: string): Promise<Response> {
+	return call('/shopify/api/console-token', {
+		method: 'POST',
+		headers: { authorization: `Bearer ${await sessionToken(store)}` },
+	});
 }
 
-/** Opens the app for a store (install on first call) and returns the overview. */
-export async function install(store: string): Promise<Overview> {
-	const response = await admin(store, '/shopify/api/overview');
-	if (response.status !== 200) throw new Error(`install: ${response.status} ${await response.text()}`);
-	return json<Overview>(response);
+/** What POST /shopify/api/console-token returns: a console token of the shop's site. */
+export interface ConsoleToken {
+	token: string;
+	expiresAt: string;
+	siteId: string;
+	staff: { id: string; name: string | null; email: string | null };
+	role: string;
 }
 
-/** What GET /shopify/api/overview returns. */
-export interface Overview {
-	shop: { domain: string; name: string; primaryUrl: string; siteId: string };
-	stats: { byStatus: Record<string, number>; active: number; byBrowser: Record<string, number> };
-	notifications: Array<{ notificationId: string; status: string }>;
-	prompt: Record<string, unknown>;
+/** Opens the app for a store as the console does (installs on first call) and returns its console token. */
+export async function install(store: string): Promise<ConsoleToken> {
+	const response = await consoleTokenResponse(store);
+	if (response.status !== 201) throw new Error(`install: ${response.status} ${await response.text()}`);
+	return json<ConsoleToken>(response);
+}
+
+/** Calls the public admin API of the shop's site (`/v1/sites/:siteId<path>`) with its console token. */
+export function siteApi(
+	installed: ConsoleToken,
+	path: string,
+	init: RequestInit & { ip?: string } = {},
+): Promise<Response> {
+	return call(`/v1/sites/${installed.siteId}${path}`, { ...init, key: installed.token });
+}
+
+/** Sends a notification through the public admin API as the console's composer does (expects 202). */
+export async function sendAs(installed: ConsoleToken, body: Record<string, unknown>): Promise<string> {
+	const response = await siteApi(installed, '/notifications', { method: 'POST', body: JSON.stringify(body) });
+	if (response.status !== 202) throw new Error(`send: ${response.status} ${await response.text()}`);
+	return (await json<{ notificationId: string }>(response)).notificationId;
+}
+
+/** The site's subscriber stats (GET /v1/sites/:siteId/stats). */
+export async function statsOf(installed: ConsoleToken): Promise<SiteStats> {
+	const response = await siteApi(installed, '/stats');
+	if (response.status !== 200) throw new Error(`stats: ${response.status} ${await response.text()}`);
+	return json<SiteStats>(response);
+}
+
+/** What GET /v1/sites/:siteId/stats returns (the parts the tests read). */
+export interface SiteStats {
+	byStatus: Record<string, number>;
+	active: number;
+	byBrowser: Record<string, number>;
+}
+
+/** The shop's row as install left it (its domain, site and primary storefront origin), or null. */
+export async function shopRow(
+	store: string,
+): Promise<{ siteId: string; name: string; primaryUrl: string; installedAt: number } | null> {
+	return env.DB.prepare(
+		'SELECT site_id AS siteId, name, primary_url AS primaryUrl, installed_at AS installedAt FROM shopify_shops WHERE shop = ?',
+	)
+		.bind(shopOf(store))
+		.first();
 }
 
 /** Delivers a webhook signed like Shopify signs it (the library's getHmac), unless told otherwise. */

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
 import { json, storeRowCounts, storeSql } from '../helpers';
-import { admin, deliverWebhook, install, newStore, shopOf, useFakeShopify } from './helpers';
+import { deliverWebhook, install, newStore, shopOf, siteApi, useFakeShopify } from './helpers';
 
 const dispatcherOf = (notificationId: string) =>
 	env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
@@ -29,10 +29,11 @@ describe('shop/redact', () => {
 	it('purges every notification’s dispatcher (message, audience, alarm) before deleting the rows', async () => {
 		const store = newStore();
 		const shop = shopOf(store);
-		const { siteId } = (await install(store)).shop;
+		const installed = await install(store);
+		const { siteId } = installed;
 		const ids: string[] = [];
 		for (const audience of [{ all: true }, { userIds: ['42'] }]) {
-			const sent = await admin(store, '/shopify/api/notifications', {
+			const sent = await siteApi(installed, '/notifications', {
 				method: 'POST',
 				body: JSON.stringify({ title: 'Secret sale', body: 'for you', audience }),
 			});

@@ -3,7 +3,7 @@ import { API_SECRET_KEY } from '@shopify/shopify-api/test-helpers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { call, json } from '../helpers';
 import type { FakeShopify } from './fake-shopify';
-import { install, newStore, sessionToken, shopOf, useFakeShopify } from './helpers';
+import { install, newStore, sessionToken, shopOf, shopRow, statsOf, useFakeShopify } from './helpers';
 
 const RETRY = 'x-shopify-retry-invalid-session-request';
 
@@ -15,18 +15,22 @@ describe('shopify admin session tokens', () => {
 
 	it('installs on the first valid request: exchanges an expiring offline token and creates the site', async () => {
 		const store = newStore();
-		const overview = await install(store);
+		const installed = await install(store);
 		expect(fake.count('exchange', 'expiring=1')).toBe(1);
-		expect(overview.shop.domain).toBe(shopOf(store));
-		expect(overview.stats.active).toBe(0);
+		expect(await shopRow(store)).toMatchObject({
+			siteId: installed.siteId,
+			name: `Shop ${store}`,
+			primaryUrl: `https://${shopOf(store)}`,
+		});
+		expect((await statsOf(installed)).active).toBe(0);
 
 		const site = await env.DB.prepare('SELECT platform, origins FROM sites WHERE id = ?')
-			.bind(overview.shop.siteId)
+			.bind(installed.siteId)
 			.first<{ platform: string; origins: string }>();
 		expect(site?.platform).toBe('shopify');
 		expect(JSON.parse(site?.origins ?? '[]')).toEqual([`https://${shopOf(store)}`]);
 		expect(fake.metafields.get(shopOf(store))).toEqual({
-			'beckon.site_id': overview.shop.siteId,
+			'beckon.site_id': installed.siteId,
 			'beckon.api_origin': 'https://beckon.test',
 		});
 		// The stored tokens are sealed, never plaintext.
@@ -43,7 +47,7 @@ describe('shopify admin session tokens', () => {
 		const store = newStore();
 		const first = await install(store);
 		const second = await install(store);
-		expect(second.shop.siteId).toBe(first.shop.siteId);
+		expect(second.siteId).toBe(first.siteId);
 		expect(fake.count('exchange')).toBe(1);
 		expect(fake.count('graphql', 'BeckonShop')).toBe(1);
 	});
@@ -51,7 +55,7 @@ describe('shopify admin session tokens', () => {
 	it('keeps one site when two first requests of a new shop race', async () => {
 		const store = newStore();
 		const [a, b] = await Promise.all([install(store), install(store)]);
-		expect(a.shop.siteId).toBe(b.shop.siteId);
+		expect(a.siteId).toBe(b.siteId);
 		const { n } = (await env.DB.prepare(
 			"SELECT COUNT(*) AS n FROM sites WHERE name = ? AND platform = 'shopify'",
 		)
@@ -71,12 +75,15 @@ describe('shopify admin session tokens', () => {
 			`${(await sessionToken(store)).slice(0, -4)}AAAA`,
 		];
 		for (const token of tokens) {
-			const response = await call('/shopify/api/overview', { headers: { authorization: `Bearer ${token}` } });
+			const response = await call('/shopify/api/console-token', {
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}` },
+			});
 			expect(response.status).toBe(401);
 			expect(response.headers.get(RETRY)).toBe('1');
 			expect((await json<{ error: { code: string } }>(response)).error.code).toBe('invalid_session_token');
 		}
-		const missing = await call('/shopify/api/overview');
+		const missing = await call('/shopify/api/console-token', { method: 'POST' });
 		expect(missing.status).toBe(401);
 		expect(missing.headers.get(RETRY)).toBe('1');
 		expect(fake.count('exchange')).toBe(0);

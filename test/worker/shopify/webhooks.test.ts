@@ -17,23 +17,27 @@ import {
 } from '../helpers';
 import type { FakeShopify } from './fake-shopify';
 import {
-	admin,
+	type ConsoleToken,
 	deliverWebhook,
 	install,
 	newStore,
-	type Overview,
 	proxied,
+	sendAs,
 	shopOf,
+	siteApi,
+	statsOf,
 	useFakeShopify,
 } from './helpers';
 
 const CUSTOMER = 7_000_001;
 
 /** A shop with one anonymous subscriber and one tied to CUSTOMER (through the proxy's identity route). */
-async function shopWithCustomer(store: string): Promise<{ overview: Overview; customerSubscriber: string }> {
-	const overview = await install(store);
+async function shopWithCustomer(
+	store: string,
+): Promise<{ installed: ConsoleToken; customerSubscriber: string }> {
+	const installed = await install(store);
 	const site: TestSite = {
-		siteId: overview.shop.siteId,
+		siteId: installed.siteId,
 		apiKey: '',
 		identitySecret: '',
 		vapidPublicKey: '',
@@ -62,18 +66,7 @@ async function shopWithCustomer(store: string): Promise<{ overview: Overview; cu
 		body: JSON.stringify({ token }),
 	});
 	expect(identified.status).toBe(200);
-	return { overview, customerSubscriber: ids[1] as string };
-}
-
-/** A console token of the shop's site (shops keep no site API key: their admin uses session tokens). */
-async function siteAdminToken(store: string): Promise<string> {
-	const row = await env.DB.prepare('SELECT site_id FROM shopify_shops WHERE shop = ?')
-		.bind(shopOf(store))
-		.first<{ site_id: string }>();
-	if (!row) throw new Error('no shop row');
-	const staff = { id: 'test', name: null, email: null };
-	return (await signConsoleToken(env.MASTER_KEY ?? null, { siteId: row.site_id, staff, role: 'admin' }, 300))
-		.token;
+	return { installed, customerSubscriber: ids[1] as string };
 }
 
 const count = async (sql: string, ...values: unknown[]) =>
@@ -89,13 +82,13 @@ describe('shopify webhooks', () => {
 
 	it('refuses a forged or missing HMAC with 401 and changes nothing', async () => {
 		const store = newStore();
-		const { overview } = await shopWithCustomer(store);
+		const { installed } = await shopWithCustomer(store);
 		const payload = { shop_id: 1, shop_domain: shopOf(store) };
 		const forged = await deliverWebhook('shop/redact', shopOf(store), payload, { secret: 'attacker' });
 		expect(forged.status).toBe(401);
 		const missing = await deliverWebhook('shop/redact', shopOf(store), payload, { hmac: null });
 		expect(missing.status).toBe(401);
-		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ?', overview.shop.siteId)).toBe(1);
+		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ?', installed.siteId)).toBe(1);
 	});
 
 	it('refuses a signed body whose shop differs from the (unsigned) shop header', async () => {
@@ -112,12 +105,9 @@ describe('shopify webhooks', () => {
 
 	it('app/uninstalled stops sending, keeps the data, and is safe to receive twice', async () => {
 		const store = newStore();
-		const { overview } = await shopWithCustomer(store);
-		const sent = await admin(store, '/shopify/api/notifications', {
-			method: 'POST',
-			body: JSON.stringify({ title: 'Before', body: 'uninstall', audience: { all: true } }),
-		});
-		expect(sent.status).toBe(202);
+		// The console, open before the uninstall, keeps its console token.
+		const { installed } = await shopWithCustomer(store);
+		await sendAs(installed, { title: 'Before', body: 'uninstall', audience: { all: true } });
 		const payload = { id: 1, name: 'Shop', domain: shopOf(store), myshopify_domain: shopOf(store) };
 		const webhookId = crypto.randomUUID();
 		for (const attempt of [1, 2]) {
@@ -130,17 +120,15 @@ describe('shopify webhooks', () => {
 		// A redelivery under a new webhook id is harmless too.
 		expect((await deliverWebhook('app/uninstalled', shopOf(store), payload)).status).toBe(200);
 
-		const siteId = overview.shop.siteId;
+		const siteId = installed.siteId;
 		expect(
 			await count('SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NOT NULL', siteId),
 		).toBe(1);
 		expect((await storeRowCounts(siteId)).subscribers).toBe(2);
 		expect(await count('SELECT COUNT(*) AS n FROM shopify_sessions WHERE shop = ?', shopOf(store))).toBe(0);
 		// The site API refuses new sends, a batch already queued sends nothing, the proxy no longer serves the shop.
-		const apiKey = await siteAdminToken(store);
-		const refused = await call(`/v1/sites/${siteId}/notifications`, {
+		const refused = await siteApi(installed, '/notifications', {
 			method: 'POST',
-			key: apiKey,
 			body: JSON.stringify({ title: 'After', body: 'uninstall', audience: { all: true } }),
 		});
 		expect(refused.status).toBe(409);
@@ -174,20 +162,21 @@ describe('shopify webhooks', () => {
 		expect(await sinkLog(sub.json.endpoint)).toEqual([]);
 		expect((await proxied(store, '/sw.js')).status).toBe(404);
 
-		// Reinstalling (the next admin visit) lets it send again and rewrites the embed's metafields.
+		// Reinstalling (the next admin visit's console token) lets it send again and rewrites the embed's metafields.
 		fake.metafields.delete(shopOf(store));
 		const again = await install(store);
-		expect(again.shop.siteId).toBe(siteId);
+		expect(again.siteId).toBe(siteId);
 		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ? AND disabled_at IS NULL', siteId)).toBe(
 			1,
 		);
 		expect(fake.metafields.get(shopOf(store))?.['beckon.site_id']).toBe(siteId);
+		await sendAs(again, { title: 'After', body: 'reinstall', audience: { all: true } });
 	});
 
 	it('app/uninstalled triggered before the latest install is acknowledged and changes nothing', async () => {
 		const store = newStore();
 		const shop = shopOf(store);
-		const { shop: record } = await install(store);
+		const record = await install(store);
 		const payload = { id: 1, domain: shop, myshopify_domain: shop };
 		await deliverWebhook('app/uninstalled', shop, payload);
 		const reinstalledAt = Date.now();
@@ -219,8 +208,8 @@ describe('shopify webhooks', () => {
 
 	it('customers/data_request exports the customer’s subscribers once per request', async () => {
 		const store = newStore();
-		const { customerSubscriber, overview } = await shopWithCustomer(store);
-		const siteId = overview.shop.siteId;
+		const { customerSubscriber, installed } = await shopWithCustomer(store);
+		const siteId = installed.siteId;
 		const payload = {
 			shop_id: 1,
 			shop_domain: shopOf(store),
@@ -239,7 +228,7 @@ describe('shopify webhooks', () => {
 				customerId: string;
 				export: { subscribers: Array<{ subscriberId: string }> };
 			}>;
-		}>(await call(`/v1/sites/${siteId}/data-requests`, { key: await siteAdminToken(store) }));
+		}>(await siteApi(installed, '/data-requests'));
 		expect(list.dataRequests).toHaveLength(1);
 		expect(list.dataRequests[0]?.id).toBe('9001');
 		expect(list.dataRequests[0]?.export.subscribers.map((s) => s.subscriberId)).toEqual([customerSubscriber]);
@@ -254,12 +243,12 @@ describe('shopify webhooks', () => {
 
 	it('customers/redact deletes that customer’s subscribers and nobody else’s', async () => {
 		const store = newStore();
-		const { overview, customerSubscriber } = await shopWithCustomer(store);
-		const targeted = await admin(store, '/shopify/api/notifications', {
-			method: 'POST',
-			body: JSON.stringify({ title: 'Yours', body: 'only', audience: { userIds: [String(CUSTOMER), '42'] } }),
+		const { installed, customerSubscriber } = await shopWithCustomer(store);
+		const notificationId = await sendAs(installed, {
+			title: 'Yours',
+			body: 'only',
+			audience: { userIds: [String(CUSTOMER), '42'] },
 		});
-		const { notificationId } = await json<{ notificationId: string }>(targeted);
 		const payload = {
 			shop_id: 1,
 			shop_domain: shopOf(store),
@@ -271,11 +260,10 @@ describe('shopify webhooks', () => {
 		expect((await json<{ redacted: number }>(first)).redacted).toBe(1);
 		const replay = await deliverWebhook('customers/redact', shopOf(store), payload);
 		expect((await json<{ redacted: number }>(replay)).redacted).toBe(0);
-		const siteId = overview.shop.siteId;
+		const siteId = installed.siteId;
 		expect(await storeSql(siteId, 'SELECT id FROM subscribers WHERE id = ?', customerSubscriber)).toEqual([]);
 		expect((await storeRowCounts(siteId)).subscribers).toBe(1);
-		const after = await json<Overview>(await admin(store, '/shopify/api/overview'));
-		expect(after.stats.active).toBe(1);
+		expect((await statsOf(installed)).active).toBe(1);
 		const [row] = await storeSql<{ audience: string }>(
 			siteId,
 			'SELECT audience FROM notifications WHERE id = ?',
@@ -299,13 +287,10 @@ describe('shopify webhooks', () => {
 
 	it('shop/redact deletes the site and everything of the shop', async () => {
 		const store = newStore();
-		const { overview } = await shopWithCustomer(store);
-		await admin(store, '/shopify/api/notifications', {
-			method: 'POST',
-			body: JSON.stringify({ title: 'Hi', body: 'there', audience: { all: true } }),
-		});
+		const { installed } = await shopWithCustomer(store);
+		await sendAs(installed, { title: 'Hi', body: 'there', audience: { all: true } });
 		await deliverWebhook('app/uninstalled', shopOf(store), { myshopify_domain: shopOf(store) });
-		const siteId = overview.shop.siteId;
+		const siteId = installed.siteId;
 		const held = await storeRowCounts(siteId);
 		expect(held).toMatchObject({ subscribers: 2, notifications: 1 });
 		expect(held.counts).toBeGreaterThan(0);

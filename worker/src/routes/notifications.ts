@@ -14,7 +14,7 @@ import {
 } from '../services/notifications';
 
 /** The validated send of a request: its body and its `Idempotency-Key` header (which wins over the body's). */
-export async function readSendInput(request: Request, origins: readonly string[]): Promise<SendInput> {
+async function readSendInput(request: Request, origins: readonly string[]): Promise<SendInput> {
 	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024), origins);
 	const header = request.headers.get('idempotency-key');
 	if (header !== null && (header.length === 0 || header.length > 128)) {

@@ -10,14 +10,6 @@ export interface ShopInfo {
 	appInstallationId: string;
 }
 
-/** A product or collection page the composer can link to. */
-export interface StoreLink {
-	type: 'product' | 'collection';
-	title: string;
-	url: string;
-	image: string | null;
-}
-
 /** Namespace of the app-data metafields the theme app embed reads (`app.metafields.beckon.*`). */
 export const EMBED_NAMESPACE = 'beckon';
 
@@ -81,41 +73,4 @@ export async function setEmbedMetafields(
 	const problem = data.metafieldsSet.userErrors[0];
 	if (problem)
 		throw new HttpError(502, 'shopify_rejected', `Shopify refused the embed settings: ${problem.message}`);
-}
-
-/** Products and collections whose title matches, as storefront links on the primary domain. */
-export async function searchLinks(
-	shopify: Shopify,
-	session: Session,
-	primaryUrl: string,
-	text: string,
-): Promise<StoreLink[]> {
-	const words = text.replace(/[^\p{L}\p{N} ]/gu, ' ').trim();
-	const search = words ? `title:*${words}*` : '';
-	const data = await query<{
-		products: { nodes: Array<{ title: string; handle: string; featuredImage: { url: string } | null }> };
-		collections: { nodes: Array<{ title: string; handle: string; image: { url: string } | null }> };
-	}>(
-		shopify,
-		session,
-		`query BeckonLinks($q: String!) {
-			products(first: 6, query: $q, sortKey: TITLE) { nodes { title handle featuredImage { url } } }
-			collections(first: 4, query: $q, sortKey: TITLE) { nodes { title handle image { url } } }
-		}`,
-		{ q: search },
-	);
-	return [
-		...data.products.nodes.map((p) => ({
-			type: 'product' as const,
-			title: p.title,
-			url: `${primaryUrl}/products/${encodeURIComponent(p.handle)}`,
-			image: p.featuredImage?.url ?? null,
-		})),
-		...data.collections.nodes.map((c) => ({
-			type: 'collection' as const,
-			title: c.title,
-			url: `${primaryUrl}/collections/${encodeURIComponent(c.handle)}`,
-			image: c.image?.url ?? null,
-		})),
-	];
 }

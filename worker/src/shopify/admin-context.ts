@@ -1,4 +1,4 @@
-import type { Session, Shopify } from '@shopify/shopify-api';
+import type { Session } from '@shopify/shopify-api';
 import type { Env } from '../env';
 import { RevokedTokenError } from './admin-api';
 import { shopifyFor } from './config';
@@ -7,20 +7,18 @@ import { forgetTokens, offlineSession } from './offline-token';
 import { invalidSessionToken, requireSessionToken } from './session-token';
 import { findShop, type ShopRecord } from './store/shops';
 
-/** An authenticated request of the embedded admin page: the shop, its site and a way to reach the Admin API. */
+/** An authenticated request of the embedded admin page: the shop and its site. */
 export interface AdminContext {
-	shopify: Shopify;
 	shop: ShopRecord;
 	/** The Shopify staff user the session token speaks for (its `sub`), when it names one. */
 	userId: string | null;
-	/** Runs Admin API calls with a valid offline token (exchanged or refreshed when needed). */
-	withAdminApi<T>(work: (session: Session) => Promise<T>): Promise<T>;
 }
 
 /**
- * Verifies the App Bridge session token of every admin request. The first request after install (or a
- * reinstall) exchanges the token and creates the shop's site; later requests only touch the Admin API when a
- * route needs it.
+ * Verifies the App Bridge session token of an admin request (POST /shopify/api/console-token). The first
+ * request after install (or a reinstall) exchanges the token for an offline token and creates the shop's site;
+ * later requests do not touch the Admin API. A revoked offline token is forgotten and answered with the 401
+ * that makes App Bridge retry with a fresh session token, which exchanges anew.
  */
 export async function adminContext(request: Request, env: Env): Promise<AdminContext> {
 	const shopify = shopifyFor(env, request.url);
@@ -39,5 +37,5 @@ export async function adminContext(request: Request, env: Env): Promise<AdminCon
 		const existing = record;
 		record = await withAdminApi((session) => ensureInstalled(env, shopify, session, existing, request.url));
 	}
-	return { shopify, shop: record, userId: payload.sub || null, withAdminApi };
+	return { shop: record, userId: payload.sub || null };
 }

@@ -1,39 +1,10 @@
 import * as z from 'zod';
-import { prompt } from './prompt';
-import { notificationView } from './send';
-import { siteStats, subscriberView } from './subscribers';
+import { subscriberView } from './subscribers';
 
-// The Shopify embedded admin page's API (/shopify/api/*), authenticated by App Bridge session tokens.
+// Shopify shapes. The embedded admin page's only JSON route (POST /shopify/api/console-token) answers a
+// console token (sites.ts); the console then uses the public admin API.
 
-/** Query of GET /shopify/api/links. */
-export const linksQuery = z.object({
-	q: z.string().max(100, { error: 'must be at most 100 characters' }).optional().describe('Search words'),
-});
-
-// The answers.
-
-export const overview = z.object({
-	shop: z.object({
-		domain: z.string(),
-		name: z.string(),
-		primaryUrl: z.string(),
-		siteId: z.string(),
-		installedAt: z.string(),
-	}),
-	stats: siteStats,
-	notifications: z.array(notificationView),
-	prompt,
-});
-
-export const storeLink = z.object({
-	type: z.enum(['product', 'collection']),
-	title: z.string(),
-	url: z.string(),
-	image: z.string().nullable(),
-});
-
-export const linkList = z.object({ links: z.array(storeLink) });
-
+/** GET /v1/sites/:siteId/data-requests: exports made for customers/data_request, newest first. */
 export const dataRequestList = z.object({
 	dataRequests: z.array(
 		z.object({

@@ -1,7 +1,6 @@
 import type * as z from 'zod';
 import type * as Wire from '#wire';
 import type { SiteMigration } from '../../routes/storage';
-import type { StoreLink } from '../../shopify/admin-api';
 import type { DataRequestRecord } from '../../shopify/store/privacy';
 import type * as common from './common';
 import type * as prompt from './prompt';
@@ -41,7 +40,6 @@ export type WireChecks = [
 	Check<Same<Out<typeof subscribers.subscriberPage>, Wire.SubscriberPage>>,
 	Check<Same<Out<typeof subscribers.siteStats>, Wire.SiteStats>>,
 	Check<Same<Out<typeof subscribers.subscriberStatus>['status'], Wire.SubscriberStatus>>,
-	Check<Same<Out<typeof shopify.storeLink>, StoreLink>>,
 	Check<Same<Out<typeof shopify.dataRequestList>['dataRequests'][number], DataRequestRecord>>,
 	Check<Same<Out<typeof common.apiError>, Wire.ApiErrorBody>>,
 ];
