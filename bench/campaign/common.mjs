@@ -172,11 +172,15 @@ export function machine() {
 /** The design the previous storage layout ran on: everything (subscribers, counters, notifications) in one D1. */
 export const D1_DESIGN_COMMIT = 'c840caaf8107f83d45c09b2616a8cde4d232b4c5';
 
-/** `--design current|d1`: the working tree, or the single-D1 design's commit. */
+/** The last commit before the console's admin API: hand-written validation instead of zod schemas, no OpenAPI. */
+export const HAND_VALIDATION_COMMIT = '6acd9a1f83ce617e8c94be40501998609b94a0e9';
+
+/** `--design current|d1|hand`: the working tree, the single-D1 design's commit, or hand-written validation's. */
 export function designCommit(design) {
 	if (design === 'current') return undefined;
 	if (design === 'd1') return D1_DESIGN_COMMIT;
-	throw new Error(`unknown design ${design}; known: current, d1`);
+	if (design === 'hand') return HAND_VALIDATION_COMMIT;
+	throw new Error(`unknown design ${design}; known: current, d1, hand`);
 }
 
 const SNAPSHOT_PATHS = ['worker', 'scripts', 'widget', 'demo', 'wrangler.toml', 'package.json'];
