@@ -48,11 +48,21 @@ export function adoptHashLink(): void {
 	history.replaceState(null, '', `${location.pathname}${location.search}#/overview`);
 }
 
-/** GET /v1/sites with the operator token: the sites to pick from. */
+/** GET /v1/sites with the operator token, page after page (500 a page, 20 pages at most): the sites to pick from. */
 export async function listSites(api: string, operatorToken: string): Promise<SiteSummary[]> {
-	const response = await fetch(`${api}/v1/sites`, { headers: { authorization: `Bearer ${operatorToken}` } });
-	if (!response.ok) throw await readError(response);
-	return ((await response.json()) as { sites: SiteSummary[] }).sites;
+	const sites: SiteSummary[] = [];
+	let after = '';
+	for (let page = 0; page < 20; page++) {
+		const response = await fetch(`${api}/v1/sites?limit=500&after=${encodeURIComponent(after)}`, {
+			headers: { authorization: `Bearer ${operatorToken}` },
+		});
+		if (!response.ok) throw await readError(response);
+		const body = (await response.json()) as { sites: SiteSummary[]; next: string | null };
+		sites.push(...body.sites);
+		if (!body.next) break;
+		after = body.next;
+	}
+	return sites;
 }
 
 /** POST /v1/sites/:siteId/console-tokens with a site API key or the operator token. */
