@@ -28,7 +28,7 @@ for (const project of [
 	'tsconfig.node.json',
 	'widget/tsconfig.json',
 	'widget/sw/tsconfig.json',
-	'shopify-app/admin/tsconfig.json',
+	'console/tsconfig.json',
 ]) {
 	step(`typecheck ${project}`, bin('tsc'), ['-p', project, '--noEmit']);
 }
