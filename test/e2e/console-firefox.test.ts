@@ -51,7 +51,7 @@ describe('standalone console with a real Firefox subscriber', () => {
 			null,
 			{ timeout: 40_000 },
 		);
-		expect(await page.locator('[data-testid=by-browser]').textContent()).toContain('firefox');
+		expect(await page.locator('[data-testid=by-browser]').textContent()).toContain('Firefox');
 		// The reader looks at a product: a click on a notification without a link brings them back to it.
 		const product = `${worker.url}/products/oak-board`;
 		await reader.goto(product);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { NotificationView, SiteStats, SubscriberStatus } from '#wire';
 import { useConsole } from '../context';
 import { fmt, sprintf, translatable } from '../ui/format';
-import { notificationStatusLabel } from '../ui/labels';
+import { browserLabel, notificationStatusLabel } from '../ui/labels';
 import { ErrorNote, Progress, Screen, useEvery, useLoad, useT } from '../ui/parts';
 import { GrowthChart } from './growth-chart';
 
@@ -76,7 +76,7 @@ function Counts({ stats }: { stats: SiteStats }) {
 					{browsers.map(([name, n]) => (
 						<li key={name}>
 							<span class="bar-label" dir="auto">
-								{name}
+								{browserLabel(t, name)}
 							</span>
 							<span class="bar" aria-hidden="true">
 								<i style={{ width: `${(n / top) * 100}%` }} />

@@ -2,20 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SubscriberPage, SubscriberStatus, SubscriberView } from '#wire';
 import { query } from '../api';
 import { useConsole } from '../context';
-import { translatable, value, when } from '../ui/format';
-import { subscriberStatusLabel } from '../ui/labels';
+import { value, when } from '../ui/format';
+import { BROWSERS, subscriberStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
 
 const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
-const BROWSERS: Array<[string, string]> = [
-	['chrome', translatable('Chrome')],
-	['edge', translatable('Edge')],
-	['firefox', translatable('Firefox')],
-	['safari', translatable('Safari')],
-	['opera', translatable('Opera')],
-	['samsung', translatable('Samsung Internet')],
-	['other', translatable('Other')],
-];
 
 interface Filters {
 	q: string;

@@ -56,7 +56,10 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 		<section class="card" aria-labelledby="test-title" data-testid="test-send">
 			<h2 id="test-title">{t('Send a test to yourself')}</h2>
 			<p class="muted small">
-				{sprintf(t('Goes to the browsers where you are signed in as “%s”.'), token.staff.id)}
+				{sprintf(
+					t('Goes to the browsers where you are signed in as “%s”.'),
+					token.staff.name ?? token.staff.id,
+				)}
 			</p>
 			<div class="actions">
 				<button

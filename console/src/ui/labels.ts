@@ -1,6 +1,25 @@
 import type { NotificationStatus, Role, SubscriberStatus } from '#wire';
 
+import { translatable } from './format';
+
 type T = (text: string) => string;
+
+/** The browser ids the worker reports (worker/src/lib/user-agent.ts), with their names. */
+export const BROWSERS: Array<[string, string]> = [
+	['chrome', translatable('Chrome')],
+	['edge', translatable('Edge')],
+	['firefox', translatable('Firefox')],
+	['safari', translatable('Safari')],
+	['opera', translatable('Opera')],
+	['samsung', translatable('Samsung Internet')],
+	['other', translatable('Other')],
+];
+
+/** A browser id's name, translated (an unknown id as it is). */
+export function browserLabel(t: T, id: string): string {
+	const known = BROWSERS.find(([key]) => key === id);
+	return known ? t(known[1]) : id;
+}
 
 // The API's words shown as they are in English, but translatable. Each text is written out (not t(word)), so a
 // string extractor finds it.
