@@ -646,7 +646,7 @@ describe('WordPress plugin "Beckon Web Push" on real WordPress installs (MariaDB
 		expect(msgids(committed)).toEqual(msgids(await extractPot(plugin)));
 		expect(committed).toContain('msgid "Send a push notification when published"');
 		// The console's texts, with references to its sources (not to the temp files xgettext read).
-		expect(committed).toMatch(/^#: .*console\/src\/screens\/test-send\.tsx:67\b.*\nmsgid "Send a test"$/m);
+		expect(committed).toMatch(/^#: .*console\/src\/screens\/test-send\.tsx:\d+\b.*\nmsgid "Send a test"$/m);
 		expect(committed).toContain('msgid_plural "Test sent to %d browsers."');
 		expect(committed).not.toContain(tmpdir());
 	});
