@@ -231,7 +231,15 @@ export async function seedSubscribers(siteId: string, rows: SeedRow[], now = Dat
 }
 
 /** The tables of a site's store that hold the site's data (meta and _schema are the store's own). */
-export const STORE_DATA_TABLES = ['subscribers', 'counts', 'daily', 'notifications'] as const;
+export const STORE_DATA_TABLES = [
+	'subscribers',
+	'counts',
+	'daily',
+	'notifications',
+	'users',
+	'attribute_defs',
+	'event_days',
+] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */
 export async function storeRowCounts(

@@ -28,6 +28,7 @@ import {
 	postSubscriber,
 	removeSubscriber,
 } from './routes/subscribers';
+import { deleteUserRoute, getUserRoute, postEventsRoute, putUserRoute } from './routes/users';
 import { shopifyRouter } from './shopify/router';
 
 export { Dispatcher } from './objects/dispatcher';
@@ -89,6 +90,16 @@ const router = Router<IRequest, Args>({
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
 		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)
+	.put('/v1/sites/:siteId/users/:userId', (req, env) =>
+		putUserRoute(req, env, req.params.siteId as string, req.params.userId as string),
+	)
+	.get('/v1/sites/:siteId/users/:userId', (req, env) =>
+		getUserRoute(req, env, req.params.siteId as string, req.params.userId as string),
+	)
+	.delete('/v1/sites/:siteId/users/:userId', (req, env) =>
+		deleteUserRoute(req, env, req.params.siteId as string, req.params.userId as string),
+	)
+	.post('/v1/sites/:siteId/events', (req, env) => postEventsRoute(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/notifications', (req, env) =>
 		createNotification(req, env, req.params.siteId as string),
 	)

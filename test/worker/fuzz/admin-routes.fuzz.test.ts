@@ -221,4 +221,98 @@ describe('admin routes under generated input', () => {
 		},
 		ROUTE_TIMEOUT_MS,
 	);
+
+	it(
+		'PUT /v1/sites/:siteId/users/:userId',
+		async () => {
+			const name = fc.oneof(
+				fc.constantFrom('plan', 'first_name', 'ltv', 'trial_ends', 'vip'),
+				fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/),
+				nastyString,
+			);
+			const value = fc.oneof(
+				fc.string({ maxLength: 20 }),
+				fc.integer(),
+				fc.boolean(),
+				fc.constant(null),
+				fc.constantFrom({ date: '2026-12-01' }, { date: '2026-12-01T09:30:00Z' }, { date: 'soon' }),
+			);
+			const attributes = fc.dictionary(name, value, { maxKeys: 6 });
+			await fuzzRoute(
+				request(
+					fc.record({
+						method: method('PUT'),
+						path: fc
+							.tuple(siteId(), pathId(['user_1', 'user_2']))
+							.map(([id, user]) => `/v1/sites/${id}/users/${user}`),
+						headers: adminHeaders(),
+						body: bodyBytes({
+							fields: fieldsObject({ attributes: maybe(attributes) }),
+							valid: fc.record({
+								attributes: fc.dictionary(
+									fc.constantFrom('plan', 'first_name', 'seats'),
+									fc.oneof(fc.string({ maxLength: 20 }), fc.constant(null)),
+									{ maxKeys: 3 },
+								),
+							}),
+							limit: 64 * 1024,
+						}),
+					}),
+				),
+				{ method: 'PUT', fields: ['attributes', 'userId'] },
+			);
+		},
+		ROUTE_TIMEOUT_MS,
+	);
+
+	it(
+		'POST /v1/sites/:siteId/events',
+		async () => {
+			const subscriber = fc.constantFrom(...world.subscriberIds, ...world.otherSubscriberIds, 'sub_none');
+			const event = fc.record(
+				{
+					name: fc.oneof(fc.constantFrom('purchase', 'added_to_cart', 'app:open'), nastyString),
+					userId: fc.constantFrom('user_1', 'user_2'),
+					subscriberId: subscriber,
+					time: fc.constantFrom(new Date().toISOString(), '2001-01-01', '2999-01-01', 'yesterday'),
+					id: fc.string({ minLength: 1, maxLength: 70 }),
+					properties: fc.dictionary(
+						fc.string({ minLength: 1, maxLength: 10 }),
+						fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean()),
+						{ maxKeys: 4 },
+					),
+				},
+				{ requiredKeys: ['name'] },
+			);
+			const valid = fc.record({
+				events: fc.array(
+					fc.record(
+						{
+							name: fc.constantFrom('purchase', 'added_to_cart'),
+							userId: fc.constantFrom('user_1', 'user_2'),
+							id: fc.string({ minLength: 1, maxLength: 10 }),
+						},
+						{ requiredKeys: ['name', 'userId'] },
+					),
+					{ minLength: 1, maxLength: 5 },
+				),
+			});
+			await fuzzRoute(
+				request(
+					fc.record({
+						method: method('POST'),
+						path: siteId().map((id) => `/v1/sites/${id}/events`),
+						headers: adminHeaders(),
+						body: bodyBytes({
+							fields: fieldsObject({ events: maybe(fc.array(event, { maxLength: 5 })) }),
+							valid,
+							limit: 64 * 1024,
+						}),
+					}),
+				),
+				{ method: 'POST', fields: ['events'] },
+			);
+		},
+		ROUTE_TIMEOUT_MS,
+	);
 });

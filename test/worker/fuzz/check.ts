@@ -50,6 +50,9 @@ const ALL_FIELDS = [
 	...SEND_FIELDS,
 	'limit',
 	'q',
+	'attributes',
+	'events',
+	'userId',
 ];
 
 /** What a 400's message may name: the route's fields, its headers and query parameters. */

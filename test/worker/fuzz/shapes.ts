@@ -85,6 +85,39 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 	],
 	['DELETE', /^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/, (status) => expect(status).toBe(204)],
 	[
+		'PUT',
+		/^\/v1\/sites\/[^/]+\/users\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ userId: expect.any(String), attributes: {} });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/users\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({
+				userId: expect.any(String),
+				subscribers: expect.any(Array),
+				events: expect.any(Array),
+			});
+		},
+	],
+	['DELETE', /^\/v1\/sites\/[^/]+\/users\/[^/]+\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/events\/?$/,
+		(status, b) => {
+			expect(status).toBe(202);
+			expect(b).toMatchObject({
+				accepted: expect.any(Number),
+				duplicates: expect.any(Number),
+				rejected: expect.any(Array),
+			});
+		},
+	],
+	[
 		'PATCH',
 		/^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/,
 		(status, b) => {

@@ -64,6 +64,14 @@ describe('shop/redact', () => {
 			});
 			expect(await storeSql(siteId, 'SELECT id FROM notifications WHERE id = ?', id)).toEqual([]);
 		}
-		expect(await storeRowCounts(siteId)).toEqual({ subscribers: 0, counts: 0, daily: 0, notifications: 0 });
+		expect(await storeRowCounts(siteId)).toEqual({
+			subscribers: 0,
+			counts: 0,
+			daily: 0,
+			notifications: 0,
+			users: 0,
+			attribute_defs: 0,
+			event_days: 0,
+		});
 	});
 });

@@ -90,6 +90,7 @@ const TAGS: Record<string, string> = {
 	Sites: "A site's settings and counters (site API key or console token)",
 	Access: 'API keys and console tokens',
 	Subscribers: "A site's subscribers, for its admins",
+	Users: 'Signed users: profile attributes and custom events, for audiences',
 	Notifications: 'Sending, and what became of each send',
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",

@@ -19,7 +19,7 @@ export interface Answer {
 
 /** A route as the OpenAPI document describes it. */
 export interface RouteSpec {
-	method: 'get' | 'post' | 'patch' | 'delete';
+	method: 'get' | 'post' | 'put' | 'patch' | 'delete';
 	/** OpenAPI style: `/v1/sites/{siteId}`. */
 	path: string;
 	operationId: string;

@@ -1,5 +1,6 @@
 import { publicRoutes } from './public-routes';
 import type { Auth, ErrorStatus, RouteSpec } from './route-spec';
+import { eventBatch, eventBatchResult, userDetail, userPut, userView } from './schemas/audience';
 import { health } from './schemas/common';
 import { settingsPatch } from './schemas/prompt';
 import { notificationList, notificationView, sendRequest, sendResult } from './schemas/send';
@@ -295,6 +296,51 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: ADMIN,
 		responses: { 200: { description: 'The notification', schema: notificationView } },
 		errors: ADMIN_ERRORS,
+	},
+	{
+		method: 'put',
+		path: '/v1/sites/{siteId}/users/{userId}',
+		operationId: 'putUser',
+		summary: "Merge a user's attributes (creates the user)",
+		description: `JSON strings are strings, numbers and booleans themselves, dates \`{"date": "<ISO-8601>"}\`, \`null\` deletes. An attribute's type is fixed by its first value. ${role('editor')}`,
+		tag: 'Users',
+		auth: ADMIN,
+		body: userPut,
+		responses: { 200: { description: 'The user', schema: userView } },
+		errors: [400, ...ADMIN_ERRORS, 413],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/users/{userId}',
+		operationId: 'getUser',
+		summary: 'A user with their devices and last 30 days of events',
+		tag: 'Users',
+		auth: ADMIN,
+		responses: { 200: { description: 'The user', schema: userDetail } },
+		errors: [400, ...ADMIN_ERRORS],
+	},
+	{
+		method: 'delete',
+		path: '/v1/sites/{siteId}/users/{userId}',
+		operationId: 'deleteUser',
+		summary: 'Erase a user: profile, devices and events',
+		description: role('editor'),
+		tag: 'Users',
+		auth: ADMIN,
+		responses: { 204: { description: 'Erased' } },
+		errors: [400, ...ADMIN_ERRORS],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/events',
+		operationId: 'trackEvents',
+		summary: 'Record a batch of custom events',
+		description: `1 to 1,000 events; idempotent by \`id\` among the last 10 occurrences of a subject × event × day. ${role('editor')}`,
+		tag: 'Users',
+		auth: ADMIN,
+		body: eventBatch,
+		responses: { 202: { description: 'Recorded', schema: eventBatchResult } },
+		errors: [400, ...ADMIN_ERRORS, 413],
 	},
 	...publicRoutes,
 	...shopifyRoutes,

@@ -1,6 +1,19 @@
 import { DurableObject } from 'cloudflare:workers';
+import type { EventOccurrence, UserDetail } from '#wire';
 import type { Env } from '../env';
 import type { Audience } from '../sending/message';
+import {
+	DEFAULT_EVENT_RETENTION_DAYS,
+	dayOf,
+	deleteEventsOf,
+	deleteSubscriberEventsOfUser,
+	type EventInput,
+	eventDays,
+	existingSubscribers,
+	purgeEvents,
+	recentEvents,
+	recordEvents,
+} from '../store/events';
 import {
 	countLegacyRows,
 	type LegacyCounts,
@@ -45,6 +58,7 @@ import {
 	updateStatus,
 	upsertSubscriber as upsertSubscriberIn,
 } from '../store/subscribers';
+import { deleteUserRow, findUser, type MergeResult, mergeUser, type StoredValue } from '../store/users';
 import { migrate } from './schema';
 
 /** Safari never answers 410 after permission is revoked: Apple subscriptions unseen this long are pruned. */
@@ -138,9 +152,13 @@ export class SiteStore extends DurableObject<Env> {
 		return updateStatus(this.sql, id, status, now);
 	}
 
+	/** Deletes a subscriber and its events. */
 	async deleteSubscriber(siteId: string, id: string): Promise<boolean> {
 		await this.open(siteId);
-		return deleteSubscriber(this.sql, id);
+		return this.ctx.storage.transactionSync(() => {
+			deleteEventsOf(this.sql, `s:${id}`);
+			return deleteSubscriber(this.sql, id);
+		});
 	}
 
 	async identify(
@@ -180,6 +198,77 @@ export class SiteStore extends DurableObject<Env> {
 	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {
 		await this.open(siteId);
 		return readStats(this.sql, now, days);
+	}
+
+	// ---- users and events ---------------------------------------------------------------------------------------
+
+	/** Merges a user's attributes; see {@link mergeUser}. */
+	async mergeUser(
+		siteId: string,
+		userId: string,
+		changes: Record<string, StoredValue>,
+		now: number,
+	): Promise<MergeResult> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => mergeUser(this.sql, userId, changes, now));
+	}
+
+	/** A user with their subscribers and last 30 days' events; null when none of these exist. */
+	async user(siteId: string, userId: string, now: number): Promise<UserDetail | null> {
+		await this.open(siteId);
+		const profile = findUser(this.sql, userId);
+		const subscribers = subscribersOfUser(this.sql, userId);
+		const events = recentEvents(this.sql, `u:${userId}`, dayOf(now) - 30, 100);
+		if (!profile && subscribers.length === 0 && events.length === 0) return null;
+		return {
+			...(profile ?? { userId, attributes: {}, createdAt: null, updatedAt: null }),
+			subscribers,
+			events,
+		};
+	}
+
+	/**
+	 * Records events: those naming a subscriber the site does not have are rejected (their indexes), the rest
+	 * counted once per id; see {@link recordEvents}.
+	 */
+	async recordEvents(
+		siteId: string,
+		events: readonly EventInput[],
+		now: number,
+	): Promise<{ accepted: number; duplicates: number; rejected: number[]; rowsWritten: number }> {
+		await this.open(siteId);
+		const subscriberIds = [
+			...new Set(events.flatMap((e) => (e.subject.startsWith('s:') ? [e.subject.slice(2)] : []))),
+		];
+		const known = existingSubscribers(this.sql, subscriberIds);
+		const rejected: number[] = [];
+		const kept = events.filter((e, i) => {
+			const ok = !e.subject.startsWith('s:') || known.has(e.subject.slice(2));
+			if (!ok) rejected.push(i);
+			return ok;
+		});
+		const result = this.ctx.storage.transactionSync(() => recordEvents(this.sql, kept));
+		if (result.accepted > 0) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		return { ...result, rejected };
+	}
+
+	/** How many days events are kept (meta `event_retention_days`, else the default). */
+	async eventRetentionDays(siteId: string): Promise<number> {
+		await this.open(siteId);
+		return this.retentionDays();
+	}
+
+	/** Erases a user: their row, subscribers (and their events), events, and their id in audiences. */
+	async eraseUser(siteId: string, userId: string): Promise<boolean> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => {
+			const events = deleteEventsOf(this.sql, `u:${userId}`);
+			deleteSubscriberEventsOfUser(this.sql, userId);
+			forgetUserInAudiences(this.sql, userId);
+			const subscribers = deleteUser(this.sql, userId);
+			const row = deleteUserRow(this.sql, userId);
+			return row || subscribers > 0 || events > 0;
+		});
 	}
 
 	// ---- sending -------------------------------------------------------------------------------------------------
@@ -259,23 +348,39 @@ export class SiteStore extends DurableObject<Env> {
 
 	// ---- privacy (Shopify's mandatory webhooks) ------------------------------------------------------------------
 
-	/** What the store holds about a signed-in user: their subscribers and the notifications naming them. */
+	/**
+	 * What the store holds about a signed-in user: their subscribers, the notifications naming them, their
+	 * attributes and event days.
+	 */
 	async exportUser(
 		siteId: string,
 		userId: string,
-	): Promise<{ subscribers: SubscriberView[]; notifications: string[] }> {
+	): Promise<{
+		subscribers: SubscriberView[];
+		notifications: string[];
+		attributes: UserDetail['attributes'];
+		events: Array<{ name: string; day: string; count: number; occurrences: EventOccurrence[] }>;
+	}> {
 		await this.open(siteId);
 		return {
 			subscribers: subscribersOfUser(this.sql, userId),
 			notifications: notificationsNamingUser(this.sql, userId).map((n) => n.id),
+			attributes: findUser(this.sql, userId)?.attributes ?? {},
+			events: eventDays(this.sql, `u:${userId}`),
 		};
 	}
 
-	/** Deletes a user's subscribers and their id from notification audiences; how many subscriber rows went. */
+	/**
+	 * Deletes a user's subscribers (and their events), profile, events and their id in notification audiences; how
+	 * many subscriber rows went.
+	 */
 	async redactUser(siteId: string, userId: string): Promise<number> {
 		await this.open(siteId);
 		return this.ctx.storage.transactionSync(() => {
 			forgetUserInAudiences(this.sql, userId);
+			deleteEventsOf(this.sql, `u:${userId}`);
+			deleteSubscriberEventsOfUser(this.sql, userId);
+			deleteUserRow(this.sql, userId);
 			return deleteUser(this.sql, userId);
 		});
 	}
@@ -331,6 +436,7 @@ export class SiteStore extends DurableObject<Env> {
 		}
 		const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
 		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
+		purgeEvents(this.sql, dayOf(now) - this.retentionDays());
 		this.setMeta('housekept_at', String(now));
 		return { resumed: open.length, pruned };
 	}
@@ -349,8 +455,9 @@ export class SiteStore extends DurableObject<Env> {
 		// Unfinished notifications are checked again soon; otherwise a daily round while there are subscribers.
 		const pending = openNotificationIds(this.sql, now - RESUME_WITHIN_MS, now + 1, 1).length > 0;
 		const subscribers = this.sql.exec('SELECT 1 FROM subscribers LIMIT 1').toArray().length > 0;
+		const events = this.sql.exec('SELECT 1 FROM event_days LIMIT 1').toArray().length > 0;
 		if (pending) await this.armAlarm(now + RESUME_EVERY_MS);
-		else if (subscribers) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		else if (subscribers || events) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 	}
 
 	// ---- internals -----------------------------------------------------------------------------------------------
@@ -512,6 +619,11 @@ export class SiteStore extends DurableObject<Env> {
 		if (this.alarmAt !== null && this.alarmAt <= at) return;
 		await this.ctx.storage.setAlarm(at);
 		this.alarmAt = at;
+	}
+
+	private retentionDays(): number {
+		const days = Number(this.meta('event_retention_days'));
+		return Number.isInteger(days) && days > 0 ? days : DEFAULT_EVENT_RETENTION_DAYS;
 	}
 
 	private meta(k: string): string | null {

@@ -99,4 +99,37 @@ CREATE INDEX notifications_open ON notifications (created_at) WHERE status <> 'd
 -- The store's own facts: which site it holds, whether its D1 rows were imported (upgrade), housekeeping times.
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);`,
 	},
+	{
+		version: 2,
+		name: 'users, attribute types, events by subject x name x day',
+		up: `
+-- One row per signed user id: attributes as a JSON object (dates as epoch ms; their type is in attribute_defs).
+CREATE TABLE users (
+	id TEXT PRIMARY KEY,
+	attributes TEXT NOT NULL DEFAULT '{}',
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- An attribute's type, fixed by its first value.
+CREATE TABLE attribute_defs (
+	name TEXT PRIMARY KEY,
+	type TEXT NOT NULL CHECK (type IN ('string', 'number', 'boolean', 'date')),
+	created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Events as one counter row per subject ('u:<userId>' or 's:<subscriberId>') x event name x UTC day, with the
+-- last <= 10 occurrences ({id?, t, p?}) beside it: "did X >= N times within D days" reads <= D rows, and a batch
+-- writes one row per subject x name x day however many events it holds.
+CREATE TABLE event_days (
+	subject TEXT NOT NULL,
+	name TEXT NOT NULL,
+	day INTEGER NOT NULL,     -- days since 1970-01-01 (UTC)
+	n INTEGER NOT NULL,
+	first_at INTEGER NOT NULL,
+	last_at INTEGER NOT NULL,
+	recent TEXT NOT NULL DEFAULT '[]',
+	PRIMARY KEY (subject, name, day)
+) WITHOUT ROWID;`,
+	},
 ];

@@ -225,3 +225,36 @@ export interface NewApiKey extends ApiKeyView {
 export interface ApiErrorBody {
 	error: { code: string; message: string };
 }
+
+/** An attribute value as the API takes and answers it: dates travel as `{date: ISO-8601}`, `null` deletes on write. */
+export type AttributeValue = string | number | boolean | { date: string };
+
+/** A signed user's profile (GET/PUT /v1/sites/:siteId/users/:userId). */
+export interface UserView {
+	userId: string;
+	attributes: Record<string, AttributeValue>;
+	createdAt: string | null;
+	updatedAt: string | null;
+}
+
+/** One recorded event occurrence (the last ≤ 10 per subject × event × day are kept as occurrences). */
+export interface EventOccurrence {
+	name: string;
+	time: string;
+	id: string | null;
+	properties: Record<string, string | number | boolean>;
+}
+
+/** A user with their devices and recent events (GET /v1/sites/:siteId/users/:userId). */
+export interface UserDetail extends UserView {
+	subscribers: SubscriberView[];
+	events: EventOccurrence[];
+}
+
+/** The answer to POST /v1/sites/:siteId/events. */
+export interface EventBatchResult {
+	accepted: number;
+	duplicates: number;
+	/** Indexes of events naming a subscriber the site does not have. */
+	rejected: number[];
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { attributeValueOut, eventDayExport } from './audience';
 import { subscriberView } from './subscribers';
 
 // Shopify shapes. The embedded admin page's only JSON route (POST /shopify/api/console-token) answers a
@@ -16,6 +17,8 @@ export const dataRequestList = z.object({
 				customerId: z.string(),
 				subscribers: z.array(subscriberView),
 				notificationsTargetingCustomer: z.array(z.string()),
+				attributes: z.record(z.string(), attributeValueOut).optional(),
+				events: z.array(eventDayExport).optional(),
 				generatedAt: z.string(),
 			}),
 		}),

@@ -1,5 +1,6 @@
+import type { AttributeValue } from '#wire';
 import type { Env } from '../../env';
-import { siteStore } from '../../objects/site-store';
+import { type SiteStore, siteStore } from '../../objects/site-store';
 import type { SubscriberView } from '../../store/subscribers';
 
 /** What Beckon holds about one customer of a shop (customers/data_request). */
@@ -8,6 +9,9 @@ export interface CustomerExport {
 	customerId: string;
 	subscribers: SubscriberView[];
 	notificationsTargetingCustomer: string[];
+	/** The customer's profile attributes and event days (exports made before profiles existed lack them). */
+	attributes?: Record<string, AttributeValue>;
+	events?: Awaited<ReturnType<SiteStore['exportUser']>>['events'];
 	generatedAt: string;
 }
 
@@ -33,6 +37,8 @@ export async function exportCustomer(
 		customerId,
 		subscribers: held.subscribers,
 		notificationsTargetingCustomer: held.notifications,
+		attributes: held.attributes,
+		events: held.events,
 		generatedAt: new Date(now).toISOString(),
 	};
 }
