@@ -250,3 +250,9 @@ export async function storeRowCounts(
 	if (!row) throw new Error(`storeRowCounts: no row for ${siteId}`);
 	return row as Record<(typeof STORE_DATA_TABLES)[number], number>;
 }
+
+/** Every data table of a site store at 0 rows: what a purged store must hold (new tables included by themselves). */
+export const EMPTY_STORE = Object.fromEntries(STORE_DATA_TABLES.map((t) => [t, 0])) as Record<
+	(typeof STORE_DATA_TABLES)[number],
+	number
+>;

@@ -19,6 +19,19 @@ function Icon({ src, class: cls }: { src?: string; class: string }) {
 	return src ? <img class={cls} src={src} alt="" /> : <span class={`${cls} icon-blank`} aria-hidden="true" />;
 }
 
+/** Title, body and origin line, as Chrome on Windows and Firefox stack them beside the icon. */
+function PreviewText(props: { title: string; body: string; origin: string }) {
+	return (
+		<div class="pv-text">
+			<b dir="auto">{props.title}</b>
+			<span dir="auto" class="pv-body">
+				{props.body}
+			</span>
+			<span class="pv-origin">{props.origin}</span>
+		</div>
+	);
+}
+
 /** A notification's buttons as a platform draws them: boxes (Chrome on Windows), or text links (Android). */
 function PreviewActions({ actions, asText = false }: { actions: Draft['actions']; asText?: boolean }) {
 	const t = useT();
@@ -58,13 +71,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 									{draft.image && <img class="pv-image" src={draft.image} alt="" />}
 									<div class="pv-row">
 										<Icon src={draft.icon} class="pv-icon" />
-										<div class="pv-text">
-											<b dir="auto">{title}</b>
-											<span dir="auto" class="pv-body">
-												{body}
-											</span>
-											<span class="pv-origin">{draft.origin}</span>
-										</div>
+										<PreviewText title={title} body={body} origin={draft.origin} />
 									</div>
 									<PreviewActions actions={draft.actions} />
 								</>
@@ -73,13 +80,7 @@ export function NotificationPreview({ draft }: { draft: Draft }) {
 								<>
 									<div class="pv-row">
 										<Icon src={draft.icon} class="pv-icon" />
-										<div class="pv-text">
-											<b dir="auto">{title}</b>
-											<span dir="auto" class="pv-body">
-												{body}
-											</span>
-											<span class="pv-origin">{sprintf(t('via %s'), draft.origin)}</span>
-										</div>
+										<PreviewText title={title} body={body} origin={sprintf(t('via %s'), draft.origin)} />
 									</div>
 									{(draft.image || draft.actions.length > 0) && (
 										<p class="pv-note">{t('Firefox shows no image and no buttons.')}</p>

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from '../../../worker/src/objects/dispatcher';
-import { json, storeRowCounts, storeSql } from '../helpers';
+import { EMPTY_STORE, json, storeRowCounts, storeSql } from '../helpers';
 import { deliverWebhook, install, newStore, shopOf, siteApi, useFakeShopify } from './helpers';
 
 const dispatcherOf = (notificationId: string) =>
@@ -64,14 +64,6 @@ describe('shop/redact', () => {
 			});
 			expect(await storeSql(siteId, 'SELECT id FROM notifications WHERE id = ?', id)).toEqual([]);
 		}
-		expect(await storeRowCounts(siteId)).toEqual({
-			subscribers: 0,
-			counts: 0,
-			daily: 0,
-			notifications: 0,
-			users: 0,
-			attribute_defs: 0,
-			event_days: 0,
-		});
+		expect(await storeRowCounts(siteId)).toEqual(EMPTY_STORE);
 	});
 });

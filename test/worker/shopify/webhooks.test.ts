@@ -7,6 +7,7 @@ import { sendBatch } from '../../../worker/src/queue/consumer';
 import {
 	call,
 	createSite,
+	EMPTY_STORE,
 	json,
 	makeSubscription,
 	sinkLog,
@@ -301,15 +302,7 @@ describe('shopify webhooks', () => {
 		expect(await count('SELECT COUNT(*) AS n FROM sites WHERE id = ?', siteId)).toBe(0);
 		expect(await count('SELECT COUNT(*) AS n FROM api_keys WHERE site_id = ?', siteId)).toBe(0);
 		// The site's store is empty and has no alarm left to wake it.
-		expect(await storeRowCounts(siteId)).toEqual({
-			subscribers: 0,
-			counts: 0,
-			daily: 0,
-			notifications: 0,
-			users: 0,
-			attribute_defs: 0,
-			event_days: 0,
-		});
+		expect(await storeRowCounts(siteId)).toEqual(EMPTY_STORE);
 		expect(await runInDurableObject(storeOf(siteId), (_i, state) => state.storage.getAlarm())).toBeNull();
 		for (const table of ['shopify_shops', 'shopify_sessions', 'shopify_data_requests']) {
 			expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE shop = ?`, shopOf(store))).toBe(0);
