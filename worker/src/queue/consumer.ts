@@ -7,6 +7,13 @@ import { backoffMs } from '../push/classify';
 import { buildPushRequest, type PushRequest, PushRequestError } from '../push/request';
 import type { VapidSigner } from '../push/vapid';
 import { OutageBreaker } from '../sending/breaker';
+import {
+	type CompiledMessage,
+	compileMessage,
+	isPersonalised,
+	type RenderContext,
+	renderMessage,
+} from '../sending/liquid';
 import { payloadFor } from '../sending/message';
 import { pushServiceOf } from '../sending/push-hosts';
 import { signerFor, VapidKeyUnavailable } from '../sending/signers';
@@ -79,6 +86,16 @@ export async function sendBatch(
 		const fatal = 'vapid_key_unavailable';
 		return { sent: 0, gone: 0, failures: { [fatal]: recipients.length }, retry: [], fatal };
 	}
+	let compiled: CompiledMessage | null = null;
+	if (isPersonalised(input.message)) {
+		try {
+			compiled = compileMessage(input.message);
+		} catch (error) {
+			// Checked when the send was made, so only a change of Liquid version gets here: no retry would help.
+			console.error('message templates do not parse', input.notificationId, describeError(error));
+			return { sent: 0, gone: 0, failures: { render_failed: recipients.length }, retry: [] };
+		}
+	}
 	const report: BatchReport = { sent: 0, gone: 0, failures: {}, retry: [] };
 	const gone: Array<{ id: string; endpoint: string }> = [];
 	const fail = (reason: string) => {
@@ -102,6 +119,13 @@ export async function sendBatch(
 					retryAfter = Math.max(retryAfter, backoffMs(attempt, retryAfterMs));
 				};
 				if (breaker.isOpen(endpoint.origin)) return retry();
+				let message = input.message;
+				if (compiled) {
+					// One recipient whose message cannot be rendered, or renders too long, fails alone.
+					const rendered = renderMessage(compiled, recipient.ctx ?? bareContext(recipient));
+					if (!rendered.ok) return fail(rendered.reason);
+					message = rendered.message;
+				}
 				let request: PushRequest;
 				try {
 					request = await buildPushRequest(
@@ -109,7 +133,7 @@ export async function sendBatch(
 						encoder.encode(
 							JSON.stringify(
 								payloadFor(
-									input.message,
+									message,
 									input.notificationId,
 									recipient.id,
 									recipient.url,
@@ -152,6 +176,22 @@ export async function sendBatch(
 	report.gone = gone.length;
 	if (report.retry.length > 0) report.retryAfterMs = retryAfter;
 	return report;
+}
+
+/** A recipient queued without a context (before personalisation existed): only the defaults render. */
+function bareContext(recipient: Recipient): RenderContext {
+	return {
+		subscriber: {
+			id: recipient.id,
+			browser: '',
+			os: '',
+			locale: null,
+			timezone: null,
+			last_url: null,
+			categories: [],
+		},
+		user: null,
+	};
 }
 
 /** The failure reason of a push that could not be built. */

@@ -1,3 +1,5 @@
+import type { RenderContext } from '../sending/liquid';
+
 /** One recipient inside a queue message, with its click target already resolved. */
 export interface Recipient {
 	id: string;
@@ -5,6 +7,8 @@ export interface Recipient {
 	p256dh: string;
 	auth: string;
 	url: string;
+	/** What a personalised message's Liquid reads for this recipient (absent when the message has none). */
+	ctx?: RenderContext;
 }
 
 /** A queue message: one batch of recipients of one notification. */
@@ -20,13 +24,17 @@ export const MESSAGE_BUDGET_BYTES = 100_000;
 /** Most recipients in one message, whatever their size. */
 export const MAX_RECIPIENTS_PER_MESSAGE = 250;
 
+const encoder = new TextEncoder();
+
 /** Splits recipients into message-sized groups by serialized size. */
 export function chunkRecipients(recipients: Recipient[]): Recipient[][] {
 	const chunks: Recipient[][] = [];
 	let current: Recipient[] = [];
 	let size = 0;
 	for (const r of recipients) {
-		const bytes = r.endpoint.length + r.p256dh.length + r.auth.length + r.url.length + r.id.length + 64;
+		let bytes = r.endpoint.length + r.p256dh.length + r.auth.length + r.url.length + r.id.length + 64;
+		// In bytes: names and attribute values are often not ASCII.
+		if (r.ctx) bytes += encoder.encode(JSON.stringify(r.ctx)).byteLength + 8;
 		if (
 			current.length > 0 &&
 			(size + bytes > MESSAGE_BUDGET_BYTES || current.length >= MAX_RECIPIENTS_PER_MESSAGE)

@@ -2,6 +2,7 @@ import type { Audience, Delivery, Message, PushPayload } from '#wire';
 import { parse } from '../api/parse';
 import { MAX_URL_LENGTH, sendRequest } from '../api/schemas/send';
 import { badRequest, HttpError } from '../http/errors';
+import { checkTemplates, liftUrlTemplates } from './liquid';
 
 export type { Action, Audience, Delivery, Message, PushPayload } from '#wire';
 export { MAX_URL_LENGTH };
@@ -13,7 +14,8 @@ const DEFAULT_TTL = 3 * 86_400;
 /**
  * Validates a send request (the schema, then what depends on the site); throws a 400 naming the field, or a 413
  * when the message cannot fit a push. `origins` are the site's own origins: images may be served from them over
- * http (local development), from anywhere else only over https.
+ * http (local development), from anywhere else only over https. Liquid in the title, body, URL and actions must
+ * parse (sending/liquid.ts).
  */
 export function parseSendRequest(
 	body: Record<string, unknown>,
@@ -24,7 +26,8 @@ export function parseSendRequest(
 	delivery: Delivery;
 	idempotencyKey: string | null;
 } {
-	const input = parse(sendRequest, body);
+	const lifted = liftUrlTemplates(body);
+	const input = parse(sendRequest, lifted.body);
 	const message: Message = { title: input.title, body: input.body ?? '' };
 	if (input.url) message.url = input.url;
 	for (const field of ['icon', 'image', 'badge'] as const) {
@@ -35,10 +38,13 @@ export function parseSendRequest(
 		message.actions = input.actions.map((a) => (a.url ? a : { action: a.action, title: a.title }));
 	if (input.requireInteraction !== undefined) message.requireInteraction = input.requireInteraction;
 	if (input.tag) message.tag = input.tag;
+	lifted.restore(message);
+	checkTemplates(message);
 
 	const delivery: Delivery = { ttl: input.ttl ?? DEFAULT_TTL, urgency: input.urgency ?? 'normal' };
 	if (input.topic !== undefined) delivery.topic = input.topic;
 
+	// On the template text as written: what each recipient's rendering adds is checked per recipient at send time.
 	const probe: PushPayload = {
 		...message,
 		v: 1,

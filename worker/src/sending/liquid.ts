@@ -1,0 +1,252 @@
+import {
+	Context,
+	Liquid,
+	LiquidError,
+	Tag,
+	type TagToken,
+	type Template,
+	type TopLevelToken,
+} from 'liquidjs';
+import type { Message } from '#wire';
+import { badRequest } from '../http/errors';
+import { MAX_PAYLOAD_BYTES, MAX_URL_LENGTH, payloadFor } from './message';
+
+// Liquid personalisation of a message: checked when a send is made, parsed once per queue batch, rendered for
+// each recipient at send time.
+
+/** What a template may read about one recipient. */
+export interface RenderContext {
+	subscriber: {
+		id: string;
+		browser: string;
+		os: string;
+		locale: string | null;
+		timezone: string | null;
+		last_url: string | null;
+		categories: string[];
+	};
+	/** The identified user and their attributes (dates as ISO strings), or null for an anonymous subscriber. */
+	user: ({ id: string } & Record<string, string | number | boolean>) | null;
+	/** The triggering event's properties, for a message an event sent. */
+	event?: Record<string, string | number | boolean>;
+}
+
+/** A message's templates, parsed (see compileMessage). */
+export interface CompiledMessage {
+	readonly message: Message;
+	readonly title: Template[] | null;
+	readonly body: Template[] | null;
+	readonly url: Template[] | null;
+	readonly actions: ReadonlyArray<{ title: Template[] | null; url: Template[] | null }>;
+}
+
+/** Why one recipient's message could not be rendered. */
+export type RenderFailure = 'render_failed' | 'payload_too_large';
+
+// Render work is bounded twice: liquidjs's memory count (ranges, string filters) and a count of rendered nodes.
+// liquidjs's own renderLimit is a time budget read from performance.now(), which does not move while a Worker
+// computes, so it would never trip here; counting nodes stops nested loops over short arrays, which allocate
+// nothing the memory count sees.
+const MEMORY_LIMIT = 100_000;
+const MAX_RENDER_STEPS = 2_000;
+// Fields are at most 1,024 characters (api/schemas/send.ts); this only stops a caller that skipped the schema.
+const PARSE_LIMIT = 4_096;
+const NID_PROBE = 'ntf_'.padEnd(24, 'x');
+const URL_PROBE = 'x'.repeat(MAX_URL_LENGTH);
+const TEMPLATE = /\{\{|\{%/;
+const encoder = new TextEncoder();
+
+/** A tag that reads another template: a message has none to read, so using one is a mistake worth a 400. */
+class NoPartials extends Tag {
+	constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+		super(token, remain, liquid);
+		throw new Error(`the ${token.name} tag is not available in push messages (there are no other templates)`);
+	}
+	render(): void {}
+}
+
+const engine = new Liquid({
+	strictFilters: true,
+	// Unknown variables render empty, so `{{ user.first_name | default: "there" }}` works for anonymous subscribers.
+	strictVariables: false,
+	ownPropertyOnly: true,
+	// The push payload is JSON shown as plain text, not HTML: escaping would show "&amp;" in a title.
+	outputEscape: undefined,
+	parseLimit: PARSE_LIMIT,
+	memoryLimit: MEMORY_LIMIT,
+	// No file system: the browser build of liquidjs has none, and the partial tags are refused at parse time.
+	templates: {},
+});
+for (const tag of ['include', 'render', 'layout']) engine.registerTag(tag, NoPartials);
+
+/** True when any templated field (title, body, url, action titles and URLs) holds Liquid. */
+export function isPersonalised(message: Message): boolean {
+	return templatedFields(message).some(([, text]) => TEMPLATE.test(text));
+}
+
+/** Parses every templated field; throws a 400 naming the field, what is wrong and where (line and column). */
+export function checkTemplates(message: Message): void {
+	for (const [field, text] of templatedFields(message)) parseField(field, text);
+}
+
+/** Parses a message's templates once (per batch); fields without Liquid stay text. */
+export function compileMessage(message: Message): CompiledMessage {
+	const parse = (field: string, text: string | undefined) =>
+		text !== undefined && TEMPLATE.test(text) ? parseField(field, text) : null;
+	return {
+		message,
+		title: parse('title', message.title),
+		body: parse('body', message.body),
+		url: parse('url', message.url),
+		actions: (message.actions ?? []).map((a, i) => ({
+			title: parse(`actions[${i}].title`, a.title),
+			url: parse(`actions[${i}].url`, a.url),
+		})),
+	};
+}
+
+/**
+ * Renders one recipient's message. Titles that render blank, URLs that render to anything but an absolute http(s)
+ * URL (blank means none: the click then opens the subscriber's last page) and any render error are
+ * `render_failed`; a message whose payload would pass the push limit is `payload_too_large`.
+ */
+export function renderMessage(
+	compiled: CompiledMessage,
+	ctx: RenderContext,
+): { ok: true; message: Message } | { ok: false; reason: RenderFailure } {
+	let message: Message;
+	try {
+		message = renderFields(compiled, ctx);
+	} catch {
+		return { ok: false, reason: 'render_failed' };
+	}
+	// Measured as the create-time check measures it: the click URL at its longest when the message has none.
+	const payload = payloadFor(message, NID_PROBE, ctx.subscriber.id, URL_PROBE, URL_PROBE, null);
+	if (encoder.encode(JSON.stringify(payload)).byteLength > MAX_PAYLOAD_BYTES) {
+		return { ok: false, reason: 'payload_too_large' };
+	}
+	return { ok: true, message };
+}
+
+/** The URL fields of a send request that hold Liquid, set aside so the schema's URL check can pass over them. */
+export interface LiftedUrls {
+	/** The body with each templated URL swapped for a placeholder URL. */
+	body: Record<string, unknown>;
+	/** Puts the templates back into the parsed message. */
+	restore(message: Message): void;
+}
+
+/**
+ * Sets aside templated URLs (`url`, `actions[i].url`) of a send request: a template is not a URL until rendered,
+ * and the URL schema would refuse it or percent-encode its braces. They are checked as templates, and as URLs per
+ * recipient at send time.
+ */
+export function liftUrlTemplates(body: Record<string, unknown>): LiftedUrls {
+	const lifted = new Map<string, string>();
+	const lift = (field: string, value: unknown): unknown => {
+		if (typeof value !== 'string' || !TEMPLATE.test(value)) return value;
+		const text = value.trim();
+		if (text.length > MAX_URL_LENGTH) throw badRequest(field, `must be at most ${MAX_URL_LENGTH} characters`);
+		lifted.set(field, text);
+		return 'https://template.invalid/';
+	};
+	const copy = { ...body };
+	if ('url' in body) copy.url = lift('url', body.url);
+	if (Array.isArray(body.actions)) {
+		copy.actions = body.actions.map((a: unknown, i) =>
+			a !== null && typeof a === 'object' && 'url' in a ? { ...a, url: lift(`actions[${i}].url`, a.url) } : a,
+		);
+	}
+	return {
+		body: copy,
+		restore(message) {
+			const url = lifted.get('url');
+			if (url !== undefined) message.url = url;
+			message.actions?.forEach((a, i) => {
+				const actionUrl = lifted.get(`actions[${i}].url`);
+				if (actionUrl !== undefined) a.url = actionUrl;
+			});
+		},
+	};
+}
+
+function templatedFields(message: Message): Array<[string, string]> {
+	const fields: Array<[string, string]> = [
+		['title', message.title],
+		['body', message.body],
+	];
+	if (message.url !== undefined) fields.push(['url', message.url]);
+	message.actions?.forEach((a, i) => {
+		fields.push([`actions[${i}].title`, a.title]);
+		if (a.url !== undefined) fields.push([`actions[${i}].url`, a.url]);
+	});
+	return fields;
+}
+
+function parseField(field: string, text: string): Template[] {
+	try {
+		return engine.parse(text);
+	} catch (error) {
+		throw badRequest(field, describeParseError(error));
+	}
+}
+
+// liquidjs appends ", line:1, col:4" to its messages; the 400 says it in words, once.
+function describeParseError(error: unknown): string {
+	if (!LiquidError.is(error)) return `is not a valid Liquid template (${String((error as Error)?.message)})`;
+	const reason = (error.originalError?.message ?? error.message).replace(/, line:\d+, col:\d+$/, '');
+	const [line, column] = error.token.getPosition();
+	return `${reason} (line ${line}, column ${column})`;
+}
+
+function renderFields(compiled: CompiledMessage, ctx: RenderContext): Message {
+	const { message } = compiled;
+	const out: Message = { ...message, title: render(compiled.title, message.title, ctx) };
+	if (out.title === '') throw new Error('the title rendered blank');
+	out.body = render(compiled.body, message.body, ctx);
+	const url = renderUrl(compiled.url, message.url, ctx);
+	if (url === undefined) delete out.url;
+	else out.url = url;
+	if (message.actions) {
+		out.actions = message.actions.map((a, i) => {
+			const parts = compiled.actions[i];
+			const title = render(parts?.title ?? null, a.title, ctx);
+			if (title === '') throw new Error('an action title rendered blank');
+			const actionUrl = renderUrl(parts?.url ?? null, a.url, ctx);
+			return actionUrl === undefined
+				? { action: a.action, title }
+				: { action: a.action, title, url: actionUrl };
+		});
+	}
+	return out;
+}
+
+function render(templates: Template[] | null, text: string, ctx: RenderContext): string {
+	if (templates === null) return text;
+	// A fresh Context per render: the step count and memory count are per field and recipient.
+	let steps = 0;
+	const renderLimit = {
+		check() {
+			if (++steps > MAX_RENDER_STEPS) throw new Error('render step limit exceeded');
+		},
+		use() {},
+	} as unknown as Context['renderLimit'];
+	const scope = new Context(ctx, engine.options, { sync: true }, { liquid: engine, renderLimit });
+	return String(engine.renderSync(templates, scope)).trim();
+}
+
+function renderUrl(
+	templates: Template[] | null,
+	text: string | undefined,
+	ctx: RenderContext,
+): string | undefined {
+	if (text === undefined) return undefined;
+	if (templates === null) return text;
+	const rendered = render(templates, text, ctx);
+	if (rendered === '') return undefined;
+	const url = URL.parse(rendered);
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href.length > MAX_URL_LENGTH) {
+		throw new Error('a URL rendered to something that is not an http(s) URL');
+	}
+	return url.href;
+}
