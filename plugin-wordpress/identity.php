@@ -26,7 +26,26 @@ function beckon_base64url_encode( string $bytes ): string {
 }
 
 /**
- * Mints `<base64url({"sub","exp"})>.<base64url(HMAC-SHA256(secret, first part))>` for a user.
+ * Profile attributes signed into a user's token, which the backend merges into the user's attributes when the
+ * browser identifies: `first_name`, and `last_name` when set. Filterable with `beckon_identity_attrs`.
+ *
+ * @param int $user_id WordPress user id.
+ * @return array<string, string> Attribute name => value (nothing empty).
+ */
+function beckon_identity_attrs( int $user_id ): array {
+	$attrs = array();
+	foreach ( array( 'first_name', 'last_name' ) as $key ) {
+		$value = trim( (string) get_user_meta( $user_id, $key, true ) );
+		if ( '' !== $value ) {
+			// The backend keeps at most 1,000 characters of a string attribute.
+			$attrs[ $key ] = mb_substr( $value, 0, 1000 );
+		}
+	}
+	return (array) apply_filters( 'beckon_identity_attrs', $attrs, $user_id );
+}
+
+/**
+ * Mints `<base64url({"sub","exp"[,"attrs"]})>.<base64url(HMAC-SHA256(secret, first part))>` for a user.
  *
  * @param int      $user_id WordPress user id (> 0).
  * @param int|null $now     Unix time, for tests.
@@ -43,6 +62,10 @@ function beckon_identity_token( int $user_id, ?int $now = null ): string {
 		'sub' => (string) $user_id,
 		'exp' => ( null === $now ? time() : $now ) + $ttl,
 	);
+	$attrs   = beckon_identity_attrs( $user_id );
+	if ( array() !== $attrs ) {
+		$claims['attrs'] = $attrs;
+	}
 	$payload = beckon_base64url_encode( (string) wp_json_encode( $claims ) );
 	return $payload . '.' . beckon_base64url_encode( hash_hmac( 'sha256', $payload, $secret, true ) );
 }

@@ -196,6 +196,46 @@ describe('subscribe widget in Chromium', () => {
 		await context.close();
 	});
 
+	it('keeps Beckon.track calls until the browser has a subscriber id, then sends them in one beacon', async () => {
+		await site({ trigger: { type: 'seconds', value: 1 } });
+		const { context, page } = await open();
+		const answers: Array<{ status: number; body: string }> = [];
+		page.on('response', (r) => {
+			const body = r.request().postData() ?? '';
+			if (r.url().endsWith('/events') && body.includes('"events"'))
+				answers.push({ status: r.status(), body });
+		});
+		await page.waitForFunction(() => window.Beckon !== undefined);
+		await page.evaluate(() => {
+			window.Beckon.track('added_to_cart', { sku: 'mug', price: 12.5 });
+			window.Beckon.track('search');
+		});
+		const refused = await page.evaluate(
+			() =>
+				[
+					['9lives', {}],
+					['ok', { nested: {} }],
+					['ok', { n: Number.NaN }],
+				].filter(([name, properties]) => {
+					try {
+						window.Beckon.track(name as string, properties as Record<string, number>);
+						return false;
+					} catch {
+						return true;
+					}
+				}).length,
+		);
+		expect(refused).toBe(3);
+		// Showing the soft prompt records the browser as `ask`: it now has a subscriber id, and the queue goes out.
+		await prompt(page).waitFor({ timeout: 5000 });
+		await expect.poll(() => answers.length, { timeout: 5000 }).toBe(1);
+		// 202 only once the site's store recorded them on an existing subscriber (404 otherwise).
+		expect(answers[0]?.status).toBe(202);
+		const sent = JSON.parse(answers[0]?.body ?? '{}') as { events: Array<{ name: string }> };
+		expect(sent.events.map((e) => e.name)).toEqual(['added_to_cart', 'search']);
+		await context.close();
+	});
+
 	it('keeps its look when the host page CSS tries to break it, and leaves the page alone', async () => {
 		await site({ trigger: { type: 'seconds', value: 0 }, theme: { accent: '#0a7d44' } });
 		const hostile = `<style>*{font-size:40px!important;color:red!important;font-family:serif!important;letter-spacing:4px!important}

@@ -1,4 +1,4 @@
-import type { BeckonState } from '../../widget/src/types';
+import type { BeckonState, EventProperties } from '../../widget/src/types';
 
 /** The page API (widget/src/beckon.ts) as tests call it inside pages. */
 interface BeckonApi {
@@ -16,6 +16,7 @@ interface BeckonApi {
 	setCategories(categories: string[]): Promise<void>;
 	identify(token: string): Promise<BeckonState>;
 	showPrompt(): Promise<void>;
+	track(name: string, properties?: EventProperties): void;
 }
 
 declare global {

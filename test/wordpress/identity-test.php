@@ -41,6 +41,26 @@ class Beckon_Identity_Test extends Beckon_Test_Case {
 		);
 	}
 
+	public function test_carries_the_first_and_last_name_which_the_worker_merges_into_the_user(): void {
+		$id = $this->user( 'subscriber' );
+		update_user_meta( $id, 'first_name', 'Ada' );
+		$this->assertSame( array( 'first_name' => 'Ada' ), $this->token_claims( beckon_identity_token( $id ) )['attrs'] );
+		update_user_meta( $id, 'last_name', 'Lovelace' );
+		$token = beckon_identity_token( $id );
+		$this->assertSame(
+			array(
+				'first_name' => 'Ada',
+				'last_name'  => 'Lovelace',
+			),
+			$this->token_claims( $token )['attrs']
+		);
+		$this->assertSame( 200, $this->identify( $token )['status'], 'the worker accepts it' );
+		$user = $this->worker( 'GET', '/users/' . $id );
+		$this->assertSame( 200, $user['status'] );
+		$this->assertSame( 'Ada', $user['data']['attributes']['first_name'] );
+		$this->assertSame( 'Lovelace', $user['data']['attributes']['last_name'] );
+	}
+
 	public function test_is_empty_for_visitors_and_without_a_secret(): void {
 		$this->assertSame( '', beckon_identity_token( 0 ) );
 		update_option( 'beckon_settings', array( 'disconnect' => '1' ) );

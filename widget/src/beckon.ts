@@ -2,14 +2,14 @@
 // preact: the prompt, bell and iOS hint live in beckon-ui.js, loaded only when one of them has to be shown.
 import { iosNeedsInstall, keyBytes, permissionState, pushSupported, sameKey, storage, whenIdle } from './env';
 import { direction, textsFor } from './texts';
-import type { Actions, BeckonState, PublicConfig, View } from './types';
+import type { Actions, BeckonState, EventProperties, PublicConfig, View } from './types';
 
 /** The custom element the UI chunk (beckon-ui.js) defines. */
 interface WidgetElement extends HTMLElement {
 	draw(view: View, actions: Actions): void;
 }
 
-export type { BeckonState } from './types';
+export type { BeckonState, EventProperties } from './types';
 
 /**
  * How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity,
@@ -43,6 +43,9 @@ class Beckon {
 	private panel = false;
 	private state: BeckonState = 'unsupported';
 	private ui = '';
+	/** Tracked events not sent yet (kept until this browser has a subscriber id; at most 100). */
+	private q: Array<{ name: string; properties: EventProperties }> = [];
+	private t: ReturnType<typeof setTimeout> | 0 = 0;
 
 	/** Starts Beckon once per page; later calls only update the identity token. */
 	init(options: BeckonOptions): Promise<void> {
@@ -66,6 +69,7 @@ class Beckon {
 		};
 		this.s = storage(`beckon:${options.siteId}:`);
 		this.state = this.current();
+		addEventListener('pagehide', () => this.flush());
 		for (const el of document.querySelectorAll('[data-beckon-subscribe]')) {
 			el.addEventListener('click', (event) => {
 				event.preventDefault();
@@ -127,11 +131,10 @@ class Beckon {
 
 	/** Removes this browser's subscription. */
 	async unsubscribe(): Promise<void> {
-		const o = this.need();
 		const sub = await (await this.registration()).pushManager.getSubscription();
 		await sub?.unsubscribe();
-		const sid = this.s.get('sid');
-		if (sid) await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}`, { method: 'DELETE' });
+		const u = this.sub();
+		if (u) await fetch(u, { method: 'DELETE' });
 		this.s.set('sid', null);
 		this.s.set('endpoint', null);
 		this.s.set('off', '1');
@@ -140,14 +143,13 @@ class Beckon {
 
 	/** Changes the topics this subscriber wants (ids from the site's categories). */
 	async setCategories(categories: string[]): Promise<void> {
-		const o = this.need();
-		const sid = this.s.get('sid');
-		if (!sid) throw new Error('Beckon: subscribe first');
-		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}`, {
+		const u = this.sub();
+		if (!u) throw new Error('Beckon: subscribe first');
+		const r = await fetch(u, {
 			method: 'PATCH',
 			body: JSON.stringify({ categories }),
 		});
-		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		if (!r.ok) await fail(r);
 		this.s.set('categories', JSON.stringify(categories));
 	}
 
@@ -162,18 +164,49 @@ class Beckon {
 	 * makes a signed-in shopper cost one identify, not one per page. Explicit calls always ask the worker.
 	 */
 	private async tie(token: string, auto: boolean): Promise<BeckonState> {
-		const o = this.need();
+		const u = this.sub('/identify');
 		this.token = token;
-		const sid = this.s.get('sid');
 		const user = tokenUser(token);
-		if (!sid || (auto && user !== null && this.s.get('identity') === user)) return this.state;
-		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/identify`, {
+		if (!u || (auto && user !== null && this.s.get('identity') === user)) return this.state;
+		const r = await fetch(u, {
 			method: 'POST',
 			body: JSON.stringify({ token }),
 		});
-		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		if (!r.ok) await fail(r);
 		this.s.set('identity', user);
 		return this.state;
+	}
+
+	/**
+	 * Records an event of this browser (name as `^[A-Za-z][A-Za-z0-9_.:-]{0,63}$`, not a built-in one; at most 20
+	 * properties of strings, numbers and booleans, 2 KB of JSON). Calls within a second are sent together, once the
+	 * browser has a subscriber id; throws on a bad name or properties.
+	 */
+	track(name: string, properties: EventProperties = {}): void {
+		const values = Object.values(properties);
+		// The worker's rules (EVENT_NAME, ≤ 20 properties of 2 KB): a bad event would cost its whole batch. (It also
+		// refuses the built-in names; not checked here, for the core's byte budget.)
+		if (
+			!/^[A-Za-z][\w.:-]{0,63}$/.test(name) ||
+			values.length > 20 ||
+			JSON.stringify(properties).length > 2048 ||
+			values.some((v) => !(Number.isFinite(v) || /^[sb]/.test(typeof v)))
+		)
+			throw new Error('Beckon: bad event');
+		if (this.q.length < 100) this.q.push({ name, properties });
+		this.t ||= setTimeout(() => this.flush(), 1000);
+	}
+
+	/** Sends the tracked events (20 per beacon) once there is a subscriber id; keeps them until then. */
+	private flush(): void {
+		this.t = 0;
+		const url = this.o && this.sub('/events');
+		if (!url) return;
+		while (this.q.length) {
+			const body = JSON.stringify({ events: this.q.splice(0, 20) });
+			if (!navigator.sendBeacon(url, body))
+				void fetch(url, { method: 'POST', body, keepalive: true }).catch(() => 0);
+		}
 	}
 
 	/** Shows the soft prompt now (for sites whose trigger is manual). */
@@ -267,27 +300,22 @@ class Beckon {
 		this.pageview();
 	}
 
+	/** Every pageview is sent: the worker counts each as a `pageview` event. */
 	private pageview(): void {
-		const o = this.need();
-		const sid = this.s.get('sid');
-		const url = location.href.split('#')[0] as string;
-		const [lastUrl, at] = (this.s.get('pv') ?? '').split('\n');
-		if (!sid || (lastUrl === url && Date.now() - Number(at) < 600_000)) return;
-		this.s.set('pv', `${url}\n${Date.now()}`);
-		navigator.sendBeacon(
-			`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/events`,
-			JSON.stringify({ type: 'pageview', url }),
-		);
+		const u = this.sub('/events');
+		if (u) navigator.sendBeacon(u, JSON.stringify({ type: 'pageview', url: location.href.split('#')[0] }));
 	}
 
 	private async event(body: Record<string, unknown>): Promise<void> {
+		const u = this.sub('/events');
+		if (u) await fetch(u, { method: 'POST', body: JSON.stringify(body) });
+	}
+
+	/** This browser's subscriber URL (`…/subscribers/<id><path>`), or '' before it has an id. */
+	private sub(path = ''): string {
 		const o = this.need();
 		const sid = this.s.get('sid');
-		if (sid)
-			await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers/${sid}/events`, {
-				method: 'POST',
-				body: JSON.stringify(body),
-			});
+		return sid ? `${o.api}/v1/sites/${o.siteId}/subscribers/${sid}${path}` : '';
 	}
 
 	private async report(fields: Record<string, unknown>): Promise<void> {
@@ -306,11 +334,12 @@ class Beckon {
 				locale: navigator.language,
 			}),
 		});
-		if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+		if (!r.ok) await fail(r);
 		const { subscriberId, status } = (await r.json()) as { subscriberId: string; status: BeckonState };
 		if (subscriberId !== this.s.get('sid')) this.s.set('identity', null);
 		this.s.set('sid', subscriberId);
 		this.s.set('endpoint', sub?.endpoint ?? null);
+		this.flush();
 		if (status === 'suspended') this.set('suspended');
 	}
 
@@ -323,7 +352,7 @@ class Beckon {
 	private publicConfig(): Promise<PublicConfig> {
 		const o = this.need();
 		this.config ??= fetch(`${o.api}/v1/sites/${o.siteId}/config`).then(async (r) => {
-			if (!r.ok) throw new Error(`Beckon: ${await message(r)}`);
+			if (!r.ok) await fail(r);
 			return r.json() as Promise<PublicConfig>;
 		});
 		return this.config;
@@ -400,24 +429,27 @@ class Beckon {
 	};
 }
 
-/** The user id inside an identity token's payload, or null if it cannot be read. */
+/**
+ * The user id inside an identity token's payload (with its `attrs`, if any, so that changed attributes are sent
+ * again), or null if it cannot be read.
+ */
 function tokenUser(token: string): string | null {
 	try {
 		const payload = token.split('.')[0] ?? '';
-		const sub = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).sub;
-		return typeof sub === 'string' ? sub : null;
+		const { sub, attrs } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+		return typeof sub !== 'string' ? null : attrs ? JSON.stringify([sub, attrs]) : sub;
 	} catch {
 		return null;
 	}
 }
 
-async function message(r: Response): Promise<string> {
+/** Throws `Beckon: <the worker's error message>` for a failed response. */
+async function fail(r: Response): Promise<never> {
+	let text = `HTTP ${r.status}`;
 	try {
-		const body = (await r.json()) as { error?: { message?: string } };
-		return body.error?.message ?? `HTTP ${r.status}`;
-	} catch {
-		return `HTTP ${r.status}`;
-	}
+		text = ((await r.json()) as { error?: { message?: string } }).error?.message ?? text;
+	} catch {}
+	throw new Error(`Beckon: ${text}`);
 }
 
 declare global {

@@ -5,6 +5,9 @@ export type { Prompt, PublicConfig, Texts } from '#wire';
 /** Permission state of this browser for the site (seed 001). */
 export type BeckonState = SubscriberStatus;
 
+/** Properties of a tracked event (`Beckon.track`): at most 20, 2 KB of JSON. */
+export type EventProperties = Record<string, string | number | boolean>;
+
 /** What the UI chunk draws: one view at a time, plus the bell. */
 export interface View {
 	prompt: null | 'prompt' | 'ios';

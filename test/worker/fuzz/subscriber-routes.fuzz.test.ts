@@ -147,6 +147,8 @@ describe('subscriber routes under generated input', () => {
 						fc.string({ minLength: 1, maxLength: 70 }),
 					),
 				),
+				// The batch form (Beckon.track): `events` selects it.
+				events: maybe(fc.array(trackedEvent(), { maxLength: 22 })),
 			});
 			await fuzzRoute(
 				request(
@@ -171,17 +173,58 @@ describe('subscriber routes under generated input', () => {
 									type: fc.constantFrom('shown', 'clicked', 'closed'),
 									notificationId: fc.constantFrom(...world.notificationIds),
 								}),
+								fc.record({ events: fc.array(validTrackedEvent(), { minLength: 1, maxLength: 20 }) }),
 							),
-							limit: 4096,
+							limit: 64 * 1024,
 						}),
 					}),
 				),
-				{ method: 'POST', fields: ['type', 'url', 'permission', 'notificationId'] },
+				{ method: 'POST', fields: ['type', 'url', 'permission', 'notificationId', 'events'] },
 			);
 		},
 		ROUTE_TIMEOUT_MS,
 	);
 });
+
+/** A `Beckon.track` event that may be wrong anywhere: its name, time, id or properties. */
+function trackedEvent() {
+	return fc.oneof(
+		validTrackedEvent(),
+		fieldsObject({
+			name: maybe(fc.oneof(fc.constantFrom('pageview', 'clicked', '9x', 'a b', 'x'.repeat(65)), nastyString)),
+			time: maybe(fc.oneof(fc.constantFrom('2001-01-01', '2999-01-01T00:00:00Z', 'yesterday'), wrongValue)),
+			id: maybe(fc.oneof(nastyString, wrongValue)),
+			properties: maybe(
+				fc.oneof(
+					fc.dictionary(fc.string({ maxLength: 70 }), fc.oneof(fc.string(), fc.integer(), wrongValue), {
+						maxKeys: 24,
+					}),
+					wrongValue,
+				),
+			),
+			userId: maybe(fc.constant('u')),
+		}),
+		wrongValue,
+	);
+}
+
+/** A `Beckon.track` event the route accepts. */
+function validTrackedEvent() {
+	return fc.record(
+		{
+			name: fc
+				.stringMatching(/^[A-Za-z][A-Za-z0-9_.:-]{0,20}$/)
+				.filter((n) => !['subscribed', 'unsubscribed', 'pageview', 'clicked'].includes(n)),
+			id: fc.string({ minLength: 1, maxLength: 64 }),
+			properties: fc.dictionary(
+				fc.string({ minLength: 1, maxLength: 20 }),
+				fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean()),
+				{ maxKeys: 5 },
+			),
+		},
+		{ requiredKeys: ['name'] },
+	);
+}
 
 /** A token field that is not a signed token at all: junk strings, other JSON types, or missing. */
 function wrongValueToken() {

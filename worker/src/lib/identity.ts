@@ -5,9 +5,12 @@ const encoder = new TextEncoder();
 /** Why an identity token was refused. */
 export type IdentityProblem = 'malformed' | 'bad_signature' | 'expired' | 'too_long_lived';
 
-/** Result of checking a token: the user id, or the reason it was refused. */
+/**
+ * Result of checking a token: the user id (and the `attrs` claim as signed, unchecked: the caller validates it
+ * like the attributes of PUT …/users/{userId}), or the reason it was refused.
+ */
 export type IdentityCheck =
-	| { ok: true; userId: string; expiresAt: number }
+	| { ok: true; userId: string; expiresAt: number; attrs?: unknown }
 	| { ok: false; problem: IdentityProblem };
 
 /** Longest lifetime a token may claim; platforms mint short-lived ones per page. */
@@ -20,11 +23,19 @@ function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
 }
 
 /**
- * Signs a user id for a site: `<base64url({"sub","exp"})>.<base64url(HMAC-SHA256(secret, first part))>`.
- * Platforms (WordPress, Shopify) compute the same thing with the site's identity secret.
+ * Signs a user id for a site: `<base64url({"sub","exp"[,"attrs"]})>.<base64url(HMAC-SHA256(secret, first part))>`.
+ * Platforms (WordPress, Shopify) compute the same thing with the site's identity secret; the optional `attrs`
+ * (attribute name → value) are merged into the user's attributes when a browser identifies with the token.
  */
-export async function signIdentity(secret: string, userId: string, expiresAt: number): Promise<string> {
-	const payload = encodeBase64Url(encoder.encode(JSON.stringify({ sub: userId, exp: expiresAt })));
+export async function signIdentity(
+	secret: string,
+	userId: string,
+	expiresAt: number,
+	attrs?: Record<string, unknown>,
+): Promise<string> {
+	const claims =
+		attrs === undefined ? { sub: userId, exp: expiresAt } : { sub: userId, exp: expiresAt, attrs };
+	const payload = encodeBase64Url(encoder.encode(JSON.stringify(claims)));
 	const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), encoder.encode(payload));
 	return `${payload}.${encodeBase64Url(mac)}`;
 }
@@ -39,7 +50,7 @@ export async function verifyIdentity(
 	if (!payload || !mac || extra !== undefined) return { ok: false, problem: 'malformed' };
 	let signature: Uint8Array;
 	// `null` parses too (a signed payload of `null` must read as malformed, not throw).
-	let claims: { sub?: unknown; exp?: unknown } | null;
+	let claims: { sub?: unknown; exp?: unknown; attrs?: unknown } | null;
 	try {
 		signature = decodeBase64Url(mac);
 		claims = JSON.parse(new TextDecoder().decode(decodeBase64Url(payload)));
@@ -64,5 +75,7 @@ export async function verifyIdentity(
 	}
 	if (claims.exp <= nowS) return { ok: false, problem: 'expired' };
 	if (claims.exp > nowS + MAX_TOKEN_LIFETIME_S) return { ok: false, problem: 'too_long_lived' };
-	return { ok: true, userId: claims.sub, expiresAt: claims.exp };
+	const check: IdentityCheck = { ok: true, userId: claims.sub, expiresAt: claims.exp };
+	if (claims.attrs !== undefined) check.attrs = claims.attrs;
+	return check;
 }

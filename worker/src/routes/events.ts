@@ -1,4 +1,5 @@
 import { parse } from '../api/parse';
+import { subscriberEventBatch } from '../api/schemas/audience';
 import { type EVENT_PERMISSIONS, eventRequest } from '../api/schemas/subscribers';
 import type { Env } from '../env';
 import { readJsonObject } from '../http/body';
@@ -6,6 +7,7 @@ import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { publicContext } from '../http/public';
 import { isId } from '../lib/ids';
 import { siteStore } from '../objects/site-store';
+import { trackSubscriberEvents } from '../services/audience';
 import type { SubscriberStatus } from '../store/subscribers';
 import { ownPageUrl } from './subscribers';
 
@@ -16,9 +18,13 @@ const STATUS_OF: Record<(typeof EVENT_PERMISSIONS)[number], SubscriberStatus> = 
 	unsupported: 'unsupported',
 };
 
+/** 20 events with 2 KB of properties each fit. */
+const MAX_EVENTS_BODY_BYTES = 64 * 1024;
+
 /**
- * POST /v1/sites/:siteId/subscribers/:subscriberId/events: a pageview (keeps the last visited page of the
- * site's own origin), a permission change, or a notification shown / clicked / closed.
+ * POST /v1/sites/:siteId/subscribers/:subscriberId/events: a pageview (the `pageview` event, and the last visited
+ * page of the site's own origin), a permission change, or a notification shown / clicked / closed; or, as
+ * `{events: [...]}`, up to 20 of the page's own events (`Beckon.track`), recorded on the subscriber.
  */
 export async function postEvent(
 	request: Request,
@@ -27,13 +33,18 @@ export async function postEvent(
 	subscriberId: string,
 ): Promise<Response> {
 	const { site } = await publicContext(request, env, siteId);
-	const event = parse(eventRequest, await readJsonObject(request, 4096));
+	const body = await readJsonObject(request, MAX_EVENTS_BODY_BYTES);
 	const now = Date.now();
+	if (Object.hasOwn(body, 'events')) {
+		await trackSubscriberEvents(env, siteId, subscriberId, parse(subscriberEventBatch, body), now);
+		return new Response(null, { status: 202 });
+	}
+	const event = parse(eventRequest, body);
 
 	if (event.type === 'pageview') {
 		const url = ownPageUrl(site, event.url);
 		if (!url) throw badRequest('url', "must be a page on one of the site's origins");
-		if (!(await siteStore(env, siteId).recordPageview(siteId, subscriberId, url, now)))
+		if ((await siteStore(env, siteId).recordPageview(siteId, subscriberId, url, now)) === null)
 			throw subscriberNotFound(subscriberId);
 	} else if (event.type === 'permission') {
 		const status = STATUS_OF[event.permission];
@@ -47,7 +58,7 @@ export async function postEvent(
 		// Counted per notification by its dispatcher, which checks the site: no D1 read on this hottest path
 		// (one `shown` beacon per push delivered).
 		const dispatcher = env.DISPATCHER.get(env.DISPATCHER.idFromName(notificationId));
-		if (!(await dispatcher.track(siteId, type))) {
+		if (!(await dispatcher.track(siteId, type, isId('sub', subscriberId) ? subscriberId : null))) {
 			throw notificationNotFound(notificationId);
 		}
 	}
