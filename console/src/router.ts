@@ -4,14 +4,18 @@ import { useEffect, useState } from 'preact/hooks';
 export interface Route {
 	screen: string;
 	id: string | null;
+	/** The hash's query (`#/subscribers?segment=seg_1`). */
+	params: URLSearchParams;
 }
 
 /** Parses a hash such as `#/settings/prompt` or `#/subscribers/sub_1`. */
 export function parseRoute(hash: string): Route {
-	const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+	const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+	const params = new URLSearchParams(search);
+	const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
 	const [first = 'overview', second = null] = parts;
-	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null };
-	return { screen: first, id: second };
+	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null, params };
+	return { screen: first, id: second, params };
 }
 
 /** The current route; follows hashchange and popstate. */

@@ -6,14 +6,16 @@ import { History } from './screens/history';
 import { Overview } from './screens/overview';
 import { PromptSettings } from './screens/prompt-settings';
 import { Report } from './screens/report';
+import { SegmentEdit, Segments } from './screens/segments';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
+import { UserPage } from './screens/user';
 import { sprintfNodes } from './ui/format';
 import { Screen, useT } from './ui/parts';
 
 /** The screen for the current hash. */
 export function Routes() {
-	const { screen, id } = useRoute();
+	const { screen, id, params } = useRoute();
 	const t = useT();
 	switch (screen) {
 		case 'overview':
@@ -23,7 +25,15 @@ export function Routes() {
 		case 'notifications':
 			return id ? <Report key={id} id={id} /> : <History />;
 		case 'subscribers':
-			return id ? <SubscriberDetail key={id} id={id} /> : <Subscribers />;
+			return id ? (
+				<SubscriberDetail key={id} id={id} />
+			) : (
+				<Subscribers key={params.get('segment') ?? ''} segment={params.get('segment') ?? ''} />
+			);
+		case 'segments':
+			return id ? <SegmentEdit key={id} id={id} /> : <Segments />;
+		case 'users':
+			return id ? <UserPage key={id} id={id} /> : <Subscribers segment="" />;
 		case 'settings/prompt':
 			return <PromptSettings />;
 		case 'settings/api-keys':

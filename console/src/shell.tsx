@@ -10,15 +10,11 @@ const NAV: Array<[string, string]> = [
 	['send', translatable('Send')],
 	['notifications', translatable('History')],
 	['subscribers', translatable('Subscribers')],
+	['segments', translatable('Segments')],
 	['settings/prompt', translatable('Prompt & widget')],
 	['settings/api-keys', translatable('API keys')],
 ];
-const SOON = [
-	translatable('Campaigns'),
-	translatable('Automations'),
-	translatable('Segments'),
-	translatable('Staff alerts'),
-];
+const SOON = [translatable('Campaigns'), translatable('Automations'), translatable('Staff alerts')];
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {
@@ -67,7 +63,10 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 				<nav id="console-nav" class={`nav${menuOpen ? ' open' : ''}`} aria-label={t('Console')}>
 					<ul>
 						{nav.map(([path, label]) => {
-							const active = current === path || (path !== 'overview' && current.startsWith(path));
+							const active =
+								current === path ||
+								(path !== 'overview' && current.startsWith(path)) ||
+								(path === 'subscribers' && current === 'users');
 							return (
 								<li key={path}>
 									<a

@@ -7,10 +7,13 @@ import { fmt, newKey, sprintf, sprintfNodes } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ErrorNote, Progress, Screen, useLoad, useT, useTn } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
-import { AudiencePicker } from './audience-picker';
+import { AudiencePicker, type Target } from './audience-picker';
 import { EMPTY, type Fields, payload } from './draft';
 import { MessageFields } from './message-fields';
+import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
 import { NotificationPreview } from './preview';
+import { useEstimate } from './reach';
+import { useSegments } from './segments';
 import { TestSend } from './test-send';
 
 /** Writes a notification with a live preview, sends a test to oneself, then sends with a confirm step. */
@@ -20,8 +23,14 @@ export function Composer() {
 	const tn = useTn();
 	const categories = site.settings.prompt.categories;
 	const [fields, setFields] = useState<Fields>(EMPTY);
-	const [target, setTarget] = useState<'all' | 'categories'>('all');
+	const [target, setTarget] = useState<Target>('all');
 	const [chosen, setChosen] = useState<string[]>([]);
+	const [segmentId, setSegmentId] = useState('');
+	const [exclude, setExclude] = useState('');
+	const [segmentList] = useSegments();
+	const segments = segmentList ?? [];
+	const [previewCtx, setPreviewCtx] = useState<PreviewContext | null>(null);
+	const [previewWho, setPreviewWho] = useState('');
 	const [confirming, setConfirming] = useState(false);
 	const [error, setError] = useState<unknown>(null);
 	const [sending, setSending] = useState<
@@ -42,16 +51,38 @@ export function Composer() {
 		setFields({ ...fields, ...patch });
 		setConfirming(false);
 	};
-	const audience: Audience = target === 'all' ? { all: true } : { categories: chosen };
+	const base: Audience =
+		target === 'all'
+			? { all: true }
+			: target === 'categories'
+				? { categories: chosen }
+				: target === 'segment'
+					? { segment: segmentId }
+					: { test: true };
+	const excluded = target !== 'test' && exclude ? exclude : '';
+	const audience: Audience = excluded ? { ...base, exclude: { segment: excluded } } : base;
+	const complete =
+		(target !== 'categories' || chosen.length > 0) && (target !== 'segment' || segmentId !== '');
+	const estimate = useEstimate(complete ? audience : null);
+	const segmentName = (id: string) => segments.find((s) => s.segmentId === id)?.name ?? id;
 	const topics = chosen.map((id) => categories.find((c) => c.id === id)?.label ?? id).join(', ');
-	const audienceText =
+	const baseText =
 		target === 'all'
 			? sprintf(
 					// English says "all 1 active subscribers" too; languages whose plural differs translate both.
 					tn('all %s active subscribers', 'all %s active subscribers', stats?.active ?? 0),
 					stats ? fmt(stats.active) : '…',
 				)
-			: sprintf(t('subscribers of %s'), topics || t('(no topic chosen)'));
+			: target === 'categories'
+				? sprintf(t('subscribers of %s'), topics || t('(no topic chosen)'))
+				: target === 'segment'
+					? sprintf(t('the segment “%s”'), segmentId ? segmentName(segmentId) : t('(none chosen)'))
+					: t('the testers only');
+	const audienceText = excluded
+		? sprintf(t('%1$s, except the segment “%2$s”'), baseText, segmentName(excluded))
+		: baseText;
+	const reach = estimate.data?.reachable ?? null;
+	const fill = (text: string) => fillTemplate(text, previewCtx);
 
 	const send = async () => {
 		setError(null);
@@ -105,13 +136,34 @@ export function Composer() {
 				>
 					<h2 id="composer-title">{t('Message')}</h2>
 					<MessageFields fields={fields} set={set} />
+					<p class="hint liquid-hint" data-testid="liquid-hint">
+						{t(
+							'Personalise with Liquid in the title, message, link and button labels: {{ user.first_name | default: "there" }}, {{ subscriber.last_url }}.',
+						)}
+					</p>
 					<AudiencePicker
 						categories={categories}
 						active={stats?.active ?? null}
 						target={target}
 						chosen={chosen}
-						onTarget={setTarget}
+						onTarget={(v) => {
+							setTarget(v);
+							setConfirming(false);
+							if (v === 'segment' && !segmentId && segments[0]) setSegmentId(segments[0].segmentId);
+						}}
 						onChosen={setChosen}
+						segments={segments}
+						segment={segmentId}
+						onSegment={(v) => {
+							setSegmentId(v);
+							setConfirming(false);
+						}}
+						exclude={exclude}
+						onExclude={(v) => {
+							setExclude(v);
+							setConfirming(false);
+						}}
+						estimate={estimate}
 					/>
 					<ErrorNote error={error} />
 					{confirming ? (
@@ -124,6 +176,14 @@ export function Composer() {
 									</span>,
 									audienceText,
 								)}
+							</p>
+							<p data-testid="confirm-reach">
+								{reach === null
+									? t('Counting the subscribers it reaches…')
+									: sprintf(
+											tn('It reaches %s subscriber now.', 'It reaches %s subscribers now.', reach),
+											fmt(reach),
+										)}
 							</p>
 							<div class="actions">
 								<button
@@ -142,7 +202,11 @@ export function Composer() {
 						</div>
 					) : (
 						<div class="actions">
-							<button type="submit" class="primary" disabled={!mayEdit || running || !fields.title}>
+							<button
+								type="submit"
+								class="primary"
+								disabled={!mayEdit || running || !fields.title || !complete}
+							>
 								{running ? t('Sending…') : t('Send…')}
 							</button>
 						</div>
@@ -175,12 +239,19 @@ export function Composer() {
 				<div class="side">
 					<NotificationPreview
 						draft={{
-							title: fields.title,
-							body: fields.body,
+							title: fill(fields.title),
+							body: fill(fields.body),
 							icon: fields.icon || site.iconUrl || undefined,
 							image: fields.image || undefined,
-							actions: fields.buttons.filter((b) => b.title.trim()),
+							actions: fields.buttons.filter((b) => b.title.trim()).map((b) => ({ title: fill(b.title) })),
 							origin,
+						}}
+					/>
+					<PreviewFor
+						who={previewWho}
+						onContext={(ctx, who) => {
+							setPreviewCtx(ctx);
+							setPreviewWho(who);
 						}}
 					/>
 					<TestSend fields={fields} disabled={!mayEdit || !fields.title} />

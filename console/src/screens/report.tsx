@@ -8,10 +8,21 @@ import { StatusBadge } from './history';
 
 /** Words for an audience. */
 export function describeAudience(a: Audience, t: (text: string) => string): string {
-	if ('all' in a) return t('All subscribers');
-	if ('categories' in a) return sprintf(t('Subscribers of topics: %s'), a.categories.join(', '));
-	if ('userIds' in a) return sprintf(t('Users: %s'), a.userIds.join(', '));
-	return sprintf(t('Subscribers: %s'), a.subscriberIds.join(', '));
+	const base =
+		'all' in a
+			? t('All subscribers')
+			: 'categories' in a
+				? sprintf(t('Subscribers of topics: %s'), a.categories.join(', '))
+				: 'userIds' in a
+					? sprintf(t('Users: %s'), a.userIds.join(', '))
+					: 'subscriberIds' in a
+						? sprintf(t('Subscribers: %s'), a.subscriberIds.join(', '))
+						: 'segment' in a
+							? sprintf(t('Segment %s'), a.segment)
+							: 'test' in a
+								? t('Testers only')
+								: sprintf(t('Filter: %s'), JSON.stringify(a.filter));
+	return a.exclude ? sprintf(t('%1$s, except: %2$s'), base, JSON.stringify(a.exclude)) : base;
 }
 
 /** How long after a send its report keeps following engagement counts. */

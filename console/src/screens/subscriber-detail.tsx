@@ -8,6 +8,7 @@ import { when } from '../ui/format';
 import { subscriberStatusLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 import { rememberTestSubscriber, testSubscriber } from './test-send';
+import { userHref } from './user';
 
 /** Every field of one subscriber, erase (GDPR) behind a confirm, and "use for test sends". */
 export function SubscriberDetail({ id }: { id: string }) {
@@ -19,6 +20,27 @@ export function SubscriberDetail({ id }: { id: string }) {
 	);
 	const [error, setError] = useState<unknown>(null);
 	const [isTest, setIsTest] = useState(testSubscriber() === id);
+	const [tester, setTester] = useState<boolean | null>(null);
+	const [marking, setMarking] = useState(false);
+	const mayEdit = can(token.role, 'editor');
+	const isTester = tester ?? s?.test ?? false;
+
+	const mark = async (test: boolean) => {
+		setError(null);
+		setMarking(true);
+		try {
+			const next = await api.call<SubscriberView>(`/subscribers/${encodeURIComponent(id)}`, {
+				method: 'PATCH',
+				body: { test },
+			});
+			setTester(next?.test ?? test);
+			host.toast(test ? t('Marked as a tester') : t('No longer a tester'));
+		} catch (e) {
+			setError(e);
+		} finally {
+			setMarking(false);
+		}
+	};
 
 	const erase = async () => {
 		setError(null);
@@ -39,7 +61,6 @@ export function SubscriberDetail({ id }: { id: string }) {
 				[t('Browser'), s.browser],
 				[t('Operating system'), s.os],
 				[t('Topics'), s.categories.join(', ') || '–'],
-				[t('User id'), s.externalUserId ?? '–'],
 				[t('Time zone'), s.timezone ?? '–'],
 				[t('Language'), s.locale ?? '–'],
 				[t('Last page'), s.lastUrl ?? '–'],
@@ -67,9 +88,30 @@ export function SubscriberDetail({ id }: { id: string }) {
 								</dd>
 							</Fragment>
 						))}
+						<dt>{t('User id')}</dt>
+						<dd dir="auto" class="break" data-testid="subscriber-user">
+							{s.externalUserId ? (
+								<a href={userHref(s.externalUserId)}>{s.externalUserId}</a>
+							) : (
+								t('– (anonymous)')
+							)}
+						</dd>
+						<dt>{t('Tester')}</dt>
+						<dd data-testid="subscriber-tester">
+							{isTester ? <span class="badge badge-test">{t('Tester')}</span> : t('no')}
+						</dd>
 					</dl>
 					<ErrorNote error={error} />
 					<div class="actions">
+						<button
+							type="button"
+							data-testid="tester-toggle"
+							disabled={!mayEdit || marking}
+							title={mayEdit ? undefined : t('Editors and admins mark testers')}
+							onClick={() => mark(!isTester)}
+						>
+							{isTester ? t('Unmark as tester') : t('Mark as tester')}
+						</button>
 						<button
 							type="button"
 							aria-pressed={isTest}
@@ -86,7 +128,7 @@ export function SubscriberDetail({ id }: { id: string }) {
 							yes={t('Yes, delete (erase)')}
 							confirm={t('Erase this subscriber and everything stored about them?')}
 							danger
-							disabled={!can(token.role, 'editor')}
+							disabled={!mayEdit}
 							onConfirm={erase}
 						/>
 					</div>

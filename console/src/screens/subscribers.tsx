@@ -5,6 +5,8 @@ import { useConsole } from '../context';
 import { value, when } from '../ui/format';
 import { BROWSERS, subscriberStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
+import { useSegments } from './segments';
+import { userHref } from './user';
 
 const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
 
@@ -14,16 +16,19 @@ interface Filters {
 	browser: string;
 	category: string;
 	userId: string;
+	segment: string;
 }
 
-const NONE: Filters = { q: '', status: '', browser: '', category: '', userId: '' };
+const NONE: Filters = { q: '', status: '', browser: '', category: '', userId: '', segment: '' };
 
-/** Searchable, filterable, paged list of subscribers with a CSV export. */
-export function Subscribers() {
+/** Searchable, filterable, paged list of subscribers with a CSV export; `segment` preselects a saved segment. */
+export function Subscribers(props: { segment: string }) {
 	const { api, site } = useConsole();
 	const t = useT();
-	const [draft, setDraft] = useState<Filters>(NONE);
-	const [filters, setFilters] = useState<Filters>(NONE);
+	const [segments] = useSegments();
+	const initial = { ...NONE, segment: props.segment };
+	const [draft, setDraft] = useState<Filters>(initial);
+	const [filters, setFilters] = useState<Filters>(initial);
 	const [rows, setRows] = useState<SubscriberView[] | null>(null);
 	const [cursor, setCursor] = useState<string | null>(null);
 	const [error, setError] = useState<unknown>(null);
@@ -141,6 +146,24 @@ export function Subscribers() {
 					{t('User id')}
 					<input id="sub-user" spellcheck={false} {...field('userId')} />
 				</label>
+				<label>
+					{t('Segment')}
+					<select
+						id="sub-segment"
+						value={draft.segment}
+						onChange={(e) => setDraft({ ...draft, segment: value(e) })}
+					>
+						<option value="">{t('Any')}</option>
+						{draft.segment && !segments?.some((x) => x.segmentId === draft.segment) && (
+							<option value={draft.segment}>{draft.segment}</option>
+						)}
+						{(segments ?? []).map((x) => (
+							<option key={x.segmentId} value={x.segmentId}>
+								{x.name}
+							</option>
+						))}
+					</select>
+				</label>
 				<div class="filter-actions">
 					<button type="submit" class="primary">
 						{t('Apply')}
@@ -183,6 +206,12 @@ export function Subscribers() {
 										<a href={`#/subscribers/${s.subscriberId}`} class="mono break">
 											{s.subscriberId}
 										</a>
+										{s.test && (
+											<>
+												{' '}
+												<span class="badge badge-test">{t('Tester')}</span>
+											</>
+										)}
 									</td>
 									<td data-label={t('Status')}>
 										<span class={`badge badge-${s.status}`}>{subscriberStatusLabel(t, s.status)}</span>
@@ -191,7 +220,7 @@ export function Subscribers() {
 										{s.browser} <span class="muted small">{s.os}</span>
 									</td>
 									<td data-label={t('User id')} dir="auto" class="break">
-										{s.externalUserId ?? '–'}
+										{s.externalUserId ? <a href={userHref(s.externalUserId)}>{s.externalUserId}</a> : '–'}
 									</td>
 									<td data-label={t('Topics')} class="break">
 										{s.categories.join(', ') || '–'}
