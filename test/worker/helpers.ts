@@ -239,6 +239,7 @@ export const STORE_DATA_TABLES = [
 	'users',
 	'attribute_defs',
 	'event_days',
+	'segments',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

@@ -1,6 +1,7 @@
 import { type IRequest, Router } from 'itty-router';
 import { runHousekeeping } from './cron';
 import { config, type Env } from './env';
+import { bearer } from './http/auth';
 import { errorResponse, HttpError } from './http/errors';
 import { adminPreflight, preflight, withCors } from './http/public';
 import { consumePushBatches } from './queue/consumer';
@@ -18,6 +19,15 @@ import { identify, patchSubscriber } from './routes/identify';
 import { createNotification, getNotification, listNotifications } from './routes/notifications';
 import { getOpenApi } from './routes/openapi';
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
+import {
+	adminPatchSubscriber,
+	createSegmentRoute,
+	deleteSegmentRoute,
+	estimateRoute,
+	getSegmentRoute,
+	listSegmentsRoute,
+	patchSegmentRoute,
+} from './routes/segments';
 import { createSite, getSite, listSitesRoute, patchSettings, rotateIdentitySecret } from './routes/sites';
 import { getStats } from './routes/stats';
 import { migrateStorage } from './routes/storage';
@@ -82,7 +92,13 @@ const router = Router<IRequest, Args>({
 		removeSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)
 	.patch('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
-		patchSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
+		// With a token: an admin marking a tester; from the browser: its topics.
+		(bearer(req) === null ? patchSubscriber : adminPatchSubscriber)(
+			req,
+			env,
+			req.params.siteId as string,
+			req.params.subscriberId as string,
+		),
 	)
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/identify', (req, env) =>
 		identify(req, env, req.params.siteId as string, req.params.subscriberId as string),
@@ -100,6 +116,20 @@ const router = Router<IRequest, Args>({
 		deleteUserRoute(req, env, req.params.siteId as string, req.params.userId as string),
 	)
 	.post('/v1/sites/:siteId/events', (req, env) => postEventsRoute(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/segments', (req, env) => listSegmentsRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/segments', (req, env) => createSegmentRoute(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/segments/:segmentId', (req, env) =>
+		getSegmentRoute(req, env, req.params.siteId as string, req.params.segmentId as string),
+	)
+	.patch('/v1/sites/:siteId/segments/:segmentId', (req, env) =>
+		patchSegmentRoute(req, env, req.params.siteId as string, req.params.segmentId as string),
+	)
+	.delete('/v1/sites/:siteId/segments/:segmentId', (req, env) =>
+		deleteSegmentRoute(req, env, req.params.siteId as string, req.params.segmentId as string),
+	)
+	.post('/v1/sites/:siteId/audience/estimate', (req, env) =>
+		estimateRoute(req, env, req.params.siteId as string),
+	)
 	.post('/v1/sites/:siteId/notifications', (req, env) =>
 		createNotification(req, env, req.params.siteId as string),
 	)

@@ -53,6 +53,11 @@ const ALL_FIELDS = [
 	'attributes',
 	'events',
 	'userId',
+	'filter',
+	'description',
+	'audience',
+	'segment',
+	'test',
 ];
 
 /** What a 400's message may name: the route's fields, its headers and query parameters. */

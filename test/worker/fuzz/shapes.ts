@@ -122,7 +122,34 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 		/^\/v1\/sites\/[^/]+\/subscribers\/[^/]+\/?$/,
 		(status, b) => {
 			expect(status).toBe(200);
-			expect(b).toMatchObject({ subscriberId: expect.any(String), categories: expect.any(Array) });
+			// From the browser: the topics kept; with a token: the subscriber (a tester marked or not).
+			expect(b).toMatchObject({ subscriberId: expect.any(String) });
+			expect(Array.isArray(b?.categories) || typeof b?.test === 'boolean').toBe(true);
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/segments\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			expect(b).toMatchObject({ segmentId: expect.stringMatching(/^seg_/), name: expect.any(String) });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/segments\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ segments: expect.any(Array) });
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/audience\/estimate\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ count: expect.any(Number), reachable: expect.any(Number), byBrowser: {} });
+			expect(b?.reachable as number).toBeLessThanOrEqual(b?.count as number);
 		},
 	],
 	[

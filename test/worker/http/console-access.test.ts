@@ -278,7 +278,7 @@ describe('subscribers for the console', () => {
 		expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
 		const lines = (await csv.text()).trim().split('\r\n');
 		expect(lines[0]).toBe(
-			'subscriberId,status,browser,os,pushService,categories,externalUserId,timezone,locale,lastUrl,lastSeenAt,createdAt',
+			'subscriberId,status,browser,os,pushService,categories,externalUserId,timezone,locale,lastUrl,lastSeenAt,createdAt,test',
 		);
 		expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([ids[4], ids[2], ids[0]]);
 

@@ -77,3 +77,50 @@ describe('PATCH /v1/sites/:siteId/settings', () => {
 		expect((await patch(a, { prompt: { laterDays: 2 } }, b.apiKey)).status).toBe(403);
 	});
 });
+
+describe('event retention (settings.events.retentionDays)', () => {
+	it('is set alone, kept in the settings and the store, and housekeeping deletes older event days', async () => {
+		const { storeOf, storeSql } = await import('../helpers');
+		const site = await createSite();
+		const now = Date.now();
+		const day = Math.floor(now / 86_400_000);
+		// Two event days: 20 and 40 days old.
+		await storeSql(
+			site.siteId,
+			`INSERT INTO event_days (subject, name, day, n, first_at, last_at, recent) VALUES
+				('u:a', 'purchase', ${day - 20}, 1, ${now - 20 * 86_400_000}, ${now - 20 * 86_400_000}, '[]'),
+				('u:a', 'purchase', ${day - 40}, 1, ${now - 40 * 86_400_000}, ${now - 40 * 86_400_000}, '[]')`,
+		);
+		await storeOf(site.siteId).housekeep(site.siteId, now);
+		expect(await storeSql(site.siteId, 'SELECT day FROM event_days ORDER BY day')).toHaveLength(2);
+
+		const response = await patch(site, { events: { retentionDays: 30 } });
+		expect(response.status).toBe(200);
+		const body = await json<{ settings: { events: unknown; prompt: Prompt } }>(response);
+		expect(body.settings.events).toEqual({ retentionDays: 30 });
+		expect(body.settings.prompt.variant).toBeTypeOf('string');
+		const site2 = await json<{ settings: { events: unknown } }>(
+			await call(`/v1/sites/${site.siteId}`, { key: site.apiKey }),
+		);
+		expect(site2.settings.events).toEqual({ retentionDays: 30 });
+		expect(await storeOf(site.siteId).eventRetentionDays(site.siteId)).toBe(30);
+
+		await storeOf(site.siteId).housekeep(site.siteId, now + 86_400_000 * 2);
+		expect(await storeSql(site.siteId, 'SELECT day FROM event_days ORDER BY day')).toEqual([
+			{ day: day - 20 },
+		]);
+	});
+
+	it('refuses an empty change and a retention out of range, naming the field', async () => {
+		const site = await createSite();
+		const message = async (body: unknown) =>
+			(await json<{ error: { message: string } }>(await patch(site, body))).error.message;
+		expect(await message({})).toBe(
+			'prompt: is required: the prompt settings (or events.retentionDays) to change',
+		);
+		expect(await message({ events: { retentionDays: 0 } })).toMatch(
+			/^events\.retentionDays: must be a whole number from 1 to 730/,
+		);
+		expect(await message({ events: { keep: 3 } })).toMatch(/^events\.keep: /);
+	});
+});

@@ -91,6 +91,7 @@ const TAGS: Record<string, string> = {
 	Access: 'API keys and console tokens',
 	Subscribers: "A site's subscribers, for its admins",
 	Users: 'Signed users: profile attributes and custom events, for audiences',
+	Audience: 'Saved segments (filter trees, docs/SEGMENTS.md) and reach estimates',
 	Notifications: 'Sending, and what became of each send',
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",
@@ -101,8 +102,8 @@ const ERRORS: Record<ErrorStatus, string> = {
 	400: 'Bad input; the message starts with the field at fault, e.g. `title: is required`',
 	401: 'Missing or invalid credentials',
 	403: "Not allowed: another site's token, too small a role, or a browser origin that is not the site's",
-	404: 'No such site, subscriber, notification or key',
-	409: 'Conflicts with the current state (the last API key; a site without an identity secret)',
+	404: 'No such site, subscriber, notification, segment or key',
+	409: 'Conflicts with the current state (the last API key; a site without an identity secret; a segment name taken or in use)',
 	413: 'The body, or the notification payload, is too large',
 	429: 'Too many requests from this address',
 	503: 'The deployment lacks a secret (ADMIN_TOKEN or MASTER_KEY)',

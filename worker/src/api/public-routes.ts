@@ -1,12 +1,16 @@
+import * as z from 'zod';
 import type { Auth, ErrorStatus, RouteSpec } from './route-spec';
+import { subscriberEventBatch } from './schemas/audience';
 import { publicConfig } from './schemas/sites';
 import {
 	eventRequest,
 	identifyRequest,
+	subscriberAdminPatch,
 	subscriberCategories,
 	subscriberPatch,
 	subscriberReport,
 	subscriberStatus,
+	subscriberView,
 } from './schemas/subscribers';
 
 // The browser-facing routes: called by the widget and the service worker from the site's own origins (CORS for
@@ -57,20 +61,29 @@ export const publicRoutes: readonly RouteSpec[] = [
 	{
 		method: 'patch',
 		path: '/v1/sites/{siteId}/subscribers/{subscriberId}',
-		operationId: 'setSubscriberCategories',
-		summary: 'Set the topics this browser wants',
+		operationId: 'patchSubscriber',
+		summary: 'Set the topics this browser wants (browser), or mark a tester (admin)',
+		description:
+			"From the browser (no Authorization, the site's origin): `{categories}`, answered with the categories kept. With a token (editor role): `{test}`, answered with the subscriber.",
 		tag: 'Public',
-		auth: PUBLIC,
-		body: subscriberPatch,
-		responses: { 200: { description: 'The categories kept', schema: subscriberCategories } },
-		errors: [400, ...PUBLIC_ERRORS, 413],
+		auth: ['none', 'siteApiKey', 'consoleToken'],
+		body: z.union([subscriberPatch, subscriberAdminPatch]),
+		responses: {
+			200: {
+				description: 'The categories kept, or the subscriber',
+				schema: z.union([subscriberCategories, subscriberView]),
+			},
+		},
+		errors: [400, 401, ...PUBLIC_ERRORS, 413],
 	},
 	{
 		method: 'post',
 		path: '/v1/sites/{siteId}/subscribers/{subscriberId}/identify',
 		operationId: 'identifySubscriber',
 		summary: 'Tie a signed-in user to this browser',
-		description: 'The token is signed by the platform with the site identity secret (README "Identity").',
+		description:
+			'The token is signed by the platform with the site identity secret (README "Identity"); its optional ' +
+			"`attrs` claim is merged into the user's attributes like PUT …/users/{userId} (400 `attrs.<name>`).",
 		tag: 'Public',
 		auth: PUBLIC,
 		body: identifyRequest,
@@ -81,11 +94,15 @@ export const publicRoutes: readonly RouteSpec[] = [
 		method: 'post',
 		path: '/v1/sites/{siteId}/subscribers/{subscriberId}/events',
 		operationId: 'postEvent',
-		summary: 'A pageview, a permission change, or a notification shown / clicked / closed',
-		description: 'Any content type, so `navigator.sendBeacon` works.',
+		summary:
+			"A pageview, a permission change, a notification shown / clicked / closed, or the page's own events",
+		description:
+			'Any content type, so `navigator.sendBeacon` works. `{events: [...]}` (1 to 20, `Beckon.track`) records ' +
+			'custom events on this subscriber, all or none: 404 when the site has no such subscriber; an `id` seen ' +
+			'that day is counted once; the built-in names (subscribed, unsubscribed, pageview, clicked) are refused.',
 		tag: 'Public',
 		auth: PUBLIC,
-		body: eventRequest,
+		body: z.union([eventRequest, subscriberEventBatch]),
 		responses: { 202: { description: 'Recorded' } },
 		errors: [400, ...PUBLIC_ERRORS, 413],
 	},

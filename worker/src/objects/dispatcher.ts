@@ -2,7 +2,9 @@ import { DurableObject } from 'cloudflare:workers';
 import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
+import { isPersonalised } from '../sending/liquid';
 import type { Audience, Delivery, Message } from '../sending/message';
+import { builtinEvent } from '../store/builtin-events';
 import { type Counts, emptyCounts, type FatalReason } from '../store/notifications';
 import type { AudienceTuple } from '../store/subscribers';
 import { type Migration, migrate } from './schema';
@@ -61,6 +63,8 @@ const PROGRESS_EVERY_MS = 2_000;
  * answered only once its count is stored, yet a busy notification writes one row per window, not per beacon.
  */
 const TRACK_COMMIT_MS = 250;
+/** Clicks waiting for the next flush to the site's store; beyond this many, further clicks are only counted. */
+const MAX_PENDING_CLICKS = 1000;
 /** Attempts per recipient before a retryable failure becomes final (a pass that {@link isOutage} does not count). */
 export const MAX_ATTEMPTS = 5;
 
@@ -109,6 +113,8 @@ export class Dispatcher extends DurableObject<Env> {
 	private finishedAt: number | null = null;
 	private trackedDirty = false;
 	private trackCommit: Promise<void> | null = null;
+	/** Clicks (subscriber id, time) not yet recorded as `clicked` events; kept in the state row until flushed. */
+	private clicks: Array<[string, number]> = [];
 	private lastProgressAt = 0;
 	/** Batches queued and not yet reported (kept in memory; counted once when the object starts). */
 	private open = 0;
@@ -134,12 +140,14 @@ export class Dispatcher extends DurableObject<Env> {
 						counts: Counts;
 						finishedAt: number | null;
 						rowsWritten?: number;
+						clicks?: Array<[string, number]>;
 					};
 					this.phase = s.phase;
 					this.cursor = s.cursor;
 					this.counts = { ...emptyCounts(), ...s.counts };
 					this.finishedAt = s.finishedAt;
 					this.rowsWritten = s.rowsWritten ?? 0;
+					this.clicks = s.clicks ?? [];
 				}
 			}
 		});
@@ -220,11 +228,15 @@ export class Dispatcher extends DurableObject<Env> {
 
 	/**
 	 * Counts a browser-reported event (shown, clicked, closed) for this notification's site. Resolves once the
-	 * count is stored (group commit, see {@link TRACK_COMMIT_MS}), so an answered beacon survives a restart.
+	 * count is stored (group commit, see {@link TRACK_COMMIT_MS}), so an answered beacon survives a restart. A click
+	 * naming its subscriber becomes that subscriber's `clicked` event at the next flush to the site's store.
 	 */
-	async track(siteId: string, type: Tracked): Promise<boolean> {
+	async track(siteId: string, type: Tracked, subscriberId: string | null = null): Promise<boolean> {
 		if (!this.input || this.input.siteId !== siteId) return false;
 		this.counts[type]++;
+		if (type === 'clicked' && subscriberId !== null && this.clicks.length < MAX_PENDING_CLICKS) {
+			this.clicks.push([subscriberId, Date.now()]);
+		}
 		this.trackCommit ??= this.commitTracked();
 		await this.trackCommit;
 		return true;
@@ -312,6 +324,8 @@ export class Dispatcher extends DurableObject<Env> {
 			input.audience,
 			this.cursor,
 			PAGE_SIZE,
+			// A personalised message needs each recipient's attributes; a plain one pages without the join.
+			isPersonalised(input.message),
 		);
 		this.cursor = page.cursor;
 		if (page.done) this.endPaging();
@@ -426,6 +440,7 @@ export class Dispatcher extends DurableObject<Env> {
 			counts: this.counts,
 			finishedAt: this.finishedAt,
 			rowsWritten: this.rowsWritten + 1,
+			...(this.clicks.length > 0 ? { clicks: this.clicks } : {}),
 		};
 		// An upsert writes one row; INSERT OR REPLACE would write two (delete + insert), and rows are what is billed.
 		this.write(
@@ -450,6 +465,27 @@ export class Dispatcher extends DurableObject<Env> {
 			this.counts,
 			this.finishedAt,
 		);
+		await this.flushClicks(siteId, notificationId);
+	}
+
+	/**
+	 * Records the pending clicks as `clicked` events in one store call. The notification id is the event id, so a
+	 * flush replayed after a restart (the state row still listing them) counts nothing twice.
+	 */
+	private async flushClicks(siteId: string, notificationId: string): Promise<void> {
+		if (this.clicks.length === 0) return;
+		const clicks = this.clicks;
+		this.clicks = [];
+		const events = clicks.map(([subscriberId, time]) => ({
+			...builtinEvent(subscriberId, 'clicked', time, { notificationId }),
+			id: notificationId,
+		}));
+		try {
+			await siteStore(this.env, siteId).recordEvents(siteId, events, Date.now());
+		} catch (error) {
+			this.clicks = [...clicks, ...this.clicks].slice(0, MAX_PENDING_CLICKS);
+			throw error;
+		}
 	}
 }
 
@@ -461,6 +497,14 @@ function hasTables(sql: SqlStorage): boolean {
 	);
 }
 
-function toRecipient([id, endpoint, p256dh, auth, lastUrl]: AudienceTuple, input: DispatchInput): Recipient {
-	return { id, endpoint, p256dh, auth, url: input.message.url ?? lastUrl ?? input.homeUrl };
+function toRecipient(
+	[id, endpoint, p256dh, auth, lastUrl, ctx]: AudienceTuple,
+	input: DispatchInput,
+): Recipient {
+	// A templated URL is rendered per recipient; the fallback kept here is what a URL that renders blank opens.
+	const url = input.message.url;
+	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
+	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
+	if (ctx) recipient.ctx = ctx;
+	return recipient;
 }

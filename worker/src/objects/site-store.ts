@@ -1,7 +1,21 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { EventOccurrence, UserDetail } from '#wire';
+import type { AudienceEstimate, EventOccurrence, Filter, SegmentView, UserDetail } from '#wire';
+import { SqlParams } from '../audience/compile';
 import type { Env } from '../env';
 import type { Audience } from '../sending/message';
+import {
+	type AudiencePage,
+	audiencePredicate,
+	CheckError,
+	type Checked,
+	checked,
+	compileContext,
+	compileFilterIn,
+	estimateAudience,
+	pageAudience,
+	resolveAudience,
+} from '../store/audience';
+import { builtinEvent, recordStatusChange } from '../store/builtin-events';
 import {
 	DEFAULT_EVENT_RETENTION_DAYS,
 	dayOf,
@@ -33,14 +47,22 @@ import {
 	openNotificationIds,
 	saveProgress,
 } from '../store/notifications';
+import {
+	deleteSegment,
+	findSegment,
+	listSegments,
+	MAX_SEGMENTS,
+	saveSegment,
+	segmentCount,
+	segmentIdByName,
+	segmentsReferring,
+} from '../store/segments';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { readStats, type SiteStats } from '../store/stats';
 import {
-	type AudienceTuple,
 	deleteSubscriber,
 	deleteUser,
 	endpointHash,
-	findAllowedBy,
 	findSubscriberView,
 	identifySubscriber,
 	pageAllowed,
@@ -54,6 +76,8 @@ import {
 	type SubscriberView,
 	searchSubscribers,
 	setCategories,
+	setTester,
+	subscriberStatus,
 	subscribersOfUser,
 	updateStatus,
 	upsertSubscriber as upsertSubscriberIn,
@@ -94,12 +118,7 @@ export interface ImportState {
 	copied: LegacyCounts;
 }
 
-/** The next page of a notification's audience and where the following page starts. */
-export interface AudiencePage {
-	rows: AudienceTuple[];
-	cursor: string;
-	done: boolean;
-}
+export type { AudiencePage, Checked } from '../store/audience';
 
 /**
  * One per site (named by its id): the site's subscribers, exact counters, daily growth and notification history
@@ -135,41 +154,87 @@ export class SiteStore extends DurableObject<Env> {
 			endpoint: report.push ? await endpointHash(report.push.endpoint) : null,
 			oldEndpoint: report.oldEndpoint ? await endpointHash(report.oldEndpoint) : null,
 		};
-		const result = this.ctx.storage.transactionSync(() =>
-			upsertSubscriberIn(this.sql, newId, report, now, hashes),
-		);
+		const result = this.ctx.storage.transactionSync(() => {
+			const upserted = upsertSubscriberIn(this.sql, newId, report, now, hashes);
+			recordStatusChange(this.sql, upserted.id, upserted.previous, report.status, now);
+			return { id: upserted.id, created: upserted.created };
+		});
 		if (result.created) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		return result;
 	}
 
-	async recordPageview(siteId: string, id: string, url: string, now: number): Promise<boolean> {
-		await this.open(siteId);
-		return recordPageview(this.sql, id, url, now);
-	}
-
-	async updateStatus(siteId: string, id: string, status: SubscriberStatus, now: number): Promise<boolean> {
-		await this.open(siteId);
-		return updateStatus(this.sql, id, status, now);
-	}
-
-	/** Deletes a subscriber and its events. */
-	async deleteSubscriber(siteId: string, id: string): Promise<boolean> {
+	/**
+	 * Records a pageview: the `pageview` event (every one) and the last visited page (at most hourly for the same
+	 * page). The rows SQLite wrote, or null when there is no such subscriber.
+	 */
+	async recordPageview(siteId: string, id: string, url: string, now: number): Promise<number | null> {
 		await this.open(siteId);
 		return this.ctx.storage.transactionSync(() => {
-			deleteEventsOf(this.sql, `s:${id}`);
-			return deleteSubscriber(this.sql, id);
+			const written = recordPageview(this.sql, id, url, now);
+			if (written === null) return null;
+			return written + recordEvents(this.sql, [builtinEvent(id, 'pageview', now, { url })]).rowsWritten;
 		});
 	}
 
+	/** Sets a subscriber's permission state, recording `subscribed` / `unsubscribed` when it enters or leaves `allowed`. */
+	async updateStatus(siteId: string, id: string, status: SubscriberStatus, now: number): Promise<boolean> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => {
+			const before = subscriberStatus(this.sql, id);
+			if (!updateStatus(this.sql, id, status, now)) return false;
+			recordStatusChange(this.sql, id, before, subscriberStatus(this.sql, id), now);
+			return true;
+		});
+	}
+
+	/**
+	 * Deletes a subscriber and its events. `unsubscribe` (the browser's own, not an erasure) records `unsubscribed`
+	 * on its user when it was allowed and had one: the subscriber's own events go with it.
+	 */
+	async deleteSubscriber(siteId: string, id: string, unsubscribe = false): Promise<boolean> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => {
+			const row = this.sql
+				.exec<{ status: SubscriberStatus; external_user_id: string | null }>(
+					'SELECT status, external_user_id FROM subscribers WHERE id = ?',
+					id,
+				)
+				.toArray()[0];
+			deleteEventsOf(this.sql, `s:${id}`);
+			if (!deleteSubscriber(this.sql, id)) return false;
+			if (unsubscribe && row?.status === 'allowed' && row.external_user_id !== null) {
+				recordEvents(this.sql, [
+					{
+						...builtinEvent(id, 'unsubscribed', Date.now(), { subscriberId: id }),
+						subject: `u:${row.external_user_id}`,
+					},
+				]);
+			}
+			return true;
+		});
+	}
+
+	/**
+	 * Ties a user to a subscriber (see {@link identifySubscriber}), first merging `changes` into the user's
+	 * attributes (a token's `attrs`): all or nothing, null when there is no such subscriber.
+	 */
 	async identify(
 		siteId: string,
 		id: string,
 		userId: string,
 		suspendedId: string,
 		now: number,
-	): Promise<SubscriberStatus | null> {
+		changes: Record<string, StoredValue> | null = null,
+	): Promise<SubscriberStatus | { path: string; message: string } | null> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => identifySubscriber(this.sql, id, userId, suspendedId, now));
+		return this.ctx.storage.transactionSync(() => {
+			if (subscriberStatus(this.sql, id) === null) return null;
+			if (changes !== null) {
+				const merged = mergeUser(this.sql, userId, changes, now);
+				if (!merged.ok) return { path: merged.path, message: merged.message };
+			}
+			return identifySubscriber(this.sql, id, userId, suspendedId, now);
+		});
 	}
 
 	async setCategories(siteId: string, id: string, categories: string[], now: number): Promise<boolean> {
@@ -190,9 +255,92 @@ export class SiteStore extends DurableObject<Env> {
 		filter: SubscriberFilter,
 		before: number | null,
 		limit: number,
-	): Promise<{ rows: SubscriberView[]; next: number | null }> {
+		audience: Audience | null = null,
+	): Promise<Checked<{ rows: SubscriberView[]; next: number | null }>> {
 		await this.open(siteId);
-		return searchSubscribers(this.sql, filter, before, limit);
+		return checked(() => {
+			const params = new SqlParams();
+			const where =
+				audience === null ? null : audiencePredicate(audience, compileContext(this.sql, Date.now()), params);
+			return searchSubscribers(this.sql, filter, before, limit, params, where);
+		});
+	}
+
+	/** Marks a subscriber as a tester or not; false if it does not exist. */
+	async setTester(siteId: string, id: string, test: boolean): Promise<boolean> {
+		await this.open(siteId);
+		return setTester(this.sql, id, test, Date.now());
+	}
+
+	// ---- audiences and segments ------------------------------------------------------------------------------------
+
+	/** An audience checked against the site, saved segments replaced by their filters (what a send keeps). */
+	async resolveAudience(siteId: string, audience: Audience): Promise<Checked<Audience>> {
+		await this.open(siteId);
+		return checked(() => resolveAudience(this.sql, audience, Date.now()));
+	}
+
+	async estimate(siteId: string, audience: Audience): Promise<Checked<AudienceEstimate>> {
+		await this.open(siteId);
+		return checked(() => estimateAudience(this.sql, audience, Date.now()));
+	}
+
+	async segments(siteId: string): Promise<SegmentView[]> {
+		await this.open(siteId);
+		return listSegments(this.sql);
+	}
+
+	async segment(siteId: string, id: string): Promise<SegmentView | null> {
+		await this.open(siteId);
+		return findSegment(this.sql, id);
+	}
+
+	/**
+	 * Creates (`id` new) or updates a saved segment: its name must be free, its filter must compile against the
+	 * site (no unknown attributes or segments, no cycle through other segments). Writes nothing otherwise.
+	 */
+	async saveSegment(
+		siteId: string,
+		segment: { id: string; name: string; description: string; filter: Filter },
+		create: boolean,
+	): Promise<Checked<SegmentView>> {
+		await this.open(siteId);
+		const now = Date.now();
+		return checked(() =>
+			this.ctx.storage.transactionSync(() => {
+				const existing = findSegment(this.sql, segment.id);
+				if (create ? existing !== null : existing === null) {
+					throw new CheckError(404, 'segment_not_found', `No segment ${segment.id} on this site`);
+				}
+				if (create && segmentCount(this.sql) >= MAX_SEGMENTS) {
+					throw new CheckError(409, 'too_many_segments', `A site has at most ${MAX_SEGMENTS} segments`);
+				}
+				const holder = segmentIdByName(this.sql, segment.name);
+				if (holder !== null && holder !== segment.id) {
+					throw new CheckError(409, 'segment_name_taken', `name: another segment is called ${segment.name}`);
+				}
+				const saved = saveSegment(this.sql, segment, now);
+				// Compiled with the new version in place, so a cycle through other segments is found too.
+				compileFilterIn(this.sql, { segment: segment.id }, now);
+				return saved;
+			}),
+		);
+	}
+
+	/** Deletes a saved segment unless another one names it (409 listing them). */
+	async deleteSegment(siteId: string, id: string): Promise<Checked<boolean>> {
+		await this.open(siteId);
+		return checked(() => {
+			const users = segmentsReferring(this.sql, id);
+			if (users.length > 0) {
+				throw new CheckError(
+					409,
+					'segment_in_use',
+					`Segment ${id} is used by ${users.map((u) => `${u.name} (${u.segmentId})`).join(', ')}; change those first`,
+				);
+			}
+			return deleteSegment(this.sql, id);
+		});
 	}
 
 	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {
@@ -274,35 +422,26 @@ export class SiteStore extends DurableObject<Env> {
 	// ---- sending -------------------------------------------------------------------------------------------------
 
 	/**
-	 * The next page of an audience. `cursor` is the last id for {all} and {categories} (keyset), the offset into
-	 * the list for {subscriberIds} and {userIds}.
+	 * The next page of an audience's allowed subscribers. `cursor` is the last id (keyset), or for {subscriberIds}
+	 * and {userIds} the offset into the list. `withContext` (a personalised message) adds each recipient's Liquid
+	 * context. The plain {all} and {categories} audiences keep their join-free queries.
 	 */
 	async audiencePage(
 		siteId: string,
 		audience: Audience,
 		cursor: string,
 		limit: number,
+		withContext = false,
 	): Promise<AudiencePage> {
 		await this.open(siteId);
-		if ('all' in audience || 'categories' in audience) {
+		if (!withContext && audience.exclude === undefined && ('all' in audience || 'categories' in audience)) {
 			const rows =
 				'all' in audience
 					? pageAllowed(this.sql, cursor, limit)
 					: pageAllowedInCategories(this.sql, audience.categories, cursor, limit);
 			return { rows, cursor: rows.at(-1)?.[0] ?? cursor, done: rows.length < limit };
 		}
-		const [column, values] =
-			'subscriberIds' in audience
-				? (['id', audience.subscriberIds] as const)
-				: (['external_user_id', audience.userIds] as const);
-		const offset = Number(cursor || '0');
-		const slice = values.slice(offset, offset + limit);
-		const next = offset + slice.length;
-		return {
-			rows: findAllowedBy(this.sql, column, slice),
-			cursor: String(next),
-			done: next >= values.length,
-		};
+		return pageAudience(this.sql, audience, cursor, limit, Date.now(), withContext);
 	}
 
 	/** Deletes subscriptions a push service reported gone (only while they still hold the endpoint sent to). */
@@ -619,6 +758,12 @@ export class SiteStore extends DurableObject<Env> {
 		if (this.alarmAt !== null && this.alarmAt <= at) return;
 		await this.ctx.storage.setAlarm(at);
 		this.alarmAt = at;
+	}
+
+	/** Sets how many days events are kept (the site's events.retentionDays setting). */
+	async setEventRetention(siteId: string, days: number): Promise<void> {
+		await this.open(siteId);
+		this.setMeta('event_retention_days', String(days));
 	}
 
 	private retentionDays(): number {

@@ -13,7 +13,7 @@ import {
 	identityContext,
 	sitePage,
 	siteView,
-	updatePromptSettings,
+	updateSettings,
 } from '../services/sites';
 import { findSealedIdentitySecret, setIdentitySecret } from '../store/sites';
 
@@ -91,9 +91,9 @@ export async function rotateIdentitySecret(request: Request, env: Env, siteId: s
 /** PATCH /v1/sites/:siteId/settings (editor): `{prompt:{…}}` partial update; returns the whole settings. */
 export async function patchSettings(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteAdmin(request, env, siteId, 'editor');
-	const { prompt } = parse(settingsPatch, await readJsonObject(request));
+	const { prompt, events } = parse(settingsPatch, await readJsonObject(request));
 	const site = await requireSite(env, siteId);
-	return Response.json({ settings: await updatePromptSettings(env, site, prompt) });
+	return Response.json({ settings: await updateSettings(env, site, prompt, events?.retentionDays) });
 }
 
 /** Each origin as `URL.origin` writes it; a 400 naming the first that is a page URL or not http(s). */

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { parse, parseQuery } from '../api/parse';
+import type { Filter } from '#wire';
+import { parse, parseQuery, pathName } from '../api/parse';
 import {
 	type PERMISSION_WORDS,
 	type pushSubscription,
@@ -7,6 +8,7 @@ import {
 	subscriberListQuery,
 	subscriberReport,
 } from '../api/schemas/subscribers';
+import { checkFilter, FilterError } from '../audience/filter';
 import { config, type Env } from '../env';
 import { bearer, requireSiteAdmin } from '../http/auth';
 import { readJsonObject } from '../http/body';
@@ -82,9 +84,10 @@ export async function removeSubscriber(
 	siteId: string,
 	id: string,
 ): Promise<Response> {
-	if (bearer(request) !== null) await requireSiteAdmin(request, env, siteId, 'editor');
+	const admin = bearer(request) !== null;
+	if (admin) await requireSiteAdmin(request, env, siteId, 'editor');
 	else await publicContext(request, env, siteId);
-	await eraseSubscriber(env, siteId, id);
+	await eraseSubscriber(env, siteId, id, !admin);
 	return new Response(null, { status: 204 });
 }
 
@@ -107,7 +110,25 @@ function filterOf(query: z.output<typeof subscriberFilter>): SubscriberFilter {
 	if (query.browser) filter.browser = query.browser;
 	if (query.category) filter.category = query.category;
 	if (query.userId) filter.userId = query.userId;
+	if (query.segment) filter.audience = { segment: query.segment };
+	else if (query.filter) filter.audience = { filter: filterParam(query.filter) };
 	return filter;
+}
+
+/** The `filter` parameter: a filter tree as JSON (docs/SEGMENTS.md). */
+function filterParam(text: string): Filter {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw badRequest('filter', 'must be a filter as JSON, such as {"status":["allowed"]}');
+	}
+	try {
+		return checkFilter(value, ['filter']);
+	} catch (error) {
+		if (error instanceof FilterError) throw badRequest(pathName(error.path), error.message);
+		throw error;
+	}
 }
 
 /** GET /v1/sites/:siteId/subscribers?q=&status=&browser=&category=&userId=&cursor=&limit= (admin): newest first. */
@@ -127,7 +148,7 @@ export async function exportSubscribers(request: Request, env: Env, siteId: stri
 	await requireSiteAdmin(request, env, siteId);
 	const filter = filterOf(parseQuery(subscriberFilter, new URL(request.url).searchParams));
 	const day = new Date().toISOString().slice(0, 10);
-	return new Response(subscribersCsv(env, siteId, filter), {
+	return new Response(await subscribersCsv(env, siteId, filter), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
 			'content-disposition': `attachment; filename="subscribers-${siteId}-${day}.csv"`,

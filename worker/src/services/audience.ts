@@ -1,8 +1,8 @@
 import type * as z from 'zod';
 import type { EventBatchResult, UserDetail, UserView } from '#wire';
-import type { eventBatch, userPut } from '../api/schemas/audience';
+import type { eventBatch, subscriberEventBatch, userPut } from '../api/schemas/audience';
 import type { Env } from '../env';
-import { badRequest, HttpError } from '../http/errors';
+import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { siteStore } from '../objects/site-store';
 import { DEFAULT_EVENT_RETENTION_DAYS, type EventInput } from '../store/events';
 import type { StoredValue } from '../store/users';
@@ -25,15 +25,27 @@ export async function putUser(
 	input: z.output<typeof userPut>,
 	now: number,
 ): Promise<UserView> {
+	const result = await siteStore(env, siteId).mergeUser(
+		siteId,
+		userId,
+		attributeChanges(input.attributes),
+		now,
+	);
+	if (!result.ok) throw badRequest(result.path, result.message);
+	return result.user;
+}
+
+/** Parsed attributes as the store merges them (JSON strings are strings, `{date}` objects dates, `null` deletes). */
+export function attributeChanges(
+	attributes: z.output<typeof userPut>['attributes'],
+): Record<string, StoredValue> {
 	const changes: Record<string, StoredValue> = {};
-	for (const [name, value] of Object.entries(input.attributes)) {
+	for (const [name, value] of Object.entries(attributes)) {
 		if (value === null) changes[name] = null;
 		else if (typeof value === 'object') changes[name] = { type: 'date', value: Date.parse(value.date) };
 		else changes[name] = { type: typeof value as 'string' | 'number' | 'boolean', value };
 	}
-	const result = await siteStore(env, siteId).mergeUser(siteId, userId, changes, now);
-	if (!result.ok) throw badRequest(result.path, result.message);
-	return result.user;
+	return changes;
 }
 
 /** A user with their devices and recent events, or a 404. */
@@ -55,22 +67,47 @@ export async function trackEvents(
 	input: z.output<typeof eventBatch>,
 	now: number,
 ): Promise<EventBatchResult> {
-	const oldest = now - DEFAULT_EVENT_RETENTION_DAYS * 86_400_000;
-	const events: EventInput[] = input.events.map((e, i) => {
-		const time = e.time === undefined ? now : Date.parse(e.time);
-		if (time > now + FUTURE_SLACK_MS)
-			throw badRequest(`events[${i}].time`, 'must not be more than 5 minutes ahead');
-		if (time < oldest) {
-			throw badRequest(`events[${i}].time`, `must be within the last ${DEFAULT_EVENT_RETENTION_DAYS} days`);
-		}
-		return {
-			subject: e.userId !== undefined ? `u:${e.userId}` : `s:${e.subscriberId}`,
-			name: e.name,
-			time,
-			id: e.id ?? null,
-			properties: e.properties ?? null,
-		};
-	});
+	const events: EventInput[] = input.events.map((e, i) => ({
+		subject: e.userId !== undefined ? `u:${e.userId}` : `s:${e.subscriberId}`,
+		name: e.name,
+		time: eventTime(e.time, i, now),
+		id: e.id ?? null,
+		properties: e.properties ?? null,
+	}));
 	const result = await siteStore(env, siteId).recordEvents(siteId, events, now);
 	return { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected };
+}
+
+/**
+ * Records a browser's own events (`Beckon.track`) on its subscriber, all or nothing: a 404 when the site has no
+ * such subscriber, a 400 for a time out of range.
+ */
+export async function trackSubscriberEvents(
+	env: Env,
+	siteId: string,
+	subscriberId: string,
+	input: z.output<typeof subscriberEventBatch>,
+	now: number,
+): Promise<{ accepted: number; duplicates: number }> {
+	const events: EventInput[] = input.events.map((e, i) => ({
+		subject: `s:${subscriberId}`,
+		name: e.name,
+		time: eventTime(e.time, i, now),
+		id: e.id ?? null,
+		properties: e.properties ?? null,
+	}));
+	const result = await siteStore(env, siteId).recordEvents(siteId, events, now);
+	if (result.rejected.length > 0) throw subscriberNotFound(subscriberId);
+	return { accepted: result.accepted, duplicates: result.duplicates };
+}
+
+/** An event's time: now when not given; a 400 when beyond 5 minutes ahead or older than the retention. */
+function eventTime(iso: string | undefined, index: number, now: number): number {
+	const time = iso === undefined ? now : Date.parse(iso);
+	if (time > now + FUTURE_SLACK_MS)
+		throw badRequest(`events[${index}].time`, 'must not be more than 5 minutes ahead');
+	if (time < now - DEFAULT_EVENT_RETENTION_DAYS * 86_400_000) {
+		throw badRequest(`events[${index}].time`, `must be within the last ${DEFAULT_EVENT_RETENTION_DAYS} days`);
+	}
+	return time;
 }

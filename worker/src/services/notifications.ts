@@ -6,6 +6,7 @@ import { siteStore } from '../objects/site-store';
 import type { Audience, Delivery, Message } from '../sending/message';
 import { emptyCounts, type NotificationRecord, notificationError } from '../store/notifications';
 import type { Site } from '../store/sites';
+import { resolveAudience } from './segments';
 
 // The notification service: sending and reading sends, for the admin API, the console and the Shopify admin.
 
@@ -48,6 +49,9 @@ export async function sendNotification(
 			'Sending is turned off for this site (its Shopify app is uninstalled)',
 		);
 	}
+	// Checked against the site before anything is stored (a bad filter is a 400 that writes nothing), and frozen:
+	// the dispatcher pages saved segments as they are now, whatever happens to them during the send.
+	const audience = await resolveAudience(env, site.id, input.audience);
 	const record: NotificationRecord = {
 		id: newId('ntf'),
 		siteId: site.id,
@@ -70,7 +74,7 @@ export async function sendNotification(
 		notificationId: record.id,
 		siteId: site.id,
 		message: input.message,
-		audience: input.audience,
+		audience,
 		delivery: input.delivery,
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,

@@ -3,6 +3,7 @@ import { config, type Env } from '../env';
 import { HttpError } from '../http/errors';
 import { newId, newSecret } from '../lib/ids';
 import { sealSecret, sha256Hex } from '../lib/secrets';
+import { siteStore } from '../objects/site-store';
 import { generateVapidKeys } from '../push/vapid';
 import { chooseVapidSubject } from '../sending/subject';
 import { mergePromptSettings, type PromptPatch, promptOf } from '../settings/prompt';
@@ -113,13 +114,22 @@ export async function createSite(
 	return { site, apiKey, identitySecret, warnings };
 }
 
-/** Merges a partial prompt change into the site's settings and saves them; returns the whole settings. */
-export async function updatePromptSettings(
+/**
+ * Merges a partial prompt change and the event retention into the site's settings and saves them; returns the
+ * whole settings. The retention also goes to the site's store, whose housekeeping deletes older event days.
+ */
+export async function updateSettings(
 	env: Env,
 	site: Site,
-	input: PromptPatch,
+	prompt: PromptPatch | undefined,
+	retentionDays: number | undefined,
 ): Promise<SiteView['settings']> {
-	const settings = { ...site.settings, prompt: mergePromptSettings(promptOf(site.settings), input) };
+	const settings: SiteView['settings'] = { ...site.settings, prompt: promptOf(site.settings) };
+	if (prompt) settings.prompt = mergePromptSettings(settings.prompt, prompt);
+	if (retentionDays !== undefined) {
+		await siteStore(env, site.id).setEventRetention(site.id, retentionDays);
+		settings.events = { retentionDays };
+	}
 	await saveSettings(env.DB, site.id, settings);
 	return settings;
 }

@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { subscriberNotFound } from '../http/errors';
 import { siteStore } from '../objects/site-store';
 import type { SubscriberFilter } from '../store/subscribers';
+import { resolveAudience, unwrap } from './segments';
 
 // The subscriber service: what the admin API and the console read and erase.
 
@@ -24,7 +25,9 @@ export async function subscriberPage(
 	before: number | null,
 	limit: number,
 ): Promise<SubscriberPage> {
-	const page = await siteStore(env, siteId).searchSubscribers(siteId, filter, before, limit);
+	const page = unwrap(
+		await siteStore(env, siteId).searchSubscribers(siteId, filter, before, limit, filter.audience ?? null),
+	);
 	return { subscribers: page.rows, nextCursor: page.next === null ? null : encodeCursor(page.next) };
 }
 
@@ -35,9 +38,17 @@ export async function subscriber(env: Env, siteId: string, id: string): Promise<
 	return view;
 }
 
-/** Erases a subscriber (GDPR): the row, its push subscription and everything kept about it. */
-export async function eraseSubscriber(env: Env, siteId: string, id: string): Promise<void> {
-	if (!(await siteStore(env, siteId).deleteSubscriber(siteId, id))) throw subscriberNotFound(id);
+/**
+ * Erases a subscriber (GDPR): the row, its push subscription and everything kept about it. `unsubscribe` when the
+ * browser itself asked (records `unsubscribed` on its user, see {@link SiteStore.deleteSubscriber}).
+ */
+export async function eraseSubscriber(
+	env: Env,
+	siteId: string,
+	id: string,
+	unsubscribe = false,
+): Promise<void> {
+	if (!(await siteStore(env, siteId).deleteSubscriber(siteId, id, unsubscribe))) throw subscriberNotFound(id);
 }
 
 const CSV_COLUMNS: Array<keyof SubscriberView> = [
@@ -53,6 +64,7 @@ const CSV_COLUMNS: Array<keyof SubscriberView> = [
 	'lastUrl',
 	'lastSeenAt',
 	'createdAt',
+	'test',
 ];
 
 /** A CSV field: quoted when needed, and a leading =, +, - or @ defused so spreadsheets never run it as a formula. */
@@ -63,12 +75,16 @@ function csvField(value: unknown): string {
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Every subscriber matching a filter as CSV, streamed page by page (1,000 rows per store call). */
-export function subscribersCsv(
+/**
+ * Every subscriber matching a filter as CSV, streamed page by page (1,000 rows per store call). A segment or
+ * filter is checked before the first byte, so a bad one is a 400, not a broken download.
+ */
+export async function subscribersCsv(
 	env: Env,
 	siteId: string,
 	filter: SubscriberFilter,
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
+	if (filter.audience) await resolveAudience(env, siteId, filter.audience, '');
 	const encoder = new TextEncoder();
 	let before: number | null = null;
 	let started = false;
@@ -84,7 +100,9 @@ export function subscribersCsv(
 				controller.close();
 				return;
 			}
-			const page = await siteStore(env, siteId).searchSubscribers(siteId, filter, before, 1000);
+			const page = unwrap(
+				await siteStore(env, siteId).searchSubscribers(siteId, filter, before, 1000, filter.audience ?? null),
+			);
 			const lines = page.rows.map((row) => `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`);
 			if (lines.length) controller.enqueue(encoder.encode(lines.join('')));
 			before = page.next;

@@ -132,4 +132,23 @@ CREATE TABLE event_days (
 	PRIMARY KEY (subject, name, day)
 ) WITHOUT ROWID;`,
 	},
+	{
+		version: 3,
+		name: 'saved segments, test subscribers',
+		up: `
+-- Testers: a send with audience {test: true} goes only to them.
+ALTER TABLE subscribers ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX subscribers_test ON subscribers (id) WHERE test = 1;
+
+-- Saved segments: a name and a filter tree (docs/SEGMENTS.md), compiled when used.
+CREATE TABLE segments (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	filter TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX segments_name ON segments (name COLLATE NOCASE);`,
+	},
 ];

@@ -1,4 +1,6 @@
-import type { SubscriberStatus, SubscriberView } from '#wire';
+import type { Audience, SubscriberStatus, SubscriberView } from '#wire';
+import { SqlParams } from '../audience/compile';
+import type { RenderContext } from '../sending/liquid';
 
 export type { SubscriberStatus, SubscriberView } from '#wire';
 
@@ -31,7 +33,7 @@ export interface SubscriberReport {
  * A recipient as the dispatcher pages it: [id, endpoint, p256dh, auth, lastUrl], read as SQL's own row arrays
  * (`raw()`): a page of 1,000 crosses from the store to the dispatcher, and key names were a third of its bytes.
  */
-export type AudienceTuple = [string, string, string, string, string | null];
+export type AudienceTuple = [string, string, string, string, string | null, RenderContext?];
 
 const AUDIENCE_COLUMNS = 'id, endpoint, p256dh, auth, last_url';
 
@@ -85,7 +87,7 @@ function reportTarget(
  * Upserts a browser's report and returns its subscriber id and whether it is new. Same endpoint twice = the same
  * subscriber; otherwise a known id, then an old endpoint (pushsubscriptionchange), moves that row to the new
  * endpoint. A report without a subscription leaves its row without keys. `hashes` are {@link endpointHash} of the
- * report's endpoint and old endpoint.
+ * report's endpoint and old endpoint. `previous` is the status the row had (null when new).
  */
 export function upsertSubscriber(
 	sql: SqlStorage,
@@ -93,7 +95,7 @@ export function upsertSubscriber(
 	report: SubscriberReport,
 	now: number,
 	hashes: { endpoint: number | null; oldEndpoint: number | null },
-): { id: string; created: boolean } {
+): { id: string; created: boolean; previous: SubscriberStatus | null } {
 	const p = report.push;
 	// In the order of the column lists below: what the report sets, then what it only fills in, then the times.
 	const values = [
@@ -123,8 +125,9 @@ export function upsertSubscriber(
 			...values,
 			now,
 		);
-		return { id: newId, created: true };
+		return { id: newId, created: true, previous: null };
 	}
+	const previous = subscriberStatus(sql, target);
 	sql.exec(
 		`UPDATE subscribers SET status = ?, endpoint = ?, endpoint_hash = ?, p256dh = ?, auth = ?, vapid_key_id = ?,
 			push_service = ?, browser = ?, os = ?, categories = COALESCE(?, categories),
@@ -134,27 +137,29 @@ export function upsertSubscriber(
 		...values,
 		target,
 	);
-	return { id: target, created: false };
+	return { id: target, created: false, previous };
 }
 
-/** Records a pageview: the last visited URL (writes only when it changed or an hour passed). */
-export function recordPageview(sql: SqlStorage, id: string, url: string, now: number): boolean {
-	const updated = sql
-		.exec(
-			`UPDATE subscribers SET last_url = ?, last_seen_at = ? WHERE id = ?
+/**
+ * Records a pageview: the last visited URL (writes only when it changed or an hour passed). Returns the rows
+ * written, or null when there is no such subscriber.
+ */
+export function recordPageview(sql: SqlStorage, id: string, url: string, now: number): number | null {
+	const cursor = sql.exec(
+		`UPDATE subscribers SET last_url = ?, last_seen_at = ? WHERE id = ?
 			AND (last_url IS NOT ? OR last_seen_at < ?) RETURNING id`,
-			url,
-			now,
-			id,
-			url,
-			now - 3_600_000,
-		)
-		.toArray();
-	return updated.length > 0 || subscriberStatus(sql, id) !== null;
+		url,
+		now,
+		id,
+		url,
+		now - 3_600_000,
+	);
+	if (cursor.toArray().length > 0) return cursor.rowsWritten;
+	return subscriberStatus(sql, id) === null ? null : 0;
 }
 
 const VIEW_COLUMNS = `id, status, push_service, browser, os, categories, external_user_id, timezone, locale, last_url,
-	last_seen_at, created_at`;
+	last_seen_at, created_at, test`;
 
 function toView(row: Record<string, SqlStorageValue>): SubscriberView {
 	return {
@@ -170,6 +175,7 @@ function toView(row: Record<string, SqlStorageValue>): SubscriberView {
 		lastUrl: row.last_url as string | null,
 		lastSeenAt: new Date(row.last_seen_at as number).toISOString(),
 		createdAt: new Date(row.created_at as number).toISOString(),
+		test: row.test === 1,
 	};
 }
 
@@ -364,6 +370,20 @@ export function setCategories(sql: SqlStorage, id: string, categories: string[],
 	);
 }
 
+/** Marks a subscriber as a tester or not; false if it does not exist. */
+export function setTester(sql: SqlStorage, id: string, test: boolean, now: number): boolean {
+	return (
+		sql
+			.exec(
+				'UPDATE subscribers SET test = ?, updated_at = ? WHERE id = ? RETURNING id',
+				test ? 1 : 0,
+				now,
+				id,
+			)
+			.toArray().length > 0
+	);
+}
+
 /** What the console's subscriber list filters on; every field optional. */
 export interface SubscriberFilter {
 	/** A subscriber id, the start of a user id, or part of the last visited URL. */
@@ -372,52 +392,50 @@ export interface SubscriberFilter {
 	browser?: string;
 	category?: string;
 	userId?: string;
+	/** A saved segment or an ad-hoc filter (docs/SEGMENTS.md): `{segment}` or `{filter}`. */
+	audience?: Audience;
 }
 
 /**
  * One page of subscribers matching a filter, newest first. Keyset on SQLite's rowid (rows get increasing rowids
  * as they are inserted), so paging needs no index of its own and costs nothing at subscribe time. `before` is the
- * rowid the previous page ended at (null for the first page).
+ * rowid the previous page ended at (null for the first page). `segment` is a compiled audience predicate over
+ * `s` and `u` (store/audience.ts) with its parameters, built on `params`.
  */
 export function searchSubscribers(
 	sql: SqlStorage,
 	filter: SubscriberFilter,
 	before: number | null,
 	limit: number,
+	params: SqlParams = new SqlParams(),
+	segment: string | null = null,
 ): { rows: SubscriberView[]; next: number | null } {
-	const where: string[] = [];
-	const args: SqlStorageValue[] = [];
-	if (before !== null) {
-		where.push('rowid < ?');
-		args.push(before);
-	}
-	if (filter.status) {
-		where.push('status = ?');
-		args.push(filter.status);
-	}
-	if (filter.browser) {
-		where.push('browser = ?');
-		args.push(filter.browser);
-	}
-	if (filter.userId) {
-		where.push('external_user_id = ?');
-		args.push(filter.userId);
-	}
+	const where: string[] = segment === null ? [] : [segment];
+	const p = (value: SqlStorageValue) => params.p(value);
+	if (before !== null) where.push(`s.rowid < ${p(before)}`);
+	if (filter.status) where.push(`s.status = ${p(filter.status)}`);
+	if (filter.browser) where.push(`s.browser = ${p(filter.browser)}`);
+	if (filter.userId) where.push(`s.external_user_id = ${p(filter.userId)}`);
 	if (filter.category) {
-		where.push('EXISTS (SELECT 1 FROM json_each(subscribers.categories) WHERE json_each.value = ?)');
-		args.push(filter.category);
+		where.push(
+			`EXISTS (SELECT 1 FROM json_each(s.categories) WHERE json_each.value = ${p(filter.category)})`,
+		);
 	}
 	if (filter.q) {
 		const like = filter.q.replace(/[\\%_]/g, (c) => `\\${c}`);
-		where.push("(id = ? OR external_user_id LIKE ? ESCAPE '\\' OR last_url LIKE ? ESCAPE '\\')");
-		args.push(filter.q, `${like}%`, `%${like}%`);
+		where.push(
+			`(s.id = ${p(filter.q)} OR s.external_user_id LIKE ${p(`${like}%`)} ESCAPE '\\' OR s.last_url LIKE ${p(`%${like}%`)} ESCAPE '\\')`,
+		);
 	}
+	const columns = VIEW_COLUMNS.split(',')
+		.map((c) => `s.${c.trim()}`)
+		.join(', ');
 	const rows = sql
 		.exec(
-			`SELECT rowid AS row_number, ${VIEW_COLUMNS} FROM subscribers
-			${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ?`,
-			...args,
-			limit,
+			`SELECT s.rowid AS row_number, ${columns} FROM subscribers s
+			${segment === null ? '' : 'LEFT JOIN users u ON u.id = s.external_user_id'}
+			${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.rowid DESC LIMIT ${p(limit)}`,
+			...params.args,
 		)
 		.toArray();
 	const last = rows.at(-1);

@@ -22,7 +22,7 @@ interface UserRow extends Record<string, SqlStorageValue> {
 }
 
 /** The site's attribute names and their types (≤ 200 rows). */
-function attributeTypes(sql: SqlStorage): Map<string, AttributeType> {
+export function attributeTypes(sql: SqlStorage): Map<string, AttributeType> {
 	const rows = sql
 		.exec<{ name: string; type: AttributeType }>('SELECT name, type FROM attribute_defs')
 		.toArray();

@@ -71,12 +71,91 @@ export interface Message {
 	tag?: string;
 }
 
-/** Who receives a notification. */
-export type Audience =
+/** Who receives a notification (docs/SEGMENTS.md); `exclude` leaves out the subscribers a filter selects. */
+export type Audience = (
 	| { all: true }
 	| { subscriberIds: string[] }
 	| { userIds: string[] }
-	| { categories: string[] };
+	| { categories: string[] }
+	| { segment: string }
+	| { filter: Filter }
+	| { test: true }
+) & { exclude?: Filter };
+
+/** A duration: a whole number of minutes, hours or days (`30m`, `12h`, `7d`). */
+export type Duration = `${number}${'m' | 'h' | 'd'}`;
+
+/** A time condition on a subscriber's created or last-seen time. */
+export type TimeCondition =
+	| { within: Duration }
+	| { notWithin: Duration }
+	| { before: string }
+	| { after: string };
+
+export type CompareOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';
+
+/** A condition on a user attribute. */
+export interface AttributeLeaf {
+	attribute: string;
+	op: CompareOp | 'exists' | 'contains' | 'in' | 'within' | 'withinNext' | 'before' | 'after';
+	value?: string | number | boolean | { date: string } | Array<string | number>;
+}
+
+/** A condition on an event's properties (only kept occurrences carry them). */
+export interface PropertyCondition {
+	property: string;
+	op: CompareOp | 'exists' | 'contains' | 'in';
+	value?: string | number | boolean | Array<string | number>;
+}
+
+/** "Did `event` (count) times (within)". */
+export interface EventLeaf {
+	event: string;
+	count?: { op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte'; value: number };
+	within?: Duration;
+	where?: PropertyCondition[];
+}
+
+/** A segment's filter tree (docs/SEGMENTS.md). */
+export type Filter =
+	| { all: Filter[] }
+	| { any: Filter[] }
+	| { not: Filter }
+	| { status: SubscriberStatus[] }
+	| { browser: string[] }
+	| { os: string[] }
+	| { locale: string[] }
+	| { timezone: string[] }
+	| { category: string[] }
+	| { createdAt: TimeCondition }
+	| { lastSeenAt: TimeCondition }
+	| { lastUrl: { eq: string } | { startsWith: string } | { contains: string } }
+	| { identified: boolean }
+	| { hasDevice: boolean }
+	| { test: boolean }
+	| { segment: string }
+	| AttributeLeaf
+	| EventLeaf;
+
+/** A saved segment. */
+export interface SegmentView {
+	segmentId: string;
+	name: string;
+	description: string;
+	filter: Filter;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** The answer to POST /v1/sites/:siteId/audience/estimate. */
+export interface AudienceEstimate {
+	/** Subscribers the audience selects, whatever their permission state. */
+	count: number;
+	/** Of those, the ones a send would go to (permission `allowed`). */
+	reachable: number;
+	/** Reachable subscribers by browser. */
+	byBrowser: Record<string, number>;
+}
 
 /** Push-service delivery options (RFC 8030). */
 export interface Delivery {
@@ -153,6 +232,8 @@ export interface SubscriberView {
 	lastUrl: string | null;
 	lastSeenAt: string;
 	createdAt: string;
+	/** A tester: audience {test: true} sends only to testers. */
+	test: boolean;
 }
 
 /** GET /v1/sites/:siteId/subscribers: newest first, keyset-paged. */
@@ -173,7 +254,7 @@ export interface SiteView {
 	homeUrl: string;
 	iconUrl: string | null;
 	vapidPublicKey: string;
-	settings: { prompt: Prompt } & Record<string, unknown>;
+	settings: { prompt: Prompt; events?: { retentionDays: number } } & Record<string, unknown>;
 	createdAt: string;
 }
 

@@ -48,21 +48,26 @@ const propertyValue = z.union([z.string(), z.number(), z.boolean()], {
 	error: 'must be a string, number or boolean',
 });
 
+/** The fields of an event, whoever it is about. */
+const eventFields = {
+	name: z
+		.string({ error: 'is required' })
+		.regex(EVENT_NAME, { error: 'must match ^[A-Za-z][A-Za-z0-9_.:-]{0,63}$' }),
+	time: z.string().refine(isIso, { error: 'must be an ISO-8601 time' }).optional(),
+	id: z.string().min(1).max(64).optional(),
+	properties: z
+		.record(z.string().min(1).max(64), propertyValue)
+		.refine((p) => Object.keys(p).length <= 20, { error: 'must have at most 20 keys' })
+		.refine((p) => JSON.stringify(p).length <= 2048, { error: 'must be at most 2 KB of JSON' })
+		.optional(),
+};
+
 /** One event of POST /v1/sites/{siteId}/events. */
 export const eventInput = z
 	.strictObject({
-		name: z
-			.string({ error: 'is required' })
-			.regex(EVENT_NAME, { error: 'must match ^[A-Za-z][A-Za-z0-9_.:-]{0,63}$' }),
+		...eventFields,
 		userId: z.string().min(1).max(255).optional(),
 		subscriberId: z.string().min(1).max(64).optional(),
-		time: z.string().refine(isIso, { error: 'must be an ISO-8601 time' }).optional(),
-		id: z.string().min(1).max(64).optional(),
-		properties: z
-			.record(z.string().min(1).max(64), propertyValue)
-			.refine((p) => Object.keys(p).length <= 20, { error: 'must have at most 20 keys' })
-			.refine((p) => JSON.stringify(p).length <= 2048, { error: 'must be at most 2 KB of JSON' })
-			.optional(),
 	})
 	.superRefine((e, ctx) => {
 		if ((e.userId === undefined) === (e.subscriberId === undefined)) {
@@ -80,6 +85,32 @@ export const eventBatch = z.strictObject({
 		.array(eventInput, { error: 'is required: an array of 1 to 1000 events' })
 		.min(1, { error: 'must hold at least 1 event' })
 		.max(1000, { error: 'must hold at most 1000 events' }),
+});
+
+/**
+ * Event names Beckon records itself (store/builtin-events.ts): a browser may not post them (an admin may, to
+ * backfill). `shown` is deliberately not one: a row per recipient per push would cost more than the push itself
+ * (the budget is 0.02 billed rows per push); it stays a counter on the notification.
+ */
+export const BUILTIN_EVENTS = ['subscribed', 'unsubscribed', 'pageview', 'clicked'] as const;
+/** A built-in event name. */
+export type BuiltinEvent = (typeof BUILTIN_EVENTS)[number];
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTIN_EVENTS);
+
+/** Body of POST /v1/sites/{siteId}/subscribers/{subscriberId}/events in its batch form (`Beckon.track`). */
+export const subscriberEventBatch = z.strictObject({
+	events: z
+		.array(
+			z.strictObject({
+				...eventFields,
+				name: eventFields.name.refine((name) => !BUILTIN_NAMES.has(name), {
+					error: 'is a built-in event Beckon records itself',
+				}),
+			}),
+			{ error: 'is required: an array of 1 to 20 events' },
+		)
+		.min(1, { error: 'must hold at least 1 event' })
+		.max(20, { error: 'must hold at most 20 events' }),
 });
 
 // The answers.

@@ -140,8 +140,32 @@ export const promptPatch = z.strictObject(
 );
 export type PromptPatch = z.output<typeof promptPatch>;
 
-/** Body of PATCH /v1/sites/{siteId}/settings (and the Shopify admin's). */
-export const settingsPatch = strictObject({ prompt: promptPatch }, 'is not a setting; use prompt');
+/** How long a site keeps events (days); the default when unset. */
+export const MAX_EVENT_RETENTION_DAYS = 730;
+
+/** Body of PATCH /v1/sites/{siteId}/settings: the prompt, the event retention, or both. */
+export const settingsPatch = strictObject(
+	{
+		prompt: promptPatch.optional(),
+		events: strictObject(
+			{
+				retentionDays: optInt(1, MAX_EVENT_RETENTION_DAYS).describe(
+					'Days events are kept for segments (default 90); older days are deleted by the daily housekeeping',
+				),
+			},
+			'is not a setting; use retentionDays',
+		).optional(),
+	},
+	'is not a setting; use prompt or events',
+).superRefine((patch, ctx) => {
+	if (patch.prompt === undefined && patch.events?.retentionDays === undefined) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['prompt'],
+			message: 'is required: the prompt settings (or events.retentionDays) to change',
+		});
+	}
+});
 
 function colour(s: z.ZodString): z.ZodString {
 	return s.regex(COLOR, { error: 'must be a hex colour such as #1d4ed8' });

@@ -12,6 +12,7 @@ import {
 	reqText,
 	strictObject,
 } from '../fields';
+import { filter, filterOut } from './filter';
 
 // A send (POST …/notifications) and the notifications the API shows.
 
@@ -19,7 +20,7 @@ import {
 export const MAX_URL_LENGTH = 1024;
 export const MAX_TTL = 28 * 86_400;
 export const URGENCIES = ['very-low', 'low', 'normal', 'high'] as const;
-const AUDIENCE_KEYS = ['all', 'subscriberIds', 'userIds', 'categories'] as const;
+const AUDIENCE_KEYS = ['all', 'segment', 'filter', 'test', 'subscriberIds', 'userIds', 'categories'] as const;
 
 const action = object({
 	action: reqText(32),
@@ -30,35 +31,45 @@ const action = object({
 const imageUrl = (what: string) =>
 	optText(1024).describe(`${what}: an https URL, or a URL on one of the site's own origins (may be http)`);
 
-/** `audience` of a send: exactly one of all, subscriberIds, userIds, categories. */
+/**
+ * `audience` of a send: exactly one of all, subscriberIds, userIds, categories, segment, filter, test, and
+ * optionally `exclude` (docs/SEGMENTS.md).
+ */
 export const audienceRequest = strictObject(
 	{
 		all: opt(z.literal(true, { error: 'must be true' })),
 		subscriberIds: optTextList(10_000, 64),
 		userIds: optTextList(10_000, 255),
 		categories: optTextList(12, 64),
+		segment: optText(64, (s) =>
+			s.regex(/^seg_[A-Za-z0-9_-]{1,40}$/, { error: 'must be a segment id such as seg_…' }),
+		).describe('A saved segment, read when the send is accepted'),
+		filter: filter.optional(),
+		test: opt(z.literal(true, { error: 'must be true' })).describe('Only the subscribers marked as testers'),
+		exclude: filter.optional().describe('Leaves out the subscribers this filter selects'),
 	},
-	`is not an audience; use ${AUDIENCE_KEYS.join(', ')}`,
-	'is required: {all:true}, {subscriberIds:[…]}, {userIds:[…]} or {categories:[…]}',
+	`is not an audience; use ${AUDIENCE_KEYS.join(', ')} (and exclude)`,
+	'is required: {all:true}, {segment:"seg_…"}, {filter:{…}}, {test:true}, {subscriberIds:[…]}, {userIds:[…]} or {categories:[…]}',
 )
-	.meta({
-		description: 'Exactly one of all, subscriberIds, userIds, categories',
-		minProperties: 1,
-		maxProperties: 1,
-	})
+	.meta({ description: `Exactly one of ${AUDIENCE_KEYS.join(', ')}; optionally exclude` })
 	.transform((given, ctx): Audience => {
-		if (AUDIENCE_KEYS.filter((k) => given[k] !== undefined).length !== 1) {
+		const keys = AUDIENCE_KEYS.filter((k) => given[k] !== undefined);
+		if (keys.length !== 1) {
 			ctx.issues.push({
 				code: 'custom',
 				input: given,
-				message: 'must have exactly one of all, subscriberIds, userIds, categories',
+				message: `must have exactly one of ${AUDIENCE_KEYS.join(', ')}`,
 			});
 			return z.NEVER;
 		}
-		if (given.all) return { all: true };
-		if (given.subscriberIds?.length) return { subscriberIds: given.subscriberIds };
-		if (given.userIds?.length) return { userIds: given.userIds };
-		if (given.categories?.length) return { categories: given.categories };
+		const exclude = given.exclude === undefined ? {} : { exclude: given.exclude };
+		if (given.all) return { all: true, ...exclude };
+		if (given.test) return { test: true, ...exclude };
+		if (given.segment) return { segment: given.segment, ...exclude };
+		if (given.filter) return { filter: given.filter, ...exclude };
+		if (given.subscriberIds?.length) return { subscriberIds: given.subscriberIds, ...exclude };
+		if (given.userIds?.length) return { userIds: given.userIds, ...exclude };
+		if (given.categories?.length) return { categories: given.categories, ...exclude };
 		ctx.issues.push({
 			code: 'custom',
 			input: given,
@@ -112,11 +123,16 @@ export const message = z.object({
 	tag: z.string().optional(),
 });
 
+const exclude = { exclude: filterOut.optional() };
+
 export const audience = z.union([
-	z.object({ all: z.literal(true) }),
-	z.object({ subscriberIds: z.array(z.string()) }),
-	z.object({ userIds: z.array(z.string()) }),
-	z.object({ categories: z.array(z.string()) }),
+	z.object({ all: z.literal(true), ...exclude }),
+	z.object({ subscriberIds: z.array(z.string()), ...exclude }),
+	z.object({ userIds: z.array(z.string()), ...exclude }),
+	z.object({ categories: z.array(z.string()), ...exclude }),
+	z.object({ segment: z.string(), ...exclude }),
+	z.object({ filter: filterOut, ...exclude }),
+	z.object({ test: z.literal(true), ...exclude }),
 ]);
 
 export const delivery = z.object({

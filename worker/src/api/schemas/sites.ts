@@ -50,7 +50,13 @@ const platform = z.enum(PLATFORMS);
 const role = z.enum(ROLES);
 
 /** Site settings: the prompt, and whatever else a site keeps. */
-export const settings = z.looseObject({ prompt });
+export const settings = z.looseObject({
+	prompt,
+	events: z
+		.object({ retentionDays: z.number() })
+		.optional()
+		.describe('Set once events.retentionDays was changed; the default keeps events 90 days'),
+});
 
 /** A site for its admins (no secrets). */
 export const siteView = z.object({

@@ -45,6 +45,11 @@ export const pushSubscription = object({
 	),
 });
 
+/** Body of PATCH /v1/sites/{siteId}/subscribers/{subscriberId} with a bearer: what an admin changes. */
+export const subscriberAdminPatch = z.strictObject({
+	test: z.boolean({ error: 'must be true or false' }).describe('Mark or unmark the subscriber as a tester'),
+});
+
 /** Body of POST /v1/sites/{siteId}/subscribers. */
 export const subscriberReport = z.object({
 	permission: optOneOf(PERMISSION_WORDS).describe('Required unless a subscription is sent (then granted)'),
@@ -66,7 +71,8 @@ export const subscriberPatch = z.object({
 
 /** Body of POST …/subscribers/{subscriberId}/identify. */
 export const identifyRequest = z.object({
-	token: reqText(1024, 'is required: the identity token from the platform'),
+	// 4 KB: room for an `attrs` claim (a few profile fields) besides the user id.
+	token: reqText(4096, 'is required: the identity token from the platform'),
 });
 
 /** Body of POST …/subscribers/{subscriberId}/events (any content type, so `sendBeacon` works). */
@@ -100,6 +106,12 @@ export const subscriberFilter = z.object({
 	browser: optText(32),
 	category: optText(64),
 	userId: optText(255),
+	segment: optText(64, (s) =>
+		s.regex(/^seg_[A-Za-z0-9_-]{1,40}$/, { error: 'must be a segment id such as seg_…' }),
+	).describe('Only the subscribers of this saved segment'),
+	filter: optText(16_384).describe(
+		'Only the subscribers this filter selects: a filter tree as JSON (docs/SEGMENTS.md)',
+	),
 });
 
 /** Query of GET /v1/sites/{siteId}/subscribers. */
@@ -142,6 +154,7 @@ export const subscriberView = z.object({
 	lastUrl: z.string().nullable(),
 	lastSeenAt: z.string(),
 	createdAt: z.string(),
+	test: z.boolean().describe('A tester: audience {test: true} sends only to testers'),
 });
 
 export const subscriberPage = z.object({

@@ -4,6 +4,7 @@ import type { SiteMigration } from '../../routes/storage';
 import type { DataRequestRecord } from '../../shopify/store/privacy';
 import type * as common from './common';
 import type * as prompt from './prompt';
+import type * as segments from './segments';
 import type * as send from './send';
 import type * as shopify from './shopify';
 import type * as sites from './sites';
@@ -17,6 +18,8 @@ type Check<T extends true> = T;
 type Out<S extends z.ZodType> = z.output<S>;
 
 export type WireChecks = [
+	Check<Same<Out<typeof segments.segmentView>, Wire.SegmentView>>,
+	Check<Same<Out<typeof segments.audienceEstimate>, Wire.AudienceEstimate>>,
 	Check<Same<Out<typeof prompt.prompt>, Wire.Prompt>>,
 	Check<Same<Out<typeof prompt.category>, Wire.Category>>,
 	Check<Same<Out<typeof send.message>, Wire.Message>>,

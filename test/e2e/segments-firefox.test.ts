@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
+import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
+import { type HostSite, startHostSite } from '../support/host-site.ts';
+import { signIdentityToken } from '../support/identity.ts';
+import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+
+// Issue 11's end-to-end proof: three subscribers with different attributes and events; a segment send reaches exactly
+// the right ones in a real Firefox, each with its own personalised title. One Firefox holds one push subscription per
+// origin, so the three subscribers are the same site embedded on three origins (three host pages, one Beckon site).
+
+interface Site {
+	siteId: string;
+	apiKey: string;
+	identitySecret: string;
+}
+
+describe('a segment send with Liquid titles in a real Firefox', () => {
+	let push: MozillaPushServer;
+	let worker: LocalWorker;
+	let firefox: FirefoxSession;
+	const hosts: HostSite[] = [];
+	let site: Site;
+
+	const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+		const r = await fetch(`${worker.url}/v1/sites/${site.siteId}${path}`, {
+			...init,
+			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
+		});
+		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+		return (await r.json()) as T;
+	};
+
+	beforeAll(async () => {
+		push = await startMozillaPushServer();
+		[worker, firefox] = await Promise.all([startWorker(), launchFirefox({ pushServerUrl: push.url })]);
+		for (let i = 0; i < 3; i++) hosts.push(await startHostSite(worker.url, () => site.siteId));
+		const r = await fetch(`${worker.url}/v1/sites`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Three shops', origins: hosts.map((h) => h.origin), platform: 'custom' }),
+		});
+		site = (await r.json()) as Site;
+	});
+
+	afterAll(async () => {
+		await firefox?.close();
+		for (const host of hosts) await host.close();
+		await worker?.stop();
+		await push?.close();
+	});
+
+	it('subscribes three signed-in users, one per origin', async () => {
+		const users = ['alice', 'bob', 'carol'];
+		for (const [i, host] of hosts.entries()) {
+			host.page({
+				attributes: { 'data-identity': signIdentityToken(site.identitySecret, users[i] as string) },
+			});
+			// A tab per origin stays open: notifications are read from a page of their origin.
+			const tab = i === 0 ? firefox.page : await firefox.browser.newPage();
+			await tab.goto(`${host.origin}/`);
+			await tab.waitForFunction(
+				(id: string) => localStorage.getItem(`beckon:${id}:sid`) !== null,
+				{ timeout: 15_000 },
+				site.siteId,
+			);
+		}
+		await expect
+			.poll(
+				async () =>
+					(
+						await api<{ subscribers: Array<{ externalUserId: string | null; status: string }> }>(
+							'/subscribers',
+						)
+					).subscribers
+						.filter((s) => s.status === 'allowed' && s.externalUserId !== null)
+						.map((s) => s.externalUserId)
+						.sort(),
+				{ timeout: 15_000 },
+			)
+			.toEqual(users);
+	});
+
+	it('sends to "carted this week, not on the free plan" with each user’s first name, and to nobody else', async () => {
+		await api('/users/alice', {
+			method: 'PUT',
+			body: JSON.stringify({ attributes: { first_name: 'Alice', plan: 'pro' } }),
+		});
+		await api('/users/bob', { method: 'PUT', body: JSON.stringify({ attributes: { plan: 'pro' } }) });
+		await api('/users/carol', {
+			method: 'PUT',
+			body: JSON.stringify({ attributes: { first_name: 'Carol', plan: 'free' } }),
+		});
+		await api('/events', {
+			method: 'POST',
+			body: JSON.stringify({
+				events: [
+					{ name: 'added_to_cart', userId: 'alice', properties: { sku: 'oak-board' } },
+					{ name: 'added_to_cart', userId: 'bob', properties: { sku: 'linen-towel' } },
+					{ name: 'added_to_cart', userId: 'carol', properties: { sku: 'wool-throw' } },
+				],
+			}),
+		});
+		const segment = await api<{ segmentId: string }>('/segments', {
+			method: 'POST',
+			body: JSON.stringify({ name: 'Carted this week', filter: { event: 'added_to_cart', within: '7d' } }),
+		});
+		const audience = { segment: segment.segmentId, exclude: { attribute: 'plan', op: 'eq', value: 'free' } };
+		const estimate = await api<{ reachable: number }>('/audience/estimate', {
+			method: 'POST',
+			body: JSON.stringify({ audience }),
+		});
+		expect(estimate.reachable).toBe(2);
+
+		const sent = await api<{ notificationId: string }>('/notifications', {
+			method: 'POST',
+			body: JSON.stringify({
+				title: 'Hi {{ user.first_name | default: "there" }}, your cart is waiting',
+				body: 'Plan: {{ user.plan | upcase }}',
+				url: `${hosts[0]?.origin}/cart`,
+				audience,
+			}),
+		});
+		const [alice, bob] = await Promise.all([
+			firefox.waitForNotification((n) => n.title.endsWith('your cart is waiting'), 20_000, hosts[0]?.origin),
+			firefox.waitForNotification((n) => n.title.endsWith('your cart is waiting'), 20_000, hosts[1]?.origin),
+		]);
+		expect(alice.title).toBe('Hi Alice, your cart is waiting');
+		expect(alice.body).toBe('Plan: PRO');
+		expect(bob.title).toBe('Hi there, your cart is waiting');
+		await expect
+			.poll(
+				async () =>
+					(
+						await api<{ status: string; counts: { targeted: number; sent: number } }>(
+							`/notifications/${sent.notificationId}`,
+						)
+					).counts,
+				{ timeout: 15_000 },
+			)
+			.toMatchObject({ targeted: 2, sent: 2 });
+		// Carol is on the free plan: excluded, nothing shown on her origin.
+		expect(await firefox.notifications(hosts[2]?.origin)).toEqual([]);
+	});
+});
