@@ -260,6 +260,32 @@ describe('console audience: segments, testers, users, composer', () => {
 		await context.close();
 	});
 
+	it('makes a tester link whose page marks the browser that opens it', async () => {
+		const { context, page } = await freshPage(browser);
+		await openConsole(page, worker, '#/subscribers');
+		await page.locator('[data-testid=subscribers]').waitFor();
+		await page.click('[data-testid=make-tester-link]');
+		const input = page.locator('#tester-link-value');
+		await input.waitFor();
+		const link = await input.inputValue();
+		const { origins } = (await api('')) as { origins: string[] };
+		expect(origins).toContain(new URL(link).origin);
+		const token = new URL(link).hash.replace(/^#beckon-tester=/, '');
+		expect(token).toMatch(/^btl\./);
+		expect(await page.locator('[data-testid=open-tester-link]').getAttribute('href')).toBe(link);
+		await shoot(page, 'tester-link');
+		// What the widget does on that page: hand the token back with its subscriber id.
+		const claimed = await fetch(
+			`${worker.url}/v1/sites/${worker.demo.siteId}/subscribers/${ids.finn}/tester`,
+			{ method: 'POST', body: JSON.stringify({ token }) },
+		);
+		expect(claimed.status).toBe(200);
+		expect(((await api(`/subscribers/${ids.finn}`)) as { test: boolean }).test).toBe(true);
+		// The composer test below counts the testers: leave alice the only one.
+		await api(`/subscribers/${ids.finn}`, { method: 'PATCH', body: JSON.stringify({ test: false }) });
+		await context.close();
+	});
+
 	it('erases a user after a confirm', async () => {
 		const { context, page } = await freshPage(browser);
 		await openConsole(page, worker, '#/users/u-carol');

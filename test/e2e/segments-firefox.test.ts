@@ -142,4 +142,45 @@ describe('a segment send with Liquid titles in a real Firefox', () => {
 		// Carol is on the free plan: excluded, nothing shown on her origin.
 		expect(await firefox.notifications(hosts[2]?.origin)).toEqual([]);
 	});
+
+	it('marks the browser of a tester link as a tester; a send to the testers reaches only it', async () => {
+		const made = await fetch(`${worker.url}/v1/sites/${site.siteId}/testers/link`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: `${hosts[1]?.origin}/welcome` }),
+		});
+		const { link } = (await made.json()) as { link: string };
+		const tab = (await firefox.pages()).find((p) => p.url.startsWith(hosts[1]?.origin as string));
+		if (!tab) throw new Error('no tab of the second origin');
+		await tab.page.goto(link);
+		// The widget strips the token from the address once it has kept it.
+		await tab.page.waitForFunction(() => !location.hash.includes('beckon-tester'), { timeout: 15_000 });
+		await expect
+			.poll(
+				async () =>
+					(
+						await api<{ subscribers: Array<{ externalUserId: string | null }> }>(
+							`/subscribers?filter=${encodeURIComponent(JSON.stringify({ test: true }))}`,
+						)
+					).subscribers.map((s) => s.externalUserId),
+				{ timeout: 15_000 },
+			)
+			.toEqual(['bob']);
+		await api('/notifications', {
+			method: 'POST',
+			body: JSON.stringify({
+				title: 'Testers only',
+				body: 'A preview for {{ user.plan }}',
+				audience: { test: true },
+			}),
+		});
+		const shown = await firefox.waitForNotification(
+			(n) => n.title === 'Testers only',
+			20_000,
+			hosts[1]?.origin,
+		);
+		expect(shown.body).toBe('A preview for pro');
+		await new Promise((r) => setTimeout(r, 1500));
+		expect((await firefox.notifications(hosts[0]?.origin)).map((n) => n.title)).not.toContain('Testers only');
+	});
 });

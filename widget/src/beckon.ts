@@ -68,6 +68,12 @@ class Beckon {
 			scope: options.scope ?? '/',
 		};
 		this.s = storage(`beckon:${options.siteId}:`);
+		// A tester link from the console (README "Test subscribers"): kept until the browser has a subscriber id.
+		const m = /#?beckon-tester=([\w.-]+)/.exec(location.hash);
+		if (m) {
+			this.s.set('tester', m[1] as string);
+			history.replaceState(history.state, '', location.href.replace(m[0], ''));
+		}
 		this.state = this.current();
 		addEventListener('pagehide', () => this.flush());
 		for (const el of document.querySelectorAll('[data-beckon-subscribe]')) {
@@ -252,7 +258,8 @@ class Beckon {
 			this.s.set('reported', 'denied');
 		}
 		if (prompt.bell.enabled) await this.draw(null);
-		if (this.state === 'ask' && !this.later()) this.arm(prompt.trigger);
+		if (this.state === 'ask' && this.s.get('tester')) await this.showPrompt();
+		else if (this.state === 'ask' && !this.later()) this.arm(prompt.trigger);
 	}
 
 	private arm(trigger: PublicConfig['prompt']['trigger']): void {
@@ -298,6 +305,17 @@ class Beckon {
 		}
 		if (this.token) await this.tie(this.token, true).catch((e) => console.warn('Beckon:', e));
 		this.pageview();
+		await this.mark();
+	}
+
+	/** Hands a tester link's token to the worker once there is a subscriber id (then forgets it). */
+	private async mark(): Promise<void> {
+		const token = this.s.get('tester');
+		const u = this.sub('/tester');
+		if (!token || !u) return;
+		this.s.set('tester', null);
+		const r = await fetch(u, { method: 'POST', body: JSON.stringify({ token }) });
+		console.info(`Beckon: ${r.ok ? 'this browser is now a tester' : 'the tester link was refused'}`);
 	}
 
 	/** Every pageview is sent: the worker counts each as a `pageview` event. */
@@ -340,6 +358,7 @@ class Beckon {
 		this.s.set('sid', subscriberId);
 		this.s.set('endpoint', sub?.endpoint ?? null);
 		this.flush();
+		void this.mark();
 		if (status === 'suspended') this.set('suspended');
 	}
 

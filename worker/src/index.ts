@@ -38,6 +38,7 @@ import {
 	postSubscriber,
 	removeSubscriber,
 } from './routes/subscribers';
+import { claimTesterRoute, testerLinkRoute } from './routes/testers';
 import { deleteUserRoute, getUserRoute, postEventsRoute, putUserRoute } from './routes/users';
 import { shopifyRouter } from './shopify/router';
 
@@ -102,6 +103,12 @@ const router = Router<IRequest, Args>({
 	)
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/identify', (req, env) =>
 		identify(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/subscribers/:subscriberId/tester', (req, env) =>
+		claimTesterRoute(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/testers/link', (req, env) =>
+		testerLinkRoute(req, env, req.params.siteId as string),
 	)
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
 		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),

@@ -6,6 +6,7 @@ import { value, when } from '../ui/format';
 import { BROWSERS, subscriberStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
 import { useSegments } from './segments';
+import { TesterLinkCard } from './tester-link';
 import { userHref } from './user';
 
 const STATUSES: SubscriberStatus[] = ['allowed', 'ask', 'blocked', 'unsupported', 'suspended'];
@@ -241,6 +242,7 @@ export function Subscribers(props: { segment: string }) {
 					</button>
 				</div>
 			)}
+			<TesterLinkCard />
 		</Screen>
 	);
 }

@@ -3,7 +3,9 @@ import { HttpError } from '../../../worker/src/http/errors';
 import {
 	checkTemplates,
 	compileMessage,
+	contextNeeds,
 	isPersonalised,
+	pruneContext,
 	type RenderContext,
 	renderMessage,
 } from '../../../worker/src/sending/liquid';
@@ -236,5 +238,45 @@ describe('renderMessage', () => {
 		const a = renderMessage(compiled, context());
 		const b = renderMessage(compiled, context({ user: { id: 'u9', first_name: 'Grace' } }));
 		expect([a, b].map((r) => (r.ok ? r.message.title : r.reason))).toEqual(['Hi Ada', 'Hi Grace']);
+	});
+});
+
+describe('the context a personalised send ships per recipient', () => {
+	const message = (title: string, extra: Partial<Message> = {}): Message => ({ title, body: 'b', ...extra });
+
+	it('keeps only what the templates read, and renders the same as with the whole context', () => {
+		const m = message('Hi {{ user.first_name | default: "there" }}', {
+			body: 'Back to {{ subscriber.last_url }} ({{ subscriber.categories | size }})',
+			url: 'https://shop.example/{{ user.orders }}',
+		});
+		const pruned = pruneContext(context(), contextNeeds(m));
+		expect(pruned).toEqual({
+			subscriber: {
+				id: 'sub_0000000000000000001',
+				last_url: 'https://shop.example/shoes',
+				categories: ['news', 'sale'],
+			},
+			user: { id: 'u1', first_name: 'Ada', orders: 3 },
+		});
+		expect(rendered(m, pruned)).toEqual(rendered(m, context()));
+		// Anonymous stays null; a message without Liquid needs nothing but the id.
+		expect(pruneContext(context({ user: null }), contextNeeds(m)).user).toBeNull();
+		expect(pruneContext(context(), contextNeeds(message('Plain')))).toEqual({
+			subscriber: { id: 'sub_0000000000000000001' },
+			user: { id: 'u1' },
+		});
+	});
+
+	it('keeps a root whole when a template uses it whole or with a computed key', () => {
+		for (const title of [
+			'{% if user %}Hi{% endif %}',
+			'{% for pair in user %}{{ pair[0] }}{% endfor %}',
+			'{% assign u = user %}{{ u.first_name }}',
+			'{% assign k = "vip" %}{{ user[k] }}',
+		]) {
+			const pruned = pruneContext(context(), contextNeeds(message(title)));
+			expect(pruned.user, title).toEqual(context().user);
+			expect(rendered(message(title), pruned), title).toEqual(rendered(message(title), context()));
+		}
 	});
 });

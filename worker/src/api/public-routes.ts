@@ -11,6 +11,8 @@ import {
 	subscriberReport,
 	subscriberStatus,
 	subscriberView,
+	testerClaim,
+	testerClaimed,
 } from './schemas/subscribers';
 
 // The browser-facing routes: called by the widget and the service worker from the site's own origins (CORS for
@@ -74,6 +76,20 @@ export const publicRoutes: readonly RouteSpec[] = [
 				schema: z.union([subscriberCategories, subscriberView]),
 			},
 		},
+		errors: [400, 401, ...PUBLIC_ERRORS, 413],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/subscribers/{subscriberId}/tester',
+		operationId: 'claimTester',
+		summary: 'Mark this browser as a tester with the token of a tester link',
+		description:
+			'The widget calls it when its page was opened with `#beckon-tester=<token>` (POST …/testers/link). ' +
+			'A token of another site, forged or older than 15 minutes is a 401.',
+		tag: 'Public',
+		auth: PUBLIC,
+		body: testerClaim,
+		responses: { 200: { description: 'The subscriber is a tester', schema: testerClaimed } },
 		errors: [400, 401, ...PUBLIC_ERRORS, 413],
 	},
 	{

@@ -36,6 +36,8 @@ import {
 	subscriberListQuery,
 	subscriberPage,
 	subscriberView,
+	testerLink,
+	testerLinkRequest,
 } from './schemas/subscribers';
 import { shopifyRoutes } from './shopify-routes';
 
@@ -415,6 +417,20 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: ADMIN,
 		body: estimateRequest,
 		responses: { 200: { description: 'The estimate', schema: audienceEstimate } },
+		errors: [400, ...ADMIN_ERRORS, 413],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/testers/link',
+		operationId: 'createTesterLink',
+		summary: 'A link that marks the browser opening it as a tester',
+		description:
+			"A page of the site (default its first origin's home page) with `#beckon-tester=<token>`; the widget on that " +
+			'page subscribes the browser if needed and marks it as a tester. Works for 15 minutes, on any device.',
+		tag: 'Audience',
+		auth: ADMIN,
+		body: testerLinkRequest,
+		responses: { 200: { description: 'The link', schema: testerLink } },
 		errors: [400, ...ADMIN_ERRORS, 413],
 	},
 	...publicRoutes,

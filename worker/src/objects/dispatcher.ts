@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
-import { isPersonalised } from '../sending/liquid';
+import { type ContextNeeds, contextNeeds, isPersonalised, pruneContext } from '../sending/liquid';
 import type { Audience, Delivery, Message } from '../sending/message';
 import { builtinEvent } from '../store/builtin-events';
 import { type Counts, emptyCounts, type FatalReason } from '../store/notifications';
@@ -497,6 +497,17 @@ function hasTables(sql: SqlStorage): boolean {
 	);
 }
 
+/** The context a dispatch's templates read, worked out once per message. */
+const needsMemo = new WeakMap<DispatchInput['message'], ContextNeeds>();
+function needsOf(input: DispatchInput): ContextNeeds {
+	let needs = needsMemo.get(input.message);
+	if (!needs) {
+		needs = contextNeeds(input.message);
+		needsMemo.set(input.message, needs);
+	}
+	return needs;
+}
+
 function toRecipient(
 	[id, endpoint, p256dh, auth, lastUrl, ctx]: AudienceTuple,
 	input: DispatchInput,
@@ -505,6 +516,6 @@ function toRecipient(
 	const url = input.message.url;
 	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
 	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
-	if (ctx) recipient.ctx = ctx;
+	if (ctx) recipient.ctx = pruneContext(ctx, needsOf(input));
 	return recipient;
 }

@@ -250,3 +250,47 @@ function renderUrl(
 	}
 	return url.href;
 }
+
+/** Which keys of `subscriber` and `user` a message's templates read: a set of keys, or 'all' (used whole). */
+export interface ContextNeeds {
+	subscriber: Set<string> | 'all';
+	user: Set<string> | 'all';
+}
+
+/**
+ * What a personalised message reads of each recipient's context, from the templates' variables (liquidjs static
+ * analysis): `{{ user.first_name }}` needs `user.first_name` only; a root used whole (`{% if user %}`,
+ * `{{ user[key] }}`) needs all of it. The dispatcher ships only that with each recipient, so a personalised send
+ * carries a few bytes per recipient instead of every attribute (more recipients per queue message, fewer rows).
+ */
+export function contextNeeds(message: Message): ContextNeeds {
+	const needs: ContextNeeds = { subscriber: new Set(), user: new Set() };
+	for (const [field, text] of templatedFields(message)) {
+		if (!TEMPLATE.test(text)) continue;
+		for (const segments of engine.globalVariableSegmentsSync(parseField(field, text))) {
+			const [root, key] = segments;
+			if (root !== 'subscriber' && root !== 'user') continue;
+			if (typeof key !== 'string' || key === 'size' || key === 'first' || key === 'last') needs[root] = 'all';
+			else {
+				const keys = needs[root];
+				if (keys !== 'all') keys.add(key);
+			}
+		}
+	}
+	return needs;
+}
+
+/** A recipient's context cut to what the templates read (the subscriber's id always stays: the size check uses it). */
+export function pruneContext(ctx: RenderContext, needs: ContextNeeds): RenderContext {
+	const pick = <T extends Record<string, unknown>>(from: T, keys: Set<string>, keep: string): T => {
+		const out: Record<string, unknown> = { [keep]: from[keep] };
+		for (const key of keys) if (Object.hasOwn(from, key)) out[key] = from[key];
+		return out as T;
+	};
+	const pruned: RenderContext = {
+		subscriber: needs.subscriber === 'all' ? ctx.subscriber : pick(ctx.subscriber, needs.subscriber, 'id'),
+		user: ctx.user === null || needs.user === 'all' ? ctx.user : pick(ctx.user, needs.user, 'id'),
+	};
+	if (ctx.event !== undefined) pruned.event = ctx.event;
+	return pruned;
+}

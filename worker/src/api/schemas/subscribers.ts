@@ -50,6 +50,26 @@ export const subscriberAdminPatch = z.strictObject({
 	test: z.boolean({ error: 'must be true or false' }).describe('Mark or unmark the subscriber as a tester'),
 });
 
+/** Body of POST /v1/sites/{siteId}/testers/link: the page of the site the link opens (default its first origin). */
+export const testerLinkRequest = z.strictObject({
+	url: optHttpUrl().describe("A page on one of the site's origins; default the first origin's home page"),
+});
+
+/** A link that marks the browser opening it as a tester. */
+export const testerLink = z.object({
+	link: z.string().describe('The page with `#beckon-tester=<token>`; open it in the browser to mark'),
+	token: z.string().describe('The token in the link (btl.…)'),
+	expiresAt: z.string().describe('ISO time; the link works for 15 minutes'),
+});
+
+/** Body of POST /v1/sites/{siteId}/subscribers/{subscriberId}/tester (the widget, from a tester link). */
+export const testerClaim = z.object({
+	token: reqText(512, 'is required: the token from the tester link'),
+});
+
+/** Answer of the tester claim. */
+export const testerClaimed = z.object({ subscriberId: z.string(), test: z.literal(true) });
+
 /** Body of POST /v1/sites/{siteId}/subscribers. */
 export const subscriberReport = z.object({
 	permission: optOneOf(PERMISSION_WORDS).describe('Required unless a subscription is sent (then granted)'),
