@@ -11,13 +11,15 @@
 //      median of 5 runs each (section "Storefront impact (Lighthouse)")
 //   8. bench/tenants/run.mjs  many tenants: 1,000 sites × 100 subscribers through the public API, then one send to
 //      20 sites at once, every push checked at the sink
+//   9. bench/audience/run.mjs event ingestion rows/CPU per event, reach estimates and segment / personalised sends at
+//      100k subscribers with 1M events (section "Audience: events, reach estimates, segment sends")
 // campaign, subscribe and tenants run twice: on the per-site storage design (the working tree) and on the single-D1
 // design (bench/campaign/common.mjs D1_DESIGN_COMMIT, `--designs current,d1`); a design whose commit is not in the
 // repository (shallow clone) is reported as skipped.
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
 // load" (per-site design) and "Per-site storage vs the single-D1 design" (both) of BENCHMARKS.md are rewritten from
 // the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse] [--quick]
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience] [--quick]
 //        [--designs current,d1] [--no-write] [--out FILE] [--results DIR [--render-only]]
 //   --quick runs smaller versions (20k recipients, 5 s of load and 20k subscribers for /stats, 50 tenants × 20,
 //   a 4,000-request burst, 1 Lighthouse run each) and does not touch BENCHMARKS.md.
@@ -29,6 +31,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { AUDIENCE_TITLE, audienceSection } from '../bench/audience/section.mjs';
 import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
 import { LIGHTHOUSE_TITLE, lighthouseSection } from '../bench/lighthouse/section.mjs';
 import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
@@ -41,7 +44,10 @@ const WIDGET_TITLE = '## Widget size';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
 	options: {
-		only: { type: 'string', default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse' },
+		only: {
+			type: 'string',
+			default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience',
+		},
 		// Storage designs the campaign, subscribe and tenants benches run on (current = per-site stores).
 		designs: { type: 'string', default: 'current,d1' },
 		out: { type: 'string' },
@@ -339,7 +345,7 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe', 'tenants', 'beacons', 'scale', 'lighthouse']) {
+		for (const name of ['campaign', 'subscribe', 'tenants', 'beacons', 'scale', 'lighthouse', 'audience']) {
 			for (const design of ['current', 'd1']) {
 				const key = resultName(name, design);
 				const file = join(tmp, `${key}.json`);
@@ -403,6 +409,12 @@ async function main() {
 			if (code !== 0) failures.push('bench/scale/measure.mjs');
 			if (existsSync(out)) results.scale = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('audience')) {
+			const out = join(tmp, 'audience.json');
+			const code = await run('bench/audience/run.mjs', ['--json', out, ...(opts.quick ? ['--quick'] : [])]);
+			if (code !== 0) failures.push('bench/audience/run.mjs');
+			if (existsSync(out)) results.audience = JSON.parse(readFileSync(out, 'utf8'));
+		}
 		if (only.has('lighthouse')) {
 			if (!only.has('widget')) await buildAssets();
 			const out = join(tmp, 'lighthouse.json');
@@ -438,6 +450,7 @@ async function main() {
 		if (results.beacons) replaceSection(file, BEACONS_TITLE, beaconsSection(results.beacons));
 		if (results.scale) replaceSection(file, SCALE_TITLE, scaleSection(results.scale));
 		if (results.lighthouse) replaceSection(file, LIGHTHOUSE_TITLE, lighthouseSection(results.lighthouse));
+		if (results.audience) replaceSection(file, AUDIENCE_TITLE, audienceSection(results.audience));
 		if (Object.keys(results).some((k) => k !== 'widget')) console.log(`\nupdated ${file}`);
 	}
 	if (failures.length) {
