@@ -190,6 +190,17 @@ describe('console audience: segments, testers, users, composer', () => {
 		expect(await page.locator('nav a[href="#/segments"]').getAttribute('aria-current')).toBe('page');
 		await shoot(page, 'segments');
 
+		// Event history: 90 days by default; an editor changes it; out of range is refused by the worker.
+		expect(await page.inputValue('#retention-days')).toBe('90');
+		await page.fill('#retention-days', '180');
+		await page.click('[data-testid=event-retention] button[type=submit]');
+		await page.locator('[data-testid=toasts]:has-text("Event history setting saved")').waitFor();
+		expect(((await api('')) as { settings: { events?: { retentionDays: number } } }).settings.events).toEqual(
+			{
+				retentionDays: 180,
+			},
+		);
+
 		await page.click(`[data-testid=segments] a:has-text("Pro buyers")`);
 		await page.click('[data-testid=view-subscribers]');
 		await page.locator('[data-testid=subscribers]').waitFor();

@@ -6,6 +6,7 @@ import { can, useConsole } from '../context';
 import { go } from '../router';
 import { fmt, value, when } from '../ui/format';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { EventRetention } from './event-retention';
 import { childrenOf, isGroup } from './filter-tree';
 import { Reach, useEstimate } from './reach';
 import { FilterBuilder } from './segment-builder';
@@ -141,6 +142,7 @@ export function Segments() {
 					</table>
 				</div>
 			)}
+			<EventRetention />
 		</Screen>
 	);
 }
