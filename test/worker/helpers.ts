@@ -240,6 +240,8 @@ export const STORE_DATA_TABLES = [
 	'attribute_defs',
 	'event_days',
 	'segments',
+	'campaigns',
+	'campaign_runs',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

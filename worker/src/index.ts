@@ -13,6 +13,15 @@ import {
 	listDataRequestsRoute,
 	revokeApiKeyRoute,
 } from './routes/access';
+import {
+	campaignActionRoute,
+	createCampaignRoute,
+	deleteCampaignRoute,
+	getCampaignRoute,
+	listCampaignsRoute,
+	patchCampaignRoute,
+	testCampaignRoute,
+} from './routes/campaigns';
 import { demoSite, serviceWorkerStub } from './routes/demo';
 import { postEvent } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
@@ -136,6 +145,34 @@ const router = Router<IRequest, Args>({
 	)
 	.post('/v1/sites/:siteId/audience/estimate', (req, env) =>
 		estimateRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/campaigns', (req, env) => listCampaignsRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/campaigns', (req, env) =>
+		createCampaignRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/campaigns/:campaignId', (req, env) =>
+		getCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),
+	)
+	.patch('/v1/sites/:siteId/campaigns/:campaignId', (req, env) =>
+		patchCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),
+	)
+	.delete('/v1/sites/:siteId/campaigns/:campaignId', (req, env) =>
+		deleteCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),
+	)
+	.post('/v1/sites/:siteId/campaigns/:campaignId/test', (req, env) =>
+		testCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),
+	)
+	.post('/v1/sites/:siteId/campaigns/:campaignId/schedule', (req, env) =>
+		campaignActionRoute(req, env, req.params.siteId as string, req.params.campaignId as string, 'schedule'),
+	)
+	.post('/v1/sites/:siteId/campaigns/:campaignId/pause', (req, env) =>
+		campaignActionRoute(req, env, req.params.siteId as string, req.params.campaignId as string, 'pause'),
+	)
+	.post('/v1/sites/:siteId/campaigns/:campaignId/resume', (req, env) =>
+		campaignActionRoute(req, env, req.params.siteId as string, req.params.campaignId as string, 'resume'),
+	)
+	.post('/v1/sites/:siteId/campaigns/:campaignId/cancel', (req, env) =>
+		campaignActionRoute(req, env, req.params.siteId as string, req.params.campaignId as string, 'cancel'),
 	)
 	.post('/v1/sites/:siteId/notifications', (req, env) =>
 		createNotification(req, env, req.params.siteId as string),

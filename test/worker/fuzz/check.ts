@@ -58,6 +58,11 @@ const ALL_FIELDS = [
 	'audience',
 	'segment',
 	'test',
+	'labels',
+	'message',
+	'delivery',
+	'schedule',
+	'url',
 ];
 
 /** What a 400's message may name: the route's fields, its headers and query parameters. */

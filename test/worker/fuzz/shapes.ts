@@ -145,6 +145,44 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 	],
 	[
 		'POST',
+		/^\/v1\/sites\/[^/]+\/campaigns\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			expect(b).toMatchObject({
+				campaignId: expect.stringMatching(/^cmp_/),
+				state: 'draft',
+				message: { title: expect.any(String) },
+				runCount: 0,
+			});
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/campaigns\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ campaigns: expect.any(Array) });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/campaigns\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ campaignId: expect.stringMatching(/^cmp_/), runs: expect.any(Array) });
+		},
+	],
+	['DELETE', /^\/v1\/sites\/[^/]+\/campaigns\/[^/]+\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'PATCH',
+		/^\/v1\/sites\/[^/]+\/campaigns\/[^/]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({ campaignId: expect.stringMatching(/^cmp_/), state: expect.any(String) });
+		},
+	],
+	[
+		'POST',
 		/^\/v1\/sites\/[^/]+\/audience\/estimate\/?$/,
 		(status, b) => {
 			expect(status).toBe(200);

@@ -93,6 +93,8 @@ const TAGS: Record<string, string> = {
 	Users: 'Signed users: profile attributes and custom events, for audiences',
 	Audience: 'Saved segments (filter trees, docs/SEGMENTS.md) and reach estimates',
 	Notifications: 'Sending, and what became of each send',
+	Campaigns:
+		'Scheduled and recurring sends: a message, an audience and a schedule; each run is a notification',
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",
 	Shopify: 'The Shopify embedded admin page (App Bridge session token)',
@@ -103,7 +105,7 @@ const ERRORS: Record<ErrorStatus, string> = {
 	401: 'Missing or invalid credentials',
 	403: "Not allowed: another site's token, too small a role, or a browser origin that is not the site's",
 	404: 'No such site, subscriber, notification, segment or key',
-	409: 'Conflicts with the current state (the last API key; a site without an identity secret; a segment name taken or in use)',
+	409: 'Conflicts with the current state (the last API key; a site without an identity secret; a segment name taken or in use; a campaign action its state does not allow)',
 	413: 'The body, or the notification payload, is too large',
 	429: 'Too many requests from this address',
 	503: 'The deployment lacks a secret (ADMIN_TOKEN or MASTER_KEY)',

@@ -256,6 +256,13 @@ export class Dispatcher extends DurableObject<Env> {
 		}
 	}
 
+	/** Stops an unfinished send (its campaign was cancelled): queued batches fail as `cancelled`, paging stops. */
+	async cancel(): Promise<boolean> {
+		if (!this.input || this.phase === 'done') return false;
+		await this.abandon('cancelled');
+		return true;
+	}
+
 	/** Forgets this notification entirely (shop redaction): storage, alarm and memory. */
 	async purge(): Promise<void> {
 		await this.ctx.storage.deleteAlarm();

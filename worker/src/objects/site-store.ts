@@ -1,7 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { AudienceEstimate, EventOccurrence, Filter, SegmentView, UserDetail } from '#wire';
+import type {
+	AudienceEstimate,
+	CampaignDetail,
+	CampaignState,
+	CampaignView,
+	EventOccurrence,
+	Filter,
+	SegmentView,
+	UserDetail,
+} from '#wire';
 import { SqlParams } from '../audience/compile';
 import type { Env } from '../env';
+import { newId } from '../lib/ids';
 import type { Audience } from '../sending/message';
 import {
 	type AudiencePage,
@@ -16,6 +26,27 @@ import {
 	resolveAudience,
 } from '../store/audience';
 import { builtinEvent, recordStatusChange } from '../store/builtin-events';
+import {
+	type CampaignAction,
+	type CampaignInput,
+	campaignAction,
+	createCampaign,
+	settle,
+	startRun,
+	updateCampaign,
+} from '../store/campaign-ops';
+import {
+	campaignRuns,
+	campaignsUsingSegment,
+	campaignView,
+	deleteCampaign,
+	dueCampaigns,
+	findCampaign,
+	listCampaigns,
+	markRunDispatched,
+	nextDue,
+	pendingRuns,
+} from '../store/campaigns';
 import {
 	DEFAULT_EVENT_RETENTION_DAYS,
 	dayOf,
@@ -58,6 +89,7 @@ import {
 	segmentsReferring,
 } from '../store/segments';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
+import { findSite } from '../store/sites';
 import { readStats, type SiteStats } from '../store/stats';
 import {
 	deleteSubscriber,
@@ -83,6 +115,7 @@ import {
 	upsertSubscriber as upsertSubscriberIn,
 } from '../store/subscribers';
 import { deleteUserRow, findUser, type MergeResult, mergeUser, type StoredValue } from '../store/users';
+import type { DispatchInput } from './dispatcher';
 import { migrate } from './schema';
 
 /** Safari never answers 410 after permission is revoked: Apple subscriptions unseen this long are pruned. */
@@ -332,6 +365,14 @@ export class SiteStore extends DurableObject<Env> {
 		await this.open(siteId);
 		return checked(() => {
 			const users = segmentsReferring(this.sql, id);
+			const campaigns = campaignsUsingSegment(this.sql, id);
+			if (campaigns.length > 0) {
+				throw new CheckError(
+					409,
+					'segment_in_use',
+					`Segment ${id} is the audience of ${campaigns.map((c) => `campaign ${c.name} (${c.id})`).join(', ')}; change those first`,
+				);
+			}
 			if (users.length > 0) {
 				throw new CheckError(
 					409,
@@ -346,6 +387,113 @@ export class SiteStore extends DurableObject<Env> {
 	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {
 		await this.open(siteId);
 		return readStats(this.sql, now, days);
+	}
+
+	// ---- campaigns ------------------------------------------------------------------------------------------------
+
+	async createCampaign(siteId: string, id: string, input: CampaignInput): Promise<Checked<CampaignView>> {
+		await this.open(siteId);
+		const now = Date.now();
+		return checked(() =>
+			campaignView(this.ctx.storage.transactionSync(() => createCampaign(this.sql, id, input, now))),
+		);
+	}
+
+	async campaigns(
+		siteId: string,
+		filter: { states?: CampaignState[]; label?: string },
+	): Promise<CampaignView[]> {
+		await this.open(siteId);
+		return listCampaigns(this.sql, filter).map((c) => campaignView(settle(this.sql, c)));
+	}
+
+	/** A campaign with its latest runs (their notifications' saved counts), or null. */
+	async campaign(siteId: string, id: string): Promise<CampaignDetail | null> {
+		await this.open(siteId);
+		const c = findCampaign(this.sql, id);
+		if (!c) return null;
+		return { ...campaignView(settle(this.sql, c)), runs: campaignRuns(this.sql, id, 50) };
+	}
+
+	async updateCampaign(
+		siteId: string,
+		id: string,
+		patch: Partial<CampaignInput>,
+	): Promise<Checked<CampaignView>> {
+		await this.open(siteId);
+		const result = checked(() =>
+			this.ctx.storage.transactionSync(() => updateCampaign(this.sql, id, patch, Date.now())),
+		);
+		if (!result.ok) return result;
+		if (result.value.nextRunAt !== null) await this.armAlarm(result.value.nextRunAt);
+		return { ok: true, value: campaignView(result.value) };
+	}
+
+	/** schedule / pause / resume / cancel; a cancel also stops a run that is sending. */
+	async campaignAction(siteId: string, id: string, action: CampaignAction): Promise<Checked<CampaignView>> {
+		await this.open(siteId);
+		const result = checked(() =>
+			this.ctx.storage.transactionSync(() => campaignAction(this.sql, id, action, Date.now())),
+		);
+		if (!result.ok) return result;
+		const { campaign, stop } = result.value;
+		for (const notificationId of stop) {
+			await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(notificationId)).cancel();
+		}
+		if (campaign.nextRunAt !== null) await this.armAlarm(campaign.nextRunAt);
+		return { ok: true, value: campaignView(findCampaign(this.sql, id) ?? campaign) };
+	}
+
+	/** Deletes a campaign that is not scheduled or running (its runs' notifications stay in the history). */
+	async deleteCampaign(siteId: string, id: string): Promise<Checked<boolean>> {
+		await this.open(siteId);
+		return checked(() =>
+			this.ctx.storage.transactionSync(() => {
+				const c = findCampaign(this.sql, id);
+				if (!c) return false;
+				if (c.state === 'scheduled' || c.state === 'running') {
+					throw new CheckError(
+						409,
+						'campaign_active',
+						`Campaign ${id} is ${c.state}; pause or cancel it first`,
+					);
+				}
+				return deleteCampaign(this.sql, id);
+			}),
+		);
+	}
+
+	/**
+	 * Starts the runs that are due (at most 20 per alarm; the alarm comes back at once for more) and any run whose
+	 * dispatcher was not started yet. The run's notification and row are written in one transaction, the dispatcher
+	 * started after it (Dispatcher.start ignores a second call, so a crash in between only delays the run).
+	 */
+	private async runCampaigns(siteId: string, now: number): Promise<boolean> {
+		for (const pending of pendingRuns(this.sql)) {
+			await this.dispatchRun(pending.campaignId, pending.run, JSON.parse(pending.input) as DispatchInput);
+		}
+		const due = dueCampaigns(this.sql, now, 20);
+		if (due.length === 0) return false;
+		const site = await findSite(this.env.DB, siteId);
+		if (!site) return false;
+		for (const c of due) {
+			const started = this.ctx.storage.transactionSync(() =>
+				startRun(
+					this.sql,
+					c.id,
+					{ siteId, homeUrl: site.homeUrl, iconUrl: site.iconUrl, disabled: site.disabledAt !== null },
+					newId('ntf'),
+					now,
+				),
+			);
+			if (started) await this.dispatchRun(c.id, started.run, started.input);
+		}
+		return true;
+	}
+
+	private async dispatchRun(campaignId: string, run: number, input: DispatchInput): Promise<void> {
+		await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(input.notificationId)).start(input);
+		markRunDispatched(this.sql, campaignId, run);
 	}
 
 	// ---- users and events ---------------------------------------------------------------------------------------
@@ -590,13 +738,19 @@ export class SiteStore extends DurableObject<Env> {
 			if (!this.ready) return;
 		}
 		const now = Date.now();
-		await this.housekeep(siteId, now);
+		const ranCampaigns = await this.runCampaigns(siteId, now);
+		// An alarm that started campaign runs housekeeps only when the last round is older than the resume period.
+		const housekept = Number(this.meta('housekept_at') ?? 0);
+		if (!ranCampaigns || now - housekept >= RESUME_EVERY_MS) await this.housekeep(siteId, now);
 		// Unfinished notifications are checked again soon; otherwise a daily round while there are subscribers.
 		const pending = openNotificationIds(this.sql, now - RESUME_WITHIN_MS, now + 1, 1).length > 0;
 		const subscribers = this.sql.exec('SELECT 1 FROM subscribers LIMIT 1').toArray().length > 0;
 		const events = this.sql.exec('SELECT 1 FROM event_days LIMIT 1').toArray().length > 0;
 		if (pending) await this.armAlarm(now + RESUME_EVERY_MS);
 		else if (subscribers || events) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		// The next campaign run (or at once, when more were due than one alarm starts).
+		const due = nextDue(this.sql);
+		if (due !== null) await this.armAlarm(Math.max(due, now));
 	}
 
 	// ---- internals -----------------------------------------------------------------------------------------------

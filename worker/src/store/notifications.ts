@@ -8,6 +8,8 @@ export type { Counts } from '#wire';
 export const FATAL_REASONS = {
 	vapid_key_unavailable:
 		"The site's VAPID private key could not be used: MASTER_KEY is missing, malformed or not the one the key was sealed with. Nothing more was sent; restore MASTER_KEY and send again.",
+	cancelled:
+		'The campaign was cancelled while this run was sending: recipients not yet sent were left out (counted here).',
 } as const;
 
 /** A reason that ends a whole notification. */

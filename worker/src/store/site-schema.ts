@@ -151,4 +151,41 @@ CREATE TABLE segments (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX segments_name ON segments (name COLLATE NOCASE);`,
 	},
+	{
+		version: 4,
+		name: 'campaigns and their runs',
+		up: `
+-- A campaign: a message, an audience and a schedule; each run is a notification of its own (campaign_runs).
+CREATE TABLE campaigns (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	labels TEXT NOT NULL DEFAULT '[]',
+	state TEXT NOT NULL CHECK (state IN ('draft', 'scheduled', 'running', 'paused', 'done', 'cancelled')),
+	message TEXT NOT NULL,
+	audience TEXT NOT NULL,
+	delivery TEXT NOT NULL,
+	schedule TEXT,
+	scheduled_at INTEGER,     -- when it was last scheduled or resumed: no run is ever due before it
+	next_run_at INTEGER,      -- the next run, while scheduled or running
+	run_count INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX campaigns_due ON campaigns (next_run_at) WHERE next_run_at IS NOT NULL;
+CREATE INDEX campaigns_recent ON campaigns (updated_at DESC);
+
+-- One row per run: its notification, and the dispatcher input until the dispatcher has it (a crash between the
+-- two is finished by the next alarm; Dispatcher.start ignores a second call).
+CREATE TABLE campaign_runs (
+	campaign_id TEXT NOT NULL,
+	run INTEGER NOT NULL,
+	notification_id TEXT NOT NULL,
+	scheduled_for INTEGER NOT NULL,
+	started_at INTEGER NOT NULL,
+	pending_input TEXT,
+	PRIMARY KEY (campaign_id, run)
+) WITHOUT ROWID;
+CREATE INDEX campaign_runs_pending ON campaign_runs (campaign_id) WHERE pending_input IS NOT NULL;`,
+	},
 ];

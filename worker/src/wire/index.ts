@@ -203,6 +203,70 @@ export interface NotificationView {
 	storageRowsWritten?: number | null;
 }
 
+// ---- Campaigns (issue 12) -------------------------------------------------------------------------------------
+
+/** HH:MM, 24 h, in a time zone. */
+export type LocalTime = string;
+export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
+
+/** A recurrence in the site's time zone (docs: README "Campaigns"). */
+export interface Recurrence {
+	freq: 'daily' | 'weekly' | 'monthly';
+	interval?: number;
+	byWeekday?: Weekday[];
+	byMonthDay?: number[];
+	times: LocalTime[];
+	/** YYYY-MM-DD. */
+	start: string;
+	/** YYYY-MM-DD, inclusive. */
+	end?: string;
+	/** IANA zone the times are in. */
+	timezone: string;
+}
+
+/** When a campaign runs. */
+export type CampaignSchedule =
+	| { type: 'now' }
+	| { type: 'once'; at: string }
+	| { type: 'dates'; at: string[] }
+	| { type: 'recurring'; rule: Recurrence };
+
+export type CampaignState = 'draft' | 'scheduled' | 'running' | 'paused' | 'done' | 'cancelled';
+
+/** A campaign as the admin API shows it. */
+export interface CampaignView {
+	campaignId: string;
+	name: string;
+	labels: string[];
+	state: CampaignState;
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	schedule: CampaignSchedule | null;
+	/** The next run's time (ISO), while scheduled or running. */
+	nextRunAt: string | null;
+	/** Runs started so far. */
+	runCount: number;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** One run of a campaign: a notification of its own, with its report. */
+export interface CampaignRunView {
+	run: number;
+	notificationId: string;
+	scheduledFor: string;
+	startedAt: string;
+	status: NotificationStatus;
+	counts: Counts;
+}
+
+/** GET /v1/sites/:siteId/campaigns/:campaignId. */
+export interface CampaignDetail extends CampaignView {
+	/** The latest runs first (at most 50). */
+	runs: CampaignRunView[];
+}
+
 /** POST /v1/sites/:siteId/notifications. */
 export interface SendResult {
 	notificationId: string;

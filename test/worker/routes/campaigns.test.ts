@@ -1,0 +1,260 @@
+import { runDurableObjectAlarm } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import {
+	call,
+	createSite,
+	json,
+	makeSubscription,
+	sinkLog,
+	storeOf,
+	storeRowCounts,
+	subscribe,
+	type TestSite,
+	waitDone,
+} from '../helpers';
+
+// Campaigns through the admin API: the resource, its lifecycle, runs started by the site store's alarm, each a
+// notification of its own. The schedule's arithmetic (zones, DST, recurrences) is tested in test/worker/campaigns/.
+
+function api(site: TestSite, path: string, method = 'GET', body?: unknown, key = site.apiKey) {
+	return call(`/v1/sites/${site.siteId}${path}`, {
+		method,
+		key,
+		...(body === undefined ? {} : { body: JSON.stringify(body) }),
+	});
+}
+
+async function problem(response: Response) {
+	return {
+		status: response.status,
+		...(await json<{ error: { code: string; message: string } }>(response)).error,
+	};
+}
+
+interface Campaign {
+	campaignId: string;
+	state: string;
+	nextRunAt: string | null;
+	runCount: number;
+	lastError: string | null;
+	runs?: Array<{ run: number; notificationId: string; status: string; counts: { sent: number } }>;
+}
+
+const DRAFT = {
+	name: 'Spring sale',
+	labels: ['sale'],
+	message: { title: 'Hi {{ user.first_name | default: "there" }}', body: 'Spring sale: 20 % off' },
+	audience: { all: true },
+};
+
+async function create(site: TestSite, body: Record<string, unknown> = {}): Promise<Campaign> {
+	const response = await api(site, '/campaigns', 'POST', { ...DRAFT, ...body });
+	if (response.status !== 201) throw new Error(`create: ${response.status} ${await response.text()}`);
+	return json<Campaign>(response);
+}
+
+async function act(site: TestSite, id: string, action: string): Promise<Response> {
+	return api(site, `/campaigns/${id}/${action}`, 'POST');
+}
+
+async function read(site: TestSite, id: string): Promise<Campaign> {
+	return json<Campaign>(await api(site, `/campaigns/${id}`));
+}
+
+/** Fires the store's alarm (as Cloudflare would at its time) until the campaign has `runs` runs. */
+async function runsOf(site: TestSite, id: string, runs: number, timeoutMs = 10_000): Promise<Campaign> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const c = await read(site, id);
+		if ((c.runs?.length ?? 0) >= runs) return c;
+		if (Date.now() > deadline)
+			throw new Error(`campaign ${id} has ${c.runs?.length} runs: ${JSON.stringify(c)}`);
+		await runDurableObjectAlarm(storeOf(site.siteId));
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+async function shop(n = 3) {
+	const site = await createSite();
+	const subs = await Promise.all(Array.from({ length: n }, () => makeSubscription()));
+	const ids: string[] = [];
+	for (const s of subs) ids.push(await subscribe(site, s));
+	return { site, subs, ids };
+}
+
+describe('campaigns', () => {
+	it('creates a draft, schedules it to run now, and the run is a notification every subscriber receives', async () => {
+		const { site, subs } = await shop(3);
+		const draft = await create(site);
+		expect(draft).toMatchObject({ state: 'draft', nextRunAt: null, runCount: 0, labels: ['sale'] });
+		const noSchedule = await problem(await act(site, draft.campaignId, 'schedule'));
+		expect(noSchedule).toMatchObject({ status: 409, code: 'schedule_required' });
+
+		const patched = await json<Campaign>(
+			await api(site, `/campaigns/${draft.campaignId}`, 'PATCH', { schedule: { type: 'now' } }),
+		);
+		expect(patched.state).toBe('draft');
+		const scheduled = await json<Campaign>(await act(site, draft.campaignId, 'schedule'));
+		expect(scheduled.state).toBe('scheduled');
+		expect(Date.parse(scheduled.nextRunAt as string)).toBeLessThanOrEqual(Date.now());
+
+		const ran = await runsOf(site, draft.campaignId, 1);
+		const run = ran.runs?.[0];
+		expect(run?.run).toBe(1);
+		const done = await waitDone(site, run?.notificationId as string);
+		expect(done.counts).toMatchObject({ targeted: 3, sent: 3, failed: 0 });
+		for (const s of subs) expect((await sinkLog(s.json.endpoint)).length).toBe(1);
+		await expect
+			.poll(async () => (await read(site, draft.campaignId)).state, { timeout: 10_000 })
+			.toBe('done');
+		const final = await read(site, draft.campaignId);
+		expect(final).toMatchObject({ runCount: 1, nextRunAt: null });
+		expect(final.runs?.[0]?.counts.sent).toBe(3);
+		// A run is in the notification history too.
+		const history = await json<{ notifications: Array<{ notificationId: string }> }>(
+			await api(site, '/notifications'),
+		);
+		expect(history.notifications.map((n) => n.notificationId)).toContain(run?.notificationId);
+		// Finished: no more edits or actions; it can be deleted.
+		expect(
+			(await problem(await api(site, `/campaigns/${draft.campaignId}`, 'PATCH', { name: 'x' }))).code,
+		).toBe('campaign_finished');
+		expect((await problem(await act(site, draft.campaignId, 'pause'))).code).toBe('campaign_state');
+		expect((await api(site, `/campaigns/${draft.campaignId}`, 'DELETE')).status).toBe(204);
+		expect((await api(site, `/campaigns/${draft.campaignId}`)).status).toBe(404);
+	});
+
+	it('runs each of several dates once, as its own notification', async () => {
+		const { site } = await shop(2);
+		const soon = Date.now() + 1500;
+		const at = [new Date(soon + 800).toISOString(), new Date(soon).toISOString()];
+		const c = await create(site, { schedule: { type: 'dates', at } });
+		const scheduled = await json<Campaign>(await act(site, c.campaignId, 'schedule'));
+		expect(scheduled.nextRunAt).toBe(new Date(soon).toISOString());
+		// Not due yet: an early alarm starts nothing.
+		await runDurableObjectAlarm(storeOf(site.siteId));
+		expect((await read(site, c.campaignId)).runs).toEqual([]);
+		await new Promise((r) => setTimeout(r, 2500));
+		const ran = await runsOf(site, c.campaignId, 2);
+		expect(ran.runs?.map((r) => r.run)).toEqual([2, 1]);
+		const ids = new Set(ran.runs?.map((r) => r.notificationId));
+		expect(ids.size).toBe(2);
+		for (const id of ids) expect((await waitDone(site, id)).counts.sent).toBe(2);
+		// Another alarm starts nothing more.
+		await runDurableObjectAlarm(storeOf(site.siteId));
+		expect((await read(site, c.campaignId)).runs?.length).toBe(2);
+	});
+
+	it('pauses, resumes and cancels; a past schedule cannot be scheduled; the list filters by state and label', async () => {
+		const { site } = await shop(1);
+		const past = await create(site, { schedule: { type: 'once', at: '2020-01-01T09:00:00Z' } });
+		expect((await problem(await act(site, past.campaignId, 'schedule'))).code).toBe('schedule_in_past');
+
+		const at = new Date(Date.now() + 3_600_000).toISOString();
+		const later = await create(site, { name: 'Later', labels: ['news'], schedule: { type: 'once', at } });
+		expect((await json<Campaign>(await act(site, later.campaignId, 'schedule'))).nextRunAt).toBe(at);
+		expect((await problem(await act(site, later.campaignId, 'resume'))).code).toBe('campaign_state');
+		expect((await problem(await api(site, `/campaigns/${later.campaignId}`, 'DELETE'))).code).toBe(
+			'campaign_active',
+		);
+		const paused = await json<Campaign>(await act(site, later.campaignId, 'pause'));
+		expect(paused).toMatchObject({ state: 'paused', nextRunAt: null });
+		const resumed = await json<Campaign>(await act(site, later.campaignId, 'resume'));
+		expect(resumed).toMatchObject({ state: 'scheduled', nextRunAt: at });
+
+		const list = async (q: string) =>
+			(await json<{ campaigns: Campaign[] }>(await api(site, `/campaigns${q}`))).campaigns.map(
+				(c) => c.campaignId,
+			);
+		expect(await list('?state=scheduled')).toEqual([later.campaignId]);
+		expect(await list('?label=NEWS')).toEqual([later.campaignId]);
+		expect((await list('?state=draft,scheduled')).sort()).toEqual([past.campaignId, later.campaignId].sort());
+		expect((await problem(await api(site, '/campaigns?state=sent'))).status).toBe(400);
+
+		const cancelled = await json<Campaign>(await act(site, later.campaignId, 'cancel'));
+		expect(cancelled).toMatchObject({ state: 'cancelled', nextRunAt: null });
+		expect((await problem(await act(site, later.campaignId, 'cancel'))).code).toBe('campaign_state');
+		expect((await problem(await act(site, later.campaignId, 'launch'))).status).toBe(404);
+	});
+
+	it('refuses bad campaigns with a 400 naming the field, writing nothing', async () => {
+		const site = await createSite();
+		const before = await storeRowCounts(site.siteId);
+		const cases: Array<[Record<string, unknown>, RegExp]> = [
+			[{ name: '' }, /^name: /],
+			[{ message: { title: 'Hi {{ user.first_name | nosuchfilter }}' } }, /^message\.title: /],
+			[{ message: { body: 'no title' } }, /^message\.title: /],
+			[{ message: { title: 'x', colour: 'red' } }, /^message: .*colour|^message\.colour/],
+			[{ message: { title: 'x', icon: 'http://elsewhere.example/i.png' } }, /^message\.icon: /],
+			[{ audience: { segment: 'seg_doesnotexist' } }, /^audience\.segment: /],
+			[{ audience: { filter: { attribute: 'plan', op: 'gt', value: 'x' } } }, /^audience\.filter/],
+			[{ schedule: { type: 'weekly' } }, /^schedule/],
+			[{ schedule: { type: 'once', at: 'tomorrow' } }, /^schedule\.at: /],
+			[
+				{
+					schedule: {
+						type: 'recurring',
+						rule: { freq: 'daily', times: ['09:00'], start: '2026-12-01', timezone: 'Mars/Olympus' },
+					},
+				},
+				/^schedule\.rule\.timezone: /,
+			],
+			[
+				{
+					schedule: {
+						type: 'recurring',
+						rule: { freq: 'daily', times: ['25:00'], start: '2026-12-01', timezone: 'Europe/Berlin' },
+					},
+				},
+				/^schedule\.rule\.times\[0\]: /,
+			],
+			[{ delivery: { ttl: -1 } }, /^delivery\.ttl: /],
+			[{ stray: 1 }, /stray/],
+		];
+		for (const [change, message] of cases) {
+			const body: Record<string, unknown> = { ...DRAFT, ...change };
+			if ('message' in change) body.message = change.message;
+			const got = await problem(await api(site, '/campaigns', 'POST', body));
+			expect({ change, status: got.status }).toEqual({ change, status: 400 });
+			expect(got.message, JSON.stringify(change)).toMatch(message);
+		}
+		expect(await storeRowCounts(site.siteId)).toEqual(before);
+	});
+
+	it('sends a test to the testers only (409 without testers); a viewer cannot create', async () => {
+		const { site, subs, ids } = await shop(2);
+		const c = await create(site);
+		expect((await problem(await api(site, `/campaigns/${c.campaignId}/test`, 'POST'))).code).toBe(
+			'no_testers',
+		);
+		expect((await api(site, `/subscribers/${ids[1]}`, 'PATCH', { test: true })).status).toBe(200);
+		const tested = await api(site, `/campaigns/${c.campaignId}/test`, 'POST');
+		expect(tested.status).toBe(202);
+		const { notificationId } = await json<{ notificationId: string }>(tested);
+		expect((await waitDone(site, notificationId)).counts.sent).toBe(1);
+		expect((await sinkLog(subs[1]?.json.endpoint as string)).length).toBe(1);
+		expect((await sinkLog(subs[0]?.json.endpoint as string)).length).toBe(0);
+		// A test is not a run.
+		expect((await read(site, c.campaignId)).runs).toEqual([]);
+
+		const viewer = await json<{ token: string }>(
+			await api(site, '/console-tokens', 'POST', { role: 'viewer', staff: { id: 'v' } }),
+		);
+		expect((await api(site, '/campaigns', 'POST', DRAFT, viewer.token)).status).toBe(403);
+		expect((await api(site, '/campaigns', 'GET', undefined, viewer.token)).status).toBe(200);
+	});
+
+	it('keeps a segment a campaign sends to from being deleted until the campaign is cancelled', async () => {
+		const { site } = await shop(1);
+		const segment = await json<{ segmentId: string }>(
+			await api(site, '/segments', 'POST', { name: 'Everyone allowed', filter: { status: ['allowed'] } }),
+		);
+		const c = await create(site, { audience: { segment: segment.segmentId } });
+		const refused = await problem(await api(site, `/segments/${segment.segmentId}`, 'DELETE'));
+		expect(refused).toMatchObject({ status: 409, code: 'segment_in_use' });
+		expect(refused.message).toContain(c.campaignId);
+		// Once the campaign is cancelled the segment may go.
+		await act(site, c.campaignId, 'cancel');
+		expect((await api(site, `/segments/${segment.segmentId}`, 'DELETE')).status).toBe(204);
+	});
+});

@@ -1,0 +1,140 @@
+import * as z from 'zod';
+import type { Audience } from '#wire';
+import { opt, optInt, optOneOf, optText, optTextList, reqText } from '../fields';
+import {
+	audience,
+	audienceRequest,
+	counts,
+	delivery,
+	MAX_TTL,
+	message,
+	sendRequest,
+	URGENCIES,
+} from './send';
+
+// Campaigns (issue 12): a message, an audience and a schedule; each run is a notification of its own. The schedule's
+// values (time zones, dates in the past, times of day) are checked after the shape, in campaigns/schedule.ts.
+
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const time = z.string({ error: 'must be a time of day "HH:MM"' }).describe('HH:MM, 24 h');
+
+/** A recurrence in the site's time zone. */
+export const recurrence = z.strictObject({
+	freq: z.enum(['daily', 'weekly', 'monthly'], { error: 'must be daily, weekly or monthly' }),
+	interval: opt(z.number().int().min(1).max(365)).describe('Every N days / weeks / months (default 1)'),
+	byWeekday: opt(z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(' ')}` }))),
+	byMonthDay: opt(z.array(z.number().int())).describe('1–31, or -1 for the last day of the month'),
+	times: z.array(time, { error: 'is required: 1–24 times of day "HH:MM"' }),
+	start: z.string({ error: 'is required: the first date, YYYY-MM-DD' }),
+	end: opt(z.string()).describe('The last date, YYYY-MM-DD (inclusive)'),
+	timezone: z.string({ error: 'is required: an IANA time zone such as Europe/Berlin' }),
+});
+
+/** When a campaign runs. */
+export const schedule = z
+	.discriminatedUnion(
+		'type',
+		[
+			z.strictObject({ type: z.literal('now') }),
+			z.strictObject({ type: z.literal('once'), at: z.string().describe('ISO-8601 time with offset or Z') }),
+			z.strictObject({ type: z.literal('dates'), at: z.array(z.string()).describe('1–50 ISO-8601 times') }),
+			z.strictObject({ type: z.literal('recurring'), rule: recurrence }),
+		],
+		{ error: 'type: must be now, once, dates or recurring' },
+	)
+	.describe('now; once at a time; several dates; or recurring (rule in the site time zone)');
+
+/** What a campaign sends: the message fields of a notification (Liquid allowed). */
+export const campaignMessage = sendRequest
+	.pick({
+		title: true,
+		body: true,
+		url: true,
+		icon: true,
+		image: true,
+		badge: true,
+		actions: true,
+		requireInteraction: true,
+		tag: true,
+	})
+	.strict();
+
+const campaignDelivery = z.strictObject({
+	ttl: optInt(0, MAX_TTL).describe('Seconds a push service keeps the message (default 3 days)'),
+	urgency: optOneOf(URGENCIES),
+	topic: optText(32, (s) => s.regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 base64url characters' })),
+});
+
+const name = reqText(200, 'is required: a name people will recognise');
+const labels = optTextList(20, 40).describe('Up to 20 labels to filter the list by');
+
+/** Body of POST /v1/sites/{siteId}/campaigns: a draft (schedule it with POST …/schedule). */
+export const campaignCreate = z.strictObject({
+	name,
+	labels,
+	message: campaignMessage,
+	audience: audienceRequest as z.ZodType<Audience>,
+	delivery: opt(campaignDelivery),
+	schedule: opt(schedule),
+});
+
+/** Body of PATCH /v1/sites/{siteId}/campaigns/{campaignId}: any of the fields (a done or cancelled one is 409). */
+export const campaignPatch = z.strictObject({
+	name: optText(200),
+	labels,
+	message: opt(campaignMessage),
+	audience: opt(audienceRequest as z.ZodType<Audience>),
+	delivery: opt(campaignDelivery),
+	schedule: opt(schedule.nullable()),
+});
+
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'done', 'cancelled'] as const;
+
+/** Query of GET /v1/sites/{siteId}/campaigns. */
+export const campaignListQuery = z.object({
+	state: opt(
+		z
+			.string()
+			.transform((s) => s.split(',').filter(Boolean))
+			.pipe(z.array(z.enum(CAMPAIGN_STATES, { error: `must be among ${CAMPAIGN_STATES.join(', ')}` }))),
+	).describe('Comma-separated states'),
+	label: optText(40),
+});
+
+/** Body of POST /v1/sites/{siteId}/campaigns/{campaignId}/test: who gets the test (default the testers). */
+export const campaignTest = z.strictObject({
+	subscriberIds: opt(z.array(z.string()).min(1).max(20)).describe(
+		'Default: the subscribers marked as testers',
+	),
+});
+
+// The answers.
+
+export const campaignView = z.object({
+	campaignId: z.string(),
+	name: z.string(),
+	labels: z.array(z.string()),
+	state: z.enum(CAMPAIGN_STATES),
+	message,
+	audience,
+	delivery,
+	schedule: schedule.nullable(),
+	nextRunAt: z.string().nullable(),
+	runCount: z.number(),
+	lastError: z.string().nullable().describe('Why the campaign was paused by Beckon (a run could not start)'),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+
+export const campaignRun = z.object({
+	run: z.number(),
+	notificationId: z.string(),
+	scheduledFor: z.string(),
+	startedAt: z.string(),
+	status: z.enum(['queued', 'sending', 'done']),
+	counts,
+});
+
+export const campaignDetail = campaignView.extend({ runs: z.array(campaignRun) });
+export const campaignList = z.object({ campaigns: z.array(campaignView) });
+export const campaignTestResult = z.object({ notificationId: z.string() });

@@ -1,0 +1,264 @@
+import type { Audience, CampaignSchedule, Delivery, Message } from '#wire';
+import { nextRuns, type Schedule } from '../campaigns/schedule';
+import type { DispatchInput } from '../objects/dispatcher';
+import { CheckError, resolveAudience } from './audience';
+import {
+	type CampaignRecord,
+	campaignCount,
+	findCampaign,
+	insertRun,
+	MAX_CAMPAIGNS,
+	runsFinished,
+	saveCampaign,
+} from './campaigns';
+import { emptyCounts, insertNotification, type NotificationRecord } from './notifications';
+
+// The campaign lifecycle inside a site's store, each function one transaction's work (the SiteStore wraps them):
+// draft → scheduled → running → done, with paused and cancelled beside. A run is a notification of its own; its
+// dispatcher is started after the transaction (see SiteStore.runDueCampaigns).
+
+/** What a campaign is made of (the fields an editor sets). */
+export interface CampaignInput {
+	name: string;
+	labels: string[];
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	schedule: CampaignSchedule | null;
+}
+
+export const CAMPAIGN_ACTIONS = ['schedule', 'pause', 'resume', 'cancel'] as const;
+export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number];
+
+const EDITABLE = new Set(['draft', 'scheduled', 'running', 'paused']);
+
+function mustFind(sql: SqlStorage, id: string): CampaignRecord {
+	const c = findCampaign(sql, id);
+	if (!c) throw new CheckError(404, 'campaign_not_found', `No campaign ${id} on this site`);
+	return c;
+}
+
+/** The first run of a schedule at or after `from` (never before it), or null when every date has passed. */
+function runFrom(schedule: CampaignSchedule, from: number): number | null {
+	if (schedule.type === 'now') return from;
+	return nextRuns(schedule as Schedule, from, from - 1, 1)[0] ?? null;
+}
+
+/** The run after `after` of a campaign scheduled at `scheduledAt`, or null when it has no more. */
+function runAfter(schedule: CampaignSchedule, scheduledAt: number, after: number): number | null {
+	if (schedule.type === 'now') return null;
+	return nextRuns(schedule as Schedule, scheduledAt, after, 1)[0] ?? null;
+}
+
+export function createCampaign(
+	sql: SqlStorage,
+	id: string,
+	input: CampaignInput,
+	now: number,
+): CampaignRecord {
+	if (campaignCount(sql) >= MAX_CAMPAIGNS) {
+		throw new CheckError(
+			409,
+			'too_many_campaigns',
+			`A site has at most ${MAX_CAMPAIGNS} campaigns; delete old ones`,
+		);
+	}
+	// The audience is checked against the site now (unknown attributes or segments are a 400); it is resolved
+	// again at each run, so a segment's members are the ones of the day it runs.
+	resolveAudience(sql, input.audience, now);
+	const record: CampaignRecord = {
+		id,
+		...input,
+		state: 'draft',
+		scheduledAt: null,
+		nextRunAt: null,
+		runCount: 0,
+		lastError: null,
+		createdAt: now,
+		updatedAt: now,
+	};
+	saveCampaign(sql, record);
+	return record;
+}
+
+/** Changes a campaign's fields; a schedule change of a scheduled or running campaign takes effect from now. */
+export function updateCampaign(
+	sql: SqlStorage,
+	id: string,
+	patch: Partial<CampaignInput>,
+	now: number,
+): CampaignRecord {
+	const c = mustFind(sql, id);
+	if (!EDITABLE.has(c.state)) {
+		throw new CheckError(
+			409,
+			'campaign_finished',
+			`Campaign ${id} is ${c.state}; duplicate it to send again`,
+		);
+	}
+	if (patch.audience !== undefined) resolveAudience(sql, patch.audience, now);
+	const updated: CampaignRecord = { ...c, ...patch, updatedAt: now };
+	if (patch.schedule !== undefined && (c.state === 'scheduled' || c.state === 'running')) {
+		if (patch.schedule === null) {
+			throw new CheckError(
+				409,
+				'schedule_required',
+				'schedule: a scheduled campaign needs one; pause it first',
+			);
+		}
+		updated.scheduledAt = now;
+		updated.nextRunAt = runFrom(patch.schedule, now);
+		if (updated.nextRunAt === null && c.state === 'scheduled') {
+			throw new CheckError(409, 'schedule_in_past', 'schedule: every run of this schedule is in the past');
+		}
+	}
+	saveCampaign(sql, updated);
+	return settle(sql, updated);
+}
+
+/**
+ * Moves a campaign to its next state. Returns it and the notifications of runs to stop (cancel while a run is
+ * sending).
+ */
+export function campaignAction(
+	sql: SqlStorage,
+	id: string,
+	action: CampaignAction,
+	now: number,
+): { campaign: CampaignRecord; stop: string[] } {
+	const c = mustFind(sql, id);
+	const refuse = (what: string): never => {
+		throw new CheckError(409, 'campaign_state', `Campaign ${id} is ${c.state}: it cannot be ${what}`);
+	};
+	const next: CampaignRecord = { ...c, updatedAt: now, lastError: null };
+	let stop: string[] = [];
+	if (action === 'schedule') {
+		if (c.state !== 'draft') refuse('scheduled (only a draft can; a paused one is resumed)');
+		if (c.schedule === null) {
+			throw new CheckError(
+				409,
+				'schedule_required',
+				'schedule: set when the campaign runs before scheduling it',
+			);
+		}
+		next.nextRunAt = runFrom(c.schedule, now);
+		if (next.nextRunAt === null) {
+			throw new CheckError(409, 'schedule_in_past', 'schedule: every run of this schedule is in the past');
+		}
+		next.state = 'scheduled';
+		next.scheduledAt = now;
+	} else if (action === 'pause') {
+		if (c.state !== 'scheduled' && c.state !== 'running') refuse('paused');
+		next.state = 'paused';
+		next.nextRunAt = null;
+	} else if (action === 'resume') {
+		if (c.state !== 'paused') refuse('resumed');
+		const schedule = c.schedule as CampaignSchedule;
+		// Runs missed while paused are skipped; a "now" campaign paused before its run still runs.
+		next.nextRunAt =
+			schedule.type === 'now'
+				? c.runCount === 0
+					? now
+					: null
+				: runAfter(schedule, c.scheduledAt ?? c.createdAt, now - 1);
+		next.state = c.runCount === 0 ? 'scheduled' : 'running';
+		if (next.nextRunAt === null && c.runCount === 0) {
+			throw new CheckError(409, 'schedule_in_past', 'schedule: every run of this schedule is in the past');
+		}
+	} else {
+		if (!EDITABLE.has(c.state)) refuse('cancelled');
+		next.state = 'cancelled';
+		next.nextRunAt = null;
+		stop = sql
+			.exec<{ id: string }>(
+				`SELECT n.id FROM campaign_runs r JOIN notifications n ON n.id = r.notification_id
+				WHERE r.campaign_id = ? AND n.status <> 'done'`,
+				id,
+			)
+			.toArray()
+			.map((r) => r.id);
+	}
+	saveCampaign(sql, next);
+	return { campaign: settle(sql, next), stop };
+}
+
+/** A running campaign with no run to come whose runs have all finished is done (saved when it changes). */
+export function settle(sql: SqlStorage, c: CampaignRecord): CampaignRecord {
+	if (c.state !== 'running' || c.nextRunAt !== null || !runsFinished(sql, c.id)) return c;
+	const done: CampaignRecord = { ...c, state: 'done' };
+	saveCampaign(sql, done);
+	return done;
+}
+
+/**
+ * Starts a due run: its notification (queued) and run row (holding the dispatcher's input until it is started),
+ * and the campaign moved on to its following run. A run whose audience no longer resolves (a segment it names was
+ * deleted) is skipped and the campaign paused with the reason. Returns the dispatcher input and run number, or null
+ * when there is nothing to start.
+ */
+export function startRun(
+	sql: SqlStorage,
+	campaignId: string,
+	site: { siteId: string; homeUrl: string; iconUrl: string | null; disabled: boolean },
+	notificationId: string,
+	now: number,
+): { input: DispatchInput; run: number } | null {
+	// Read again inside the transaction: another alarm may have started this run since the due list was read.
+	const c = findCampaign(sql, campaignId);
+	if (!c || c.nextRunAt === null || c.nextRunAt > now || c.schedule === null) return null;
+	const scheduledFor = c.nextRunAt;
+	const following = runAfter(
+		c.schedule as CampaignSchedule,
+		c.scheduledAt ?? c.createdAt,
+		Math.max(scheduledFor, now),
+	);
+	if (site.disabled) {
+		saveCampaign(sql, {
+			...c,
+			state: 'paused',
+			nextRunAt: null,
+			lastError: 'Sending is turned off for this site (its Shopify app is uninstalled); the run was skipped',
+			updatedAt: now,
+		});
+		return null;
+	}
+	let audience: Audience;
+	try {
+		audience = resolveAudience(sql, c.audience, now);
+	} catch (error) {
+		saveCampaign(sql, {
+			...c,
+			state: 'paused',
+			nextRunAt: null,
+			lastError: `The audience no longer works (${(error as Error).message}); fix it and resume`,
+			updatedAt: now,
+		});
+		return null;
+	}
+	const record: NotificationRecord = {
+		id: notificationId,
+		siteId: site.siteId,
+		message: c.message,
+		audience: c.audience,
+		delivery: c.delivery,
+		status: 'queued',
+		counts: emptyCounts(),
+		createdAt: now,
+		finishedAt: null,
+	};
+	insertNotification(sql, record, null);
+	const run = c.runCount + 1;
+	const input: DispatchInput = {
+		notificationId,
+		siteId: site.siteId,
+		message: c.message,
+		audience,
+		delivery: c.delivery,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		createdAt: now,
+	};
+	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input);
+	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
+	return { input, run };
+}

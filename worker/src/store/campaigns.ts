@@ -1,0 +1,275 @@
+import type {
+	Audience,
+	CampaignRunView,
+	CampaignSchedule,
+	CampaignState,
+	CampaignView,
+	Counts,
+	Delivery,
+	Message,
+	NotificationStatus,
+} from '#wire';
+
+// Campaigns in a site's store: the campaign row, and a row per run pointing at the run's notification. A site holds
+// few campaigns (≤ 2,000 not yet deleted), so listing reads them all.
+
+/** At most this many campaigns per site. */
+export const MAX_CAMPAIGNS = 2000;
+
+/** A campaign as the store keeps it. */
+export interface CampaignRecord {
+	id: string;
+	name: string;
+	labels: string[];
+	state: CampaignState;
+	message: Message;
+	audience: Audience;
+	delivery: Delivery;
+	schedule: CampaignSchedule | null;
+	scheduledAt: number | null;
+	nextRunAt: number | null;
+	runCount: number;
+	lastError: string | null;
+	createdAt: number;
+	updatedAt: number;
+}
+
+interface CampaignRow extends Record<string, SqlStorageValue> {
+	id: string;
+	name: string;
+	labels: string;
+	state: string;
+	message: string;
+	audience: string;
+	delivery: string;
+	schedule: string | null;
+	scheduled_at: number | null;
+	next_run_at: number | null;
+	run_count: number;
+	last_error: string | null;
+	created_at: number;
+	updated_at: number;
+}
+
+function toRecord(row: CampaignRow): CampaignRecord {
+	return {
+		id: row.id,
+		name: row.name,
+		labels: JSON.parse(row.labels) as string[],
+		state: row.state as CampaignState,
+		message: JSON.parse(row.message) as Message,
+		audience: JSON.parse(row.audience) as Audience,
+		delivery: JSON.parse(row.delivery) as Delivery,
+		schedule: row.schedule === null ? null : (JSON.parse(row.schedule) as CampaignSchedule),
+		scheduledAt: row.scheduled_at,
+		nextRunAt: row.next_run_at,
+		runCount: row.run_count,
+		lastError: row.last_error,
+		createdAt: row.created_at,
+		updatedAt: row.updated_at,
+	};
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A campaign as the admin API shows it. */
+export function campaignView(c: CampaignRecord): CampaignView & { lastError: string | null } {
+	return {
+		campaignId: c.id,
+		name: c.name,
+		labels: c.labels,
+		state: c.state,
+		message: c.message,
+		audience: c.audience,
+		delivery: c.delivery,
+		schedule: c.schedule,
+		nextRunAt: iso(c.nextRunAt),
+		runCount: c.runCount,
+		lastError: c.lastError,
+		createdAt: iso(c.createdAt) as string,
+		updatedAt: iso(c.updatedAt) as string,
+	};
+}
+
+/** Inserts or replaces a campaign row. */
+export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
+	sql.exec(
+		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, schedule, scheduled_at, next_run_at,
+			run_count, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, state = excluded.state,
+			message = excluded.message, audience = excluded.audience, delivery = excluded.delivery,
+			schedule = excluded.schedule, scheduled_at = excluded.scheduled_at, next_run_at = excluded.next_run_at,
+			run_count = excluded.run_count, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+		c.id,
+		c.name,
+		JSON.stringify(c.labels),
+		c.state,
+		JSON.stringify(c.message),
+		JSON.stringify(c.audience),
+		JSON.stringify(c.delivery),
+		c.schedule === null ? null : JSON.stringify(c.schedule),
+		c.scheduledAt,
+		c.nextRunAt,
+		c.runCount,
+		c.lastError,
+		c.createdAt,
+		c.updatedAt,
+	);
+}
+
+export function findCampaign(sql: SqlStorage, id: string): CampaignRecord | null {
+	const row = sql.exec<CampaignRow>('SELECT * FROM campaigns WHERE id = ?', id).toArray()[0];
+	return row ? toRecord(row) : null;
+}
+
+/** Campaigns, most recently changed first, optionally only in some states or carrying a label. */
+export function listCampaigns(
+	sql: SqlStorage,
+	filter: { states?: CampaignState[]; label?: string },
+): CampaignRecord[] {
+	const where: string[] = [];
+	const args: SqlStorageValue[] = [];
+	if (filter.states?.length) {
+		where.push(`state IN (SELECT value FROM json_each(?))`);
+		args.push(JSON.stringify(filter.states));
+	}
+	if (filter.label !== undefined) {
+		where.push('EXISTS (SELECT 1 FROM json_each(labels) WHERE value = ? COLLATE NOCASE)');
+		args.push(filter.label);
+	}
+	return sql
+		.exec<CampaignRow>(
+			`SELECT * FROM campaigns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+			ORDER BY updated_at DESC, id DESC`,
+			...args,
+		)
+		.toArray()
+		.map(toRecord);
+}
+
+export function campaignCount(sql: SqlStorage): number {
+	return sql.exec<{ n: number }>('SELECT count(*) AS n FROM campaigns').one().n;
+}
+
+/** Campaigns whose next run is due at `now`, oldest first. */
+export function dueCampaigns(sql: SqlStorage, now: number, limit: number): CampaignRecord[] {
+	return sql
+		.exec<CampaignRow>(
+			'SELECT * FROM campaigns WHERE next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT ?',
+			now,
+			limit,
+		)
+		.toArray()
+		.map(toRecord);
+}
+
+/** The earliest next run of any campaign, if any. */
+export function nextDue(sql: SqlStorage): number | null {
+	return (
+		sql
+			.exec<{ at: number | null }>(
+				'SELECT min(next_run_at) AS at FROM campaigns WHERE next_run_at IS NOT NULL',
+			)
+			.one().at ?? null
+	);
+}
+
+export function deleteCampaign(sql: SqlStorage, id: string): boolean {
+	sql.exec('DELETE FROM campaign_runs WHERE campaign_id = ?', id);
+	return sql.exec('DELETE FROM campaigns WHERE id = ?', id).rowsWritten > 0;
+}
+
+/** Records a run whose dispatcher has not been started yet (`input` is what it will be given). */
+export function insertRun(
+	sql: SqlStorage,
+	campaignId: string,
+	run: number,
+	notificationId: string,
+	scheduledFor: number,
+	startedAt: number,
+	input: unknown,
+): void {
+	sql.exec(
+		`INSERT INTO campaign_runs (campaign_id, run, notification_id, scheduled_for, started_at, pending_input)
+		VALUES (?, ?, ?, ?, ?, ?)`,
+		campaignId,
+		run,
+		notificationId,
+		scheduledFor,
+		startedAt,
+		JSON.stringify(input),
+	);
+}
+
+/** Runs whose dispatcher still has to be started, with what to start it with. */
+export function pendingRuns(sql: SqlStorage): Array<{ campaignId: string; run: number; input: string }> {
+	return sql
+		.exec<{ campaign_id: string; run: number; pending_input: string }>(
+			'SELECT campaign_id, run, pending_input FROM campaign_runs WHERE pending_input IS NOT NULL',
+		)
+		.toArray()
+		.map((r) => ({ campaignId: r.campaign_id, run: r.run, input: r.pending_input }));
+}
+
+export function markRunDispatched(sql: SqlStorage, campaignId: string, run: number): void {
+	sql.exec(
+		'UPDATE campaign_runs SET pending_input = NULL WHERE campaign_id = ? AND run = ?',
+		campaignId,
+		run,
+	);
+}
+
+/** A campaign's runs, newest first, with their notifications' saved status and counts. */
+export function campaignRuns(sql: SqlStorage, campaignId: string, limit: number): CampaignRunView[] {
+	return sql
+		.exec<{
+			run: number;
+			notification_id: string;
+			scheduled_for: number;
+			started_at: number;
+			status: string | null;
+			counts: string | null;
+		}>(
+			`SELECT r.run, r.notification_id, r.scheduled_for, r.started_at, n.status, n.counts
+			FROM campaign_runs r LEFT JOIN notifications n ON n.id = r.notification_id
+			WHERE r.campaign_id = ? ORDER BY r.run DESC LIMIT ?`,
+			campaignId,
+			limit,
+		)
+		.toArray()
+		.map((r) => ({
+			run: r.run,
+			notificationId: r.notification_id,
+			scheduledFor: new Date(r.scheduled_for).toISOString(),
+			startedAt: new Date(r.started_at).toISOString(),
+			status: (r.status ?? 'queued') as NotificationStatus,
+			counts: JSON.parse(r.counts ?? '{}') as Counts,
+		}));
+}
+
+/** Whether every run of a campaign has finished (its notification is done). */
+export function runsFinished(sql: SqlStorage, campaignId: string): boolean {
+	return (
+		sql
+			.exec(
+				`SELECT 1 FROM campaign_runs r LEFT JOIN notifications n ON n.id = r.notification_id
+				WHERE r.campaign_id = ? AND (n.status IS NULL OR n.status <> 'done') LIMIT 1`,
+				campaignId,
+			)
+			.toArray().length === 0
+	);
+}
+
+/** The campaigns (not finished) whose audience or exclusion names a segment: what deleting it would break. */
+export function campaignsUsingSegment(
+	sql: SqlStorage,
+	segmentId: string,
+): Array<{ id: string; name: string }> {
+	return sql
+		.exec<{ id: string; name: string }>(
+			`SELECT id, name FROM campaigns WHERE state IN ('draft', 'scheduled', 'running', 'paused')
+			AND instr(audience, ?) > 0 ORDER BY name`,
+			JSON.stringify(segmentId),
+		)
+		.toArray();
+}
