@@ -5,6 +5,7 @@ import {
 	createSite,
 	json,
 	makeSubscription,
+	type NotificationView,
 	sinkLog,
 	storeOf,
 	storeRowCounts,
@@ -256,5 +257,109 @@ describe('campaigns', () => {
 		// Once the campaign is cancelled the segment may go.
 		await act(site, c.campaignId, 'cancel');
 		expect((await api(site, `/segments/${segment.segmentId}`, 'DELETE')).status).toBe(204);
+	});
+
+	describe('timing: local time, quiet hours, throttle', () => {
+		/** Four subscribers: two in UTC, one with no zone (the campaign's, UTC), one in Pacific/Kiritimati (+14). */
+		async function zoned() {
+			const site = await createSite();
+			const subs = await Promise.all(Array.from({ length: 4 }, () => makeSubscription()));
+			const zones = ['UTC', 'UTC', undefined, 'Pacific/Kiritimati'];
+			for (const [i, s] of subs.entries()) {
+				const zone = zones[i];
+				await subscribe(site, s, zone ? { timezone: zone } : {});
+			}
+			return { site, subs };
+		}
+		const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+		async function runOnce(site: TestSite, timing: Record<string, unknown>) {
+			const c = await create(site, { schedule: { type: 'now' }, timing });
+			expect((await act(site, c.campaignId, 'schedule')).status).toBe(200);
+			const ran = await runsOf(site, c.campaignId, 1);
+			return ran.runs?.[0]?.notificationId as string;
+		}
+
+		it('skips subscribers whose local time has passed, or sends them now, as the campaign says', async () => {
+			const { site } = await zoned();
+			// 00:00 of the run's date has passed in every zone (the date is the campaign zone's, UTC).
+			const skipped = await waitDone(
+				site,
+				await runOnce(site, { localTime: { time: '00:00', passed: 'skip' } }),
+			);
+			expect(skipped.counts).toMatchObject({
+				targeted: 0,
+				sent: 0,
+				failed: 0,
+				skipped: { local_time_passed: 4 },
+			});
+			const now = await waitDone(site, await runOnce(site, { localTime: { time: '00:00', passed: 'now' } }));
+			expect(now.counts).toMatchObject({ targeted: 4, sent: 4 });
+			expect(now.counts.skipped).toBeUndefined();
+		});
+
+		it('discards, or delays to the window’s end, what falls in quiet hours in each subscriber’s own time', async () => {
+			const { site, subs } = await zoned();
+			// A quiet window around now in UTC: Kiritimati is 14 hours ahead, outside it.
+			const quiet = { start: hhmm(Date.now() - 3_600_000), end: hhmm(Date.now() + 3_600_000) };
+			const discarded = await waitDone(
+				site,
+				await runOnce(site, { timezone: 'UTC', quietHours: { ...quiet, action: 'discard' } }),
+			);
+			expect(discarded.counts).toMatchObject({ targeted: 1, sent: 1, skipped: { quiet_hours: 3 } });
+			expect((await sinkLog(subs[3]?.json.endpoint as string)).length).toBe(1);
+			expect((await sinkLog(subs[0]?.json.endpoint as string)).length).toBe(0);
+
+			const delayed = await runOnce(site, { quietHours: { ...quiet, action: 'delay' } });
+			await expect
+				.poll(
+					async () =>
+						(await json<NotificationView>(await api(site, `/notifications/${delayed}`))).counts.sent,
+					{
+						timeout: 10_000,
+					},
+				)
+				.toBe(1);
+			// The other three wait for the end of the window (an hour from now): the run is still sending.
+			await new Promise((r) => setTimeout(r, 500));
+			const view = await json<NotificationView>(await api(site, `/notifications/${delayed}`));
+			expect(view).toMatchObject({ status: 'sending', counts: { targeted: 1, sent: 1 } });
+			expect((await sinkLog(subs[0]?.json.endpoint as string)).length).toBe(0);
+		});
+
+		it('throttles a run to N pushes a minute', async () => {
+			const { site } = await zoned();
+			const id = await runOnce(site, { throttlePerMinute: 2 });
+			await expect
+				.poll(
+					async () => (await json<NotificationView>(await api(site, `/notifications/${id}`))).counts.sent,
+					{
+						timeout: 10_000,
+					},
+				)
+				.toBe(2);
+			await new Promise((r) => setTimeout(r, 1000));
+			const view = await json<NotificationView>(await api(site, `/notifications/${id}`));
+			expect(view).toMatchObject({ status: 'sending', counts: { targeted: 2, sent: 2 } });
+		});
+
+		it('refuses bad timing with a 400 naming the field', async () => {
+			const site = await createSite();
+			const cases: Array<[Record<string, unknown>, RegExp]> = [
+				[{ timezone: 'Mars/Olympus' }, /^timing\.timezone: /],
+				[{ localTime: { time: '9am', passed: 'now' } }, /^timing\.localTime\.time: /],
+				[{ localTime: { time: '09:00', passed: 'later' } }, /^timing\.localTime\.passed: /],
+				[{ quietHours: { start: '22:00', end: '22:00', action: 'delay' } }, /^timing\.quietHours\.end: /],
+				[{ quietHours: { start: '22:00', end: '07:00' } }, /^timing\.quietHours\.action: /],
+				[{ cutoffAt: 'soon' }, /^timing\.cutoffAt: /],
+				[{ cutoffAt: '2027-01-01T00:00:00Z', cutoffAfterMinutes: 5 }, /^timing\.cutoffAfterMinutes: /],
+				[{ throttlePerMinute: 0 }, /^timing\.throttlePerMinute: /],
+			];
+			for (const [timing, message] of cases) {
+				const got = await problem(await api(site, '/campaigns', 'POST', { ...DRAFT, timing }));
+				expect({ timing, status: got.status }).toEqual({ timing, status: 400 });
+				expect(got.message, JSON.stringify(timing)).toMatch(message);
+			}
+		});
 	});
 });

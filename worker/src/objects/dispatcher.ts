@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { type DispatchTiming, planWaves, type Wave } from '../campaigns/timing';
 import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
@@ -20,6 +21,8 @@ export interface DispatchInput {
 	homeUrl: string;
 	iconUrl: string | null;
 	createdAt: number;
+	/** A campaign run's timing (local time, quiet hours, cut-off, throttle): sent in waves by time zone. */
+	timing?: DispatchTiming;
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -120,6 +123,12 @@ export class Dispatcher extends DurableObject<Env> {
 	private open = 0;
 	/** Rows this notification has written to the object's SQLite (what Durable Objects bill), kept in its state. */
 	private rowsWritten = 0;
+	/** A timed run's waves (planned on its first alarm), the one being paged, and how much of it was paged. */
+	private waves: Wave[] | null = null;
+	private wave = 0;
+	private pagedInWave = 0;
+	/** When paging goes on (a later wave, or the next minute of a throttled run); null = at once. */
+	private nextPageAt: number | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -141,6 +150,10 @@ export class Dispatcher extends DurableObject<Env> {
 						finishedAt: number | null;
 						rowsWritten?: number;
 						clicks?: Array<[string, number]>;
+						waves?: Wave[] | null;
+						wave?: number;
+						pagedInWave?: number;
+						nextPageAt?: number | null;
 					};
 					this.phase = s.phase;
 					this.cursor = s.cursor;
@@ -148,6 +161,10 @@ export class Dispatcher extends DurableObject<Env> {
 					this.finishedAt = s.finishedAt;
 					this.rowsWritten = s.rowsWritten ?? 0;
 					this.clicks = s.clicks ?? [];
+					this.waves = s.waves ?? null;
+					this.wave = s.wave ?? 0;
+					this.pagedInWave = s.pagedInWave ?? 0;
+					this.nextPageAt = s.nextPageAt ?? null;
 				}
 			}
 		});
@@ -291,7 +308,10 @@ export class Dispatcher extends DurableObject<Env> {
 	/** Pages the audience, re-sends lost batches, flushes counts, finishes. */
 	override async alarm(): Promise<void> {
 		if (!this.input) return;
-		if (this.phase === 'paging') await this.page();
+		if (this.phase === 'paging' && (this.nextPageAt === null || this.nextPageAt <= Date.now()))
+			await this.page();
+		// Between waves, batches already sent are watched as they are once paging has ended.
+		if (this.phase === 'paging' && this.nextPageAt !== null && this.hasOpenBatches()) await this.watchdog();
 		if (this.phase === 'sending') {
 			await this.watchdog();
 			if (!this.hasOpenBatches()) await this.finish();
@@ -302,42 +322,114 @@ export class Dispatcher extends DurableObject<Env> {
 		} else {
 			await this.maybeSaveProgress();
 		}
-		if (this.phase === 'paging') await this.ctx.storage.setAlarm(Date.now());
-		else if (this.phase === 'sending') {
+		if (this.phase === 'paging') {
+			const watch = Date.now() + Math.min(30_000, this.watchdogMs() / 2);
+			const at = this.nextPageAt ?? Date.now();
+			await this.ctx.storage.setAlarm(this.hasOpenBatches() ? Math.min(at, watch) : at);
+		} else if (this.phase === 'sending') {
 			await this.ctx.storage.setAlarm(Date.now() + Math.min(30_000, this.watchdogMs() / 2));
 		}
 	}
 
 	private async page(): Promise<void> {
 		const input = this.input as DispatchInput;
-		let budget = RECIPIENTS_PER_ALARM;
+		const timing = input.timing;
+		if (timing && this.waves === null) await this.planWaves(input, timing);
+		const throttle = timing?.throttlePerMinute;
+		let budget = throttle ? Math.min(throttle, RECIPIENTS_PER_ALARM) : RECIPIENTS_PER_ALARM;
+		this.nextPageAt = null;
+		// Whether the state changed since it was last saved (a page saves it; leaving the loop otherwise does not).
+		let unsaved = false;
 		while (budget > 0 && this.phase === 'paging') {
-			const rows = await this.nextPage(input);
+			const now = Date.now();
+			const wave = this.waves?.[this.wave];
+			if (this.waves && !wave) {
+				this.endPaging();
+				unsaved = true;
+				break;
+			}
+			if (timing?.cutoffAt !== undefined && now > timing.cutoffAt) {
+				this.expireRest();
+				unsaved = true;
+				break;
+			}
+			if (wave && wave.at > now) {
+				this.nextPageAt = wave.at;
+				unsaved = true;
+				break;
+			}
+			const page = await this.nextPage(input, Math.min(PAGE_SIZE, budget), wave?.zones ?? null);
 			if ((this.phase as Phase) === 'done') return; // abandoned while the page was read
+			const rows = page.rows;
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
 				this.counts.targeted += recipients.length;
+				this.pagedInWave += recipients.length;
 				budget -= recipients.length;
+			}
+			if (page.done) {
+				if (this.waves) {
+					this.wave++;
+					this.cursor = '';
+					this.pagedInWave = 0;
+				} else this.endPaging();
 			}
 			this.saveState();
 		}
+		// A throttled run pages its next minute's share a minute after this one.
+		if (throttle && budget <= 0 && this.phase === 'paging') {
+			this.nextPageAt ??= Date.now() + 60_000;
+			unsaved = true;
+		}
+		if (unsaved) this.saveState();
 	}
 
-	/** Reads the next page from the site's store and advances the cursor; `sending` after the last page. */
-	private async nextPage(input: DispatchInput): Promise<AudienceTuple[]> {
+	/** Plans a timed run's waves from its audience's zones; recipients left out are counted as skipped. */
+	private async planWaves(input: DispatchInput, timing: DispatchTiming): Promise<void> {
+		const zones = await siteStore(this.env, input.siteId).audienceZones(input.siteId, input.audience);
+		const plan = planWaves(zones, timing, Date.now());
+		this.waves = plan.waves;
+		this.wave = 0;
+		this.cursor = '';
+		for (const [reason, n] of Object.entries(plan.skipped)) this.countSkipped(reason, n);
+		this.saveState();
+	}
+
+	/** Past the cut-off: what the current and later waves had not paged yet is counted as expired. */
+	private expireRest(): void {
+		const waves = this.waves ?? [];
+		let rest = 0;
+		for (let i = this.wave; i < waves.length; i++) rest += waves[i]?.n ?? 0;
+		this.countSkipped('expired', Math.max(0, rest - this.pagedInWave));
+		this.wave = waves.length;
+		this.endPaging();
+	}
+
+	private countSkipped(reason: string, n: number): void {
+		if (n <= 0) return;
+		this.counts.skipped ??= {};
+		this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + n;
+	}
+
+	/** Reads the next page from the site's store (of a wave's zones, if any) and advances the cursor. */
+	private async nextPage(
+		input: DispatchInput,
+		limit: number,
+		zones: string[] | null,
+	): Promise<{ rows: AudienceTuple[]; done: boolean }> {
 		const page = await siteStore(this.env, input.siteId).audiencePage(
 			input.siteId,
 			input.audience,
 			this.cursor,
-			PAGE_SIZE,
+			limit,
 			// A personalised message needs each recipient's attributes; a plain one pages without the join.
 			isPersonalised(input.message),
+			zones,
 		);
 		this.cursor = page.cursor;
-		if (page.done) this.endPaging();
 		// The RPC stub's type widens tuples to arrays; the store sends AudienceTuple[].
-		return page.rows as AudienceTuple[];
+		return { rows: page.rows as AudienceTuple[], done: page.done };
 	}
 
 	/** Stores batches and sends them to the queue (≤100 messages and ≤256 KB per sendBatch call). */
@@ -448,6 +540,11 @@ export class Dispatcher extends DurableObject<Env> {
 			finishedAt: this.finishedAt,
 			rowsWritten: this.rowsWritten + 1,
 			...(this.clicks.length > 0 ? { clicks: this.clicks } : {}),
+			...(this.waves !== null
+				? { waves: this.waves, wave: this.wave, pagedInWave: this.pagedInWave, nextPageAt: this.nextPageAt }
+				: this.nextPageAt !== null
+					? { nextPageAt: this.nextPageAt }
+					: {}),
 		};
 		// An upsert writes one row; INSERT OR REPLACE would write two (delete + insert), and rows are what is billed.
 		this.write(

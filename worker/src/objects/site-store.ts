@@ -16,6 +16,7 @@ import type { Audience } from '../sending/message';
 import {
 	type AudiencePage,
 	audiencePredicate,
+	audienceZones,
 	CheckError,
 	type Checked,
 	checked,
@@ -580,16 +581,28 @@ export class SiteStore extends DurableObject<Env> {
 		cursor: string,
 		limit: number,
 		withContext = false,
+		zones: string[] | null = null,
 	): Promise<AudiencePage> {
 		await this.open(siteId);
-		if (!withContext && audience.exclude === undefined && ('all' in audience || 'categories' in audience)) {
+		if (
+			zones === null &&
+			!withContext &&
+			audience.exclude === undefined &&
+			('all' in audience || 'categories' in audience)
+		) {
 			const rows =
 				'all' in audience
 					? pageAllowed(this.sql, cursor, limit)
 					: pageAllowedInCategories(this.sql, audience.categories, cursor, limit);
 			return { rows, cursor: rows.at(-1)?.[0] ?? cursor, done: rows.length < limit };
 		}
-		return pageAudience(this.sql, audience, cursor, limit, Date.now(), withContext);
+		return pageAudience(this.sql, audience, cursor, limit, Date.now(), withContext, zones);
+	}
+
+	/** The allowed subscribers of a (resolved) audience by stored time zone, for a timed run's waves. */
+	async audienceZones(siteId: string, audience: Audience): Promise<Array<{ zone: string; n: number }>> {
+		await this.open(siteId);
+		return audienceZones(this.sql, audience, Date.now());
 	}
 
 	/** Deletes subscriptions a push service reported gone (only while they still hold the endpoint sent to). */

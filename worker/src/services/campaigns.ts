@@ -1,7 +1,8 @@
-import type { CampaignDetail, CampaignSchedule, CampaignState, CampaignView } from '#wire';
+import type { CampaignDetail, CampaignSchedule, CampaignState, CampaignTiming, CampaignView } from '#wire';
 import { parse } from '../api/parse';
 import { campaignCreate, campaignPatch, campaignTest } from '../api/schemas/campaigns';
 import { checkSchedule, ScheduleError } from '../campaigns/schedule';
+import { checkTiming } from '../campaigns/timing';
 import type { Env } from '../env';
 import { badRequest, HttpError } from '../http/errors';
 import { newId } from '../lib/ids';
@@ -32,6 +33,20 @@ function checkMessage(
 	}
 }
 
+function checkedTiming(value: CampaignTiming): CampaignTiming {
+	try {
+		return checkTiming(stripUndefined(value));
+	} catch (error) {
+		if (error instanceof ScheduleError) throw badRequest(error.path, error.message);
+		throw error;
+	}
+}
+
+/** zod's optional fields come back as undefined keys; the stored JSON keeps only those given. */
+function stripUndefined<T extends object>(value: T): T {
+	return JSON.parse(JSON.stringify(value)) as T;
+}
+
 function checkedSchedule(value: unknown): CampaignSchedule {
 	try {
 		return checkSchedule(value, 'schedule') as CampaignSchedule;
@@ -48,6 +63,7 @@ export async function createCampaign(env: Env, site: Site, body: unknown): Promi
 		labels: input.labels ?? [],
 		...checkMessage(input.message, input.delivery, site.origins),
 		audience: input.audience,
+		timing: checkedTiming(input.timing ?? {}),
 		schedule: input.schedule === undefined ? null : checkedSchedule(input.schedule),
 	};
 	return unwrap(await siteStore(env, site.id).createCampaign(site.id, newId('cmp'), campaign), ['audience']);
@@ -59,6 +75,7 @@ export async function updateCampaign(env: Env, site: Site, id: string, body: unk
 	if (input.name !== undefined) patch.name = input.name;
 	if (input.labels !== undefined) patch.labels = input.labels;
 	if (input.audience !== undefined) patch.audience = input.audience;
+	if (input.timing !== undefined) patch.timing = checkedTiming(input.timing);
 	if (input.schedule !== undefined)
 		patch.schedule = input.schedule === null ? null : checkedSchedule(input.schedule);
 	if (input.message !== undefined || input.delivery !== undefined) {

@@ -111,9 +111,15 @@ export function pageAudience(
 	limit: number,
 	now: number,
 	withContext: boolean,
+	zones: readonly string[] | null = null,
 ): AudiencePage {
 	const params = new SqlParams();
 	const ctx = compileContext(sql, now);
+	// A wave of a timed run: only the subscribers of its zones (as stored, '' for none).
+	const inZones =
+		zones === null
+			? ''
+			: ` AND IFNULL(s.timezone, '') IN (SELECT value FROM json_each(${params.p(JSON.stringify(zones))}))`;
 	const columns = withContext ? `${TUPLE}, ${CONTEXT}` : TUPLE;
 	const list =
 		'subscriberIds' in audience ? audience.subscriberIds : 'userIds' in audience ? audience.userIds : null;
@@ -128,12 +134,12 @@ export function pageAudience(
 			...('subscriberIds' in audience ? { subscriberIds: slice } : { userIds: slice }),
 		};
 		const where = audiencePredicate(sliced as Audience, ctx, params);
-		query = `SELECT ${columns} FROM ${AUDIENCE_FROM} WHERE s.status = 'allowed' AND ${where} ORDER BY s.id`;
+		query = `SELECT ${columns} FROM ${AUDIENCE_FROM} WHERE s.status = 'allowed'${inZones} AND ${where} ORDER BY s.id`;
 		const end = offset + slice.length;
 		next = () => ({ cursor: String(end), done: end >= list.length });
 	} else {
 		const where = audiencePredicate(audience, ctx, params);
-		query = `SELECT ${columns} FROM ${AUDIENCE_FROM} WHERE s.status = 'allowed' AND s.id > ${params.p(cursor)}
+		query = `SELECT ${columns} FROM ${AUDIENCE_FROM} WHERE s.status = 'allowed' AND s.id > ${params.p(cursor)}${inZones}
 			AND ${where} ORDER BY s.id LIMIT ${params.p(limit)}`;
 		next = (rows) => ({ cursor: rows.at(-1)?.[0] ?? cursor, done: rows.length < limit });
 	}
@@ -224,4 +230,21 @@ export function checked<T>(fn: () => T): Checked<T> {
 		}
 		throw error;
 	}
+}
+
+/** The allowed subscribers of an audience by time zone as stored ('' for none): what a timed run plans its waves on. */
+export function audienceZones(
+	sql: SqlStorage,
+	audience: Audience,
+	now: number,
+): Array<{ zone: string; n: number }> {
+	const params = new SqlParams();
+	const where = audiencePredicate(audience, compileContext(sql, now), params);
+	return sql
+		.exec<{ zone: string; n: number }>(
+			`SELECT IFNULL(s.timezone, '') AS zone, count(*) AS n FROM ${AUDIENCE_FROM}
+			WHERE s.status = 'allowed' AND ${where} GROUP BY 1`,
+			...params.args,
+		)
+		.toArray();
 }

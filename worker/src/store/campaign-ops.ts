@@ -1,5 +1,6 @@
-import type { Audience, CampaignSchedule, Delivery, Message } from '#wire';
-import { nextRuns, type Schedule } from '../campaigns/schedule';
+import type { Audience, CampaignSchedule, CampaignTiming, Delivery, Message } from '#wire';
+import { localDay, nextRuns, type Schedule } from '../campaigns/schedule';
+import type { DispatchTiming } from '../campaigns/timing';
 import type { DispatchInput } from '../objects/dispatcher';
 import { CheckError, resolveAudience } from './audience';
 import {
@@ -24,6 +25,7 @@ export interface CampaignInput {
 	message: Message;
 	audience: Audience;
 	delivery: Delivery;
+	timing: CampaignTiming;
 	schedule: CampaignSchedule | null;
 }
 
@@ -258,7 +260,37 @@ export function startRun(
 		iconUrl: site.iconUrl,
 		createdAt: now,
 	};
+	const timing = runTiming(c, scheduledFor, now);
+	if (timing) input.timing = timing;
 	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input);
 	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
 	return { input, run };
+}
+
+/** The zone a campaign's dates are in: its timing's, else its recurrence's, else UTC. */
+export function campaignZone(c: { timing: CampaignTiming; schedule: CampaignSchedule | null }): string {
+	if (c.timing.timezone) return c.timing.timezone;
+	return c.schedule?.type === 'recurring' ? c.schedule.rule.timezone : 'UTC';
+}
+
+/** A run's timing for its dispatcher, or undefined when the campaign has none (sent at once, in one go). */
+export function runTiming(
+	c: { timing: CampaignTiming; schedule: CampaignSchedule | null },
+	scheduledFor: number,
+	now: number,
+): DispatchTiming | undefined {
+	const t = c.timing;
+	if (!t.localTime && !t.quietHours && !t.cutoffAt && !t.cutoffAfterMinutes && !t.throttlePerMinute) return;
+	const zone = campaignZone(c);
+	const timing: DispatchTiming = { zone };
+	if (t.localTime) timing.localTime = { runDate: localDay(scheduledFor, zone), ...t.localTime };
+	if (t.quietHours) timing.quietHours = t.quietHours;
+	const cutoffs = [
+		t.cutoffAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(t.cutoffAt),
+		t.cutoffAfterMinutes === undefined ? Number.POSITIVE_INFINITY : now + t.cutoffAfterMinutes * 60_000,
+	];
+	const cutoff = Math.min(...cutoffs);
+	if (Number.isFinite(cutoff)) timing.cutoffAt = cutoff;
+	if (t.throttlePerMinute) timing.throttlePerMinute = t.throttlePerMinute;
+	return timing;
 }

@@ -3,6 +3,7 @@ import type {
 	CampaignRunView,
 	CampaignSchedule,
 	CampaignState,
+	CampaignTiming,
 	CampaignView,
 	Counts,
 	Delivery,
@@ -25,6 +26,7 @@ export interface CampaignRecord {
 	message: Message;
 	audience: Audience;
 	delivery: Delivery;
+	timing: CampaignTiming;
 	schedule: CampaignSchedule | null;
 	scheduledAt: number | null;
 	nextRunAt: number | null;
@@ -42,6 +44,7 @@ interface CampaignRow extends Record<string, SqlStorageValue> {
 	message: string;
 	audience: string;
 	delivery: string;
+	timing: string;
 	schedule: string | null;
 	scheduled_at: number | null;
 	next_run_at: number | null;
@@ -60,6 +63,7 @@ function toRecord(row: CampaignRow): CampaignRecord {
 		message: JSON.parse(row.message) as Message,
 		audience: JSON.parse(row.audience) as Audience,
 		delivery: JSON.parse(row.delivery) as Delivery,
+		timing: JSON.parse(row.timing) as CampaignTiming,
 		schedule: row.schedule === null ? null : (JSON.parse(row.schedule) as CampaignSchedule),
 		scheduledAt: row.scheduled_at,
 		nextRunAt: row.next_run_at,
@@ -82,6 +86,7 @@ export function campaignView(c: CampaignRecord): CampaignView & { lastError: str
 		message: c.message,
 		audience: c.audience,
 		delivery: c.delivery,
+		timing: c.timing,
 		schedule: c.schedule,
 		nextRunAt: iso(c.nextRunAt),
 		runCount: c.runCount,
@@ -94,10 +99,10 @@ export function campaignView(c: CampaignRecord): CampaignView & { lastError: str
 /** Inserts or replaces a campaign row. */
 export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 	sql.exec(
-		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, schedule, scheduled_at, next_run_at,
-			run_count, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, timing, schedule, scheduled_at,
+			next_run_at, run_count, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, state = excluded.state,
-			message = excluded.message, audience = excluded.audience, delivery = excluded.delivery,
+			message = excluded.message, audience = excluded.audience, delivery = excluded.delivery, timing = excluded.timing,
 			schedule = excluded.schedule, scheduled_at = excluded.scheduled_at, next_run_at = excluded.next_run_at,
 			run_count = excluded.run_count, last_error = excluded.last_error, updated_at = excluded.updated_at`,
 		c.id,
@@ -107,6 +112,7 @@ export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 		JSON.stringify(c.message),
 		JSON.stringify(c.audience),
 		JSON.stringify(c.delivery),
+		JSON.stringify(c.timing),
 		c.schedule === null ? null : JSON.stringify(c.schedule),
 		c.scheduledAt,
 		c.nextRunAt,

@@ -183,6 +183,11 @@ export interface Counts {
 	clicked: number;
 	closed: number;
 	failures: Record<string, number>;
+	/**
+	 * Recipients left out on purpose, by reason (`local_time_passed`, `quiet_hours`, `expired`); only when some
+	 * were. Not failures: nothing was tried.
+	 */
+	skipped?: Record<string, number>;
 }
 
 /** Where a send is. */
@@ -233,6 +238,21 @@ export type CampaignSchedule =
 
 export type CampaignState = 'draft' | 'scheduled' | 'running' | 'paused' | 'done' | 'cancelled';
 
+/** When, within a run, each subscriber gets the push (README "Campaigns": timing). */
+export interface CampaignTiming {
+	/** IANA zone of the run's date and of subscribers without a zone (default: the recurrence's, else UTC). */
+	timezone?: string;
+	/** Deliver at this time in each subscriber's own zone; `passed`: what to do where it has already gone by. */
+	localTime?: { time: LocalTime; passed: 'now' | 'next_day' | 'skip' };
+	/** No pushes in this window of the subscriber's local time: `delay` to its end, or `discard`. */
+	quietHours?: { start: LocalTime; end: LocalTime; action: 'delay' | 'discard' };
+	/** Stop delivering at this time (ISO), or this many minutes after each run starts; the rest counts as expired. */
+	cutoffAt?: string;
+	cutoffAfterMinutes?: number;
+	/** At most this many pushes per minute. */
+	throttlePerMinute?: number;
+}
+
 /** A campaign as the admin API shows it. */
 export interface CampaignView {
 	campaignId: string;
@@ -242,6 +262,7 @@ export interface CampaignView {
 	message: Message;
 	audience: Audience;
 	delivery: Delivery;
+	timing: CampaignTiming;
 	schedule: CampaignSchedule | null;
 	/** The next run's time (ISO), while scheduled or running. */
 	nextRunAt: string | null;

@@ -65,6 +65,35 @@ const campaignDelivery = z.strictObject({
 	topic: optText(32, (s) => s.regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 base64url characters' })),
 });
 
+/** When, within a run, each subscriber gets the push; values (zones, times) are checked after the shape. */
+export const timing = z
+	.strictObject({
+		timezone: optText(64).describe('IANA zone of the run date and of subscribers without one'),
+		localTime: opt(
+			z.strictObject({
+				time,
+				passed: z
+					.enum(['now', 'next_day', 'skip'], { error: 'must be now, next_day or skip' })
+					.describe('Where the time has already passed when the run starts'),
+			}),
+		).describe("Deliver at this time in each subscriber's own zone"),
+		quietHours: opt(
+			z.strictObject({
+				start: time,
+				end: time,
+				action: z.enum(['delay', 'discard'], { error: 'must be delay or discard' }),
+			}),
+		).describe("No pushes in this window of the subscriber's local time (it may wrap midnight)"),
+		cutoffAt: optText(40).describe('Stop delivering at this ISO time; the rest counts as expired'),
+		cutoffAfterMinutes: opt(z.number().int().min(1).max(40_320)).describe(
+			'…or this long after each run starts',
+		),
+		throttlePerMinute: opt(z.number().int().min(1).max(1_000_000)).describe(
+			'At most this many pushes a minute',
+		),
+	})
+	.describe('Local-time delivery, quiet hours, cut-off and throttle (they compose)');
+
 const name = reqText(200, 'is required: a name people will recognise');
 const labels = optTextList(20, 40).describe('Up to 20 labels to filter the list by');
 
@@ -75,6 +104,7 @@ export const campaignCreate = z.strictObject({
 	message: campaignMessage,
 	audience: audienceRequest as z.ZodType<Audience>,
 	delivery: opt(campaignDelivery),
+	timing: opt(timing),
 	schedule: opt(schedule),
 });
 
@@ -85,6 +115,7 @@ export const campaignPatch = z.strictObject({
 	message: opt(campaignMessage),
 	audience: opt(audienceRequest as z.ZodType<Audience>),
 	delivery: opt(campaignDelivery),
+	timing: opt(timing),
 	schedule: opt(schedule.nullable()),
 });
 
@@ -118,6 +149,7 @@ export const campaignView = z.object({
 	message,
 	audience,
 	delivery,
+	timing,
 	schedule: schedule.nullable(),
 	nextRunAt: z.string().nullable(),
 	runCount: z.number(),

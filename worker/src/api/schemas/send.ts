@@ -151,6 +151,10 @@ export const counts = z.object({
 	clicked: z.number(),
 	closed: z.number(),
 	failures: z.record(z.string(), z.number()).describe('Failed pushes by reason'),
+	skipped: z
+		.record(z.string(), z.number())
+		.optional()
+		.describe('Recipients left out on purpose, by reason: local_time_passed, quiet_hours, expired'),
 });
 
 const notificationStatus = z.enum(['queued', 'sending', 'done']);
