@@ -269,7 +269,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		const { context, page } = await freshPage(browser);
 		await openConsole(page, worker, '#/campaigns');
 		const rows = page.locator('[data-testid=campaigns] tbody tr');
-		await rows.first().waitFor();
+		await rows.first().waitFor({ timeout: 8000 }).catch(async () => console.log('DEBUG', await page.locator('main').textContent()));
 		expect(await rows.count()).toBe(2);
 		const nowRow = page.locator(`tr[data-campaign="${nowId}"]`);
 		expect(await nowRow.locator('.badge').textContent()).toBe('done');

@@ -1,11 +1,13 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { inHoldout } from '../../../worker/src/campaigns/experiment';
 import {
 	call,
 	createSite,
 	json,
 	makeSubscription,
 	type NotificationView,
+	seedSubscribers,
 	sinkLog,
 	storeOf,
 	storeRowCounts,
@@ -361,5 +363,38 @@ describe('campaigns', () => {
 				expect(got.message, JSON.stringify(timing)).toMatch(message);
 			}
 		});
+	});
+
+	it('leaves a control group out (by hash, nothing stored), counted, and sends everyone else exactly once', async () => {
+		const site = await createSite();
+		const subs = await Promise.all(Array.from({ length: 120 }, () => makeSubscription()));
+		const rows = subs.map((s, i) => ({
+			id: `sub_hold${String(i).padStart(4, '0')}`,
+			endpoint: s.json.endpoint,
+			p256dh: s.json.keys.p256dh,
+			auth: s.json.keys.auth,
+		}));
+		await seedSubscribers(site.siteId, rows);
+		const c = await create(site, { schedule: { type: 'now' }, experiment: { holdoutPercent: 30 } });
+		expect(c).toMatchObject({ experiment: { holdoutPercent: 30 } });
+		await act(site, c.campaignId, 'schedule');
+		const run = (await runsOf(site, c.campaignId, 1)).runs?.[0];
+		const done = await waitDone(site, run?.notificationId as string);
+		const held = rows.filter((r) => inHoldout(c.campaignId, r.id, 30));
+		expect(held.length).toBeGreaterThan(15);
+		expect(held.length).toBeLessThan(60);
+		expect(done.counts).toMatchObject({
+			targeted: 120 - held.length,
+			sent: 120 - held.length,
+			skipped: { holdout: held.length },
+		});
+		const heldIds = new Set(held.map((r) => r.id));
+		for (const [i, s] of subs.entries()) {
+			const pushes = (await sinkLog(s.json.endpoint)).length;
+			expect({ id: rows[i]?.id, pushes }).toEqual({
+				id: rows[i]?.id,
+				pushes: heldIds.has(rows[i]?.id as string) ? 0 : 1,
+			});
+		}
 	});
 });

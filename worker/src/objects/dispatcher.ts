@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { inHoldout } from '../campaigns/experiment';
 import { type DispatchTiming, planWaves, type Wave } from '../campaigns/timing';
 import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
@@ -23,6 +24,8 @@ export interface DispatchInput {
 	createdAt: number;
 	/** A campaign run's timing (local time, quiet hours, cut-off, throttle): sent in waves by time zone. */
 	timing?: DispatchTiming;
+	/** A campaign's control group: subscribers whose bucket of (seed, id) falls under `percent` are not sent to. */
+	holdout?: { seed: string; percent: number };
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -360,7 +363,7 @@ export class Dispatcher extends DurableObject<Env> {
 			}
 			const page = await this.nextPage(input, Math.min(PAGE_SIZE, budget), wave?.zones ?? null);
 			if ((this.phase as Phase) === 'done') return; // abandoned while the page was read
-			const rows = page.rows;
+			const rows = this.withoutHoldout(page.rows, input);
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
@@ -383,6 +386,16 @@ export class Dispatcher extends DurableObject<Env> {
 			unsaved = true;
 		}
 		if (unsaved) this.saveState();
+	}
+
+	/** A page less the run's control group (counted as skipped `holdout`; nothing stored per subscriber). */
+	private withoutHoldout(rows: AudienceTuple[], input: DispatchInput): AudienceTuple[] {
+		const holdout = input.holdout;
+		if (!holdout) return rows;
+		const kept = rows.filter((r) => !inHoldout(holdout.seed, r[0], holdout.percent));
+		this.countSkipped('holdout', rows.length - kept.length);
+		this.pagedInWave += rows.length - kept.length;
+		return kept;
 	}
 
 	/** Plans a timed run's waves from its audience's zones; recipients left out are counted as skipped. */

@@ -64,6 +64,7 @@ export async function createCampaign(env: Env, site: Site, body: unknown): Promi
 		...checkMessage(input.message, input.delivery, site.origins),
 		audience: input.audience,
 		timing: checkedTiming(input.timing ?? {}),
+		experiment: stripUndefined(input.experiment ?? {}),
 		schedule: input.schedule === undefined ? null : checkedSchedule(input.schedule),
 	};
 	return unwrap(await siteStore(env, site.id).createCampaign(site.id, newId('cmp'), campaign), ['audience']);
@@ -76,6 +77,7 @@ export async function updateCampaign(env: Env, site: Site, id: string, body: unk
 	if (input.labels !== undefined) patch.labels = input.labels;
 	if (input.audience !== undefined) patch.audience = input.audience;
 	if (input.timing !== undefined) patch.timing = checkedTiming(input.timing);
+	if (input.experiment !== undefined) patch.experiment = stripUndefined(input.experiment);
 	if (input.schedule !== undefined)
 		patch.schedule = input.schedule === null ? null : checkedSchedule(input.schedule);
 	if (input.message !== undefined || input.delivery !== undefined) {

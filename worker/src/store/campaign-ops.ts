@@ -1,4 +1,11 @@
-import type { Audience, CampaignSchedule, CampaignTiming, Delivery, Message } from '#wire';
+import type {
+	Audience,
+	CampaignExperiment,
+	CampaignSchedule,
+	CampaignTiming,
+	Delivery,
+	Message,
+} from '#wire';
 import { localDay, nextRuns, type Schedule } from '../campaigns/schedule';
 import type { DispatchTiming } from '../campaigns/timing';
 import type { DispatchInput } from '../objects/dispatcher';
@@ -26,6 +33,7 @@ export interface CampaignInput {
 	audience: Audience;
 	delivery: Delivery;
 	timing: CampaignTiming;
+	experiment: CampaignExperiment;
 	schedule: CampaignSchedule | null;
 }
 
@@ -262,6 +270,7 @@ export function startRun(
 	};
 	const timing = runTiming(c, scheduledFor, now);
 	if (timing) input.timing = timing;
+	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
 	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input);
 	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
 	return { input, run };

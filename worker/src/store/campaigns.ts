@@ -1,5 +1,6 @@
 import type {
 	Audience,
+	CampaignExperiment,
 	CampaignRunView,
 	CampaignSchedule,
 	CampaignState,
@@ -27,6 +28,7 @@ export interface CampaignRecord {
 	audience: Audience;
 	delivery: Delivery;
 	timing: CampaignTiming;
+	experiment: CampaignExperiment;
 	schedule: CampaignSchedule | null;
 	scheduledAt: number | null;
 	nextRunAt: number | null;
@@ -45,6 +47,7 @@ interface CampaignRow extends Record<string, SqlStorageValue> {
 	audience: string;
 	delivery: string;
 	timing: string;
+	experiment: string;
 	schedule: string | null;
 	scheduled_at: number | null;
 	next_run_at: number | null;
@@ -64,6 +67,7 @@ function toRecord(row: CampaignRow): CampaignRecord {
 		audience: JSON.parse(row.audience) as Audience,
 		delivery: JSON.parse(row.delivery) as Delivery,
 		timing: JSON.parse(row.timing) as CampaignTiming,
+		experiment: JSON.parse(row.experiment) as CampaignExperiment,
 		schedule: row.schedule === null ? null : (JSON.parse(row.schedule) as CampaignSchedule),
 		scheduledAt: row.scheduled_at,
 		nextRunAt: row.next_run_at,
@@ -87,6 +91,7 @@ export function campaignView(c: CampaignRecord): CampaignView & { lastError: str
 		audience: c.audience,
 		delivery: c.delivery,
 		timing: c.timing,
+		experiment: c.experiment,
 		schedule: c.schedule,
 		nextRunAt: iso(c.nextRunAt),
 		runCount: c.runCount,
@@ -99,10 +104,12 @@ export function campaignView(c: CampaignRecord): CampaignView & { lastError: str
 /** Inserts or replaces a campaign row. */
 export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 	sql.exec(
-		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, timing, schedule, scheduled_at,
-			next_run_at, run_count, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, timing, experiment, schedule,
+			scheduled_at, next_run_at, run_count, last_error, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, state = excluded.state,
 			message = excluded.message, audience = excluded.audience, delivery = excluded.delivery, timing = excluded.timing,
+			experiment = excluded.experiment,
 			schedule = excluded.schedule, scheduled_at = excluded.scheduled_at, next_run_at = excluded.next_run_at,
 			run_count = excluded.run_count, last_error = excluded.last_error, updated_at = excluded.updated_at`,
 		c.id,
@@ -113,6 +120,7 @@ export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 		JSON.stringify(c.audience),
 		JSON.stringify(c.delivery),
 		JSON.stringify(c.timing),
+		JSON.stringify(c.experiment),
 		c.schedule === null ? null : JSON.stringify(c.schedule),
 		c.scheduledAt,
 		c.nextRunAt,

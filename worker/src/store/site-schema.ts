@@ -165,6 +165,7 @@ CREATE TABLE campaigns (
 	audience TEXT NOT NULL,
 	delivery TEXT NOT NULL,
 	timing TEXT NOT NULL DEFAULT '{}',  -- local time, quiet hours, cut-off, throttle
+	experiment TEXT NOT NULL DEFAULT '{}',  -- holdout (control group)
 	schedule TEXT,
 	scheduled_at INTEGER,     -- when it was last scheduled or resumed: no run is ever due before it
 	next_run_at INTEGER,      -- the next run, while scheduled or running

@@ -253,6 +253,12 @@ export interface CampaignTiming {
 	throttlePerMinute?: number;
 }
 
+/** A campaign's experiments: a control group now; A/B variants next. */
+export interface CampaignExperiment {
+	/** Percent (0.01–50) of the audience not sent to, chosen by a hash of campaign and subscriber. */
+	holdoutPercent?: number;
+}
+
 /** A campaign as the admin API shows it. */
 export interface CampaignView {
 	campaignId: string;
@@ -263,6 +269,7 @@ export interface CampaignView {
 	audience: Audience;
 	delivery: Delivery;
 	timing: CampaignTiming;
+	experiment: CampaignExperiment;
 	schedule: CampaignSchedule | null;
 	/** The next run's time (ISO), while scheduled or running. */
 	nextRunAt: string | null;

@@ -94,6 +94,22 @@ export const timing = z
 	})
 	.describe('Local-time delivery, quiet hours, cut-off and throttle (they compose)');
 
+/** A campaign's experiments. */
+export const experiment = z
+	.strictObject({
+		holdoutPercent: opt(
+			z
+				.number({ error: 'must be a number from 0.01 to 50' })
+				.min(0.01, { error: 'must be a number from 0.01 to 50' })
+				.max(50, {
+					error: 'must be a number from 0.01 to 50',
+				}),
+		).describe(
+			'A control group: this percent of the audience is not sent to (by a hash of campaign and subscriber)',
+		),
+	})
+	.describe('Control group (A/B variants come next)');
+
 const name = reqText(200, 'is required: a name people will recognise');
 const labels = optTextList(20, 40).describe('Up to 20 labels to filter the list by');
 
@@ -105,6 +121,7 @@ export const campaignCreate = z.strictObject({
 	audience: audienceRequest as z.ZodType<Audience>,
 	delivery: opt(campaignDelivery),
 	timing: opt(timing),
+	experiment: opt(experiment),
 	schedule: opt(schedule),
 });
 
@@ -116,6 +133,7 @@ export const campaignPatch = z.strictObject({
 	audience: opt(audienceRequest as z.ZodType<Audience>),
 	delivery: opt(campaignDelivery),
 	timing: opt(timing),
+	experiment: opt(experiment),
 	schedule: opt(schedule.nullable()),
 });
 
@@ -150,6 +168,7 @@ export const campaignView = z.object({
 	audience,
 	delivery,
 	timing,
+	experiment,
 	schedule: schedule.nullable(),
 	nextRunAt: z.string().nullable(),
 	runCount: z.number(),
