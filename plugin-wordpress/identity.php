@@ -56,13 +56,13 @@ function beckon_identity_token( int $user_id, ?int $now = null ): string {
 	if ( $user_id <= 0 || '' === $secret ) {
 		return '';
 	}
-	$ttl     = (int) apply_filters( 'beckon_identity_ttl', DAY_IN_SECONDS, $user_id );
-	$ttl     = max( MINUTE_IN_SECONDS, min( $ttl, BECKON_IDENTITY_MAX_TTL - MINUTE_IN_SECONDS ) );
-	$claims  = array(
+	$ttl    = (int) apply_filters( 'beckon_identity_ttl', DAY_IN_SECONDS, $user_id );
+	$ttl    = max( MINUTE_IN_SECONDS, min( $ttl, BECKON_IDENTITY_MAX_TTL - MINUTE_IN_SECONDS ) );
+	$claims = array(
 		'sub' => (string) $user_id,
 		'exp' => ( null === $now ? time() : $now ) + $ttl,
 	);
-	$attrs   = beckon_identity_attrs( $user_id );
+	$attrs  = beckon_identity_attrs( $user_id );
 	if ( array() !== $attrs ) {
 		$claims['attrs'] = $attrs;
 	}
