@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { capture, type Finding, freshPage, openConsole, subscribe } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import { type PushSink, startPushSink } from '../support/push-sink.ts';
 
 // The campaigns screens of the console (issue 12): the list with its filters, the editor in four steps with its
 // schedule picker, the detail with its lifecycle actions and runs, read-only for viewers.
@@ -23,6 +24,7 @@ interface Campaign {
 describe('console campaigns: list, editor, detail and runs', () => {
 	let worker: LocalWorker;
 	let browser: Browser;
+	let sink: PushSink;
 	const findings: Record<string, Record<string, Finding[]>> = {};
 	/** The weekly campaign made in the first test. */
 	let weeklyId = '';
@@ -48,12 +50,12 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		return response.status === 204 ? null : response.json();
 	};
 
-	/** An allowed browser: a stand-in FCM subscription with real-looking keys (its pushes cannot be delivered). */
+	/** An allowed browser whose push service is the local sink (it accepts every push). */
 	const allowed = () =>
 		subscribe(worker, {
 			permission: 'granted',
 			subscription: {
-				endpoint: `https://fcm.googleapis.com/fcm/send/${randomBytes(8).toString('hex')}`,
+				endpoint: `${sink.url}/push/201/${randomBytes(8).toString('hex')}`,
 				keys: {
 					p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
 					auth: randomBytes(16).toString('base64url'),
@@ -82,7 +84,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		);
 
 	beforeAll(async () => {
-		[worker, browser] = await Promise.all([startWorker(), launchChromium()]);
+		[worker, browser, sink] = await Promise.all([startWorker(), launchChromium(), startPushSink()]);
 		await Promise.all([allowed(), allowed()]);
 	});
 
@@ -90,6 +92,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		console.log('console-campaigns axe-core findings', JSON.stringify(findings));
 		await browser?.close();
 		await worker?.stop();
+		await sink?.close();
 	});
 
 	it('creates a draft with a weekly recurring schedule in the editor and stores the schedule entered', async () => {
@@ -232,7 +235,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		await page.fill('#title', 'Flash sale: 20% off oak');
 		expect(await page.isChecked('input[name=schedule-kind][value=now]')).toBe(true);
 		await page.click('[data-testid=save-schedule]');
-		await page.waitForFunction(() => /^#\/campaigns\/[^/]+$/.test(location.hash));
+		await page.waitForFunction(() => /^#\/campaigns\/(?!new$)[^/]+$/.test(location.hash));
 		nowId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2] ?? '');
 
 		const run = page.locator('[data-testid=campaign-runs] tr[data-run="1"]');
@@ -242,7 +245,15 @@ describe('console campaigns: list, editor, detail and runs', () => {
 			undefined,
 			{ timeout: 30_000 },
 		);
+		// Both pushes are accepted by the sink: the run is done, and so is the one-off campaign.
+		await page.waitForFunction(
+			() => document.querySelector('tr[data-run="1"] [data-count=sent]')?.textContent === '2',
+			undefined,
+			{ timeout: 30_000 },
+		);
 		await stateIs(page, 'done');
+		expect(await run.locator('[data-count=failed]').textContent()).toBe('0');
+		expect(await run.locator('.badge').textContent()).toBe('done');
 		const stored = (await api(`/campaigns/${nowId}`)) as Campaign;
 		expect(stored.runs).toHaveLength(1);
 		expect(stored.runs[0]?.counts.targeted).toBe(2);
@@ -265,12 +276,75 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		await context.close();
 	});
 
+	it('sends times in the browser’s zone as UTC: once, several dates, and a monthly rule on the last day', async () => {
+		const context = await browser.newContext({
+			viewport: { width: 1280, height: 800 },
+			timezoneId: 'America/New_York',
+		});
+		const page = await context.newPage();
+		await openConsole(page, worker, '#/campaigns/new');
+		await page.locator('[data-testid=campaign-form]').waitFor();
+		await page.fill('#campaign-name', 'Dated');
+		await page.fill('#title', 'Save the date');
+		await page.check('input[name=schedule-kind][value=once]');
+		expect(await page.locator('[data-testid=schedule]').textContent()).toContain('America/New_York');
+		await page.fill('#schedule-once', '2030-07-04T09:00');
+		await page.click('[data-testid=campaign-form] button[type=submit]:has-text("Save draft")');
+		await page.waitForFunction(() => /^#\/campaigns\/[^/]+\/edit$/.test(location.hash));
+		const id = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2] ?? '');
+		// 09:00 in New York in July (EDT, UTC−4).
+		await expect
+			.poll(async () => ((await api(`/campaigns/${id}`)) as Campaign).schedule)
+			.toEqual({
+				type: 'once',
+				at: '2030-07-04T13:00:00Z',
+			});
+
+		await page.check('input[name=schedule-kind][value=dates]');
+		await page.fill('#schedule-date-1', '2030-12-01T09:00');
+		await page.click('[data-testid=schedule-dates] button:has-text("Add a date")');
+		await page.click('[data-testid=schedule-dates] button:has-text("Add a date")');
+		await page.fill('#schedule-date-2', '2030-12-08T18:30');
+		await page.fill('#schedule-date-3', '2030-12-15T09:00');
+		await page.click('button[aria-label="Remove date 2"]');
+		expect(await page.inputValue('#schedule-date-2')).toBe('2030-12-15T09:00');
+		await page.click('[data-testid=campaign-form] button[type=submit]:has-text("Save draft")');
+		// December: EST, UTC−5.
+		await expect
+			.poll(async () => ((await api(`/campaigns/${id}`)) as Campaign).schedule)
+			.toEqual({
+				type: 'dates',
+				at: ['2030-12-01T14:00:00Z', '2030-12-15T14:00:00Z'],
+			});
+
+		await page.check('input[name=schedule-kind][value=recurring]');
+		await page.selectOption('#schedule-freq', 'monthly');
+		await page.fill('#schedule-month-days', '1, 15');
+		await page.check('#schedule-last-day');
+		await page.fill('#schedule-time-1', '08:00');
+		await page.fill('#schedule-start', '2030-01-01');
+		await page.click('[data-testid=campaign-form] button[type=submit]:has-text("Save draft")');
+		await expect
+			.poll(async () => ((await api(`/campaigns/${id}`)) as Campaign).schedule)
+			.toEqual({
+				type: 'recurring',
+				rule: {
+					freq: 'monthly',
+					byMonthDay: [1, 15, -1],
+					times: ['08:00'],
+					start: '2030-01-01',
+					timezone: 'America/New_York',
+				},
+			});
+		await context.close();
+	});
+
 	it('lists the campaigns and filters them by state and label', async () => {
 		const { context, page } = await freshPage(browser);
 		await openConsole(page, worker, '#/campaigns');
 		const rows = page.locator('[data-testid=campaigns] tbody tr');
-		await rows.first().waitFor({ timeout: 8000 }).catch(async () => console.log('DEBUG', await page.locator('main').textContent()));
-		expect(await rows.count()).toBe(2);
+		await rows.first().waitFor();
+		expect(await rows.count()).toBe(3);
 		const nowRow = page.locator(`tr[data-campaign="${nowId}"]`);
 		expect(await nowRow.locator('.badge').textContent()).toBe('done');
 		expect(await nowRow.locator('.chip').allTextContents()).toEqual(['sale']);

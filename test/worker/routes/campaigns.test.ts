@@ -1,6 +1,8 @@
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { inHoldout } from '../../../worker/src/campaigns/experiment';
+import type { SiteStore } from '../../../worker/src/objects/site-store';
+import { capPage, SentIndex } from '../../../worker/src/store/sent-sets';
 import {
 	call,
 	createSite,
@@ -8,9 +10,11 @@ import {
 	makeSubscription,
 	type NotificationView,
 	seedSubscribers,
+	send,
 	sinkLog,
 	storeOf,
 	storeRowCounts,
+	storeSql,
 	subscribe,
 	type TestSite,
 	waitDone,
@@ -396,5 +400,99 @@ describe('campaigns', () => {
 				pushes: heldIds.has(rows[i]?.id as string) ? 0 : 1,
 			});
 		}
+	});
+
+	describe('frequency cap', () => {
+		it('caps campaign pushes per subscriber per day and per week, counted; transactional runs and sends pass', async () => {
+			const { site, subs } = await shop(4);
+			const setCap = async (frequencyCap: unknown) => {
+				const response = await api(site, '/settings', 'PATCH', { campaigns: { frequencyCap } });
+				expect(response.status).toBe(200);
+				return (await json<{ settings: { campaigns: unknown } }>(response)).settings.campaigns;
+			};
+			const run = async (extra: Record<string, unknown> = {}) => {
+				const c = await create(site, { schedule: { type: 'now' }, ...extra });
+				await act(site, c.campaignId, 'schedule');
+				const id = (await runsOf(site, c.campaignId, 1)).runs?.[0]?.notificationId as string;
+				return (await waitDone(site, id)).counts;
+			};
+			expect(await setCap({ perDay: 1 })).toEqual({ frequencyCap: { perDay: 1 } });
+			expect(await run()).toMatchObject({ targeted: 4, sent: 4 });
+			expect(await run()).toMatchObject({ targeted: 0, sent: 0, skipped: { capped: 4 } });
+			// Transactional: neither capped nor counted.
+			expect(await run({ timing: { ignoreFrequencyCap: true } })).toMatchObject({ targeted: 4, sent: 4 });
+			// A one-off notification is not a campaign push.
+			expect((await waitDone(site, await send(site, {}))).counts).toMatchObject({ sent: 4 });
+
+			expect(await setCap({ perWeek: 2 })).toEqual({ frequencyCap: { perWeek: 2 } });
+			const second = await run();
+			expect(second).toMatchObject({ targeted: 4, sent: 4 });
+			expect(second.skipped).toBeUndefined();
+			expect(await run()).toMatchObject({ targeted: 0, skipped: { capped: 4 } });
+			expect(await setCap(null)).toEqual({ frequencyCap: null });
+			expect(await run()).toMatchObject({ targeted: 4, sent: 4 });
+			for (const s of subs) expect((await sinkLog(s.json.endpoint)).length).toBe(5);
+
+			for (const [bad, message] of [
+				[{}, /^campaigns\.frequencyCap: must set perDay, perWeek or both/],
+				[{ perDay: 0 }, /^campaigns\.frequencyCap\.perDay: /],
+				[{ perDay: 1, perMonth: 3 }, /^campaigns\.frequencyCap\.perMonth: /],
+			] as const) {
+				const got = await problem(
+					await api(site, '/settings', 'PATCH', { campaigns: { frequencyCap: bad } }),
+				);
+				expect(got.status).toBe(400);
+				expect(got.message).toMatch(message);
+			}
+		}, 30_000);
+
+		it('counts a day in the subscriber’s own time zone, and does not count a run against itself', async () => {
+			const site = await createSite();
+			const subs = await Promise.all([makeSubscription(), makeSubscription()]);
+			const rows = subs.map((s, i) => ({
+				id: `sub_zone${i}`,
+				endpoint: s.json.endpoint,
+				p256dh: s.json.keys.p256dh,
+				auth: s.json.keys.auth,
+			}));
+			await seedSubscribers(site.siteId, rows);
+			await storeSql(
+				site.siteId,
+				"UPDATE subscribers SET timezone = 'Pacific/Kiritimati' WHERE id = 'sub_zone0'",
+			);
+			await storeSql(
+				site.siteId,
+				"UPDATE subscribers SET timezone = 'America/Los_Angeles' WHERE id = 'sub_zone1'",
+			);
+			const ids = ['sub_zone0', 'sub_zone1'];
+			// At 12:00Z on 10 June: in Kiritimati (+14) the day began at 10:00Z; in Los Angeles (-7) at 07:00Z.
+			const now = Date.parse('2026-06-10T12:00:00Z');
+			const kept = await runInDurableObject(storeOf(site.siteId), (_store: SiteStore, state) => {
+				const index = new SentIndex();
+				// A campaign push at 09:00Z: yesterday evening in Kiritimati, this morning in Los Angeles.
+				index.add(ids, Date.parse('2026-06-10T09:00:00Z'), 'ntf_earlier');
+				const sql = state.storage.sql;
+				const first = capPage(
+					sql,
+					index,
+					{ notificationId: 'ntf_now', seq: 0, ids },
+					{ perDay: 1 },
+					'UTC',
+					now,
+				);
+				// The same page again (a restart): not written twice, and the run's own sends do not cap it.
+				const again = capPage(
+					sql,
+					index,
+					{ notificationId: 'ntf_now', seq: 0, ids },
+					{ perDay: 1 },
+					'UTC',
+					now,
+				);
+				const rows = sql.exec('SELECT count(*) AS n FROM sent_sets').one().n;
+				return { first, again, rows };
+			});
+			expect(kept).toEqual({ first: ['sub_zone0'], again: ['sub_zone0'], rows: 1 });
+		});
 	});
 });

@@ -116,7 +116,7 @@ describe('event retention (settings.events.retentionDays)', () => {
 		const message = async (body: unknown) =>
 			(await json<{ error: { message: string } }>(await patch(site, body))).error.message;
 		expect(await message({})).toBe(
-			'prompt: is required: the prompt settings (or events.retentionDays) to change',
+			'prompt: is required: the prompt settings (or events.retentionDays, or campaigns.frequencyCap) to change',
 		);
 		expect(await message({ events: { retentionDays: 0 } })).toMatch(
 			/^events\.retentionDays: must be a whole number from 1 to 730/,

@@ -5,7 +5,7 @@ import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
 import { chunkRecipients, type PushBatch, type Recipient } from '../queue/messages';
 import { type ContextNeeds, contextNeeds, isPersonalised, pruneContext } from '../sending/liquid';
-import type { Audience, Delivery, Message } from '../sending/message';
+import type { Audience, Delivery, FrequencyCap, Message } from '../sending/message';
 import { builtinEvent } from '../store/builtin-events';
 import { type Counts, emptyCounts, type FatalReason } from '../store/notifications';
 import type { AudienceTuple } from '../store/subscribers';
@@ -26,6 +26,8 @@ export interface DispatchInput {
 	timing?: DispatchTiming;
 	/** A campaign's control group: subscribers whose bucket of (seed, id) falls under `percent` are not sent to. */
 	holdout?: { seed: string; percent: number };
+	/** The site's frequency cap (a campaign run that does not ignore it); `zone` for subscribers without one. */
+	cap?: FrequencyCap & { zone: string };
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -132,6 +134,8 @@ export class Dispatcher extends DurableObject<Env> {
 	private pagedInWave = 0;
 	/** When paging goes on (a later wave, or the next minute of a throttled run); null = at once. */
 	private nextPageAt: number | null = null;
+	/** Pages of a capped run recorded in the site's sent sets so far. */
+	private capSeq = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -157,6 +161,7 @@ export class Dispatcher extends DurableObject<Env> {
 						wave?: number;
 						pagedInWave?: number;
 						nextPageAt?: number | null;
+						capSeq?: number;
 					};
 					this.phase = s.phase;
 					this.cursor = s.cursor;
@@ -168,6 +173,7 @@ export class Dispatcher extends DurableObject<Env> {
 					this.wave = s.wave ?? 0;
 					this.pagedInWave = s.pagedInWave ?? 0;
 					this.nextPageAt = s.nextPageAt ?? null;
+					this.capSeq = s.capSeq ?? 0;
 				}
 			}
 		});
@@ -363,7 +369,7 @@ export class Dispatcher extends DurableObject<Env> {
 			}
 			const page = await this.nextPage(input, Math.min(PAGE_SIZE, budget), wave?.zones ?? null);
 			if ((this.phase as Phase) === 'done') return; // abandoned while the page was read
-			const rows = this.withoutHoldout(page.rows, input);
+			const rows = await this.withinCap(this.withoutHoldout(page.rows, input), input);
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
@@ -396,6 +402,25 @@ export class Dispatcher extends DurableObject<Env> {
 		this.countSkipped('holdout', rows.length - kept.length);
 		this.pagedInWave += rows.length - kept.length;
 		return kept;
+	}
+
+	/** A page less the subscribers the site's frequency cap stops (counted as skipped `capped`). */
+	private async withinCap(rows: AudienceTuple[], input: DispatchInput): Promise<AudienceTuple[]> {
+		const cap = input.cap;
+		if (!cap || rows.length === 0) return rows;
+		const { zone, ...limits } = cap;
+		const kept = new Set(
+			await siteStore(this.env, input.siteId).capPage(
+				input.siteId,
+				{ notificationId: input.notificationId, seq: this.capSeq, ids: rows.map((r) => r[0]) },
+				limits,
+				zone,
+			),
+		);
+		this.capSeq++;
+		const within = rows.filter((r) => kept.has(r[0]));
+		this.countSkipped('capped', rows.length - within.length);
+		return within;
 	}
 
 	/** Plans a timed run's waves from its audience's zones; recipients left out are counted as skipped. */
@@ -553,6 +578,7 @@ export class Dispatcher extends DurableObject<Env> {
 			finishedAt: this.finishedAt,
 			rowsWritten: this.rowsWritten + 1,
 			...(this.clicks.length > 0 ? { clicks: this.clicks } : {}),
+			...(this.capSeq > 0 ? { capSeq: this.capSeq } : {}),
 			...(this.waves !== null
 				? { waves: this.waves, wave: this.wave, pagedInWave: this.pagedInWave, nextPageAt: this.nextPageAt }
 				: this.nextPageAt !== null

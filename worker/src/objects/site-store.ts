@@ -6,6 +6,7 @@ import type {
 	CampaignView,
 	EventOccurrence,
 	Filter,
+	FrequencyCap,
 	SegmentView,
 	UserDetail,
 } from '#wire';
@@ -89,6 +90,7 @@ import {
 	segmentIdByName,
 	segmentsReferring,
 } from '../store/segments';
+import { capPage, purgeSentSets, SENT_SET_KEEP_MS, SentIndex } from '../store/sent-sets';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { findSite } from '../store/sites';
 import { readStats, type SiteStats } from '../store/stats';
@@ -168,6 +170,8 @@ export class SiteStore extends DurableObject<Env> {
 	private preparing: Promise<void> | null = null;
 	private ready = false;
 	private alarmAt: number | null = null;
+	/** The frequency cap's index of recent campaign pushes (built on first use). */
+	private sentIndex: SentIndex | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -482,7 +486,15 @@ export class SiteStore extends DurableObject<Env> {
 				startRun(
 					this.sql,
 					c.id,
-					{ siteId, homeUrl: site.homeUrl, iconUrl: site.iconUrl, disabled: site.disabledAt !== null },
+					{
+						siteId,
+						homeUrl: site.homeUrl,
+						iconUrl: site.iconUrl,
+						disabled: site.disabledAt !== null,
+						frequencyCap:
+							(site.settings as { campaigns?: { frequencyCap: FrequencyCap | null } }).campaigns
+								?.frequencyCap ?? null,
+					},
 					newId('ntf'),
 					now,
 				),
@@ -597,6 +609,23 @@ export class SiteStore extends DurableObject<Env> {
 			return { rows, cursor: rows.at(-1)?.[0] ?? cursor, done: rows.length < limit };
 		}
 		return pageAudience(this.sql, audience, cursor, limit, Date.now(), withContext, zones);
+	}
+
+	/**
+	 * The ids of a page of a capped campaign run that the site's frequency cap lets through, recorded as sent (one
+	 * row per page); see store/sent-sets.ts.
+	 */
+	async capPage(
+		siteId: string,
+		page: { notificationId: string; seq: number; ids: string[] },
+		cap: FrequencyCap,
+		fallbackZone: string,
+	): Promise<string[]> {
+		await this.open(siteId);
+		const now = Date.now();
+		this.sentIndex ??= SentIndex.load(this.sql, now - SENT_SET_KEEP_MS);
+		const index = this.sentIndex;
+		return this.ctx.storage.transactionSync(() => capPage(this.sql, index, page, cap, fallbackZone, now));
 	}
 
 	/** The allowed subscribers of a (resolved) audience by stored time zone, for a timed run's waves. */
@@ -737,6 +766,7 @@ export class SiteStore extends DurableObject<Env> {
 		const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
 		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
 		purgeEvents(this.sql, dayOf(now) - this.retentionDays());
+		purgeSentSets(this.sql, this.sentIndex, now);
 		this.setMeta('housekept_at', String(now));
 		return { resumed: open.length, pruned };
 	}

@@ -91,9 +91,11 @@ export async function rotateIdentitySecret(request: Request, env: Env, siteId: s
 /** PATCH /v1/sites/:siteId/settings (editor): `{prompt:{…}}` partial update; returns the whole settings. */
 export async function patchSettings(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteAdmin(request, env, siteId, 'editor');
-	const { prompt, events } = parse(settingsPatch, await readJsonObject(request));
+	const { prompt, events, campaigns } = parse(settingsPatch, await readJsonObject(request));
 	const site = await requireSite(env, siteId);
-	return Response.json({ settings: await updateSettings(env, site, prompt, events?.retentionDays) });
+	return Response.json({
+		settings: await updateSettings(env, site, prompt, events?.retentionDays, campaigns?.frequencyCap),
+	});
 }
 
 /** Each origin as `URL.origin` writes it; a 400 naming the first that is a page URL or not http(s). */

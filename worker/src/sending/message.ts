@@ -4,7 +4,7 @@ import { MAX_URL_LENGTH, sendRequest } from '../api/schemas/send';
 import { badRequest, HttpError } from '../http/errors';
 import { checkTemplates, liftUrlTemplates } from './liquid';
 
-export type { Action, Audience, Delivery, Message, PushPayload } from '#wire';
+export type { Action, Audience, Delivery, FrequencyCap, Message, PushPayload } from '#wire';
 export { MAX_URL_LENGTH };
 
 /** Longest plaintext we send: fits every service, including Firefox for Android's 3,070-byte bridge limit. */

@@ -1,4 +1,4 @@
-import type { Platform, SiteSummary, SiteView } from '#wire';
+import type { FrequencyCap, Platform, SiteSummary, SiteView } from '#wire';
 import { config, type Env } from '../env';
 import { HttpError } from '../http/errors';
 import { newId, newSecret } from '../lib/ids';
@@ -123,12 +123,18 @@ export async function updateSettings(
 	site: Site,
 	prompt: PromptPatch | undefined,
 	retentionDays: number | undefined,
+	frequencyCap?: FrequencyCap | null,
 ): Promise<SiteView['settings']> {
 	const settings: SiteView['settings'] = { ...site.settings, prompt: promptOf(site.settings) };
 	if (prompt) settings.prompt = mergePromptSettings(settings.prompt, prompt);
 	if (retentionDays !== undefined) {
 		await siteStore(env, site.id).setEventRetention(site.id, retentionDays);
 		settings.events = { retentionDays };
+	}
+	if (frequencyCap !== undefined) {
+		settings.campaigns = {
+			frequencyCap: frequencyCap === null ? null : (JSON.parse(JSON.stringify(frequencyCap)) as FrequencyCap),
+		};
 	}
 	await saveSettings(env.DB, site.id, settings);
 	return settings;

@@ -4,6 +4,7 @@ import type {
 	CampaignSchedule,
 	CampaignTiming,
 	Delivery,
+	FrequencyCap,
 	Message,
 } from '#wire';
 import { localDay, nextRuns, type Schedule } from '../campaigns/schedule';
@@ -209,7 +210,13 @@ export function settle(sql: SqlStorage, c: CampaignRecord): CampaignRecord {
 export function startRun(
 	sql: SqlStorage,
 	campaignId: string,
-	site: { siteId: string; homeUrl: string; iconUrl: string | null; disabled: boolean },
+	site: {
+		siteId: string;
+		homeUrl: string;
+		iconUrl: string | null;
+		disabled: boolean;
+		frequencyCap: FrequencyCap | null;
+	},
 	notificationId: string,
 	now: number,
 ): { input: DispatchInput; run: number } | null {
@@ -271,6 +278,9 @@ export function startRun(
 	const timing = runTiming(c, scheduledFor, now);
 	if (timing) input.timing = timing;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
+	if (site.frequencyCap && !c.timing.ignoreFrequencyCap) {
+		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
+	}
 	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input);
 	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
 	return { input, run };

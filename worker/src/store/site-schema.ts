@@ -188,6 +188,17 @@ CREATE TABLE campaign_runs (
 	pending_input TEXT,
 	PRIMARY KEY (campaign_id, run)
 ) WITHOUT ROWID;
-CREATE INDEX campaign_runs_pending ON campaign_runs (campaign_id) WHERE pending_input IS NOT NULL;`,
+CREATE INDEX campaign_runs_pending ON campaign_runs (campaign_id) WHERE pending_input IS NOT NULL;
+
+-- Which subscribers each capped campaign run was sent to, one row per page (<= 1,000 ids): the frequency cap reads
+-- these instead of keeping a counter per subscriber (one row written per page, not per push). Kept 8 days.
+CREATE TABLE sent_sets (
+	notification_id TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	sent_at INTEGER NOT NULL,
+	ids TEXT NOT NULL,
+	PRIMARY KEY (notification_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX sent_sets_time ON sent_sets (sent_at);`,
 	},
 ];

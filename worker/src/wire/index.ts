@@ -251,6 +251,14 @@ export interface CampaignTiming {
 	cutoffAfterMinutes?: number;
 	/** At most this many pushes per minute. */
 	throttlePerMinute?: number;
+	/** A transactional campaign: neither capped by the site's frequency cap nor counted towards it. */
+	ignoreFrequencyCap?: boolean;
+}
+
+/** At most this many campaign pushes per subscriber per local calendar day and/or rolling 7 days. */
+export interface FrequencyCap {
+	perDay?: number;
+	perWeek?: number;
 }
 
 /** A campaign's experiments: a control group now; A/B variants next. */
@@ -346,7 +354,11 @@ export interface SiteView {
 	homeUrl: string;
 	iconUrl: string | null;
 	vapidPublicKey: string;
-	settings: { prompt: Prompt; events?: { retentionDays: number } } & Record<string, unknown>;
+	settings: {
+		prompt: Prompt;
+		events?: { retentionDays: number };
+		campaigns?: { frequencyCap: FrequencyCap | null };
+	} & Record<string, unknown>;
 	createdAt: string;
 }
 

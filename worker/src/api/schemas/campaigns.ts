@@ -91,6 +91,9 @@ export const timing = z
 		throttlePerMinute: opt(z.number().int().min(1).max(1_000_000)).describe(
 			'At most this many pushes a minute',
 		),
+		ignoreFrequencyCap: opt(z.boolean({ error: 'must be true or false' })).describe(
+			"Transactional: neither capped by the site's frequency cap nor counted towards it",
+		),
 	})
 	.describe('Local-time delivery, quiet hours, cut-off and throttle (they compose)');
 

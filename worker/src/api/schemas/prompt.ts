@@ -155,14 +155,44 @@ export const settingsPatch = strictObject(
 			},
 			'is not a setting; use retentionDays',
 		).optional(),
+		campaigns: strictObject(
+			{
+				frequencyCap: z
+					.union([
+						strictObject(
+							{
+								perDay: optInt(1, 50).describe('Campaign pushes per subscriber per local calendar day'),
+								perWeek: optInt(1, 200).describe('…and per rolling 7 days'),
+							},
+							'is not a cap; use perDay or perWeek',
+						),
+						z.null(),
+					])
+					.describe('null removes the cap'),
+			},
+			'is not a setting; use frequencyCap',
+		).optional(),
 	},
-	'is not a setting; use prompt or events',
+	'is not a setting; use prompt, events or campaigns',
 ).superRefine((patch, ctx) => {
-	if (patch.prompt === undefined && patch.events?.retentionDays === undefined) {
+	if (
+		patch.prompt === undefined &&
+		patch.events?.retentionDays === undefined &&
+		patch.campaigns === undefined
+	) {
 		ctx.addIssue({
 			code: 'custom',
 			path: ['prompt'],
-			message: 'is required: the prompt settings (or events.retentionDays) to change',
+			message:
+				'is required: the prompt settings (or events.retentionDays, or campaigns.frequencyCap) to change',
+		});
+	}
+	const cap = patch.campaigns?.frequencyCap;
+	if (cap && cap.perDay === undefined && cap.perWeek === undefined) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['campaigns', 'frequencyCap'],
+			message: 'must set perDay, perWeek or both (null removes the cap)',
 		});
 	}
 });

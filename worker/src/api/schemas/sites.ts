@@ -56,6 +56,12 @@ export const settings = z.looseObject({
 		.object({ retentionDays: z.number() })
 		.optional()
 		.describe('Set once events.retentionDays was changed; the default keeps events 90 days'),
+	campaigns: z
+		.object({
+			frequencyCap: z.object({ perDay: z.number().optional(), perWeek: z.number().optional() }).nullable(),
+		})
+		.optional()
+		.describe('The frequency cap of campaign pushes per subscriber, once set'),
 });
 
 /** A site for its admins (no secrets). */
