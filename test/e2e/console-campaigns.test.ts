@@ -214,6 +214,24 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		await stateIs(page, 'scheduled');
 		expect(await page.locator('[data-testid=campaign-next-run]').textContent()).toContain('2030');
 
+		// Renaming a scheduled campaign leaves its schedule alone (a schedule sent again would count from now).
+		await page.click('[data-testid=campaign-actions] a:has-text("Edit")');
+		await page.locator('[data-testid=campaign-form]').waitFor();
+		const patches: string[] = [];
+		page.on('request', (r) => {
+			if (r.method() === 'PATCH') patches.push(r.postData() ?? '');
+		});
+		await page.fill('#campaign-name', 'Weekly oak digest (Berlin)');
+		await page.click('[data-testid=campaign-form] button[type=submit]:has-text("Save changes")');
+		await page.locator('[data-testid=toasts]:has-text("Campaign saved")').waitFor();
+		expect(patches).toHaveLength(1);
+		expect(JSON.parse(patches[0] ?? '{}')).not.toHaveProperty('schedule');
+		const renamed = (await api(`/campaigns/${weeklyId}`)) as Campaign;
+		expect(renamed).toMatchObject({ name: 'Weekly oak digest (Berlin)', state: 'scheduled' });
+		expect(renamed.nextRunAt).toBe('2030-01-07T08:30:00.000Z');
+		await page.click('a:has-text("Back to the campaign")');
+		await stateIs(page, 'scheduled');
+
 		await page.click('[data-testid=campaign-actions] button:has-text("Cancel campaign")');
 		expect(await page.locator('[data-testid=campaign-actions] .confirm-q').textContent()).toContain(
 			'Cancel this campaign?',
@@ -351,7 +369,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		expect(await nowRow.locator('td[data-label=Runs]').textContent()).toBe('1');
 		const weeklyRow = page.locator(`tr[data-campaign="${weeklyId}"]`);
 		expect(await weeklyRow.locator('.badge').textContent()).toBe('cancelled');
-		expect(await weeklyRow.locator('a').textContent()).toBe('Weekly oak digest');
+		expect(await weeklyRow.locator('a').textContent()).toBe('Weekly oak digest (Berlin)');
 		await shoot(page, 'campaigns');
 
 		const requests: string[] = [];

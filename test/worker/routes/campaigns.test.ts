@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { inHoldout } from '../../../worker/src/campaigns/experiment';
+import { inHoldout, variantOf } from '../../../worker/src/campaigns/experiment';
 import type { SiteStore } from '../../../worker/src/objects/site-store';
 import { capPage, SentIndex } from '../../../worker/src/store/sent-sets';
+import { decryptRecorded } from '../decrypt';
 import {
 	call,
 	createSite,
@@ -493,6 +494,107 @@ describe('campaigns', () => {
 				return { first, again, rows };
 			});
 			expect(kept).toEqual({ first: ['sub_zone0'], again: ['sub_zone0'], rows: 1 });
+		});
+	});
+
+	describe('A/B variants', () => {
+		it('sends each subscriber its variant (by hash, by weight), with Liquid, and counts each variant', async () => {
+			const site = await createSite();
+			const subs = await Promise.all(Array.from({ length: 60 }, () => makeSubscription()));
+			const rows = subs.map((s, i) => ({
+				// Ids of the shape the worker makes (the events route checks it).
+				id: `sub_ab${String(i).padStart(18, '0')}`,
+				endpoint: s.json.endpoint,
+				p256dh: s.json.keys.p256dh,
+				auth: s.json.keys.auth,
+			}));
+			await seedSubscribers(site.siteId, rows);
+			const c = await create(site, {
+				message: {
+					title: 'Spring sale',
+					body: 'For {{ subscriber.id }}',
+					url: 'https://shop.example/sale?s={{ subscriber.id }}',
+				},
+				schedule: { type: 'now' },
+				experiment: {
+					variants: [
+						{ weight: 1 },
+						{ name: 'Urgent', weight: 2, message: { title: 'Last day of the sale!' } },
+					],
+				},
+			});
+			expect(c).toMatchObject({
+				experiment: {
+					variants: [
+						{ name: 'A', weight: 1 },
+						{ name: 'Urgent', weight: 2, message: { title: 'Last day of the sale!' } },
+					],
+				},
+			});
+			await act(site, c.campaignId, 'schedule');
+			const run = (await runsOf(site, c.campaignId, 1)).runs?.[0];
+			const done = await waitDone(site, run?.notificationId as string);
+			const expected = rows.map((r) => variantOf(c.campaignId, r.id, [1, 2]));
+			const inB = expected.filter((v) => v === 1).length;
+			expect(inB).toBeGreaterThan(25);
+			expect(done.counts).toMatchObject({ targeted: 60, sent: 60 });
+			expect(done.counts.variants).toEqual([
+				{ targeted: 60 - inB, sent: 60 - inB, failed: 0, shown: 0, clicked: 0, closed: 0 },
+				{ targeted: inB, sent: inB, failed: 0, shown: 0, clicked: 0, closed: 0 },
+			]);
+			// Each push carries its variant's title and the personalised body.
+			for (const [i, s] of subs.entries()) {
+				const [push] = await sinkLog(s.json.endpoint);
+				const payload = await decryptRecorded(push?.body ?? '', s);
+				expect(payload.title).toBe(expected[i] === 1 ? 'Last day of the sale!' : 'Spring sale');
+				expect(payload.body).toBe(`For ${rows[i]?.id}`);
+			}
+			// A click is counted on the clicking subscriber's variant.
+			const clicker = rows[expected.indexOf(1)]?.id as string;
+			const clicked = await call(`/v1/sites/${site.siteId}/subscribers/${clicker}/events`, {
+				method: 'POST',
+				headers: { origin: site.origin },
+				body: JSON.stringify({ type: 'clicked', notificationId: run?.notificationId }),
+			});
+			expect(clicked.status).toBe(202);
+			await expect
+				.poll(
+					async () => {
+						const view = await json<NotificationView & { counts: { variants: Array<{ clicked: number }> } }>(
+							await api(site, `/notifications/${run?.notificationId}`),
+						);
+						return view.counts.variants.map((v) => v.clicked);
+					},
+					{ timeout: 10_000 },
+				)
+				.toEqual([0, 1]);
+		}, 30_000);
+
+		it('refuses bad variants with a 400 naming the variant', async () => {
+			const site = await createSite();
+			const cases: Array<[unknown, RegExp]> = [
+				[[{ weight: 1 }], /^experiment\.variants: must be an array of 2 to 5 variants/],
+				[[{ weight: 1 }, { weight: 0 }], /^experiment\.variants\[1\]\.weight: /],
+				[
+					[{ weight: 1 }, { weight: 1, message: { title: '{{ x | nope }}' } }],
+					/^experiment\.variants\[1\]\.message\.title: /,
+				],
+				[
+					[
+						{ weight: 1, name: 'A' },
+						{ weight: 1, name: 'a' },
+					],
+					/^experiment\.variants\[1\]\.name: another variant is called a/,
+				],
+				[[{ weight: 1 }, { weight: 1, message: { colour: 'red' } }], /^experiment\.variants\[1\]\.message/],
+			];
+			for (const [variants, message] of cases) {
+				const got = await problem(
+					await api(site, '/campaigns', 'POST', { ...DRAFT, experiment: { variants } }),
+				);
+				expect({ variants, status: got.status }).toEqual({ variants, status: 400 });
+				expect(got.message, JSON.stringify(variants)).toMatch(message);
+			}
 		});
 	});
 });

@@ -25,3 +25,18 @@ export function bucketOf(campaignId: string, subscriberId: string): number {
 export function inHoldout(campaignId: string, subscriberId: string, percent: number): boolean {
 	return bucketOf(campaignId, subscriberId) < Math.round(percent * (BUCKETS / 100));
 }
+
+/**
+ * The variant (index into `weights`) of a subscriber: a bucket of (campaign, subscriber) under its own seed, so it
+ * is independent of the control group, spread over the weights' cumulative shares.
+ */
+export function variantOf(campaignId: string, subscriberId: string, weights: readonly number[]): number {
+	const total = weights.reduce((sum, w) => sum + w, 0);
+	const bucket = bucketOf(`${campaignId}#variant`, subscriberId);
+	let edge = 0;
+	for (let i = 0; i < weights.length; i++) {
+		edge += ((weights[i] ?? 0) / total) * BUCKETS;
+		if (bucket < edge) return i;
+	}
+	return weights.length - 1;
+}

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { inHoldout } from '../campaigns/experiment';
+import type { VariantCounts } from '#wire';
+import { inHoldout, variantOf } from '../campaigns/experiment';
 import { type DispatchTiming, planWaves, type Wave } from '../campaigns/timing';
 import { config, type Env } from '../env';
 import { isOutage } from '../push/classify';
@@ -26,6 +27,8 @@ export interface DispatchInput {
 	timing?: DispatchTiming;
 	/** A campaign's control group: subscribers whose bucket of (seed, id) falls under `percent` are not sent to. */
 	holdout?: { seed: string; percent: number };
+	/** A/B variants: each recipient's by a hash of (seed, id) over the weights; `messages[i]` is variant i's. */
+	variants?: { seed: string; weights: number[]; messages: Message[] };
 	/** The site's frequency cap (a campaign run that does not ignore it); `zone` for subscribers without one. */
 	cap?: FrequencyCap & { zone: string };
 }
@@ -42,6 +45,8 @@ export interface BatchReport {
 	 * the dispatcher then ends the whole notification with it, once.
 	 */
 	fatal?: FatalReason;
+	/** A run with variants: sent and failed by variant (index), the totals above included. */
+	byVariant?: Array<{ sent: number; failed: number }>;
 }
 
 /** Answer to a consumer asking for the right to send a batch. */
@@ -231,6 +236,11 @@ export class Dispatcher extends DurableObject<Env> {
 		const c = this.counts;
 		c.sent += report.sent;
 		c.gone += report.gone;
+		report.byVariant?.forEach((v, i) => {
+			const counts = this.variantCounts(i);
+			counts.sent += v.sent;
+			counts.failed += v.failed;
+		});
 		for (const [reason, n] of Object.entries(report.failures)) this.countFailed(reason, n);
 		if (report.fatal) {
 			await this.abandon(report.fatal);
@@ -260,6 +270,10 @@ export class Dispatcher extends DurableObject<Env> {
 	async track(siteId: string, type: Tracked, subscriberId: string | null = null): Promise<boolean> {
 		if (!this.input || this.input.siteId !== siteId) return false;
 		this.counts[type]++;
+		if (this.input.variants && subscriberId !== null) {
+			const { seed, weights } = this.input.variants;
+			this.variantCounts(variantOf(seed, subscriberId, weights))[type]++;
+		}
 		if (type === 'clicked' && subscriberId !== null && this.clicks.length < MAX_PENDING_CLICKS) {
 			this.clicks.push([subscriberId, Date.now()]);
 		}
@@ -374,6 +388,7 @@ export class Dispatcher extends DurableObject<Env> {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
 				this.counts.targeted += recipients.length;
+				for (const r of recipients) if (r.v !== undefined) this.variantCounts(r.v).targeted++;
 				this.pagedInWave += recipients.length;
 				budget -= recipients.length;
 			}
@@ -392,6 +407,15 @@ export class Dispatcher extends DurableObject<Env> {
 			unsaved = true;
 		}
 		if (unsaved) this.saveState();
+	}
+
+	/** Variant i's counts, created (with those before it) on first use. */
+	private variantCounts(i: number): VariantCounts {
+		this.counts.variants ??= [];
+		while (this.counts.variants.length <= i) {
+			this.counts.variants.push({ targeted: 0, sent: 0, failed: 0, shown: 0, clicked: 0, closed: 0 });
+		}
+		return this.counts.variants[i] as VariantCounts;
 	}
 
 	/** A page less the run's control group (counted as skipped `holdout`; nothing stored per subscriber). */
@@ -462,7 +486,7 @@ export class Dispatcher extends DurableObject<Env> {
 			this.cursor,
 			limit,
 			// A personalised message needs each recipient's attributes; a plain one pages without the join.
-			isPersonalised(input.message),
+			messagesOf(input).some(isPersonalised),
 			zones,
 		);
 		this.cursor = page.cursor;
@@ -645,10 +669,15 @@ const needsMemo = new WeakMap<DispatchInput['message'], ContextNeeds>();
 function needsOf(input: DispatchInput): ContextNeeds {
 	let needs = needsMemo.get(input.message);
 	if (!needs) {
-		needs = contextNeeds(input.message);
+		needs = contextNeeds(...messagesOf(input));
 		needsMemo.set(input.message, needs);
 	}
 	return needs;
+}
+
+/** Every message a run sends: its variants', or its one. */
+export function messagesOf(input: Pick<DispatchInput, 'message' | 'variants'>): Message[] {
+	return input.variants?.messages ?? [input.message];
 }
 
 function toRecipient(
@@ -660,5 +689,6 @@ function toRecipient(
 	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
 	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
 	if (ctx) recipient.ctx = pruneContext(ctx, needsOf(input));
+	if (input.variants) recipient.v = variantOf(input.variants.seed, id, input.variants.weights);
 	return recipient;
 }

@@ -1,7 +1,7 @@
 import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
 import { describeError } from '../lib/redact';
-import type { BatchReport, DispatchInput } from '../objects/dispatcher';
+import { type BatchReport, type DispatchInput, messagesOf } from '../objects/dispatcher';
 import { siteStore } from '../objects/site-store';
 import { backoffMs } from '../push/classify';
 import { buildPushRequest, type PushRequest, PushRequestError } from '../push/request';
@@ -86,20 +86,24 @@ export async function sendBatch(
 		const fatal = 'vapid_key_unavailable';
 		return { sent: 0, gone: 0, failures: { [fatal]: recipients.length }, retry: [], fatal };
 	}
-	let compiled: CompiledMessage | null = null;
-	if (isPersonalised(input.message)) {
-		try {
-			compiled = compileMessage(input.message);
-		} catch (error) {
-			// Checked when the send was made, so only a change of Liquid version gets here: no retry would help.
-			console.error('message templates do not parse', input.notificationId, describeError(error));
-			return { sent: 0, gone: 0, failures: { render_failed: recipients.length }, retry: [] };
-		}
+	// Each variant's message (a run without variants has one), its templates parsed once per batch.
+	const messages = messagesOf(input);
+	let compiled: Array<CompiledMessage | null>;
+	try {
+		compiled = messages.map((m) => (isPersonalised(m) ? compileMessage(m) : null));
+	} catch (error) {
+		// Checked when the send was made, so only a change of Liquid version gets here: no retry would help.
+		console.error('message templates do not parse', input.notificationId, describeError(error));
+		return { sent: 0, gone: 0, failures: { render_failed: recipients.length }, retry: [] };
 	}
 	const report: BatchReport = { sent: 0, gone: 0, failures: {}, retry: [] };
+	const byVariant = input.variants ? messages.map(() => ({ sent: 0, failed: 0 })) : null;
+	if (byVariant) report.byVariant = byVariant;
 	const gone: Array<{ id: string; endpoint: string }> = [];
-	const fail = (reason: string) => {
+	const fail = (reason: string, v?: number) => {
 		report.failures[reason] = (report.failures[reason] ?? 0) + 1;
+		const counts = byVariant?.[v ?? 0];
+		if (counts) counts.failed++;
 	};
 	const ttlLeft = Math.max(0, input.delivery.ttl - Math.floor((Date.now() - input.createdAt) / 1000));
 	let retryAfter = 0;
@@ -107,23 +111,25 @@ export async function sendBatch(
 	await Promise.all(
 		recipients.map((recipient) =>
 			run(async () => {
+				const v = recipient.v ?? 0;
 				let endpoint: URL;
 				try {
 					endpoint = new URL(recipient.endpoint);
 				} catch {
-					return fail('endpoint_invalid');
+					return fail('endpoint_invalid', v);
 				}
-				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed');
+				if (!pushServiceOf(endpoint, cfg.allowLoopbackPush)) return fail('endpoint_not_allowed', v);
 				const retry = (retryAfterMs?: number) => {
 					report.retry.push(recipient);
 					retryAfter = Math.max(retryAfter, backoffMs(attempt, retryAfterMs));
 				};
 				if (breaker.isOpen(endpoint.origin)) return retry();
-				let message = input.message;
-				if (compiled) {
+				let message = messages[v] ?? input.message;
+				const template = compiled[v];
+				if (template) {
 					// One recipient whose message cannot be rendered, or renders too long, fails alone.
-					const rendered = renderMessage(compiled, recipient.ctx ?? bareContext(recipient));
-					if (!rendered.ok) return fail(rendered.reason);
+					const rendered = renderMessage(template, recipient.ctx ?? bareContext(recipient));
+					if (!rendered.ok) return fail(rendered.reason, v);
 					message = rendered.message;
 				}
 				let request: PushRequest;
@@ -151,13 +157,14 @@ export async function sendBatch(
 					);
 				} catch (error) {
 					// One recipient whose push cannot be built (bad stored keys, say) ends alone, in its own state.
-					return fail(buildFailure(error));
+					return fail(buildFailure(error), v);
 				}
 				const outcome = await transmit(request.url, request.init, cfg.pushTimeoutMs);
 				breaker.record(endpoint.origin, outcome);
 				switch (outcome.kind) {
 					case 'delivered':
 						report.sent++;
+						if (byVariant?.[v]) byVariant[v].sent++;
 						break;
 					case 'gone':
 						gone.push({ id: recipient.id, endpoint: recipient.endpoint });
@@ -166,7 +173,7 @@ export async function sendBatch(
 						retry(outcome.retryAfterMs);
 						break;
 					case 'rejected':
-						fail(outcome.reason);
+						fail(outcome.reason, v);
 						break;
 				}
 			}),

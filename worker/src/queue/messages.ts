@@ -9,6 +9,8 @@ export interface Recipient {
 	url: string;
 	/** What a personalised message's Liquid reads for this recipient (absent when the message has none). */
 	ctx?: RenderContext;
+	/** The A/B variant this recipient gets (index into the run's variants), when the run has some. */
+	v?: number;
 }
 
 /** A queue message: one batch of recipients of one notification. */

@@ -263,9 +263,9 @@ export interface ContextNeeds {
  * `{{ user[key] }}`) needs all of it. The dispatcher ships only that with each recipient, so a personalised send
  * carries a few bytes per recipient instead of every attribute (more recipients per queue message, fewer rows).
  */
-export function contextNeeds(message: Message): ContextNeeds {
+export function contextNeeds(...messages: Message[]): ContextNeeds {
 	const needs: ContextNeeds = { subscriber: new Set(), user: new Set() };
-	for (const [field, text] of templatedFields(message)) {
+	for (const [field, text] of messages.flatMap(templatedFields)) {
 		if (!TEMPLATE.test(text)) continue;
 		for (const segments of engine.globalVariableSegmentsSync(parseField(field, text))) {
 			const [root, key] = segments;

@@ -1,4 +1,14 @@
-import type { CampaignDetail, CampaignSchedule, CampaignState, CampaignTiming, CampaignView } from '#wire';
+import type * as z from 'zod';
+import type {
+	CampaignDetail,
+	CampaignExperiment,
+	CampaignSchedule,
+	CampaignState,
+	CampaignTiming,
+	CampaignView,
+	Delivery,
+	Message,
+} from '#wire';
 import { parse } from '../api/parse';
 import { campaignCreate, campaignPatch, campaignTest } from '../api/schemas/campaigns';
 import { checkSchedule, ScheduleError } from '../campaigns/schedule';
@@ -7,6 +17,7 @@ import type { Env } from '../env';
 import { badRequest, HttpError } from '../http/errors';
 import { newId } from '../lib/ids';
 import { siteStore } from '../objects/site-store';
+import { liftUrlTemplates } from '../sending/liquid';
 import { parseSendRequest } from '../sending/message';
 import type { CampaignAction, CampaignInput } from '../store/campaign-ops';
 import type { Site } from '../store/sites';
@@ -21,16 +32,110 @@ function checkMessage(
 	message: Record<string, unknown>,
 	delivery: Record<string, unknown> | undefined,
 	origins: readonly string[],
+	prefix = 'message.',
 ): Pick<CampaignInput, 'message' | 'delivery'> {
 	try {
 		const parsed = parseSendRequest({ ...message, ...(delivery ?? {}), audience: { all: true } }, origins);
 		return { message: parsed.message, delivery: parsed.delivery };
 	} catch (error) {
 		if (error instanceof HttpError && error.status === 400) {
-			throw new HttpError(400, error.code, `message.${error.message}`);
+			throw new HttpError(400, error.code, `${prefix}${error.message}`);
 		}
 		throw error;
 	}
+}
+
+/**
+ * Parses a campaign body with the Liquid in its messages' URLs kept as written: URL fields are normalised by the
+ * schema, which would percent-encode `{{ … }}`; they are swapped for a placeholder and put back after it, then
+ * checked as Liquid by checkMessage (as a send's are).
+ */
+function parseCampaignBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+	if (body === null || typeof body !== 'object') return parse(schema, body);
+	const copy = { ...(body as Record<string, unknown>) };
+	const restores: Array<(parsed: Record<string, unknown>) => void> = [];
+	const lift = (
+		message: unknown,
+		put: (m: Record<string, unknown>) => void,
+		get: (p: Record<string, unknown>) => unknown,
+	) => {
+		if (message === null || typeof message !== 'object' || Array.isArray(message)) return;
+		const lifted = liftUrlTemplates(message as Record<string, unknown>);
+		put(lifted.body);
+		restores.push((parsed) => {
+			const target = get(parsed);
+			if (target && typeof target === 'object') lifted.restore(target as Message);
+		});
+	};
+	lift(
+		copy.message,
+		(m) => {
+			copy.message = m;
+		},
+		(p) => p.message,
+	);
+	const experiment = copy.experiment;
+	if (
+		experiment &&
+		typeof experiment === 'object' &&
+		Array.isArray((experiment as { variants?: unknown }).variants)
+	) {
+		const variants = [...(experiment as { variants: unknown[] }).variants];
+		copy.experiment = { ...experiment, variants };
+		variants.forEach((variant, i) => {
+			if (variant === null || typeof variant !== 'object') return;
+			lift(
+				(variant as { message?: unknown }).message,
+				(m) => {
+					variants[i] = { ...(variant as object), message: m };
+				},
+				(p) =>
+					(p.experiment as { variants?: Array<{ message?: unknown }> } | undefined)?.variants?.[i]?.message,
+			);
+		});
+	}
+	const parsed = parse(schema, copy);
+	for (const restore of restores) restore(parsed as Record<string, unknown>);
+	return parsed;
+}
+
+/** A campaign experiment as the API takes it (variant names optional). */
+type ExperimentInput = Omit<CampaignExperiment, 'variants'> & {
+	variants?:
+		| Array<{ name?: string | undefined; weight: number; message?: Partial<Message> | undefined }>
+		| undefined;
+};
+
+/**
+ * A campaign's experiment with its variants checked: each variant's message is the campaign's with the variant's
+ * fields over it, checked exactly as a send (400 `experiment.variants[1].message.title: …`); names default to A, B…
+ */
+function checkExperiment(
+	experiment: ExperimentInput,
+	message: Message,
+	delivery: Delivery,
+	origins: readonly string[],
+): CampaignExperiment {
+	const { variants, ...rest } = stripUndefined(experiment);
+	if (!variants) return rest;
+	const names = new Set<string>();
+	return {
+		...rest,
+		variants: variants.map((variant, i) => {
+			checkMessage(
+				{ ...message, ...(variant.message ?? {}) },
+				delivery as unknown as Record<string, unknown>,
+				origins,
+				`experiment.variants[${i}].message.`,
+			);
+			const name = variant.name ?? String.fromCharCode(65 + i);
+			if (names.has(name.toLowerCase())) {
+				throw badRequest(`experiment.variants[${i}].name`, `another variant is called ${name}`);
+			}
+			names.add(name.toLowerCase());
+			return { name, weight: variant.weight, ...(variant.message ? { message: variant.message } : {}) };
+		}),
+	};
 }
 
 function checkedTiming(value: CampaignTiming): CampaignTiming {
@@ -57,30 +162,35 @@ function checkedSchedule(value: unknown): CampaignSchedule {
 }
 
 export async function createCampaign(env: Env, site: Site, body: unknown): Promise<CampaignView> {
-	const input = parse(campaignCreate, body);
+	const input = parseCampaignBody(campaignCreate, body);
 	const campaign: CampaignInput = {
 		name: input.name,
 		labels: input.labels ?? [],
 		...checkMessage(input.message, input.delivery, site.origins),
 		audience: input.audience,
 		timing: checkedTiming(input.timing ?? {}),
-		experiment: stripUndefined(input.experiment ?? {}),
+		experiment: {},
 		schedule: input.schedule === undefined ? null : checkedSchedule(input.schedule),
 	};
+	campaign.experiment = checkExperiment(
+		input.experiment ?? {},
+		campaign.message,
+		campaign.delivery,
+		site.origins,
+	);
 	return unwrap(await siteStore(env, site.id).createCampaign(site.id, newId('cmp'), campaign), ['audience']);
 }
 
 export async function updateCampaign(env: Env, site: Site, id: string, body: unknown): Promise<CampaignView> {
-	const input = parse(campaignPatch, body);
+	const input = parseCampaignBody(campaignPatch, body);
 	const patch: Partial<CampaignInput> = {};
 	if (input.name !== undefined) patch.name = input.name;
 	if (input.labels !== undefined) patch.labels = input.labels;
 	if (input.audience !== undefined) patch.audience = input.audience;
 	if (input.timing !== undefined) patch.timing = checkedTiming(input.timing);
-	if (input.experiment !== undefined) patch.experiment = stripUndefined(input.experiment);
 	if (input.schedule !== undefined)
 		patch.schedule = input.schedule === null ? null : checkedSchedule(input.schedule);
-	if (input.message !== undefined || input.delivery !== undefined) {
+	if (input.message !== undefined || input.delivery !== undefined || input.experiment !== undefined) {
 		const current = await readCampaign(env, site.id, id);
 		const checkedParts = checkMessage(
 			(input.message ?? current.message) as Record<string, unknown>,
@@ -89,6 +199,14 @@ export async function updateCampaign(env: Env, site: Site, id: string, body: unk
 		);
 		if (input.message !== undefined) patch.message = checkedParts.message;
 		if (input.delivery !== undefined) patch.delivery = checkedParts.delivery;
+		// Variants are checked against the message they change, old or new.
+		const experiment = checkExperiment(
+			input.experiment ?? current.experiment,
+			checkedParts.message,
+			checkedParts.delivery,
+			site.origins,
+		);
+		if (input.experiment !== undefined) patch.experiment = experiment;
 	}
 	return unwrap(await siteStore(env, site.id).updateCampaign(site.id, id, patch), ['audience']);
 }

@@ -278,6 +278,14 @@ export function startRun(
 	const timing = runTiming(c, scheduledFor, now);
 	if (timing) input.timing = timing;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
+	const variants = c.experiment.variants;
+	if (variants && variants.length > 1) {
+		input.variants = {
+			seed: c.id,
+			weights: variants.map((v) => v.weight),
+			messages: variants.map((v) => ({ ...c.message, ...(v.message ?? {}) }) as Message),
+		};
+	}
 	if (site.frequencyCap && !c.timing.ignoreFrequencyCap) {
 		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
 	}

@@ -81,7 +81,7 @@ function toRecord(row: CampaignRow): CampaignRecord {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A campaign as the admin API shows it. */
-export function campaignView(c: CampaignRecord): CampaignView & { lastError: string | null } {
+export function campaignView(c: CampaignRecord): CampaignView {
 	return {
 		campaignId: c.id,
 		name: c.name,

@@ -188,6 +188,18 @@ export interface Counts {
 	 * were. Not failures: nothing was tried.
 	 */
 	skipped?: Record<string, number>;
+	/** A campaign run with A/B variants: the counts of each variant, in order. */
+	variants?: VariantCounts[];
+}
+
+/** What one A/B variant of a run did. */
+export interface VariantCounts {
+	targeted: number;
+	sent: number;
+	failed: number;
+	shown: number;
+	clicked: number;
+	closed: number;
 }
 
 /** Where a send is. */
@@ -265,6 +277,11 @@ export interface FrequencyCap {
 export interface CampaignExperiment {
 	/** Percent (0.01–50) of the audience not sent to, chosen by a hash of campaign and subscriber. */
 	holdoutPercent?: number;
+	/**
+	 * 2–5 A/B variants: each a share (`weight`) of the audience, chosen by a hash of campaign and subscriber, and the
+	 * fields of the campaign's message it changes (none = the message as it is).
+	 */
+	variants?: Array<{ name: string; weight: number; message?: Partial<Message> }>;
 }
 
 /** A campaign as the admin API shows it. */
@@ -283,6 +300,8 @@ export interface CampaignView {
 	nextRunAt: string | null;
 	/** Runs started so far. */
 	runCount: number;
+	/** Why Beckon paused the campaign (a run could not start), until it is scheduled or resumed again. */
+	lastError: string | null;
 	createdAt: string;
 	updatedAt: string;
 }

@@ -110,8 +110,27 @@ export const experiment = z
 		).describe(
 			'A control group: this percent of the audience is not sent to (by a hash of campaign and subscriber)',
 		),
+		variants: opt(
+			z
+				.array(
+					z.strictObject({
+						name: optText(40).describe('Default A, B, C…'),
+						weight: z
+							.number({ error: 'must be a number from 1 to 100' })
+							.min(1, { error: 'must be a number from 1 to 100' })
+							.max(100, { error: 'must be a number from 1 to 100' })
+							.describe("The variant's share, relative to the others' weights"),
+						message: opt(campaignMessage.partial()).describe(
+							"The fields of the campaign's message it changes",
+						),
+					}),
+					{ error: 'must be an array of 2 to 5 variants' },
+				)
+				.min(2, { error: 'must be an array of 2 to 5 variants' })
+				.max(5, { error: 'must be an array of 2 to 5 variants' }),
+		).describe('A/B variants, each a share of the audience by a hash of campaign and subscriber'),
 	})
-	.describe('Control group (A/B variants come next)');
+	.describe('Control group and A/B variants');
 
 const name = reqText(200, 'is required: a name people will recognise');
 const labels = optTextList(20, 40).describe('Up to 20 labels to filter the list by');
