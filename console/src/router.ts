@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 export interface Route {
 	screen: string;
 	id: string | null;
+	/** What to do with it (`#/campaigns/cmp_1/edit` → edit). */
+	sub: string | null;
 	/** The hash's query (`#/subscribers?segment=seg_1`). */
 	params: URLSearchParams;
 }
@@ -13,9 +15,9 @@ export function parseRoute(hash: string): Route {
 	const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
 	const params = new URLSearchParams(search);
 	const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-	const [first = 'overview', second = null] = parts;
-	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null, params };
-	return { screen: first, id: second, params };
+	const [first = 'overview', second = null, third = null] = parts;
+	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null, sub: null, params };
+	return { screen: first, id: second, sub: third, params };
 }
 
 /** The current route; follows hashchange and popstate. */

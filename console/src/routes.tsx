@@ -1,5 +1,8 @@
 import { useRoute } from './router';
 import { ApiKeys } from './screens/api-keys';
+import { CampaignPage } from './screens/campaign-detail';
+import { CampaignEditor } from './screens/campaign-editor';
+import { Campaigns } from './screens/campaigns';
 import { Composer } from './screens/composer';
 import { DataRequests } from './screens/data-requests';
 import { History } from './screens/history';
@@ -15,13 +18,20 @@ import { Screen, useT } from './ui/parts';
 
 /** The screen for the current hash. */
 export function Routes() {
-	const { screen, id, params } = useRoute();
+	const { screen, id, sub, params } = useRoute();
 	const t = useT();
 	switch (screen) {
 		case 'overview':
 			return <Overview />;
 		case 'send':
 			return <Composer />;
+		case 'campaigns':
+			if (!id) return <Campaigns />;
+			return id === 'new' || sub === 'edit' ? (
+				<CampaignEditor key={`edit-${id}`} id={id} />
+			) : (
+				<CampaignPage key={id} id={id} />
+			);
 		case 'notifications':
 			return id ? <Report key={id} id={id} /> : <History />;
 		case 'subscribers':

@@ -8,13 +8,14 @@ import { roleLabel } from './ui/labels';
 const NAV: Array<[string, string]> = [
 	['overview', translatable('Overview')],
 	['send', translatable('Send')],
+	['campaigns', translatable('Campaigns')],
 	['notifications', translatable('History')],
 	['subscribers', translatable('Subscribers')],
 	['segments', translatable('Segments')],
 	['settings/prompt', translatable('Prompt & widget')],
 	['settings/api-keys', translatable('API keys')],
 ];
-const SOON = [translatable('Campaigns'), translatable('Automations'), translatable('Staff alerts')];
+const SOON = [translatable('Automations'), translatable('Staff alerts')];
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Audience, NotificationView, SendResult, SiteStats } from '#wire';
+import type { NotificationView, SendResult, SiteStats } from '#wire';
 import { ApiError } from '../api';
 import { messageOf } from '../api-error';
 import { can, useConsole } from '../context';
@@ -7,8 +7,9 @@ import { fmt, newKey, sprintf, sprintfNodes } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ErrorNote, Progress, Screen, useLoad, useT, useTn } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
+import { audienceOf, choiceText, isComplete } from './audience-choice';
 import { AudiencePicker, type Target } from './audience-picker';
-import { EMPTY, type Fields, payload } from './draft';
+import { EMPTY, type Fields, payload, previewOf } from './draft';
 import { MessageFields } from './message-fields';
 import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
 import { NotificationPreview } from './preview';
@@ -51,36 +52,11 @@ export function Composer() {
 		setFields({ ...fields, ...patch });
 		setConfirming(false);
 	};
-	const base: Audience =
-		target === 'all'
-			? { all: true }
-			: target === 'categories'
-				? { categories: chosen }
-				: target === 'segment'
-					? { segment: segmentId }
-					: { test: true };
-	const excluded = target !== 'test' && exclude ? exclude : '';
-	const audience: Audience = excluded ? { ...base, exclude: { segment: excluded } } : base;
-	const complete =
-		(target !== 'categories' || chosen.length > 0) && (target !== 'segment' || segmentId !== '');
+	const choice = { target, chosen, segment: segmentId, exclude };
+	const audience = audienceOf(choice);
+	const complete = isComplete(choice);
 	const estimate = useEstimate(complete ? audience : null);
-	const segmentName = (id: string) => segments.find((s) => s.segmentId === id)?.name ?? id;
-	const topics = chosen.map((id) => categories.find((c) => c.id === id)?.label ?? id).join(', ');
-	const baseText =
-		target === 'all'
-			? sprintf(
-					// English says "all 1 active subscribers" too; languages whose plural differs translate both.
-					tn('all %s active subscribers', 'all %s active subscribers', stats?.active ?? 0),
-					stats ? fmt(stats.active) : '…',
-				)
-			: target === 'categories'
-				? sprintf(t('subscribers of %s'), topics || t('(no topic chosen)'))
-				: target === 'segment'
-					? sprintf(t('the segment “%s”'), segmentId ? segmentName(segmentId) : t('(none chosen)'))
-					: t('the testers only');
-	const audienceText = excluded
-		? sprintf(t('%1$s, except the segment “%2$s”'), baseText, segmentName(excluded))
-		: baseText;
+	const audienceText = choiceText(choice, { t, tn, active: stats?.active ?? null, categories, segments });
 	const reach = estimate.data?.reachable ?? null;
 	const fill = (text: string) => fillTemplate(text, previewCtx);
 
@@ -108,13 +84,6 @@ export function Composer() {
 		}
 	};
 
-	const origin = (() => {
-		try {
-			return new URL(fields.url || site.homeUrl).host;
-		} catch {
-			return new URL(site.homeUrl).host;
-		}
-	})();
 	const running = sending !== null && sending.status !== 'done';
 	const view = sending && 'counts' in sending ? sending : null;
 
@@ -237,16 +206,7 @@ export function Composer() {
 					)}
 				</form>
 				<div class="side">
-					<NotificationPreview
-						draft={{
-							title: fill(fields.title),
-							body: fill(fields.body),
-							icon: fields.icon || site.iconUrl || undefined,
-							image: fields.image || undefined,
-							actions: fields.buttons.filter((b) => b.title.trim()).map((b) => ({ title: fill(b.title) })),
-							origin,
-						}}
-					/>
+					<NotificationPreview draft={previewOf(fields, fill, site)} />
 					<PreviewFor
 						who={previewWho}
 						onContext={(ctx, who) => {

@@ -1,4 +1,5 @@
-import type { Audience } from '#wire';
+import type { Audience, Message } from '#wire';
+import type { Draft } from './preview';
 
 /** A notification button being written. */
 export interface Button {
@@ -16,19 +17,58 @@ export interface Fields {
 	buttons: Button[];
 }
 
-/** The POST body for these fields and audience. */
-export function payload(f: Fields, audience: Audience): Record<string, unknown> {
-	const p: Record<string, unknown> = { title: f.title, audience };
-	if (f.body) p.body = f.body;
-	if (f.url) p.url = f.url;
-	if (f.icon) p.icon = f.icon;
-	if (f.image) p.image = f.image;
+/** The message fields of a send or a campaign: the filled-in fields only, buttons numbered in order. */
+export function toMessage(f: Fields): Partial<Message> & { title: string } {
+	const m: Partial<Message> & { title: string } = { title: f.title };
+	if (f.body) m.body = f.body;
+	if (f.url) m.url = f.url;
+	if (f.icon) m.icon = f.icon;
+	if (f.image) m.image = f.image;
 	const actions = f.buttons
 		.filter((b) => b.title.trim())
 		.map((b, i) => ({ action: `button-${i + 1}`, title: b.title.trim(), ...(b.url ? { url: b.url } : {}) }));
-	if (actions.length) p.actions = actions;
-	return p;
+	if (actions.length) m.actions = actions;
+	return m;
+}
+
+/** The form's fields for a stored message (a campaign being edited). */
+export function fromMessage(m: Message): Fields {
+	return {
+		title: m.title,
+		body: m.body ?? '',
+		url: m.url ?? '',
+		icon: m.icon ?? '',
+		image: m.image ?? '',
+		buttons: (m.actions ?? []).map((a) => ({ title: a.title, url: a.url ?? '' })),
+	};
+}
+
+/** The POST body for these fields and audience. */
+export function payload(f: Fields, audience: Audience): Record<string, unknown> {
+	return { ...toMessage(f), audience };
 }
 
 /** An empty form. */
 export const EMPTY: Fields = { title: '', body: '', url: '', icon: '', image: '', buttons: [] };
+
+/** What the previews draw for these fields: texts through `fill` (Liquid), the site's icon when none is set. */
+export function previewOf(
+	f: Fields,
+	fill: (text: string) => string,
+	site: { homeUrl: string; iconUrl: string | null },
+): Draft {
+	let origin: string;
+	try {
+		origin = new URL(f.url || site.homeUrl).host;
+	} catch {
+		origin = new URL(site.homeUrl).host;
+	}
+	return {
+		title: fill(f.title),
+		body: fill(f.body),
+		icon: f.icon || site.iconUrl || undefined,
+		image: f.image || undefined,
+		actions: f.buttons.filter((b) => b.title.trim()).map((b) => ({ title: fill(b.title) })),
+		origin,
+	};
+}

@@ -1,4 +1,4 @@
-import type { NotificationStatus, Role, SubscriberStatus } from '#wire';
+import type { CampaignState, NotificationStatus, Role, SubscriberStatus } from '#wire';
 
 import { translatable } from './format';
 
@@ -67,5 +67,35 @@ export function subscriberStatusLabel(t: T, status: SubscriberStatus): string {
 			return t('suspended');
 		default:
 			return status;
+	}
+}
+
+/** The campaign states, in their lifecycle's order. */
+export const CAMPAIGN_STATES: CampaignState[] = [
+	'draft',
+	'scheduled',
+	'running',
+	'paused',
+	'done',
+	'cancelled',
+];
+
+/** A campaign's state. */
+export function campaignStateLabel(t: T, state: CampaignState): string {
+	switch (state) {
+		case 'draft':
+			return t('draft');
+		case 'scheduled':
+			return t('scheduled');
+		case 'running':
+			return t('running');
+		case 'paused':
+			return t('paused');
+		case 'done':
+			return t('done');
+		case 'cancelled':
+			return t('cancelled');
+		default:
+			return state;
 	}
 }

@@ -120,6 +120,8 @@ export function ConfirmButton(props: {
 	onConfirm: () => Promise<void> | void;
 	danger?: boolean;
 	disabled?: boolean;
+	/** Why it is disabled (a viewer's role). */
+	title?: string;
 }) {
 	const t = useT();
 	const [asking, setAsking] = useState(false);
@@ -130,6 +132,7 @@ export function ConfirmButton(props: {
 				type="button"
 				class={props.danger ? 'danger' : ''}
 				disabled={props.disabled}
+				title={props.title}
 				onClick={() => setAsking(true)}
 			>
 				{props.label}

@@ -1,0 +1,248 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Audience, CampaignDetail, CampaignState, CampaignView, Message, SiteStats } from '#wire';
+import { isStatus } from '../api';
+import { can, useConsole } from '../context';
+import { go } from '../router';
+import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { type AudienceChoice, audienceOf, choiceOf, EVERYONE, isComplete } from './audience-choice';
+import { AudienceStep, NameStep, Step } from './campaign-steps';
+import { CampaignTest } from './campaign-test';
+import { campaignHref, campaignPath, FINISHED } from './campaign-words';
+import { EMPTY, type Fields, fromMessage, previewOf, toMessage } from './draft';
+import { MessageFields } from './message-fields';
+import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
+import { NotificationPreview } from './preview';
+import { useEstimate } from './reach';
+import { formOf, type ScheduleForm, scheduleOf } from './schedule-form';
+import { SchedulePicker } from './schedule-picker';
+import { useSegments } from './segments';
+
+/** Labels typed comma-separated, without blanks or repeats. */
+const labelsOf = (text: string) => [...new Set(text.split(',').map((l) => l.trim()))].filter(Boolean);
+
+/** The message fields the form does not show (kept as they are when a campaign made through the API is saved). */
+const extrasOf = ({ requireInteraction, tag, badge }: Message): Partial<Message> =>
+	JSON.parse(JSON.stringify({ requireInteraction, tag, badge }));
+
+/** Creates or edits a campaign in four steps (name, audience, message, schedule) beside a live preview. */
+export function CampaignEditor({ id }: { id: string }) {
+	const { api, site, token, host } = useConsole();
+	const t = useT();
+	const isNew = id === 'new';
+	const [loaded, loadError] = useLoad(
+		() => (isNew ? Promise.resolve(null) : api.call<CampaignDetail>(campaignPath(id))),
+		[id],
+	);
+	const [stats] = useLoad(() => api.call<SiteStats>('/stats'), []);
+	const [segmentList] = useSegments();
+	const segments = segmentList ?? [];
+	const [campaignId, setCampaignId] = useState<string | null>(isNew ? null : id);
+	const [state, setState] = useState<CampaignState | null>(null);
+	const [name, setName] = useState('');
+	const [labels, setLabels] = useState('');
+	const [fields, setFields] = useState<Fields>(EMPTY);
+	const [extras, setExtras] = useState<Partial<Message>>({});
+	const [choice, setChoice] = useState<AudienceChoice>(EVERYONE);
+	const [kept, setKept] = useState<Audience | null>(null);
+	const [schedule, setSchedule] = useState<ScheduleForm>(() => formOf(null));
+	/** The stored schedule as this form writes it: sent again only when it changed (a new one counts from now). */
+	const [savedSchedule, setSavedSchedule] = useState('');
+	const [ready, setReady] = useState(isNew);
+	const [dirty, setDirty] = useState(false);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<unknown>(null);
+	const [previewCtx, setPreviewCtx] = useState<PreviewContext | null>(null);
+	const [previewWho, setPreviewWho] = useState('');
+	const form = useRef<HTMLFormElement>(null);
+	const mayEdit = can(token.role, 'editor');
+
+	useEffect(() => {
+		if (!loaded) return;
+		setState(loaded.state);
+		setName(loaded.name);
+		setLabels(loaded.labels.join(', '));
+		setFields(fromMessage(loaded.message));
+		setExtras(extrasOf(loaded.message));
+		const c = choiceOf(loaded.audience);
+		if (c) setChoice(c);
+		else setKept(loaded.audience);
+		const stored = formOf(loaded.schedule);
+		setSchedule(stored);
+		setSavedSchedule(loaded.schedule ? JSON.stringify(scheduleOf(stored)) : '');
+		setReady(true);
+	}, [loaded]);
+
+	const touch =
+		<T,>(set: (v: T) => void) =>
+		(v: T) => {
+			set(v);
+			setDirty(true);
+		};
+	const audience = kept ?? audienceOf(choice);
+	const estimate = useEstimate(kept || isComplete(choice) ? audience : null);
+	const finished = state !== null && FINISHED.includes(state);
+	const fill = (text: string) => fillTemplate(text, previewCtx);
+
+	/** Creates the campaign or saves its changes; returns its id. */
+	const save = async (): Promise<string> => {
+		const when = scheduleOf(schedule);
+		const changed = JSON.stringify(when) !== savedSchedule;
+		const body = {
+			name: name.trim(),
+			labels: labelsOf(labels),
+			message: { ...extras, ...toMessage(fields) },
+			audience,
+			...(campaignId && !changed ? {} : { schedule: when }),
+		};
+		const saved = campaignId
+			? await api.call<CampaignView>(campaignPath(campaignId), { method: 'PATCH', body })
+			: await api.call<CampaignView>('/campaigns', { method: 'POST', body });
+		setState(saved.state);
+		setSavedSchedule(JSON.stringify(when));
+		setDirty(false);
+		if (!campaignId) {
+			setCampaignId(saved.campaignId);
+			// The address becomes the campaign's, without a navigation that would rebuild this form.
+			history.replaceState(history.state, '', `${campaignHref(saved.campaignId)}/edit`);
+		}
+		return saved.campaignId;
+	};
+
+	const run = async (andSchedule: boolean) => {
+		if (!form.current?.reportValidity()) return;
+		setError(null);
+		setBusy(true);
+		try {
+			const saved = await save();
+			if (andSchedule) {
+				await api.call<CampaignView>(`${campaignPath(saved)}/schedule`, { method: 'POST' });
+				host.toast(t('Campaign scheduled'));
+				go(`/campaigns/${encodeURIComponent(saved)}`);
+			} else host.toast(t('Campaign saved'));
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	};
+
+	const readOnly = !mayEdit ? t('Editors and admins change campaigns') : undefined;
+	return (
+		<Screen
+			title={campaignId ? t('Edit campaign') : t('New campaign')}
+			actions={
+				<a href={campaignId ? campaignHref(campaignId) : '#/campaigns'}>
+					{campaignId ? t('Back to the campaign') : t('Back to campaigns')}
+				</a>
+			}
+		>
+			{isStatus(loadError, 404) ? (
+				<p class="notice notice-info" role="alert">
+					{t('This campaign does not exist (any more).')}
+				</p>
+			) : (
+				<ErrorNote error={loadError} />
+			)}
+			{!mayEdit && <p class="notice notice-info">{t('Your role can read campaigns but not change them.')}</p>}
+			{finished && (
+				<p class="notice notice-info" data-testid="campaign-finished">
+					{t('This campaign has ended; it can no longer be changed.')}
+				</p>
+			)}
+			{ready && (
+				<div class="split">
+					<form
+						ref={form}
+						class="steps"
+						aria-label={t('Campaign')}
+						data-testid="campaign-form"
+						onSubmit={(e) => {
+							e.preventDefault();
+							void run(false);
+						}}
+					>
+						<NameStep name={name} onName={touch(setName)} labels={labels} onLabels={touch(setLabels)} />
+						<AudienceStep
+							choice={choice}
+							onChoice={touch(setChoice)}
+							kept={kept}
+							onDropKept={() => touch(setKept)(null)}
+							estimate={estimate}
+							categories={site.settings.prompt.categories}
+							segments={segments}
+							active={stats?.active ?? null}
+						/>
+						<section class="card form" aria-labelledby="step-message">
+							<Step id="step-message" n={3} title={t('Message')} />
+							<MessageFields fields={fields} set={(patch) => touch(setFields)({ ...fields, ...patch })} />
+							<p class="hint">
+								{t(
+									'Personalise with Liquid in the title, message, link and button labels: {{ user.first_name | default: "there" }}, {{ subscriber.last_url }}.',
+								)}
+							</p>
+						</section>
+						<section class="card form" aria-labelledby="step-schedule">
+							<Step id="step-schedule" n={4} title={t('Schedule')} />
+							<SchedulePicker
+								form={schedule}
+								set={(patch) => touch(setSchedule)({ ...schedule, ...patch })}
+							/>
+						</section>
+						<div class="card form campaign-save">
+							<ErrorNote error={error} />
+							{!finished && (
+								<div class="actions">
+									{state === null || state === 'draft' ? (
+										<>
+											<button type="submit" disabled={!mayEdit || busy} title={readOnly}>
+												{t('Save draft')}
+											</button>
+											<button
+												type="button"
+												class="primary"
+												disabled={!mayEdit || busy}
+												title={readOnly}
+												onClick={() => run(true)}
+												data-testid="save-schedule"
+											>
+												{t('Save and schedule')}
+											</button>
+										</>
+									) : (
+										<button type="submit" class="primary" disabled={!mayEdit || busy} title={readOnly}>
+											{t('Save changes')}
+										</button>
+									)}
+								</div>
+							)}
+						</div>
+					</form>
+					<div class="side">
+						<NotificationPreview draft={previewOf(fields, fill, site)} />
+						<PreviewFor
+							who={previewWho}
+							onContext={(ctx, who) => {
+								setPreviewCtx(ctx);
+								setPreviewWho(who);
+							}}
+						/>
+						<CampaignTest
+							campaignId={campaignId}
+							disabled={!mayEdit}
+							why={readOnly ?? (campaignId ? undefined : t('Save the campaign first'))}
+							note={
+								!campaignId
+									? t(
+											'Save the campaign first: the test sends its saved message to the subscribers marked as testers.',
+										)
+									: dirty
+										? t('Sends the saved message to the testers: save your changes first.')
+										: t('Sends the saved message now to the subscribers marked as testers.')
+							}
+						/>
+					</div>
+				</div>
+			)}
+		</Screen>
+	);
+}
