@@ -32,59 +32,59 @@ const script = document.currentScript as HTMLScriptElement | null;
 const scriptUrl = script?.src || '';
 
 class Beckon {
-	private o: Required<Omit<BeckonOptions, 'identity'>> | null = null;
-	private s = storage('beckon:');
-	private config: Promise<PublicConfig> | null = null;
-	private reg: Promise<ServiceWorkerRegistration> | null = null;
-	private listeners = new Set<Listener>();
-	private el: WidgetElement | null = null;
-	private token: string | null = null;
-	private shown: View['prompt'] = null;
-	private panel = false;
-	private state: BeckonState = 'unsupported';
-	private ui = '';
+	#o: Required<Omit<BeckonOptions, 'identity'>> | null = null;
+	#s = storage('beckon:');
+	#config: Promise<PublicConfig> | null = null;
+	#reg: Promise<ServiceWorkerRegistration> | null = null;
+	#listeners = new Set<Listener>();
+	#el: WidgetElement | null = null;
+	#token: string | null = null;
+	#shown: View['prompt'] = null;
+	#panel = false;
+	#state: BeckonState = 'unsupported';
+	#ui = '';
 	/** Tracked events not sent yet (kept until this browser has a subscriber id; at most 100). */
-	private q: Array<{ name: string; properties: EventProperties }> = [];
-	private t: ReturnType<typeof setTimeout> | 0 = 0;
+	#q: Array<{ name: string; properties: EventProperties }> = [];
+	#t: ReturnType<typeof setTimeout> | 0 = 0;
 
 	/** Starts Beckon once per page; later calls only update the identity token. */
 	init(options: BeckonOptions): Promise<void> {
-		if (options.identity) this.token = options.identity;
-		if (this.o)
-			return this.token
-				? this.tie(this.token, true).then(
+		if (options.identity) this.#token = options.identity;
+		if (this.#o)
+			return this.#token
+				? this.#tie(this.#token, true).then(
 						() => undefined,
 						() => undefined,
 					)
 				: Promise.resolve();
-		const api = options.api ?? (scriptUrl ? new URL(scriptUrl).origin : location.origin);
+		const api = options.api || (scriptUrl ? new URL(scriptUrl).origin : location.origin);
 		// A page that names the worker gets the UI chunk from it: the core may come from elsewhere (Shopify serves
 		// it from the theme app extension's CDN), the chunk never does.
-		this.ui = new URL('beckon-ui.js', options.api || !scriptUrl ? `${api}/` : scriptUrl).href;
-		this.o = {
+		this.#ui = new URL('beckon-ui.js', options.api || !scriptUrl ? `${api}/` : scriptUrl).href;
+		this.#o = {
 			siteId: options.siteId,
 			api,
-			serviceWorker: options.serviceWorker ?? `/beckon-sw.js?site=${encodeURIComponent(options.siteId)}`,
-			scope: options.scope ?? '/',
+			serviceWorker: options.serviceWorker || `/beckon-sw.js?site=${encodeURIComponent(options.siteId)}`,
+			scope: options.scope || '/',
 		};
-		this.s = storage(`beckon:${options.siteId}:`);
+		this.#s = storage(`beckon:${options.siteId}:`);
 		// A tester link from the console (README "Test subscribers"): kept until the browser has a subscriber id.
 		const m = /#?beckon-tester=([\w.-]+)/.exec(location.hash);
 		if (m) {
-			this.s.set('tester', m[1] as string);
+			this.#s.set('tester', m[1] as string);
 			history.replaceState(history.state, '', location.href.replace(m[0], ''));
 		}
-		this.state = this.current();
-		addEventListener('pagehide', () => this.flush());
+		this.#state = this.#current();
+		addEventListener('pagehide', () => this.#flush());
 		for (const el of document.querySelectorAll('[data-beckon-subscribe]')) {
 			el.addEventListener('click', (event) => {
 				event.preventDefault();
-				void this.declarative();
+				void this.#declarative();
 			});
 		}
 		return new Promise((resolve) =>
 			whenIdle(() =>
-				this.start().then(resolve, (e) => {
+				this.#start().then(resolve, (e) => {
 					console.warn('Beckon:', e);
 					resolve();
 				}),
@@ -94,28 +94,28 @@ class Beckon {
 
 	/** This browser's state: unsupported, ask, allowed, blocked (or suspended, as the backend reported it). */
 	getState(): BeckonState {
-		return this.state;
+		return this.#state;
 	}
 
 	/** Calls `cb` with the new state whenever it changes; returns a function that stops it. */
 	on(event: 'change', cb: Listener): () => void {
-		if (event === 'change') this.listeners.add(cb);
-		return () => this.listeners.delete(cb);
+		if (event === 'change') this.#listeners.add(cb);
+		return () => this.#listeners.delete(cb);
 	}
 
 	/** Asks the browser for permission (call it from a click) and subscribes; resolves to the new state. */
 	async subscribe(categories?: string[]): Promise<BeckonState> {
-		this.need();
+		this.#need();
 		if (!pushSupported()) return 'unsupported';
-		this.hide();
+		this.#hide();
 		const permission = await Notification.requestPermission();
 		if (permission !== 'granted') {
-			await this.report({ permission: permission === 'denied' ? 'denied' : 'default' });
-			this.s.set('reported', permission);
-			return this.set(permission === 'denied' ? 'blocked' : 'ask');
+			await this.#report({ permission: permission === 'denied' ? 'denied' : 'default' });
+			this.#s.set('reported', permission);
+			return this.#set(permission === 'denied' ? 'blocked' : 'ask');
 		}
-		this.s.set('off', null);
-		const [reg, config] = await Promise.all([this.registration(), this.publicConfig()]);
+		this.#s.set('off', null);
+		const [reg, config] = await Promise.all([this.#registration(), this.#publicConfig()]);
 		const key = keyBytes(config.vapidPublicKey);
 		let sub = await reg.pushManager.getSubscription();
 		if (sub && !sameKey(sub, key)) {
@@ -123,45 +123,45 @@ class Beckon {
 			sub = null;
 		}
 		sub ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-		await this.report({
+		await this.#report({
 			permission: 'granted',
 			subscription: sub.toJSON(),
 			...(categories ? { categories } : {}),
 		});
-		this.s.set('reported', 'granted');
-		this.set('allowed');
-		if (this.token) await this.tie(this.token, true).catch((e) => console.warn('Beckon:', e));
-		this.pageview();
-		return this.state;
+		this.#s.set('reported', 'granted');
+		this.#set('allowed');
+		if (this.#token) await this.#tie(this.#token, true).catch((e) => console.warn('Beckon:', e));
+		this.#pageview();
+		return this.#state;
 	}
 
 	/** Removes this browser's subscription. */
 	async unsubscribe(): Promise<void> {
-		const sub = await (await this.registration()).pushManager.getSubscription();
+		const sub = await (await this.#registration()).pushManager.getSubscription();
 		await sub?.unsubscribe();
-		const u = this.sub();
+		const u = this.#sub();
 		if (u) await fetch(u, { method: 'DELETE' });
-		this.s.set('sid', null);
-		this.s.set('endpoint', null);
-		this.s.set('off', '1');
-		this.set(this.current());
+		this.#s.set('sid', null);
+		this.#s.set('endpoint', null);
+		this.#s.set('off', '1');
+		this.#set(this.#current());
 	}
 
 	/** Changes the topics this subscriber wants (ids from the site's categories). */
 	async setCategories(categories: string[]): Promise<void> {
-		const u = this.sub();
+		const u = this.#sub();
 		if (!u) throw new Error('Beckon: subscribe first');
 		const r = await fetch(u, {
 			method: 'PATCH',
 			body: JSON.stringify({ categories }),
 		});
 		if (!r.ok) await fail(r);
-		this.s.set('categories', JSON.stringify(categories));
+		this.#s.set('categories', JSON.stringify(categories));
 	}
 
 	/** Ties the signed-in user (token signed by the platform) to this browser; applied after subscribing if needed. */
 	identify(token: string): Promise<BeckonState> {
-		return this.tie(token, false);
+		return this.#tie(token, false);
 	}
 
 	/**
@@ -169,18 +169,18 @@ class Beckon {
 	 * platforms mint a fresh token per page, and the user inside it (read here unverified, only to skip a call)
 	 * makes a signed-in shopper cost one identify, not one per page. Explicit calls always ask the worker.
 	 */
-	private async tie(token: string, auto: boolean): Promise<BeckonState> {
-		const u = this.sub('/identify');
-		this.token = token;
+	async #tie(token: string, auto: boolean): Promise<BeckonState> {
+		const u = this.#sub('/identify');
+		this.#token = token;
 		const user = tokenUser(token);
-		if (!u || (auto && user !== null && this.s.get('identity') === user)) return this.state;
+		if (!u || (auto && user !== null && this.#s.get('identity') === user)) return this.#state;
 		const r = await fetch(u, {
 			method: 'POST',
 			body: JSON.stringify({ token }),
 		});
 		if (!r.ok) await fail(r);
-		this.s.set('identity', user);
-		return this.state;
+		this.#s.set('identity', user);
+		return this.#state;
 	}
 
 	/**
@@ -199,17 +199,17 @@ class Beckon {
 			values.some((v) => !(Number.isFinite(v) || /^[sb]/.test(typeof v)))
 		)
 			throw new Error('Beckon: bad event');
-		if (this.q.length < 100) this.q.push({ name, properties });
-		this.t ||= setTimeout(() => this.flush(), 1000);
+		if (this.#q.length < 100) this.#q.push({ name, properties });
+		this.#t ||= setTimeout(() => this.#flush(), 1000);
 	}
 
 	/** Sends the tracked events (20 per beacon) once there is a subscriber id; keeps them until then. */
-	private flush(): void {
-		this.t = 0;
-		const url = this.o && this.sub('/events');
+	#flush(): void {
+		this.#t = 0;
+		const url = this.#o && this.#sub('/events');
 		if (!url) return;
-		while (this.q.length) {
-			const body = JSON.stringify({ events: this.q.splice(0, 20) });
+		while (this.#q.length) {
+			const body = JSON.stringify({ events: this.#q.splice(0, 20) });
 			if (!navigator.sendBeacon(url, body))
 				void fetch(url, { method: 'POST', body, keepalive: true }).catch(() => 0);
 		}
@@ -217,57 +217,57 @@ class Beckon {
 
 	/** Shows the soft prompt now (for sites whose trigger is manual). */
 	async showPrompt(): Promise<void> {
-		if (this.state === 'ask') await this.draw(iosNeedsInstall() ? 'ios' : 'prompt');
+		if (this.#state === 'ask') await this.#draw(iosNeedsInstall() ? 'ios' : 'prompt');
 	}
 
-	private need() {
-		if (!this.o) throw new Error('Beckon: call Beckon.init({ siteId }) first');
-		return this.o;
+	#need() {
+		if (!this.#o) throw new Error('Beckon: call Beckon.init({ siteId }) first');
+		return this.#o;
 	}
 
-	private current(): BeckonState {
+	#current(): BeckonState {
 		if (iosNeedsInstall() || !pushSupported()) return 'unsupported';
 		const p = permissionState();
-		return p === 'allowed' && this.s.get('off') ? 'ask' : p;
+		return p === 'allowed' && this.#s.get('off') ? 'ask' : p;
 	}
 
-	private set(state: BeckonState): BeckonState {
-		if (state !== this.state) {
-			this.state = state;
-			for (const cb of this.listeners) cb(state);
+	#set(state: BeckonState): BeckonState {
+		if (state !== this.#state) {
+			this.#state = state;
+			for (const cb of this.#listeners) cb(state);
 		}
-		void this.redraw();
+		void this.#redraw();
 		return state;
 	}
 
-	private async start(): Promise<void> {
-		const config = await this.publicConfig();
+	async #start(): Promise<void> {
+		const config = await this.#publicConfig();
 		const prompt = config.prompt;
 		if (!pushSupported() || iosNeedsInstall()) {
-			if (this.s.get('reported') !== 'unsupported') {
-				this.s.set('reported', 'unsupported');
-				await this.report({ permission: 'unsupported' }).catch(() => undefined);
+			if (this.#s.get('reported') !== 'unsupported') {
+				this.#s.set('reported', 'unsupported');
+				await this.#report({ permission: 'unsupported' }).catch(() => undefined);
 			}
-			if (iosNeedsInstall() && prompt.trigger.type !== 'manual' && !this.later()) await this.draw('ios');
+			if (iosNeedsInstall() && prompt.trigger.type !== 'manual' && !this.#later()) await this.#draw('ios');
 			return;
 		}
-		void this.registration();
-		if (this.state === 'allowed') await this.refresh();
-		else if (this.state === 'blocked' && this.s.get('sid') && this.s.get('reported') !== 'denied') {
-			await this.event({ type: 'permission', permission: 'denied' });
-			this.s.set('reported', 'denied');
+		void this.#registration();
+		if (this.#state === 'allowed') await this.#refresh();
+		else if (this.#state === 'blocked' && this.#s.get('sid') && this.#s.get('reported') !== 'denied') {
+			await this.#event({ type: 'permission', permission: 'denied' });
+			this.#s.set('reported', 'denied');
 		}
-		if (prompt.bell.enabled) await this.draw(null);
-		if (this.state === 'ask' && this.s.get('tester')) await this.showPrompt();
-		else if (this.state === 'ask' && !this.later()) this.arm(prompt.trigger);
+		if (prompt.bell.enabled) await this.#draw(null);
+		if (this.#state === 'ask' && this.#s.get('tester')) await this.showPrompt();
+		else if (this.#state === 'ask' && !this.#later()) this.#arm(prompt.trigger);
 	}
 
-	private arm(trigger: PublicConfig['prompt']['trigger']): void {
+	#arm(trigger: PublicConfig['prompt']['trigger']): void {
 		const show = () => void this.showPrompt();
 		if (trigger.type === 'seconds') setTimeout(show, trigger.value * 1000);
 		else if (trigger.type === 'pageviews') {
-			const views = Number(this.s.get('views') ?? '0') + 1;
-			this.s.set('views', String(views));
+			const views = Number(this.#s.get('views') ?? '0') + 1;
+			this.#s.set('views', String(views));
 			if (views >= trigger.value) show();
 		} else if (trigger.type === 'scroll') {
 			const check = () => {
@@ -282,70 +282,70 @@ class Beckon {
 		}
 	}
 
-	private later(): boolean {
-		return Number(this.s.get('later') ?? '0') > Date.now();
+	#later(): boolean {
+		return Number(this.#s.get('later') ?? '0') > Date.now();
 	}
 
-	private async declarative(): Promise<void> {
-		const config = await this.publicConfig();
-		if (config.prompt.variant === 'categories' && this.state === 'ask') await this.draw('prompt');
+	async #declarative(): Promise<void> {
+		const config = await this.#publicConfig();
+		if (config.prompt.variant === 'categories' && this.#state === 'ask') await this.#draw('prompt');
 		else await this.subscribe();
 	}
 
 	/** Keeps the backend in step with the browser: same key, same endpoint, a subscriber id; sends a pageview. */
-	private async refresh(): Promise<void> {
-		const [reg, config] = await Promise.all([this.registration(), this.publicConfig()]);
+	async #refresh(): Promise<void> {
+		const [reg, config] = await Promise.all([this.#registration(), this.#publicConfig()]);
 		const sub = await reg.pushManager.getSubscription();
 		if (!sub || !sameKey(sub, keyBytes(config.vapidPublicKey))) {
 			await this.subscribe();
 			return;
 		}
-		if (sub.endpoint !== this.s.get('endpoint') || !this.s.get('sid')) {
-			await this.report({ permission: 'granted', subscription: sub.toJSON() });
+		if (sub.endpoint !== this.#s.get('endpoint') || !this.#s.get('sid')) {
+			await this.#report({ permission: 'granted', subscription: sub.toJSON() });
 		}
-		if (this.token) await this.tie(this.token, true).catch((e) => console.warn('Beckon:', e));
-		this.pageview();
-		await this.mark();
+		if (this.#token) await this.#tie(this.#token, true).catch((e) => console.warn('Beckon:', e));
+		this.#pageview();
+		await this.#mark();
 	}
 
 	/** Hands a tester link's token to the worker once there is a subscriber id (then forgets it). */
-	private async mark(): Promise<void> {
-		const token = this.s.get('tester');
-		const u = this.sub('/tester');
+	async #mark(): Promise<void> {
+		const token = this.#s.get('tester');
+		const u = this.#sub('/tester');
 		if (!token || !u) return;
-		this.s.set('tester', null);
+		this.#s.set('tester', null);
 		const r = await fetch(u, { method: 'POST', body: JSON.stringify({ token }) });
-		console.info(`Beckon: ${r.ok ? 'this browser is now a tester' : 'the tester link was refused'}`);
+		console.info('Beckon tester link:', r.status);
 	}
 
 	/** Every pageview is sent: the worker counts each as a `pageview` event. */
-	private pageview(): void {
-		const u = this.sub('/events');
+	#pageview(): void {
+		const u = this.#sub('/events');
 		if (u) navigator.sendBeacon(u, JSON.stringify({ type: 'pageview', url: location.href.split('#')[0] }));
 	}
 
-	private async event(body: Record<string, unknown>): Promise<void> {
-		const u = this.sub('/events');
+	async #event(body: Record<string, unknown>): Promise<void> {
+		const u = this.#sub('/events');
 		if (u) await fetch(u, { method: 'POST', body: JSON.stringify(body) });
 	}
 
 	/** This browser's subscriber URL (`…/subscribers/<id><path>`), or '' before it has an id. */
-	private sub(path = ''): string {
-		const o = this.need();
-		const sid = this.s.get('sid');
+	#sub(path = ''): string {
+		const o = this.#need();
+		const sid = this.#s.get('sid');
 		return sid ? `${o.api}/v1/sites/${o.siteId}/subscribers/${sid}${path}` : '';
 	}
 
-	private async report(fields: Record<string, unknown>): Promise<void> {
-		const o = this.need();
-		const old = this.s.get('endpoint');
+	async #report(fields: Record<string, unknown>): Promise<void> {
+		const o = this.#need();
+		const old = this.#s.get('endpoint');
 		const sub = fields.subscription as PushSubscriptionJSON | undefined;
 		const r = await fetch(`${o.api}/v1/sites/${o.siteId}/subscribers`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({
 				...fields,
-				subscriberId: this.s.get('sid') ?? undefined,
+				subscriberId: this.#s.get('sid') ?? undefined,
 				oldEndpoint: sub && old && old !== sub.endpoint ? old : undefined,
 				url: location.href,
 				timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -354,95 +354,95 @@ class Beckon {
 		});
 		if (!r.ok) await fail(r);
 		const { subscriberId, status } = (await r.json()) as { subscriberId: string; status: BeckonState };
-		if (subscriberId !== this.s.get('sid')) this.s.set('identity', null);
-		this.s.set('sid', subscriberId);
-		this.s.set('endpoint', sub?.endpoint ?? null);
-		this.flush();
-		void this.mark();
-		if (status === 'suspended') this.set('suspended');
+		if (subscriberId !== this.#s.get('sid')) this.#s.set('identity', null);
+		this.#s.set('sid', subscriberId);
+		this.#s.set('endpoint', sub?.endpoint ?? null);
+		this.#flush();
+		void this.#mark();
+		if (status === 'suspended') this.#set('suspended');
 	}
 
-	private registration(): Promise<ServiceWorkerRegistration> {
-		const o = this.need();
-		this.reg ??= navigator.serviceWorker.register(o.serviceWorker, { scope: o.scope });
-		return this.reg;
+	#registration(): Promise<ServiceWorkerRegistration> {
+		const o = this.#need();
+		this.#reg ??= navigator.serviceWorker.register(o.serviceWorker, { scope: o.scope });
+		return this.#reg;
 	}
 
-	private publicConfig(): Promise<PublicConfig> {
-		const o = this.need();
-		this.config ??= fetch(`${o.api}/v1/sites/${o.siteId}/config`).then(async (r) => {
+	#publicConfig(): Promise<PublicConfig> {
+		const o = this.#need();
+		this.#config ??= fetch(`${o.api}/v1/sites/${o.siteId}/config`).then(async (r) => {
 			if (!r.ok) await fail(r);
 			return r.json() as Promise<PublicConfig>;
 		});
-		return this.config;
+		return this.#config;
 	}
 
 	/** Shows a view (prompt, iOS hint, or only the bell) through the UI chunk, loading it the first time. */
-	private async draw(prompt: View['prompt']): Promise<void> {
-		this.shown = prompt;
-		if (prompt === 'prompt' && !this.s.get('sid')) {
+	async #draw(prompt: View['prompt']): Promise<void> {
+		this.#shown = prompt;
+		if (prompt === 'prompt' && !this.#s.get('sid')) {
 			// The funnel's "asked": the first time the soft prompt is shown, the browser is recorded as `ask`.
-			void this.report({ permission: 'default' }).catch(() => undefined);
+			void this.#report({ permission: 'default' }).catch(() => undefined);
 		}
-		if (!this.el) {
+		if (!this.#el) {
 			if (!customElements.get('beckon-widget')) {
 				const tag = document.createElement('script');
-				tag.src = this.ui;
+				tag.src = this.#ui;
 				tag.async = true;
 				document.head.append(tag);
 			}
 			await customElements.whenDefined('beckon-widget');
-			this.el = document.createElement('beckon-widget') as WidgetElement;
-			document.body.append(this.el);
+			this.#el = document.createElement('beckon-widget') as WidgetElement;
+			document.body.append(this.#el);
 		}
-		await this.redraw();
+		await this.#redraw();
 	}
 
-	private async redraw(): Promise<void> {
-		if (!this.el) return;
-		const config = (await this.publicConfig()).prompt;
+	async #redraw(): Promise<void> {
+		if (!this.#el) return;
+		const config = (await this.#publicConfig()).prompt;
 		const { texts, labels, lang } = textsFor(config, navigator.languages ?? [navigator.language]);
-		const chosen = JSON.parse(this.s.get('categories') ?? '[]') as string[];
+		const chosen = JSON.parse(this.#s.get('categories') ?? '[]') as string[];
 		const view: View = {
-			prompt: this.state === 'ask' || this.shown === 'ios' ? this.shown : null,
-			bell: config.bell.enabled && this.state !== 'unsupported',
-			panel: this.panel,
-			state: this.state,
+			prompt: this.#state === 'ask' || this.#shown === 'ios' ? this.#shown : null,
+			bell: config.bell.enabled && this.#state !== 'unsupported',
+			panel: this.#panel,
+			state: this.#state,
 			chosen,
 			texts,
 			labels,
 			config,
 			dir: direction(config, lang),
 		};
-		this.el.draw(view, this.actions);
+		this.#el.draw(view, this.#actions);
 	}
 
-	private hide(): void {
-		this.shown = null;
-		this.panel = false;
-		void this.redraw();
+	#hide(): void {
+		this.#shown = null;
+		this.#panel = false;
+		void this.#redraw();
 	}
 
-	private actions: Actions = {
+	#actions: Actions = {
 		subscribe: (categories) => {
-			this.s.set('categories', JSON.stringify(categories));
+			this.#s.set('categories', JSON.stringify(categories));
 			void this.subscribe(categories.length ? categories : undefined).catch((e) =>
 				console.warn('Beckon:', e),
 			);
 		},
 		later: () =>
-			void this.publicConfig().then((c) => {
-				this.s.set('later', String(Date.now() + c.prompt.laterDays * 86_400_000));
-				this.hide();
+			void this.#publicConfig().then((c) => {
+				this.#s.set('later', String(Date.now() + c.prompt.laterDays * 86_400_000));
+				this.#hide();
 			}),
 		togglePanel: () => {
-			this.panel = !this.panel;
-			void this.redraw();
+			this.#panel = !this.#panel;
+			void this.#redraw();
 		},
-		unsubscribe: () => void this.unsubscribe().then(() => this.hide()),
+		unsubscribe: () => void this.unsubscribe().then(() => this.#hide()),
 		saveCategories: (categories) =>
 			void this.setCategories(categories).then(
-				() => this.hide(),
+				() => this.#hide(),
 				(e) => console.warn('Beckon:', e),
 			),
 	};
@@ -480,13 +480,9 @@ declare global {
 
 const beckon = window.Beckon instanceof Beckon ? window.Beckon : new Beckon();
 window.Beckon = beckon;
-const auto: BeckonOptions | undefined = script?.dataset.site
-	? {
-			siteId: script.dataset.site,
-			...(script.dataset.sw ? { serviceWorker: script.dataset.sw } : {}),
-			...(script.dataset.scope ? { scope: script.dataset.scope } : {}),
-			...(script.dataset.identity ? { identity: script.dataset.identity } : {}),
-			...(script.dataset.api ? { api: script.dataset.api } : {}),
-		}
+const data = script?.dataset;
+// Empty or missing attributes fall back to the defaults (init reads them with ||).
+const auto: BeckonOptions | undefined = data?.site
+	? { siteId: data.site, serviceWorker: data.sw, scope: data.scope, identity: data.identity, api: data.api }
 	: window.BeckonConfig;
 if (auto) void beckon.init(auto);
