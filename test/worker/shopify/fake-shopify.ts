@@ -39,6 +39,8 @@ export class FakeShopify {
 	refuseEmbed = false;
 	/** Storefront origin per shop (default https://<shop>). */
 	primaryUrls = new Map<string, string>();
+	/** Customers' first names by numeric id (BeckonCustomer); a missing one answers customer: null. */
+	customers = new Map<string, string | null>();
 
 	constructor(
 		readonly apiKey: string,
@@ -75,7 +77,7 @@ export class FakeShopify {
 		this.refresh.set(refreshToken, { shop, expiresAt: now + this.refreshTtlS * 1000 });
 		return {
 			access_token: accessToken,
-			scope: 'read_products,write_app_proxy',
+			scope: 'read_customers,read_products,write_app_proxy',
 			expires_in: this.accessTtlS,
 			refresh_token: refreshToken,
 			refresh_token_expires_in: this.refreshTtlS,
@@ -136,6 +138,11 @@ export class FakeShopify {
 				}
 				this.metafields.set(shop, set);
 				return Response.json({ data: { metafieldsSet: { userErrors: [] } } });
+			}
+			case 'BeckonCustomer': {
+				const id = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(variables.id))?.[1] ?? '';
+				const firstName = this.customers.get(id);
+				return Response.json({ data: { customer: firstName === undefined ? null : { firstName } } });
 			}
 			default:
 				return Response.json({ errors: [{ message: `unknown operation ${operation}` }] }, { status: 400 });

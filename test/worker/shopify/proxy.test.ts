@@ -5,7 +5,8 @@ import { openSecret } from '../../../worker/src/lib/secrets';
 import { identityContext } from '../../../worker/src/services/sites';
 import { findSealedIdentitySecret } from '../../../worker/src/store/sites';
 import { call, json } from '../helpers';
-import { install, newStore, proxied, shopOf, signProxyQuery, useFakeShopify } from './helpers';
+import type { FakeShopify } from './fake-shopify';
+import { install, newStore, proxied, shopOf, signProxyQuery, siteApi, useFakeShopify } from './helpers';
 
 /** A proxied query signed independently of the library, with a chosen timestamp. */
 async function signedQuery(
@@ -25,8 +26,9 @@ async function signedQuery(
 }
 
 describe('shopify app proxy', () => {
+	let fake: FakeShopify;
 	beforeEach(() => {
-		useFakeShopify();
+		fake = useFakeShopify();
 	});
 
 	it('serves the service-worker stub that imports the site’s worker, as JavaScript', async () => {
@@ -92,5 +94,35 @@ describe('shopify app proxy', () => {
 		const secret = await openSecret(env.MASTER_KEY ?? null, sealed ?? '', identityContext(siteId));
 		const check = await verifyIdentity(secret, token);
 		expect(check).toMatchObject({ ok: true, userId: '8123456789' });
+	});
+
+	it("signs the customer's first name into the token once (read_customers), until the site knows it", async () => {
+		const store = newStore();
+		const installed = await install(store);
+		const { siteId } = installed;
+		fake.customers.set('8123456789', 'Ada');
+		fake.customers.set('8000000001', null);
+		const tokenFor = async (customer: string) => {
+			const response = await proxied(store, '/identity', { logged_in_customer_id: customer });
+			const { token } = await json<{ token: string }>(response);
+			const sealed = await findSealedIdentitySecret(env.DB, siteId);
+			const secret = await openSecret(env.MASTER_KEY ?? null, sealed ?? '', identityContext(siteId));
+			return verifyIdentity(secret, token);
+		};
+		expect(await tokenFor('8123456789')).toMatchObject({ ok: true, attrs: { first_name: 'Ada' } });
+		expect(fake.count('graphql', 'BeckonCustomer')).toBe(1);
+		// The browser ties the token: the user now has the attribute, and the next token carries none.
+		const put = await siteApi(installed, '/users/8123456789', {
+			method: 'PUT',
+			body: JSON.stringify({ attributes: { first_name: 'Ada' } }),
+		});
+		expect(put.status).toBe(200);
+		const again = await tokenFor('8123456789');
+		expect(again.ok && again.attrs).toBeUndefined();
+		expect(fake.count('graphql', 'BeckonCustomer')).toBe(1);
+		// A customer without a first name: no attrs, and Shopify is not asked again on every page.
+		expect((await tokenFor('8000000001')) as { attrs?: unknown }).not.toHaveProperty('attrs');
+		await tokenFor('8000000001');
+		expect(fake.count('graphql', 'BeckonCustomer')).toBe(2);
 	});
 });

@@ -74,3 +74,22 @@ export async function setEmbedMetafields(
 	if (problem)
 		throw new HttpError(502, 'shopify_rejected', `Shopify refused the embed settings: ${problem.message}`);
 }
+
+/**
+ * A customer's first name (read_customers; protected customer data, the name field), or null when the customer
+ * has none or is gone.
+ */
+export async function fetchCustomerFirstName(
+	shopify: Shopify,
+	session: Session,
+	customerId: string,
+): Promise<string | null> {
+	const data = await query<{ customer: { firstName: string | null } | null }>(
+		shopify,
+		session,
+		`query BeckonCustomer($id: ID!) { customer(id: $id) { firstName } }`,
+		{ id: `gid://shopify/Customer/${customerId}` },
+	);
+	const name = data.customer?.firstName?.trim();
+	return name ? name.slice(0, 100) : null;
+}

@@ -61,6 +61,29 @@ export async function offlineSession(
 	}
 }
 
+/**
+ * The shop's stored offline token, refreshed if it must be, or null when there is none usable: for requests that
+ * carry no session token to exchange (the storefront's app proxy). Never throws.
+ */
+export async function storedOfflineSession(
+	env: Env,
+	shopify: Shopify,
+	shop: string,
+): Promise<Session | null> {
+	try {
+		const masterKey = config(env).masterKey;
+		const stored = await loadSession(env.DB, masterKey, shopify.session.getOfflineId(shop));
+		if (!stored || stored.isScopeChanged(shopify.config.scopes)) return null;
+		if (!stored.isExpired(EARLY_MS)) return stored;
+		if (!stored.refreshToken) return null;
+		const { session } = await shopify.auth.refreshToken({ shop, refreshToken: stored.refreshToken });
+		await saveSession(env.DB, masterKey, session);
+		return session;
+	} catch {
+		return null;
+	}
+}
+
 /** Forgets a shop's tokens after the Admin API refused them (revoked), so the next request exchanges anew. */
 export async function forgetTokens(env: Env, shop: string): Promise<void> {
 	await deleteSessions(env.DB, shop);

@@ -2,8 +2,11 @@ import { InvalidHmacError, type Shopify } from '@shopify/shopify-api';
 import type { Env } from '../env';
 import { HttpError } from '../http/errors';
 import { signIdentity } from '../lib/identity';
+import { siteStore } from '../objects/site-store';
 import { openIdentitySecret } from '../routes/sites';
+import { fetchCustomerFirstName } from './admin-api';
 import { appOrigin, shopifyFor } from './config';
+import { storedOfflineSession } from './offline-token';
 import { findShop, type ShopRecord } from './store/shops';
 
 /** Result of checking an app proxy request's signature (and its timestamp). */
@@ -80,5 +83,42 @@ export async function proxyIdentity(request: Request, env: Env): Promise<Respons
 	if (!customerId) return Response.json({ token: null }, { headers });
 	const secret = await openIdentitySecret(env, record.siteId, headers);
 	const expiresAt = Math.floor(Date.now() / 1000) + IDENTITY_TTL_S;
-	return Response.json({ token: await signIdentity(secret, customerId, expiresAt), expiresAt }, { headers });
+	const attrs = await firstNameAttrs(env, request.url, record, customerId);
+	return Response.json(
+		{ token: await signIdentity(secret, customerId, expiresAt, attrs), expiresAt },
+		{ headers },
+	);
 }
+
+/**
+ * `{first_name}` for a customer the site does not know the first name of yet, read once from the Admin API with
+ * the shop's stored offline token (read_customers); undefined when the site knows it already, the customer has
+ * none, or Shopify cannot be asked now (the token then simply carries no attrs).
+ */
+async function firstNameAttrs(
+	env: Env,
+	url: string,
+	record: ShopRecord,
+	customerId: string,
+): Promise<{ first_name: string } | undefined> {
+	const key = `${record.siteId}:${customerId}`;
+	if ((nameless.get(key) ?? 0) > Date.now()) return undefined;
+	const known = await siteStore(env, record.siteId).user(record.siteId, customerId, Date.now());
+	if (known && 'first_name' in known.attributes) return undefined;
+	const shopify = shopifyFor(env, url);
+	const session = await storedOfflineSession(env, shopify, record.shop);
+	if (!session) return undefined;
+	try {
+		const name = await fetchCustomerFirstName(shopify, session, customerId);
+		if (name !== null) return { first_name: name };
+	} catch {
+		// Shopify did not answer (or the scope is not granted yet): asked again after the pause below.
+	}
+	if (nameless.size > 10_000) nameless.clear();
+	nameless.set(key, Date.now() + NAMELESS_PAUSE_MS);
+	return undefined;
+}
+
+/** Customers Shopify gave no first name for (site:customer → until when not to ask again), in this isolate. */
+const nameless = new Map<string, number>();
+const NAMELESS_PAUSE_MS = 3_600_000;
