@@ -21,12 +21,13 @@
 //    sample of the seeded rows pass the same shape checks and have the same JSON layouts per event name).
 // 4. Reach estimates: POST /audience/estimate for several filters, one warm-up then `--calls` calls each: p50, max.
 // 5. Sends: one to {all:true}, one to a filter that selects the same subscribers but evaluates event, attribute
-//    and status conditions, and (unless --no-personal) one to {all:true} with a Liquid title; each timed from the
+//    and status conditions, (unless --no-personal) one to {all:true} with a Liquid title, and (unless
+//    --no-campaign) a campaign run with that title, two variants, a 10 % control group and the frequency cap on; each timed from the
 //    POST to `done` with every push at the sink; rows written per push (D1 + SiteStore audits + the Dispatcher's
 //    own count); every endpoint checked once at the sink.
 //
 // Usage: node bench/audience/run.mjs [--quick] [--subscribers 100000] [--users 80000] [--events 1000000]
-//        [--calls 10] [--mixed-batches 20] [--no-personal] [--json out.json] [--keep] [--verbose]
+//        [--calls 10] [--mixed-batches 20] [--no-personal] [--no-campaign] [--json out.json] [--keep] [--verbose]
 //   --quick: 10,000 subscribers, 8,000 users, 100,000 events, 5 mixed batches, 5 calls per estimate.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,7 @@ const { values: opts } = parseArgs({
 		calls: { type: 'string' },
 		'mixed-batches': { type: 'string' },
 		personal: { type: 'boolean', default: true },
+		campaign: { type: 'boolean', default: true },
 		'sample-every': { type: 'string', default: '100' },
 		'timeout-s': { type: 'string', default: '300' },
 		json: { type: 'string' },
@@ -84,7 +86,14 @@ const IDENTIFIED = Math.min(N, Math.round(U * 1.0625));
 const PUT_USERS = Q ? 50 : 200;
 const TIMEOUT_MS = Number(opts['timeout-s']) * 1000;
 const DAY = 86_400_000;
-const GOALS = { rowsPerEvent: 1.5, estimateMs: 300, sendRatio: 1.2, rowsPerPush: 0.02, personalRatio: 1.15 };
+const GOALS = {
+	rowsPerEvent: 1.5,
+	estimateMs: 300,
+	sendRatio: 1.2,
+	rowsPerPush: 0.02,
+	personalRatio: 1.15,
+	campaignRatio: 1.15,
+};
 
 const log = (...a) => console.error('[audience]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -553,7 +562,48 @@ const storeFile = (stateDir) => {
 };
 
 /** One send; polls until `done` and `expected` pushes at the sink. */
-async function sendOnce(stack, sink, site, message, audience, expected, origin) {
+/**
+ * Starts a send: a notification, or (with `campaign`) a campaign scheduled to run now, whose run's notification id
+ * is returned once the site store's alarm has started it.
+ */
+async function startSend(stack, site, message, audience, origin, campaign) {
+	const { siteId, apiKey } = site;
+	if (!campaign) {
+		const post = await api(stack.url, `/v1/sites/${siteId}/notifications`, {
+			token: apiKey,
+			method: 'POST',
+			body: { ...message, url: `${origin}/products/sale`, audience },
+		});
+		if (post.status !== 202) throw new Error(`send: ${post.status} ${post.text}`);
+		return post.json.notificationId;
+	}
+	const created = await api(stack.url, `/v1/sites/${siteId}/campaigns`, {
+		token: apiKey,
+		method: 'POST',
+		body: {
+			name: `Bench ${Date.now()}`,
+			message: { ...message, url: `${origin}/products/sale` },
+			audience,
+			schedule: { type: 'now' },
+			...campaign,
+		},
+	});
+	if (created.status !== 201) throw new Error(`campaign: ${created.status} ${created.text}`);
+	const id = created.json.campaignId;
+	const scheduled = await api(stack.url, `/v1/sites/${siteId}/campaigns/${id}/schedule`, {
+		token: apiKey,
+		method: 'POST',
+	});
+	if (scheduled.status !== 200) throw new Error(`schedule: ${scheduled.status} ${scheduled.text}`);
+	for (;;) {
+		const c = await api(stack.url, `/v1/sites/${siteId}/campaigns/${id}`, { token: apiKey });
+		const run = c.json?.runs?.[0];
+		if (run) return run.notificationId;
+		await sleep(50);
+	}
+}
+
+async function sendOnce(stack, sink, site, message, audience, expected, origin, campaign = null) {
 	const { siteId, apiKey } = site;
 	await sink.reset();
 	const sink0 = await sink.stats();
@@ -562,13 +612,7 @@ async function sendOnce(stack, sink, site, message, audience, expected, origin) 
 	const own0 = process.cpuUsage();
 	const busy0 = machineBusyMs();
 	const t0 = now();
-	const post = await api(stack.url, `/v1/sites/${siteId}/notifications`, {
-		token: apiKey,
-		method: 'POST',
-		body: { ...message, url: `${origin}/products/sale`, audience },
-	});
-	if (post.status !== 202) throw new Error(`send: ${post.status} ${post.text}`);
-	const id = post.json.notificationId;
+	const id = await startSend(stack, site, message, audience, origin, campaign);
 	let doneAt = null;
 	let last = null;
 	let s = sink0;
@@ -604,7 +648,7 @@ async function sendOnce(stack, sink, site, message, audience, expected, origin) 
 		counts: final?.counts,
 		dispatcherRows: final?.storageRowsWritten ?? 0,
 		doneSeconds: doneAt === null ? null : (doneAt - t0) / 1000,
-		sinkSeconds: s.ok >= expected ? (s.lastAt - t0) / 1000 : null,
+		sinkSeconds: s.ok >= (final?.counts?.sent ?? expected) ? (s.lastAt - t0) / 1000 : null,
 		firstPushSeconds: s.firstAt ? (s.firstAt - t0) / 1000 : null,
 		sink: {
 			ok: s.ok,
@@ -970,8 +1014,36 @@ async function main() {
 				{ title: 'Hi {{ user.first_name | default: "there" }}', body: plain.body },
 				{ all: true },
 			]);
+		// Issue 12's goal: a personalised campaign with two variants, a 10 % control group and the frequency cap
+		// on (nobody capped: one campaign today) ≤ 1.15× the plain send and ≤ 0.02 billed rows per push.
+		if (opts.campaign) {
+			sends.push([
+				'campaign',
+				{ title: 'Hi {{ user.first_name | default: "there" }}', body: plain.body },
+				{ all: true },
+				{
+					experiment: {
+						holdoutPercent: 10,
+						variants: [
+							{ weight: 1 },
+							{ weight: 1, message: { title: '{{ user.first_name | default: "Hey" }}, last day!' } },
+						],
+					},
+				},
+			]);
+			base = await start();
+			const cap = await api(base, `/v1/sites/${siteId}/settings`, {
+				token: apiKey,
+				method: 'PATCH',
+				body: { campaigns: { frequencyCap: { perDay: 3, perWeek: 10 } } },
+			});
+			if (cap.status !== 200) throw new Error(`cap: ${cap.status} ${cap.text}`);
+			await stop();
+			d1a = readD1Audit(stateDir);
+			sa = await readDoAudit(stateDir, 'SiteStore');
+		}
 		result.sends = [];
-		for (const [name, message, audience] of sends) {
+		for (const [name, message, audience, campaign] of sends) {
 			base = await start();
 			const est = await api(base, `/v1/sites/${siteId}/audience/estimate`, {
 				token: apiKey,
@@ -982,7 +1054,7 @@ async function main() {
 			const run = {
 				name,
 				estimateReachable: est.json?.reachable,
-				...(await sendOnce(stack, sink, site, message, audience, N, origin)),
+				...(await sendOnce(stack, sink, site, message, audience, N, origin, campaign ?? null)),
 			};
 			await stop();
 			const d1b = readD1Audit(stateDir);
@@ -995,12 +1067,16 @@ async function main() {
 			run.storeRows = store.rowsWritten;
 			run.storeByTable = store.byTable;
 			run.rowsPerPush = (d1Rows + store.rowsWritten + run.dispatcherRows) / Math.max(1, run.sink.ok);
+			// A campaign's control group is not sent to: every other subscriber gets exactly one push.
+			const held = run.counts?.skipped?.holdout ?? 0;
+			const capped = run.counts?.skipped?.capped ?? 0;
 			run.delivered =
 				!run.reloaded &&
-				run.counts?.sent === N &&
+				capped === 0 &&
+				run.counts?.sent === N - held &&
 				run.counts?.failed === 0 &&
-				run.coverage.once === N &&
-				run.coverage.missing === 0 &&
+				run.coverage.once === N - held &&
+				run.coverage.missing === held &&
 				run.coverage.duplicated === 0 &&
 				run.sink.bad === 0 &&
 				run.sink.decryptFailed === 0;
@@ -1016,6 +1092,8 @@ async function main() {
 		result.sendDoneRatio = filter.doneSeconds / all.doneSeconds;
 		result.personalRatio = personal ? personal.sinkSeconds / all.sinkSeconds : null;
 		result.personalDoneRatio = personal ? personal.doneSeconds / all.doneSeconds : null;
+		const campaign = result.sends.find((x) => x.name === 'campaign');
+		result.campaignRatio = campaign ? campaign.sinkSeconds / all.sinkSeconds : null;
 		result.met = {
 			rowsPerEvent:
 				ingestion.mixed.rowsPerEvent <= GOALS.rowsPerEvent &&
@@ -1024,6 +1102,7 @@ async function main() {
 			sendRatio: result.sendRatio <= GOALS.sendRatio,
 			rowsPerPush: result.sends.every((x) => x.rowsPerPush <= GOALS.rowsPerPush),
 			personalRatio: personal ? result.personalRatio <= GOALS.personalRatio : null,
+			campaignRatio: campaign ? result.campaignRatio <= GOALS.campaignRatio : null,
 			delivered: result.sends.every((x) => x.delivered),
 			shape: result.shape.ok,
 		};

@@ -15,6 +15,14 @@ function machineLine(r) {
 	return `${m.nproc} × ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}, workerd ${m.workerd.replace(/^workerd\s+/, '')}, wrangler ${m.wrangler}; worker source ${r.source}`;
 }
 
+const SEND_LABELS = {
+	all: '`{all: true}`',
+	filter: 'filter (status, attribute and event conditions selecting the same subscribers)',
+	personal: '`{all: true}` with a Liquid title (`{{ user.first_name | default: … }}`)',
+	campaign:
+		'campaign run: that Liquid title, 2 variants, 10 % control group (not sent), frequency cap on (nobody capped)',
+};
+
 /** The section's Markdown. */
 export function audienceSection(r) {
 	const g = r.goals;
@@ -43,7 +51,7 @@ export function audienceSection(r) {
 	const sends = r.sends
 		.map(
 			(s) =>
-				`| ${s.name === 'all' ? '`{all: true}`' : s.name === 'filter' ? 'filter (status, attribute and event conditions selecting the same subscribers)' : '`{all: true}` with a Liquid title (`{{ user.first_name | default: … }}`)'} | ${fmt(s.doneSeconds)} s | ${fmt(s.sinkSeconds)} s | ${n0(s.coverage.once)} / ${n0(r.sizes.subscribers)} | ${fmt(s.rowsPerPush, 4)} (D1 ${n0(s.d1Rows)}, store ${n0(s.storeRows)}, dispatcher ${n0(s.dispatcherRows)}) | ${n0(s.workerCpuUsPerPush)} µs |`,
+				`| ${SEND_LABELS[s.name] ?? s.name} | ${fmt(s.doneSeconds)} s | ${fmt(s.sinkSeconds)} s | ${n0(s.coverage.once)} / ${n0(r.sizes.subscribers)} | ${fmt(s.rowsPerPush, 4)} (D1 ${n0(s.d1Rows)}, store ${n0(s.storeRows)}, dispatcher ${n0(s.dispatcherRows)}) | ${n0(s.workerCpuUsPerPush)} µs |`,
 		)
 		.join('\n');
 	return `${AUDIENCE_TITLE}
@@ -76,7 +84,8 @@ ${estimates}
 **Sends** (POST to \`done\`, every push at the sink, each endpoint checked once). Goal: the filtered send ≤
 ${g.sendRatio}× the \`{all: true}\` send (${fmt(r.sendRatio, 2)}×: ${met(r.met.sendRatio)}); ≤ ${g.rowsPerPush} billed rows
 per push (${met(r.met.rowsPerPush)}); a personalised send ≤ ${g.personalRatio}× the plain one (${fmt(r.personalRatio, 2)}×:
-${met(r.met.personalRatio)}).
+${met(r.met.personalRatio)}); a personalised A/B campaign run with a control group and the cap on ≤
+${g.campaignRatio ?? 1.15}× the plain send (${fmt(r.campaignRatio, 2)}×: ${met(r.met.campaignRatio)}).
 
 | send | POST → done | POST → last push at the sink | pushes | billed rows per push | worker CPU per push |
 |---|---:|---:|---:|---:|---:|

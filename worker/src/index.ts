@@ -15,6 +15,7 @@ import {
 } from './routes/access';
 import {
 	campaignActionRoute,
+	campaignRunReportRoute,
 	createCampaignRoute,
 	deleteCampaignRoute,
 	getCampaignRoute,
@@ -158,6 +159,15 @@ const router = Router<IRequest, Args>({
 	)
 	.delete('/v1/sites/:siteId/campaigns/:campaignId', (req, env) =>
 		deleteCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),
+	)
+	.get('/v1/sites/:siteId/campaigns/:campaignId/runs/:run/report', (req, env) =>
+		campaignRunReportRoute(
+			req,
+			env,
+			req.params.siteId as string,
+			req.params.campaignId as string,
+			req.params.run as string,
+		),
 	)
 	.post('/v1/sites/:siteId/campaigns/:campaignId/test', (req, env) =>
 		testCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { inHoldout, variantOf } from '../../../worker/src/campaigns/experiment';
 import type { SiteStore } from '../../../worker/src/objects/site-store';
-import { capPage, SentIndex } from '../../../worker/src/store/sent-sets';
+import { recordPage, SentIndex } from '../../../worker/src/store/sent-sets';
 import { decryptRecorded } from '../decrypt';
 import {
 	call,
@@ -473,7 +473,7 @@ describe('campaigns', () => {
 				// A campaign push at 09:00Z: yesterday evening in Kiritimati, this morning in Los Angeles.
 				index.add(ids, Date.parse('2026-06-10T09:00:00Z'), 'ntf_earlier');
 				const sql = state.storage.sql;
-				const first = capPage(
+				const first = recordPage(
 					sql,
 					index,
 					{ notificationId: 'ntf_now', seq: 0, ids },
@@ -482,7 +482,7 @@ describe('campaigns', () => {
 					now,
 				);
 				// The same page again (a restart): not written twice, and the run's own sends do not cap it.
-				const again = capPage(
+				const again = recordPage(
 					sql,
 					index,
 					{ notificationId: 'ntf_now', seq: 0, ids },
@@ -596,5 +596,105 @@ describe('campaigns', () => {
 				expect(got.message, JSON.stringify(variants)).toMatch(message);
 			}
 		});
+	});
+
+	describe('conversions', () => {
+		it('reports conversions per run: direct after a click, influenced, revenue, per variant, control group and lift', async () => {
+			const site = await createSite();
+			const subs = await Promise.all(Array.from({ length: 40 }, () => makeSubscription()));
+			const rows = subs.map((s, i) => ({
+				id: `sub_cv${String(i).padStart(18, '0')}`,
+				endpoint: s.json.endpoint,
+				p256dh: s.json.keys.p256dh,
+				auth: s.json.keys.auth,
+				// Half are signed users (their purchases come from the server, by user id).
+				externalUserId: i % 2 === 0 ? `user-${i}` : null,
+			}));
+			await seedSubscribers(site.siteId, rows);
+			const c = await create(site, {
+				schedule: { type: 'now' },
+				experiment: {
+					holdoutPercent: 25,
+					variants: [{ weight: 1 }, { weight: 1, message: { title: 'B' } }],
+					goal: { event: 'purchase', windowHours: 24, revenueProperty: 'total' },
+				},
+			});
+			await act(site, c.campaignId, 'schedule');
+			const run = (await runsOf(site, c.campaignId, 1)).runs?.[0];
+			await waitDone(site, run?.notificationId as string);
+			const held = rows.filter((r) => inHoldout(c.campaignId, r.id, 25));
+			const sent = rows.filter((r) => !inHoldout(c.campaignId, r.id, 25));
+			expect(held.length).toBeGreaterThan(2);
+			const variant = (r: { id: string }) => variantOf(c.campaignId, r.id, [1, 1]);
+			const [clickerA, clickerB, lurker] = [
+				sent.find((r) => variant(r) === 0 && r.externalUserId),
+				sent.find((r) => variant(r) === 1 && !r.externalUserId),
+				sent.find((r) => variant(r) === 1 && r.externalUserId),
+			];
+			if (!clickerA || !clickerB || !lurker) throw new Error('the hash put nobody in a needed group');
+			for (const r of [clickerA, clickerB]) {
+				const clicked = await call(`/v1/sites/${site.siteId}/subscribers/${r.id}/events`, {
+					method: 'POST',
+					headers: { origin: site.origin },
+					body: JSON.stringify({ type: 'clicked', notificationId: run?.notificationId }),
+				});
+				expect(clicked.status).toBe(202);
+			}
+			// The clicks reach the store as `clicked` events (the dispatcher's flush) before the purchases.
+			await expect
+				.poll(
+					async () =>
+						(
+							await storeSql<{ n: number }>(
+								site.siteId,
+								"SELECT count(*) AS n FROM event_days WHERE name = 'clicked'",
+							)
+						)[0]?.n,
+					{ timeout: 10_000 },
+				)
+				.toBe(2);
+			await new Promise((r) => setTimeout(r, 20));
+			const subject = (r: { id: string; externalUserId: string | null }) =>
+				r.externalUserId ? { userId: r.externalUserId } : { subscriberId: r.id };
+			const purchase = (r: (typeof rows)[number], total: number) => ({
+				name: 'purchase',
+				...subject(r),
+				properties: { total },
+			});
+			const events = await api(site, '/events', 'POST', {
+				events: [
+					purchase(clickerA, 30),
+					purchase(clickerA, 12.5),
+					purchase(clickerB, 20),
+					purchase(lurker, 10),
+					purchase(held[0] as (typeof rows)[number], 5),
+				],
+			});
+			expect(events.status).toBe(202);
+			const report = await json<{ run: { run: number }; conversions: Record<string, unknown> }>(
+				await api(site, `/campaigns/${c.campaignId}/runs/1/report`),
+			);
+			const aPeople = sent.filter((r) => variant(r) === 0).length;
+			expect(report.run.run).toBe(1);
+			expect(report.conversions).toMatchObject({
+				goal: { event: 'purchase', windowHours: 24, revenueProperty: 'total' },
+				final: false,
+				recipients: sent.length,
+				converted: 3,
+				direct: 2,
+				influenced: 1,
+				revenue: 72.5,
+				rate: 3 / sent.length,
+				control: { members: held.length, converted: 1, revenue: 5, rate: 1 / held.length },
+				variants: [
+					{ name: 'A', recipients: aPeople, converted: 1, direct: 1, revenue: 42.5 },
+					{ name: 'B', recipients: sent.length - aPeople, converted: 2, direct: 1, revenue: 30 },
+				],
+			});
+			const lift = report.conversions.lift as number;
+			expect(lift).toBeCloseTo((3 / sent.length - 1 / held.length) / (1 / held.length), 6);
+			expect((await api(site, `/campaigns/${c.campaignId}/runs/2/report`)).status).toBe(404);
+			expect((await api(site, `/campaigns/${c.campaignId}/runs/x/report`)).status).toBe(400);
+		}, 30_000);
 	});
 });

@@ -7,6 +7,7 @@ import {
 	campaignList,
 	campaignListQuery,
 	campaignPatch,
+	campaignRunReport,
 	campaignTest,
 	campaignTestResult,
 	campaignView,
@@ -542,6 +543,18 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: ADMIN,
 		responses: { 200: { description: 'The campaign in its new state', schema: campaignView } },
 		errors: [...ADMIN_ERRORS, 409],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/campaigns/{campaignId}/runs/{run}/report',
+		operationId: 'campaignRunReport',
+		summary: "A run's counts and conversions (per variant, control group and lift)",
+		description:
+			"Computed when asked from the run's sent sets, its clicks and the goal event's days; `conversions` is null when the campaign has no goal.",
+		tag: 'Campaigns',
+		auth: ADMIN,
+		responses: { 200: { description: 'The report', schema: campaignRunReport } },
+		errors: [400, ...ADMIN_ERRORS],
 	},
 	{
 		method: 'post',

@@ -29,6 +29,8 @@ export interface DispatchInput {
 	holdout?: { seed: string; percent: number };
 	/** A/B variants: each recipient's by a hash of (seed, id) over the weights; `messages[i]` is variant i's. */
 	variants?: { seed: string; weights: number[]; messages: Message[] };
+	/** A campaign run with a goal: its pages are recorded (sent and held-out ids) for the conversion report. */
+	measured?: boolean;
 	/** The site's frequency cap (a campaign run that does not ignore it); `zone` for subscribers without one. */
 	cap?: FrequencyCap & { zone: string };
 }
@@ -383,7 +385,7 @@ export class Dispatcher extends DurableObject<Env> {
 			}
 			const page = await this.nextPage(input, Math.min(PAGE_SIZE, budget), wave?.zones ?? null);
 			if ((this.phase as Phase) === 'done') return; // abandoned while the page was read
-			const rows = await this.withinCap(this.withoutHoldout(page.rows, input), input);
+			const rows = await this.recorded(page.rows, input);
 			if (rows.length > 0) {
 				const recipients = rows.map((r) => toRecipient(r, input));
 				await this.enqueue(chunkRecipients(recipients), 0, 0);
@@ -418,32 +420,34 @@ export class Dispatcher extends DurableObject<Env> {
 		return this.counts.variants[i] as VariantCounts;
 	}
 
-	/** A page less the run's control group (counted as skipped `holdout`; nothing stored per subscriber). */
-	private withoutHoldout(rows: AudienceTuple[], input: DispatchInput): AudienceTuple[] {
+	/**
+	 * A page less the run's control group (by hash; counted as skipped `holdout`) and the subscribers the site's
+	 * frequency cap stops (counted as skipped `capped`). A capped run, or one measuring a goal, records the page in
+	 * the site's sent sets: whom it went to and whom it held out (one row per page, nothing per subscriber).
+	 */
+	private async recorded(rows: AudienceTuple[], input: DispatchInput): Promise<AudienceTuple[]> {
 		const holdout = input.holdout;
-		if (!holdout) return rows;
-		const kept = rows.filter((r) => !inHoldout(holdout.seed, r[0], holdout.percent));
-		this.countSkipped('holdout', rows.length - kept.length);
-		this.pagedInWave += rows.length - kept.length;
-		return kept;
-	}
-
-	/** A page less the subscribers the site's frequency cap stops (counted as skipped `capped`). */
-	private async withinCap(rows: AudienceTuple[], input: DispatchInput): Promise<AudienceTuple[]> {
-		const cap = input.cap;
-		if (!cap || rows.length === 0) return rows;
-		const { zone, ...limits } = cap;
-		const kept = new Set(
-			await siteStore(this.env, input.siteId).capPage(
+		let kept = rows;
+		let held: string[] = [];
+		if (holdout) {
+			kept = rows.filter((r) => !inHoldout(holdout.seed, r[0], holdout.percent));
+			held = rows.filter((r) => inHoldout(holdout.seed, r[0], holdout.percent)).map((r) => r[0]);
+			this.countSkipped('holdout', held.length);
+			this.pagedInWave += held.length;
+		}
+		if ((!input.cap && !input.measured) || rows.length === 0) return kept;
+		const { zone = 'UTC', ...limits } = input.cap ?? {};
+		const sent = new Set(
+			await siteStore(this.env, input.siteId).recordPage(
 				input.siteId,
-				{ notificationId: input.notificationId, seq: this.capSeq, ids: rows.map((r) => r[0]) },
-				limits,
+				{ notificationId: input.notificationId, seq: this.capSeq, ids: kept.map((r) => r[0]), held },
+				input.cap ? limits : null,
 				zone,
 			),
 		);
 		this.capSeq++;
-		const within = rows.filter((r) => kept.has(r[0]));
-		this.countSkipped('capped', rows.length - within.length);
+		const within = kept.filter((r) => sent.has(r[0]));
+		this.countSkipped('capped', kept.length - within.length);
 		return within;
 	}
 

@@ -2,8 +2,10 @@ import { DurableObject } from 'cloudflare:workers';
 import type {
 	AudienceEstimate,
 	CampaignDetail,
+	CampaignRunView,
 	CampaignState,
 	CampaignView,
+	ConversionReport,
 	EventOccurrence,
 	Filter,
 	FrequencyCap,
@@ -38,6 +40,7 @@ import {
 	updateCampaign,
 } from '../store/campaign-ops';
 import {
+	campaignRun,
 	campaignRuns,
 	campaignsUsingSegment,
 	campaignView,
@@ -49,6 +52,7 @@ import {
 	nextDue,
 	pendingRuns,
 } from '../store/campaigns';
+import { conversionReport } from '../store/conversions';
 import {
 	DEFAULT_EVENT_RETENTION_DAYS,
 	dayOf,
@@ -90,7 +94,7 @@ import {
 	segmentIdByName,
 	segmentsReferring,
 } from '../store/segments';
-import { capPage, purgeSentSets, SENT_SET_KEEP_MS, SentIndex } from '../store/sent-sets';
+import { CAP_LOOKBACK_MS, purgeSentSets, recordPage, SentIndex, type SentPage } from '../store/sent-sets';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { findSite } from '../store/sites';
 import { readStats, type SiteStats } from '../store/stats';
@@ -449,6 +453,35 @@ export class SiteStore extends DurableObject<Env> {
 		return { ok: true, value: campaignView(findCampaign(this.sql, id) ?? campaign) };
 	}
 
+	/**
+	 * One run of a campaign with its conversion report (null when the campaign has no goal), or null when there is no
+	 * such run. Computed from the run's sent sets and the events; nothing is written.
+	 */
+	async campaignRunReport(
+		siteId: string,
+		campaignId: string,
+		run: number,
+	): Promise<{ run: CampaignRunView; conversions: ConversionReport | null } | null> {
+		await this.open(siteId);
+		const c = findCampaign(this.sql, campaignId);
+		const view = c ? campaignRun(this.sql, campaignId, run) : null;
+		if (!c || !view) return null;
+		const goal = c.experiment.goal;
+		const variants = c.experiment.variants;
+		const conversions = goal
+			? conversionReport(
+					this.sql,
+					{ notificationId: view.notificationId, startedAt: Date.parse(view.startedAt) },
+					goal,
+					variants && variants.length > 1
+						? { seed: c.id, names: variants.map((v) => v.name), weights: variants.map((v) => v.weight) }
+						: null,
+					Date.now(),
+				)
+			: null;
+		return { run: view, conversions };
+	}
+
 	/** Deletes a campaign that is not scheduled or running (its runs' notifications stay in the history). */
 	async deleteCampaign(siteId: string, id: string): Promise<Checked<boolean>> {
 		await this.open(siteId);
@@ -612,20 +645,20 @@ export class SiteStore extends DurableObject<Env> {
 	}
 
 	/**
-	 * The ids of a page of a capped campaign run that the site's frequency cap lets through, recorded as sent (one
-	 * row per page); see store/sent-sets.ts.
+	 * The ids of a page of a campaign run that the site's frequency cap (if any) lets through, recorded as sent with
+	 * the page's held-out ids (one row per page); see store/sent-sets.ts.
 	 */
-	async capPage(
+	async recordPage(
 		siteId: string,
-		page: { notificationId: string; seq: number; ids: string[] },
-		cap: FrequencyCap,
+		page: SentPage,
+		cap: FrequencyCap | null,
 		fallbackZone: string,
 	): Promise<string[]> {
 		await this.open(siteId);
 		const now = Date.now();
-		this.sentIndex ??= SentIndex.load(this.sql, now - SENT_SET_KEEP_MS);
+		this.sentIndex ??= SentIndex.load(this.sql, now - CAP_LOOKBACK_MS);
 		const index = this.sentIndex;
-		return this.ctx.storage.transactionSync(() => capPage(this.sql, index, page, cap, fallbackZone, now));
+		return this.ctx.storage.transactionSync(() => recordPage(this.sql, index, page, cap, fallbackZone, now));
 	}
 
 	/** The allowed subscribers of a (resolved) audience by stored time zone, for a timed run's waves. */

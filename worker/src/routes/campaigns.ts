@@ -3,9 +3,11 @@ import { campaignListQuery } from '../api/schemas/campaigns';
 import type { Env } from '../env';
 import { requireSiteAdmin } from '../http/auth';
 import { readJsonObject } from '../http/body';
+import { badRequest } from '../http/errors';
 import { requireSite } from '../http/public';
 import {
 	actOnCampaign,
+	campaignRunReport,
 	createCampaign,
 	deleteCampaign,
 	listCampaigns,
@@ -93,4 +95,18 @@ export async function testCampaignRoute(
 	const site = await requireSite(env, siteId);
 	const body = await readJsonObject(request, 8192, { optional: true });
 	return Response.json(await testCampaign(env, site, id, body), { status: 202 });
+}
+
+/** GET /v1/sites/:siteId/campaigns/:campaignId/runs/:run/report: the run, its counts and its conversions. */
+export async function campaignRunReportRoute(
+	request: Request,
+	env: Env,
+	siteId: string,
+	id: string,
+	run: string,
+): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId);
+	const n = /^[1-9]\d{0,8}$/.test(run) ? Number(run) : Number.NaN;
+	if (Number.isNaN(n)) throw badRequest('run', 'must be a run number (1, 2, …)');
+	return Response.json(await campaignRunReport(env, siteId, id, n));
 }

@@ -2,10 +2,12 @@ import type * as z from 'zod';
 import type {
 	CampaignDetail,
 	CampaignExperiment,
+	CampaignRunView,
 	CampaignSchedule,
 	CampaignState,
 	CampaignTiming,
 	CampaignView,
+	ConversionReport,
 	Delivery,
 	Message,
 } from '#wire';
@@ -267,4 +269,16 @@ export async function testCampaign(
 		idempotencyKey: null,
 	});
 	return { notificationId: result.notificationId };
+}
+
+/** A run of a campaign with its conversion report (null without a goal); 404 when there is no such run. */
+export async function campaignRunReport(
+	env: Env,
+	siteId: string,
+	id: string,
+	run: number,
+): Promise<{ run: CampaignRunView; conversions: ConversionReport | null }> {
+	const report = await siteStore(env, siteId).campaignRunReport(siteId, id, run);
+	if (!report) throw new HttpError(404, 'campaign_run_not_found', `Campaign ${id} has no run ${run}`);
+	return report;
 }

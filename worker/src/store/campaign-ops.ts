@@ -278,6 +278,7 @@ export function startRun(
 	const timing = runTiming(c, scheduledFor, now);
 	if (timing) input.timing = timing;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
+	if (c.experiment.goal) input.measured = true;
 	const variants = c.experiment.variants;
 	if (variants && variants.length > 1) {
 		input.variants = {

@@ -261,6 +261,11 @@ export function campaignRuns(sql: SqlStorage, campaignId: string, limit: number)
 		}));
 }
 
+/** One run of a campaign, or null. */
+export function campaignRun(sql: SqlStorage, campaignId: string, run: number): CampaignRunView | null {
+	return campaignRuns(sql, campaignId, Number.MAX_SAFE_INTEGER).find((r) => r.run === run) ?? null;
+}
+
 /** Whether every run of a campaign has finished (its notification is done). */
 export function runsFinished(sql: SqlStorage, campaignId: string): boolean {
 	return (

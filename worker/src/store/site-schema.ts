@@ -190,13 +190,16 @@ CREATE TABLE campaign_runs (
 ) WITHOUT ROWID;
 CREATE INDEX campaign_runs_pending ON campaign_runs (campaign_id) WHERE pending_input IS NOT NULL;
 
--- Which subscribers each capped campaign run was sent to, one row per page (<= 1,000 ids): the frequency cap reads
--- these instead of keeping a counter per subscriber (one row written per page, not per push). Kept 8 days.
+-- Which subscribers each campaign run (capped, or measuring a goal) was sent to and held out from, one row per page
+-- (<= 1,000 ids): the frequency cap and the conversion report read these instead of a row per subscriber (one row
+-- written per page, not per push). capped = 1: counts towards the frequency cap. Kept 8 days past the goal window.
 CREATE TABLE sent_sets (
 	notification_id TEXT NOT NULL,
 	seq INTEGER NOT NULL,
 	sent_at INTEGER NOT NULL,
 	ids TEXT NOT NULL,
+	held TEXT NOT NULL DEFAULT '[]',
+	capped INTEGER NOT NULL DEFAULT 1,
 	PRIMARY KEY (notification_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX sent_sets_time ON sent_sets (sent_at);`,

@@ -282,6 +282,45 @@ export interface CampaignExperiment {
 	 * fields of the campaign's message it changes (none = the message as it is).
 	 */
 	variants?: Array<{ name: string; weight: number; message?: Partial<Message> }>;
+	/** What counts as a conversion: the goal event within a window after each run starts. */
+	goal?: ConversionGoal;
+}
+
+/** A conversion goal: an event (e.g. `purchase`), the attribution window, and the property holding revenue. */
+export interface ConversionGoal {
+	event: string;
+	/** 1–720 hours after a run starts (direct: after the click). */
+	windowHours: number;
+	revenueProperty?: string;
+}
+
+/** A run's conversions (GET …/campaigns/:id/runs/:run/report). */
+export interface ConversionReport {
+	goal: ConversionGoal;
+	windowEndsAt: string;
+	/** The window is over: the figures no longer change. */
+	final: boolean;
+	/** People (signed users, or anonymous subscribers) the run was sent to. */
+	recipients: number;
+	converted: number;
+	/** Converted after clicking the run's notification. */
+	direct: number;
+	/** Converted without clicking (after delivery). */
+	influenced: number;
+	revenue: number;
+	rate: number;
+	/** The control group: held out, still measured. */
+	control: { members: number; converted: number; revenue: number; rate: number } | null;
+	/** (rate − control rate) ÷ control rate; null without a control group or control conversions. */
+	lift: number | null;
+	variants?: Array<{
+		name: string;
+		recipients: number;
+		converted: number;
+		direct: number;
+		revenue: number;
+		rate: number;
+	}>;
 }
 
 /** A campaign as the admin API shows it. */

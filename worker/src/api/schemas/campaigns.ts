@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Audience } from '#wire';
 import { opt, optInt, optOneOf, optText, optTextList, reqText } from '../fields';
+import { EVENT_NAME } from './audience';
 import {
 	audience,
 	audienceRequest,
@@ -129,6 +130,19 @@ export const experiment = z
 				.min(2, { error: 'must be an array of 2 to 5 variants' })
 				.max(5, { error: 'must be an array of 2 to 5 variants' }),
 		).describe('A/B variants, each a share of the audience by a hash of campaign and subscriber'),
+		goal: opt(
+			z.strictObject({
+				event: reqText(64, 'is required: the goal event, such as purchase', (s) =>
+					s.regex(EVENT_NAME, { error: 'must match ^[A-Za-z][A-Za-z0-9_.:-]{0,63}$' }),
+				),
+				windowHours: z
+					.number({ error: 'must be a whole number of hours from 1 to 720' })
+					.int({ error: 'must be a whole number of hours from 1 to 720' })
+					.min(1, { error: 'must be a whole number of hours from 1 to 720' })
+					.max(720, { error: 'must be a whole number of hours from 1 to 720' }),
+				revenueProperty: optText(64).describe('The goal event property holding revenue, e.g. total'),
+			}),
+		).describe('Conversions: the goal event within the window after each run starts (direct after a click)'),
 	})
 	.describe('Control group and A/B variants');
 
@@ -211,3 +225,22 @@ export const campaignRun = z.object({
 export const campaignDetail = campaignView.extend({ runs: z.array(campaignRun) });
 export const campaignList = z.object({ campaigns: z.array(campaignView) });
 export const campaignTestResult = z.object({ notificationId: z.string() });
+
+const tallies = { converted: z.number(), revenue: z.number(), rate: z.number() };
+
+export const conversionReport = z.object({
+	goal: z.object({ event: z.string(), windowHours: z.number(), revenueProperty: z.string().optional() }),
+	windowEndsAt: z.string(),
+	final: z.boolean().describe('The window is over: the figures no longer change'),
+	recipients: z.number().describe('People (signed users, or anonymous subscribers) the run was sent to'),
+	direct: z.number().describe('Converted after clicking the notification'),
+	influenced: z.number().describe('Converted without clicking'),
+	...tallies,
+	control: z.object({ members: z.number(), ...tallies }).nullable(),
+	lift: z.number().nullable().describe('(rate − control rate) ÷ control rate'),
+	variants: z
+		.array(z.object({ name: z.string(), recipients: z.number(), direct: z.number(), ...tallies }))
+		.optional(),
+});
+
+export const campaignRunReport = z.object({ run: campaignRun, conversions: conversionReport.nullable() });
