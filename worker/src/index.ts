@@ -15,6 +15,7 @@ import {
 } from './routes/access';
 import {
 	campaignActionRoute,
+	campaignCalendarRoute,
 	campaignRunReportRoute,
 	createCampaignRoute,
 	deleteCampaignRoute,
@@ -150,6 +151,9 @@ const router = Router<IRequest, Args>({
 	.get('/v1/sites/:siteId/campaigns', (req, env) => listCampaignsRoute(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/campaigns', (req, env) =>
 		createCampaignRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/campaigns/calendar', (req, env) =>
+		campaignCalendarRoute(req, env, req.params.siteId as string),
 	)
 	.get('/v1/sites/:siteId/campaigns/:campaignId', (req, env) =>
 		getCampaignRoute(req, env, req.params.siteId as string, req.params.campaignId as string),

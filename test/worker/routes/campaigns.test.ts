@@ -697,4 +697,41 @@ describe('campaigns', () => {
 			expect((await api(site, `/campaigns/${c.campaignId}/runs/x/report`)).status).toBe(400);
 		}, 30_000);
 	});
+
+	it('shows a calendar of runs that started and runs to come', async () => {
+		const { site } = await shop(1);
+		const done = await create(site, { name: 'Now', schedule: { type: 'now' } });
+		await act(site, done.campaignId, 'schedule');
+		await runsOf(site, done.campaignId, 1);
+		const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+		const daily = await create(site, {
+			name: 'Daily',
+			schedule: {
+				type: 'recurring',
+				rule: { freq: 'daily', times: ['09:00'], start: tomorrow, timezone: 'UTC' },
+			},
+		});
+		await act(site, daily.campaignId, 'schedule');
+		const from = new Date(Date.now() - 60_000).toISOString();
+		const to = new Date(Date.parse(`${tomorrow}T00:00:00Z`) + 3 * 86_400_000).toISOString();
+		const { runs } = await json<{
+			runs: Array<{ campaignId: string; name: string; at: string; run: number | null }>;
+		}>(await api(site, `/campaigns/calendar?from=${from}&to=${to}`));
+		const day = (n: number) => new Date(Date.parse(`${tomorrow}T09:00:00Z`) + n * 86_400_000).toISOString();
+		expect(runs.map((r) => [r.name, r.run, r.name === 'Daily' ? r.at : 'started'])).toEqual([
+			['Now', 1, 'started'],
+			['Daily', null, day(0)],
+			['Daily', null, day(1)],
+			['Daily', null, day(2)],
+		]);
+		for (const [query, field] of [
+			['?from=yesterday', 'from'],
+			[`?from=${to}&to=${from}`, 'to'],
+			[`?from=${from}&to=2030-01-01T00:00:00Z`, 'to'],
+		]) {
+			const got = await problem(await api(site, `/campaigns/calendar${query}`));
+			expect(got.status).toBe(400);
+			expect(got.message.startsWith(`${field}: `)).toBe(true);
+		}
+	});
 });

@@ -2,6 +2,8 @@ import { publicRoutes } from './public-routes';
 import type { Auth, ErrorStatus, RouteSpec } from './route-spec';
 import { eventBatch, eventBatchResult, userDetail, userPut, userView } from './schemas/audience';
 import {
+	calendarQuery,
+	campaignCalendar,
 	campaignCreate,
 	campaignDetail,
 	campaignList,
@@ -466,6 +468,19 @@ export const ROUTES: readonly RouteSpec[] = [
 		body: campaignCreate,
 		responses: { 201: { description: 'The draft', schema: campaignView } },
 		errors: [400, ...ADMIN_ERRORS, 409, 413],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/campaigns/calendar',
+		operationId: 'campaignCalendar',
+		summary: 'Runs that started and runs to come, in time order',
+		description:
+			'Runs to come are computed from the schedules of scheduled and running campaigns (at most 500).',
+		tag: 'Campaigns',
+		auth: ADMIN,
+		query: calendarQuery,
+		responses: { 200: { description: 'The runs', schema: campaignCalendar } },
+		errors: [400, ...ADMIN_ERRORS],
 	},
 	{
 		method: 'get',

@@ -31,8 +31,10 @@ import {
 } from '../store/audience';
 import { builtinEvent, recordStatusChange } from '../store/builtin-events';
 import {
+	type CalendarEntry,
 	type CampaignAction,
 	type CampaignInput,
+	calendar,
 	campaignAction,
 	createCampaign,
 	settle,
@@ -480,6 +482,12 @@ export class SiteStore extends DurableObject<Env> {
 				)
 			: null;
 		return { run: view, conversions };
+	}
+
+	/** Runs that started and runs to come between two times (the console's calendar). */
+	async campaignCalendar(siteId: string, from: number, to: number): Promise<CalendarEntry[]> {
+		await this.open(siteId);
+		return calendar(this.sql, from, to, Date.now(), 500);
 	}
 
 	/** Deletes a campaign that is not scheduled or running (its runs' notifications stay in the history). */

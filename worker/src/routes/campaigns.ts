@@ -1,5 +1,5 @@
 import { parseQuery } from '../api/parse';
-import { campaignListQuery } from '../api/schemas/campaigns';
+import { calendarQuery, campaignListQuery } from '../api/schemas/campaigns';
 import type { Env } from '../env';
 import { requireSiteAdmin } from '../http/auth';
 import { readJsonObject } from '../http/body';
@@ -7,10 +7,12 @@ import { badRequest } from '../http/errors';
 import { requireSite } from '../http/public';
 import {
 	actOnCampaign,
+	campaignCalendar,
 	campaignRunReport,
 	createCampaign,
 	deleteCampaign,
 	listCampaigns,
+	MAX_CALENDAR_DAYS,
 	readCampaign,
 	testCampaign,
 	updateCampaign,
@@ -109,4 +111,19 @@ export async function campaignRunReportRoute(
 	const n = /^[1-9]\d{0,8}$/.test(run) ? Number(run) : Number.NaN;
 	if (Number.isNaN(n)) throw badRequest('run', 'must be a run number (1, 2, …)');
 	return Response.json(await campaignRunReport(env, siteId, id, n));
+}
+
+/** GET /v1/sites/:siteId/campaigns/calendar?from=&to=: runs that started and runs to come (≤ 93 days, ≤ 500). */
+export async function campaignCalendarRoute(request: Request, env: Env, siteId: string): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId);
+	const { from, to } = parseQuery(calendarQuery, new URL(request.url).searchParams);
+	const start = from === undefined ? Date.now() : Date.parse(from);
+	const end = to === undefined ? start + 31 * 86_400_000 : Date.parse(to);
+	if (Number.isNaN(start)) throw badRequest('from', 'must be an ISO-8601 time');
+	if (Number.isNaN(end)) throw badRequest('to', 'must be an ISO-8601 time');
+	if (end <= start) throw badRequest('to', 'must be after from');
+	if (end - start > MAX_CALENDAR_DAYS * 86_400_000) {
+		throw badRequest('to', `must be at most ${MAX_CALENDAR_DAYS} days after from`);
+	}
+	return Response.json({ runs: await campaignCalendar(env, siteId, start, end) });
 }

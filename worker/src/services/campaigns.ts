@@ -282,3 +282,19 @@ export async function campaignRunReport(
 	if (!report) throw new HttpError(404, 'campaign_run_not_found', `Campaign ${id} has no run ${run}`);
 	return report;
 }
+
+/** At most this long a calendar range (days). */
+export const MAX_CALENDAR_DAYS = 93;
+
+/** The runs between two times: those that started and those to come. */
+export async function campaignCalendar(
+	env: Env,
+	siteId: string,
+	from: number,
+	to: number,
+): Promise<
+	Array<{ campaignId: string; name: string; state: CampaignState; at: string; run: number | null }>
+> {
+	const entries = await siteStore(env, siteId).campaignCalendar(siteId, from, to);
+	return entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+}

@@ -16,6 +16,7 @@ import {
 	campaignCount,
 	findCampaign,
 	insertRun,
+	listCampaigns,
 	MAX_CAMPAIGNS,
 	runsFinished,
 	saveCampaign,
@@ -321,4 +322,65 @@ export function runTiming(
 	if (Number.isFinite(cutoff)) timing.cutoffAt = cutoff;
 	if (t.throttlePerMinute) timing.throttlePerMinute = t.throttlePerMinute;
 	return timing;
+}
+
+/** One entry of the campaign calendar: a run that happened or one to come. */
+export interface CalendarEntry {
+	campaignId: string;
+	name: string;
+	state: CampaignRecord['state'];
+	at: number;
+	/** The run's number once it started; null for runs to come. */
+	run: number | null;
+}
+
+/**
+ * Runs between `from` and `to`: the ones that started (campaign_runs) and those to come of scheduled and running
+ * campaigns (from their schedules), in time order, at most `limit`.
+ */
+export function calendar(
+	sql: SqlStorage,
+	from: number,
+	to: number,
+	now: number,
+	limit: number,
+): CalendarEntry[] {
+	const entries: CalendarEntry[] = [];
+	for (const row of sql.exec<{
+		campaign_id: string;
+		run: number;
+		started_at: number;
+		name: string;
+		state: string;
+	}>(
+		`SELECT r.campaign_id, r.run, r.started_at, c.name, c.state FROM campaign_runs r
+		JOIN campaigns c ON c.id = r.campaign_id WHERE r.started_at BETWEEN ? AND ? ORDER BY r.started_at LIMIT ?`,
+		from,
+		to,
+		limit,
+	)) {
+		entries.push({
+			campaignId: row.campaign_id,
+			name: row.name,
+			state: row.state as CampaignRecord['state'],
+			at: row.started_at,
+			run: row.run,
+		});
+	}
+	for (const c of listCampaigns(sql, { states: ['scheduled', 'running'] })) {
+		if (c.nextRunAt === null || c.schedule === null) continue;
+		const upcoming =
+			c.schedule.type === 'now'
+				? [c.nextRunAt]
+				: [
+						c.nextRunAt,
+						...nextRuns(c.schedule as Schedule, c.scheduledAt ?? c.createdAt, c.nextRunAt, limit),
+					];
+		for (const at of upcoming) {
+			if (at > to) break;
+			if (at >= from && at >= now - 60_000)
+				entries.push({ campaignId: c.id, name: c.name, state: c.state, at, run: null });
+		}
+	}
+	return entries.sort((a, b) => a.at - b.at).slice(0, limit);
 }

@@ -244,3 +244,21 @@ export const conversionReport = z.object({
 });
 
 export const campaignRunReport = z.object({ run: campaignRun, conversions: conversionReport.nullable() });
+
+/** Query of GET /v1/sites/{siteId}/campaigns/calendar. */
+export const calendarQuery = z.object({
+	from: optText(40).describe('ISO-8601; default now'),
+	to: optText(40).describe('ISO-8601; default 31 days after from; at most 93 days after it'),
+});
+
+export const campaignCalendar = z.object({
+	runs: z.array(
+		z.object({
+			campaignId: z.string(),
+			name: z.string(),
+			state: z.enum(CAMPAIGN_STATES),
+			at: z.string(),
+			run: z.number().nullable().describe('The run number once started; null for runs to come'),
+		}),
+	),
+});
