@@ -45,7 +45,13 @@ interface Campaign {
 	nextRunAt: string | null;
 	runCount: number;
 	lastError: string | null;
-	runs?: Array<{ run: number; notificationId: string; status: string; counts: { sent: number } }>;
+	runs?: Array<{
+		run: number;
+		notificationId: string;
+		status: string;
+		counts: { sent: number };
+		winner?: { by: string; variant: number | null; name: string | null; notificationId: string | null };
+	}>;
 }
 
 const DRAFT = {
@@ -734,4 +740,99 @@ describe('campaigns', () => {
 			expect(got.message.startsWith(`${field}: `)).toBe(true);
 		}
 	});
+
+	it('tests the variants on a share first, then sends the variant with the best click rate to the rest', async () => {
+		const site = await createSite();
+		const subs = await Promise.all(Array.from({ length: 80 }, () => makeSubscription()));
+		const rows = subs.map((s, i) => ({
+			id: `sub_ww${String(i).padStart(18, '0')}`,
+			endpoint: s.json.endpoint,
+			p256dh: s.json.keys.p256dh,
+			auth: s.json.keys.auth,
+		}));
+		await seedSubscribers(site.siteId, rows);
+		for (const [experiment, message] of [
+			[{ testPercent: 20 }, /^experiment\.testPercent: an automatic winner needs 2 or more variants/],
+			[
+				{ variants: [{ weight: 1 }, { weight: 1 }], testPercent: 20, winnerBy: 'conversions' },
+				/^experiment\.winnerBy: conversions needs a goal/,
+			],
+			[{ variants: [{ weight: 1 }, { weight: 1 }], testPercent: 60 }, /^experiment\.testPercent: /],
+		] as const) {
+			const got = await problem(await api(site, '/campaigns', 'POST', { ...DRAFT, experiment }));
+			expect(got.message).toMatch(message);
+		}
+		const c = await create(site, {
+			message: { title: 'Plain' },
+			schedule: { type: 'now' },
+			experiment: {
+				variants: [{ weight: 1 }, { name: 'Bold', weight: 1, message: { title: 'Bold' } }],
+				testPercent: 30,
+				winnerAfterMinutes: 60,
+			},
+		});
+		await act(site, c.campaignId, 'schedule');
+		const first = (await runsOf(site, c.campaignId, 1)).runs?.[0];
+		const inTest = rows.filter((r) => inHoldout(`${c.campaignId}#test`, r.id, 30));
+		const test = await waitDone(site, first?.notificationId as string);
+		expect(test.counts).toMatchObject({ targeted: inTest.length, sent: inTest.length });
+		const bold = inTest.filter((r) => variantOf(c.campaignId, r.id, [1, 1]) === 1);
+		expect(bold.length).toBeGreaterThan(1);
+		for (const r of bold.slice(0, 2)) {
+			await call(`/v1/sites/${site.siteId}/subscribers/${r.id}/events`, {
+				method: 'POST',
+				headers: { origin: site.origin },
+				body: JSON.stringify({ type: 'clicked', notificationId: first?.notificationId }),
+			});
+		}
+		// The clicks reach the run's saved counts; the run is not done while its winner is to come.
+		await expect
+			.poll(
+				async () => {
+					const report = await json<{ run: { counts: { variants?: Array<{ clicked: number }> } } }>(
+						await api(site, `/campaigns/${c.campaignId}/runs/1/report`),
+					);
+					return report.run.counts.variants?.map((v) => v.clicked);
+				},
+				{ timeout: 15_000 },
+			)
+			.toEqual([0, 2]);
+		const waiting = await read(site, c.campaignId);
+		expect(waiting.state).toBe('running');
+		expect(waiting.runs?.[0]).toMatchObject({ status: 'sending', winner: { by: 'clicks', variant: null } });
+		// The hour passes (the test moves the pick time), the alarm picks Bold and sends it to everyone else.
+		await storeSql(
+			site.siteId,
+			'UPDATE campaign_runs SET winner_at = ? WHERE campaign_id = ?',
+			Date.now() - 1,
+			c.campaignId,
+		);
+		await runDurableObjectAlarm(storeOf(site.siteId));
+		await expect
+			.poll(async () => (await read(site, c.campaignId)).runs?.[0]?.winner?.notificationId ?? null, {
+				timeout: 10_000,
+			})
+			.not.toBeNull();
+		const picked = (await read(site, c.campaignId)).runs?.[0]?.winner;
+		expect(picked).toMatchObject({ variant: 1, name: 'Bold' });
+		const rest = await waitDone(site, picked?.notificationId as string);
+		expect(rest.counts).toMatchObject({
+			targeted: rows.length - inTest.length,
+			sent: rows.length - inTest.length,
+		});
+		await expect.poll(async () => (await read(site, c.campaignId)).state, { timeout: 10_000 }).toBe('done');
+		const testIds = new Set(inTest.map((r) => r.id));
+		for (const [i, s] of subs.entries()) {
+			const log = await sinkLog(s.json.endpoint);
+			expect(log.length).toBe(1);
+			const payload = await decryptRecorded(log[0]?.body ?? '', s);
+			const id = rows[i]?.id as string;
+			const expected = testIds.has(id)
+				? variantOf(c.campaignId, id, [1, 1]) === 1
+					? 'Bold'
+					: 'Plain'
+				: 'Bold';
+			expect({ id, title: payload.title }).toEqual({ id, title: expected });
+		}
+	}, 40_000);
 });

@@ -49,7 +49,7 @@ export function isZone(zone: string): boolean {
 	let ok = valid.get(zone);
 	if (ok === undefined) {
 		try {
-			ok = zone !== '' && !/^[+-]/.test(zone) && (localParts(0, zone), true);
+			ok = zone !== '' && !/^[+-]/.test(zone) && localParts(0, zone).date !== '';
 		} catch {
 			ok = false;
 		}

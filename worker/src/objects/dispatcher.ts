@@ -29,6 +29,11 @@ export interface DispatchInput {
 	holdout?: { seed: string; percent: number };
 	/** A/B variants: each recipient's by a hash of (seed, id) over the weights; `messages[i]` is variant i's. */
 	variants?: { seed: string; weights: number[]; messages: Message[] };
+	/**
+	 * An A/B test with an automatic winner: `test` sends to the subscribers whose bucket of (seed#test, id) is under
+	 * `percent`, `rest` (the winner) to the others.
+	 */
+	split?: { seed: string; percent: number; part: 'test' | 'rest' };
 	/** A campaign run with a goal: its pages are recorded (sent and held-out ids) for the conversion report. */
 	measured?: boolean;
 	/** The site's frequency cap (a campaign run that does not ignore it); `zone` for subscribers without one. */
@@ -426,6 +431,15 @@ export class Dispatcher extends DurableObject<Env> {
 	 * the site's sent sets: whom it went to and whom it held out (one row per page, nothing per subscriber).
 	 */
 	private async recorded(rows: AudienceTuple[], input: DispatchInput): Promise<AudienceTuple[]> {
+		const split = input.split;
+		if (split) {
+			const mine = rows.filter(
+				(r) => inHoldout(`${split.seed}#test`, r[0], split.percent) === (split.part === 'test'),
+			);
+			// The others are the other part's: not this notification's, not counted here.
+			this.pagedInWave += rows.length - mine.length;
+			rows = mine;
+		}
 		const holdout = input.holdout;
 		let kept = rows;
 		let held: string[] = [];

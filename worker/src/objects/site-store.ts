@@ -37,6 +37,7 @@ import {
 	calendar,
 	campaignAction,
 	createCampaign,
+	pickWinner,
 	settle,
 	startRun,
 	updateCampaign,
@@ -48,11 +49,15 @@ import {
 	campaignView,
 	deleteCampaign,
 	dueCampaigns,
+	dueWinners,
 	findCampaign,
 	listCampaigns,
 	markRunDispatched,
+	markWinnerDispatched,
 	nextDue,
+	nextWinnerDue,
 	pendingRuns,
+	pendingWinners,
 } from '../store/campaigns';
 import { conversionReport } from '../store/conversions';
 import {
@@ -473,7 +478,13 @@ export class SiteStore extends DurableObject<Env> {
 		const conversions = goal
 			? conversionReport(
 					this.sql,
-					{ notificationId: view.notificationId, startedAt: Date.parse(view.startedAt) },
+					{
+						notificationId: view.notificationId,
+						startedAt: Date.parse(view.startedAt),
+						...(view.winner?.notificationId && view.winner.variant !== null
+							? { rest: { notificationId: view.winner.notificationId, variant: view.winner.variant } }
+							: {}),
+					},
 					goal,
 					variants && variants.length > 1
 						? { seed: c.id, names: variants.map((v) => v.name), weights: variants.map((v) => v.weight) }
@@ -518,31 +529,41 @@ export class SiteStore extends DurableObject<Env> {
 		for (const pending of pendingRuns(this.sql)) {
 			await this.dispatchRun(pending.campaignId, pending.run, JSON.parse(pending.input) as DispatchInput);
 		}
+		for (const pending of pendingWinners(this.sql)) {
+			await this.dispatchWinner(pending.campaignId, pending.run, JSON.parse(pending.input) as DispatchInput);
+		}
 		const due = dueCampaigns(this.sql, now, 20);
-		if (due.length === 0) return false;
+		const winners = dueWinners(this.sql, now);
+		if (due.length === 0 && winners.length === 0) return false;
 		const site = await findSite(this.env.DB, siteId);
 		if (!site) return false;
+		const siteFacts = {
+			siteId,
+			homeUrl: site.homeUrl,
+			iconUrl: site.iconUrl,
+			disabled: site.disabledAt !== null,
+			frequencyCap:
+				(site.settings as { campaigns?: { frequencyCap: FrequencyCap | null } }).campaigns?.frequencyCap ??
+				null,
+		};
+		for (const w of winners) {
+			const input = this.ctx.storage.transactionSync(() =>
+				pickWinner(this.sql, w.campaignId, w.run, siteFacts, newId('ntf'), now),
+			);
+			if (input) await this.dispatchWinner(w.campaignId, w.run, input);
+		}
 		for (const c of due) {
 			const started = this.ctx.storage.transactionSync(() =>
-				startRun(
-					this.sql,
-					c.id,
-					{
-						siteId,
-						homeUrl: site.homeUrl,
-						iconUrl: site.iconUrl,
-						disabled: site.disabledAt !== null,
-						frequencyCap:
-							(site.settings as { campaigns?: { frequencyCap: FrequencyCap | null } }).campaigns
-								?.frequencyCap ?? null,
-					},
-					newId('ntf'),
-					now,
-				),
+				startRun(this.sql, c.id, siteFacts, newId('ntf'), now),
 			);
 			if (started) await this.dispatchRun(c.id, started.run, started.input);
 		}
 		return true;
+	}
+
+	private async dispatchWinner(campaignId: string, run: number, input: DispatchInput): Promise<void> {
+		await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(input.notificationId)).start(input);
+		markWinnerDispatched(this.sql, campaignId, run);
 	}
 
 	private async dispatchRun(campaignId: string, run: number, input: DispatchInput): Promise<void> {
@@ -833,8 +854,8 @@ export class SiteStore extends DurableObject<Env> {
 		if (pending) await this.armAlarm(now + RESUME_EVERY_MS);
 		else if (subscribers || events) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		// The next campaign run (or at once, when more were due than one alarm starts).
-		const due = nextDue(this.sql);
-		if (due !== null) await this.armAlarm(Math.max(due, now));
+		const due = [nextDue(this.sql), nextWinnerDue(this.sql)].filter((t): t is number => t !== null);
+		if (due.length > 0) await this.armAlarm(Math.max(Math.min(...due), now));
 	}
 
 	// ---- internals -----------------------------------------------------------------------------------------------

@@ -119,6 +119,21 @@ function checkExperiment(
 	origins: readonly string[],
 ): CampaignExperiment {
 	const { variants, ...rest } = stripUndefined(experiment);
+	if (
+		(rest.testPercent !== undefined || rest.winnerAfterMinutes !== undefined) &&
+		(variants?.length ?? 0) < 2
+	) {
+		throw badRequest('experiment.testPercent', 'an automatic winner needs 2 or more variants');
+	}
+	if (rest.winnerBy === 'conversions' && !rest.goal) {
+		throw badRequest('experiment.winnerBy', 'conversions needs a goal (experiment.goal)');
+	}
+	if (rest.winnerBy !== undefined && rest.testPercent === undefined) {
+		throw badRequest(
+			'experiment.testPercent',
+			'is required with winnerBy: the share that tests the variants',
+		);
+	}
 	if (!variants) return rest;
 	const names = new Set<string>();
 	return {

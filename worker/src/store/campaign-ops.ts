@@ -21,6 +21,7 @@ import {
 	runsFinished,
 	saveCampaign,
 } from './campaigns';
+import { conversionReport } from './conversions';
 import { emptyCounts, insertNotification, type NotificationRecord } from './notifications';
 
 // The campaign lifecycle inside a site's store, each function one transaction's work (the SiteStore wraps them):
@@ -278,6 +279,11 @@ export function startRun(
 	};
 	const timing = runTiming(c, scheduledFor, now);
 	if (timing) input.timing = timing;
+	// An A/B test with an automatic winner: the variants go to the test share now, the winner to the rest later.
+	const test =
+		c.experiment.testPercent && (c.experiment.variants?.length ?? 0) > 1 ? c.experiment.testPercent : 0;
+	if (test) input.split = { seed: c.id, percent: test, part: 'test' };
+	const winnerAt = test ? now + (c.experiment.winnerAfterMinutes ?? 60) * 60_000 : null;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
 	if (c.experiment.goal) input.measured = true;
 	const variants = c.experiment.variants;
@@ -291,7 +297,7 @@ export function startRun(
 	if (site.frequencyCap && !c.timing.ignoreFrequencyCap) {
 		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
 	}
-	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input);
+	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input, winnerAt);
 	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
 	return { input, run };
 }
@@ -383,4 +389,132 @@ export function calendar(
 		}
 	}
 	return entries.sort((a, b) => a.at - b.at).slice(0, limit);
+}
+
+/**
+ * Picks a run's A/B winner — the variant with the best click rate (clicked ÷ sent) or conversion rate — and prepares
+ * the notification sending it to the rest of the audience (everyone outside the test share, less the control group
+ * and the cap, as the run was). Returns its dispatcher input, or null when there is nothing to send (the campaign
+ * was cancelled, or its audience no longer resolves).
+ */
+export function pickWinner(
+	sql: SqlStorage,
+	campaignId: string,
+	run: number,
+	site: {
+		siteId: string;
+		homeUrl: string;
+		iconUrl: string | null;
+		disabled: boolean;
+		frequencyCap: FrequencyCap | null;
+	},
+	notificationId: string,
+	now: number,
+): DispatchInput | null {
+	const c = findCampaign(sql, campaignId);
+	const row = sql
+		.exec<{
+			notification_id: string;
+			started_at: number;
+			scheduled_for: number;
+			winner_variant: number | null;
+		}>(
+			'SELECT notification_id, started_at, scheduled_for, winner_variant FROM campaign_runs WHERE campaign_id = ? AND run = ?',
+			campaignId,
+			run,
+		)
+		.toArray()[0];
+	if (!row || row.winner_variant !== null) return null;
+	const settleNothing = () => {
+		sql.exec(
+			'UPDATE campaign_runs SET winner_variant = -1 WHERE campaign_id = ? AND run = ?',
+			campaignId,
+			run,
+		);
+		return null;
+	};
+	const variants = c?.experiment.variants ?? [];
+	if (!c || c.state === 'cancelled' || site.disabled || variants.length < 2) return settleNothing();
+	const rates = variantRates(sql, c, { notificationId: row.notification_id, startedAt: row.started_at }, now);
+	let best = 0;
+	rates.forEach((r, i) => {
+		if (r > (rates[best] ?? 0)) best = i;
+	});
+	let audience: Audience;
+	try {
+		audience = resolveAudience(sql, c.audience, now);
+	} catch {
+		return settleNothing();
+	}
+	const message = { ...c.message, ...(variants[best]?.message ?? {}) } as Message;
+	insertNotification(
+		sql,
+		{
+			id: notificationId,
+			siteId: site.siteId,
+			message,
+			audience: c.audience,
+			delivery: c.delivery,
+			status: 'queued',
+			counts: emptyCounts(),
+			createdAt: now,
+			finishedAt: null,
+		},
+		null,
+	);
+	const input: DispatchInput = {
+		notificationId,
+		siteId: site.siteId,
+		message,
+		audience,
+		delivery: c.delivery,
+		homeUrl: site.homeUrl,
+		iconUrl: site.iconUrl,
+		createdAt: now,
+		split: { seed: c.id, percent: c.experiment.testPercent ?? 0, part: 'rest' },
+	};
+	const timing = runTiming(c, row.scheduled_for, now);
+	if (timing) input.timing = timing;
+	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
+	if (c.experiment.goal) input.measured = true;
+	if (site.frequencyCap && !c.timing.ignoreFrequencyCap)
+		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
+	sql.exec(
+		`UPDATE campaign_runs SET winner_variant = ?, winner_notification_id = ?, winner_pending_input = ?
+		WHERE campaign_id = ? AND run = ?`,
+		best,
+		notificationId,
+		JSON.stringify(input),
+		campaignId,
+		run,
+	);
+	return input;
+}
+
+/** Each variant's rate in a run's test: clicks ÷ sent (saved counts), or conversions ÷ recipients. */
+function variantRates(
+	sql: SqlStorage,
+	c: CampaignRecord,
+	run: { notificationId: string; startedAt: number },
+	now: number,
+): number[] {
+	const variants = c.experiment.variants ?? [];
+	if (c.experiment.winnerBy === 'conversions' && c.experiment.goal) {
+		const report = conversionReport(
+			sql,
+			run,
+			c.experiment.goal,
+			{ seed: c.id, names: variants.map((v) => v.name), weights: variants.map((v) => v.weight) },
+			now,
+		);
+		return (report.variants ?? []).map((v) => v.rate);
+	}
+	const row = sql
+		.exec<{ counts: string }>('SELECT counts FROM notifications WHERE id = ?', run.notificationId)
+		.toArray()[0];
+	const counts = JSON.parse(row?.counts ?? '{}') as { variants?: Array<{ sent: number; clicked: number }> };
+	return variants.map((_, i) => {
+		const v = counts.variants?.[i];
+		return v && v.sent > 0 ? v.clicked / v.sent : 0;
+	});
 }

@@ -202,16 +202,18 @@ export function insertRun(
 	scheduledFor: number,
 	startedAt: number,
 	input: unknown,
+	winnerAt: number | null = null,
 ): void {
 	sql.exec(
-		`INSERT INTO campaign_runs (campaign_id, run, notification_id, scheduled_for, started_at, pending_input)
-		VALUES (?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO campaign_runs (campaign_id, run, notification_id, scheduled_for, started_at, pending_input, winner_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		campaignId,
 		run,
 		notificationId,
 		scheduledFor,
 		startedAt,
 		JSON.stringify(input),
+		winnerAt,
 	);
 }
 
@@ -234,45 +236,120 @@ export function markRunDispatched(sql: SqlStorage, campaignId: string, run: numb
 }
 
 /** A campaign's runs, newest first, with their notifications' saved status and counts. */
+interface RunRow extends Record<string, SqlStorageValue> {
+	run: number;
+	notification_id: string;
+	scheduled_for: number;
+	started_at: number;
+	status: string | null;
+	counts: string | null;
+	winner_at: number | null;
+	winner_variant: number | null;
+	winner_notification_id: string | null;
+	winner_status: string | null;
+	winner_counts: string | null;
+}
+
+const RUN_SELECT = `SELECT r.run, r.notification_id, r.scheduled_for, r.started_at, n.status, n.counts, r.winner_at,
+	r.winner_variant, r.winner_notification_id, w.status AS winner_status, w.counts AS winner_counts
+	FROM campaign_runs r LEFT JOIN notifications n ON n.id = r.notification_id
+	LEFT JOIN notifications w ON w.id = r.winner_notification_id`;
+
+function runView(r: RunRow, c: Pick<CampaignRecord, 'experiment'> | null): CampaignRunView {
+	const view: CampaignRunView = {
+		run: r.run,
+		notificationId: r.notification_id,
+		scheduledFor: new Date(r.scheduled_for).toISOString(),
+		startedAt: new Date(r.started_at).toISOString(),
+		status: (r.status ?? 'queued') as NotificationStatus,
+		counts: JSON.parse(r.counts ?? '{}') as Counts,
+	};
+	if (r.winner_at !== null) {
+		const picked = r.winner_variant !== null && r.winner_variant >= 0;
+		view.winner = {
+			at: new Date(r.winner_at).toISOString(),
+			by: c?.experiment.winnerBy ?? 'clicks',
+			variant: picked ? r.winner_variant : null,
+			name: picked ? (c?.experiment.variants?.[r.winner_variant as number]?.name ?? null) : null,
+			notificationId: r.winner_notification_id,
+			counts: r.winner_counts === null ? null : (JSON.parse(r.winner_counts) as Counts),
+		};
+		// Until the rest is sent, the run is not done.
+		if (r.winner_notification_id === null || (r.winner_status ?? 'queued') !== 'done') {
+			if (view.status === 'done' && r.winner_variant !== -1) view.status = 'sending';
+		}
+	}
+	return view;
+}
+
 export function campaignRuns(sql: SqlStorage, campaignId: string, limit: number): CampaignRunView[] {
+	const c = findCampaign(sql, campaignId);
 	return sql
-		.exec<{
-			run: number;
-			notification_id: string;
-			scheduled_for: number;
-			started_at: number;
-			status: string | null;
-			counts: string | null;
-		}>(
-			`SELECT r.run, r.notification_id, r.scheduled_for, r.started_at, n.status, n.counts
-			FROM campaign_runs r LEFT JOIN notifications n ON n.id = r.notification_id
-			WHERE r.campaign_id = ? ORDER BY r.run DESC LIMIT ?`,
-			campaignId,
-			limit,
-		)
+		.exec<RunRow>(`${RUN_SELECT} WHERE r.campaign_id = ? ORDER BY r.run DESC LIMIT ?`, campaignId, limit)
 		.toArray()
-		.map((r) => ({
-			run: r.run,
-			notificationId: r.notification_id,
-			scheduledFor: new Date(r.scheduled_for).toISOString(),
-			startedAt: new Date(r.started_at).toISOString(),
-			status: (r.status ?? 'queued') as NotificationStatus,
-			counts: JSON.parse(r.counts ?? '{}') as Counts,
-		}));
+		.map((r) => runView(r, c));
 }
 
 /** One run of a campaign, or null. */
 export function campaignRun(sql: SqlStorage, campaignId: string, run: number): CampaignRunView | null {
-	return campaignRuns(sql, campaignId, Number.MAX_SAFE_INTEGER).find((r) => r.run === run) ?? null;
+	const row = sql
+		.exec<RunRow>(`${RUN_SELECT} WHERE r.campaign_id = ? AND r.run = ?`, campaignId, run)
+		.toArray()[0];
+	return row ? runView(row, findCampaign(sql, campaignId)) : null;
 }
 
-/** Whether every run of a campaign has finished (its notification is done). */
+/** Runs whose A/B winner is due to be picked at `now`. */
+export function dueWinners(sql: SqlStorage, now: number): Array<{ campaignId: string; run: number }> {
+	return sql
+		.exec<{ campaign_id: string; run: number }>(
+			`SELECT campaign_id, run FROM campaign_runs
+			WHERE winner_at IS NOT NULL AND winner_notification_id IS NULL AND winner_variant IS NULL AND winner_at <= ?
+			ORDER BY winner_at LIMIT 20`,
+			now,
+		)
+		.toArray()
+		.map((r) => ({ campaignId: r.campaign_id, run: r.run }));
+}
+
+/** The earliest winner still to pick, if any. */
+export function nextWinnerDue(sql: SqlStorage): number | null {
+	return (
+		sql
+			.exec<{ at: number | null }>(
+				'SELECT min(winner_at) AS at FROM campaign_runs WHERE winner_at IS NOT NULL AND winner_variant IS NULL',
+			)
+			.one().at ?? null
+	);
+}
+
+/** Winner notifications whose dispatcher still has to be started, with what to start it with. */
+export function pendingWinners(sql: SqlStorage): Array<{ campaignId: string; run: number; input: string }> {
+	return sql
+		.exec<{ campaign_id: string; run: number; winner_pending_input: string }>(
+			'SELECT campaign_id, run, winner_pending_input FROM campaign_runs WHERE winner_pending_input IS NOT NULL',
+		)
+		.toArray()
+		.map((r) => ({ campaignId: r.campaign_id, run: r.run, input: r.winner_pending_input }));
+}
+
+export function markWinnerDispatched(sql: SqlStorage, campaignId: string, run: number): void {
+	sql.exec(
+		'UPDATE campaign_runs SET winner_pending_input = NULL WHERE campaign_id = ? AND run = ?',
+		campaignId,
+		run,
+	);
+}
+
+/** Whether every run of a campaign has finished: its notification done, and its winner picked and sent. */
 export function runsFinished(sql: SqlStorage, campaignId: string): boolean {
 	return (
 		sql
 			.exec(
 				`SELECT 1 FROM campaign_runs r LEFT JOIN notifications n ON n.id = r.notification_id
-				WHERE r.campaign_id = ? AND (n.status IS NULL OR n.status <> 'done') LIMIT 1`,
+				LEFT JOIN notifications w ON w.id = r.winner_notification_id
+				WHERE r.campaign_id = ? AND ((n.status IS NULL OR n.status <> 'done')
+					OR (r.winner_at IS NOT NULL AND r.winner_variant IS NULL)
+					OR (r.winner_notification_id IS NOT NULL AND (w.status IS NULL OR w.status <> 'done'))) LIMIT 1`,
 				campaignId,
 			)
 			.toArray().length === 0

@@ -67,7 +67,12 @@ const rate = (t: Tally) => (t.people === 0 ? 0 : t.converted / t.people);
  */
 export function conversionReport(
 	sql: SqlStorage,
-	run: { notificationId: string; startedAt: number },
+	run: {
+		notificationId: string;
+		startedAt: number;
+		/** The automatic winner's notification: its recipients all got variant `variant`. */
+		rest?: { notificationId: string; variant: number };
+	},
 	goal: ConversionGoal,
 	variants: { seed: string; names: string[]; weights: number[] } | null,
 	now: number,
@@ -75,11 +80,13 @@ export function conversionReport(
 	const windowEnds = run.startedAt + goal.windowHours * 3_600_000;
 	const to = Math.min(now, windowEnds);
 	const members = runMembers(sql, run.notificationId);
+	const rest = run.rest ? runMembers(sql, run.rest.notificationId) : { sent: [], held: [] };
+	const restIds = new Set(rest.sent);
+	const ours = new Set([run.notificationId, ...(run.rest ? [run.rest.notificationId] : [])]);
 	const goals = occurrences(sql, goal.event, run.startedAt, to);
 	const clicks = occurrences(sql, 'clicked', run.startedAt, to);
 	const clickedAt = (subscriberId: string): number | null => {
-		const mine =
-			clicks.get(`s:${subscriberId}`)?.filter((o) => o.p?.notificationId === run.notificationId) ?? [];
+		const mine = clicks.get(`s:${subscriberId}`)?.filter((o) => ours.has(String(o.p?.notificationId))) ?? [];
 		return mine.length === 0 ? null : Math.min(...mine.map((o) => o.t));
 	};
 	const tally = (): Tally => ({ people: 0, converted: 0, direct: 0, revenue: 0 });
@@ -106,12 +113,19 @@ export function conversionReport(
 	};
 	const all = tally();
 	const byVariant = variants ? variants.names.map(() => tally()) : null;
-	for (const [key, devices] of people(sql, members.sent)) {
-		const v = variants ? variantOf(variants.seed, devices[0] as string, variants.weights) : 0;
+	for (const [key, devices] of people(sql, [...members.sent, ...rest.sent])) {
+		const first = devices[0] as string;
+		const v =
+			run.rest && restIds.has(first)
+				? run.rest.variant
+				: variants
+					? variantOf(variants.seed, first, variants.weights)
+					: 0;
 		count(byVariant ? [all, byVariant[v] as Tally] : [all], key, devices, true);
 	}
 	const control = tally();
-	for (const [key, devices] of people(sql, members.held)) count([control], key, devices, false);
+	for (const [key, devices] of people(sql, [...members.held, ...rest.held]))
+		count([control], key, devices, false);
 	const round = (x: number) => Math.round(x * 100) / 100;
 	const hasControl = members.held.length > 0;
 	return {

@@ -186,8 +186,14 @@ CREATE TABLE campaign_runs (
 	scheduled_for INTEGER NOT NULL,
 	started_at INTEGER NOT NULL,
 	pending_input TEXT,
+	-- A/B test with an automatic winner: when to pick it, and the second notification sending it to the rest.
+	winner_at INTEGER,
+	winner_variant INTEGER,
+	winner_notification_id TEXT,
+	winner_pending_input TEXT,
 	PRIMARY KEY (campaign_id, run)
 ) WITHOUT ROWID;
+CREATE INDEX campaign_runs_winner ON campaign_runs (winner_at) WHERE winner_at IS NOT NULL AND winner_notification_id IS NULL;
 CREATE INDEX campaign_runs_pending ON campaign_runs (campaign_id) WHERE pending_input IS NOT NULL;
 
 -- Which subscribers each campaign run (capped, or measuring a goal) was sent to and held out from, one row per page

@@ -284,6 +284,25 @@ export interface CampaignExperiment {
 	variants?: Array<{ name: string; weight: number; message?: Partial<Message> }>;
 	/** What counts as a conversion: the goal event within a window after each run starts. */
 	goal?: ConversionGoal;
+	/**
+	 * Automatic winner: the variants go to this percent (5–50) of each run's audience first; after
+	 * `winnerAfterMinutes` the variant with the best click (or conversion) rate goes to the rest.
+	 */
+	testPercent?: number;
+	winnerAfterMinutes?: number;
+	winnerBy?: 'clicks' | 'conversions';
+}
+
+/** The automatic winner of a run's A/B test. */
+export interface RunWinner {
+	/** When it is (or was) picked. */
+	at: string;
+	by: 'clicks' | 'conversions';
+	/** Once picked: the variant's index and name, and the notification sending it to the rest of the audience. */
+	variant: number | null;
+	name: string | null;
+	notificationId: string | null;
+	counts: Counts | null;
 }
 
 /** A conversion goal: an event (e.g. `purchase`), the attribution window, and the property holding revenue. */
@@ -353,6 +372,8 @@ export interface CampaignRunView {
 	startedAt: string;
 	status: NotificationStatus;
 	counts: Counts;
+	/** A run with an automatic A/B winner. */
+	winner?: RunWinner;
 }
 
 /** GET /v1/sites/:siteId/campaigns/:campaignId. */

@@ -143,6 +143,22 @@ export const experiment = z
 				revenueProperty: optText(64).describe('The goal event property holding revenue, e.g. total'),
 			}),
 		).describe('Conversions: the goal event within the window after each run starts (direct after a click)'),
+		testPercent: opt(
+			z
+				.number({ error: 'must be a number from 5 to 50' })
+				.min(5, { error: 'must be a number from 5 to 50' })
+				.max(50, { error: 'must be a number from 5 to 50' }),
+		).describe('Automatic winner: the variants go to this share of each run first'),
+		winnerAfterMinutes: opt(
+			z
+				.number({ error: 'must be a whole number of minutes from 1 to 10080' })
+				.int({ error: 'must be a whole number of minutes from 1 to 10080' })
+				.min(1, { error: 'must be a whole number of minutes from 1 to 10080' })
+				.max(10_080, { error: 'must be a whole number of minutes from 1 to 10080' }),
+		).describe('…then, this long after the run started (default 60), the best variant goes to the rest'),
+		winnerBy: opt(z.enum(['clicks', 'conversions'], { error: 'must be clicks or conversions' })).describe(
+			'Best by click rate (default) or conversion rate (needs a goal)',
+		),
 	})
 	.describe('Control group and A/B variants');
 
@@ -220,6 +236,19 @@ export const campaignRun = z.object({
 	startedAt: z.string(),
 	status: z.enum(['queued', 'sending', 'done']),
 	counts,
+	winner: z
+		.object({
+			at: z.string(),
+			by: z.enum(['clicks', 'conversions']),
+			variant: z.number().nullable(),
+			name: z.string().nullable(),
+			notificationId: z.string().nullable(),
+			counts: counts.nullable(),
+		})
+		.optional()
+		.describe(
+			'A run with an automatic A/B winner: when it is picked, which, and the notification to the rest',
+		),
 });
 
 export const campaignDetail = campaignView.extend({ runs: z.array(campaignRun) });
