@@ -21,10 +21,11 @@ function tomlString(text: string, key: string): string {
 }
 
 describe('shopify app configuration', () => {
-	it('requests the scopes the app uses: customers for first names, products for the link picker, write_app_proxy for [app_proxy]', () => {
+	it('requests the scopes the app uses: customers for first names, orders for purchases, products for the link picker, write_app_proxy for [app_proxy]', () => {
 		expect(appToml).toMatch(/^\[app_proxy\]$/m);
 		expect(scopeSet(tomlString(appToml, 'scopes'))).toEqual([
 			'read_customers',
+			'read_orders',
 			'read_products',
 			'write_app_proxy',
 		]);

@@ -77,7 +77,7 @@ export class FakeShopify {
 		this.refresh.set(refreshToken, { shop, expiresAt: now + this.refreshTtlS * 1000 });
 		return {
 			access_token: accessToken,
-			scope: 'read_customers,read_products,write_app_proxy',
+			scope: 'read_customers,read_orders,read_products,write_app_proxy',
 			expires_in: this.accessTtlS,
 			refresh_token: refreshToken,
 			refresh_token_expires_in: this.refreshTtlS,

@@ -286,6 +286,37 @@ describe('shopify webhooks', () => {
 		expect((await deliverWebhook('customers/redact', shopOf(store), body)).status).toBe(400);
 	});
 
+	it("orders/create records the customer's purchase once (by order id), and ignores guest orders", async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed } = await shopWithCustomer(store);
+		const order = {
+			id: 5_550_001,
+			created_at: new Date(Date.now() - 60_000).toISOString(),
+			total_price: '49.90',
+			currency: 'EUR',
+			customer: { id: CUSTOMER },
+			line_items: [{ id: 1 }, { id: 2 }],
+		};
+		const first = await deliverWebhook('orders/create', shop, order);
+		expect(await json(first)).toMatchObject({ ok: true, purchase: 'recorded' });
+		// Shopify may deliver an order again under a new webhook id: the event id keeps it once.
+		const again = await deliverWebhook('orders/create', shop, order);
+		expect(await json(again)).toMatchObject({ ok: true, purchase: 'duplicate' });
+		const guest = await deliverWebhook('orders/create', shop, { ...order, id: 5_550_002, customer: null });
+		expect(await json(guest)).toMatchObject({ ok: true, ignored: 'guest_order' });
+		const bad = await deliverWebhook('orders/create', shop, { ...order, id: 'x' });
+		expect(bad.status).toBe(400);
+
+		const user = await json<{
+			events: Array<{ name: string; properties?: Record<string, unknown>; time: string }>;
+		}>(await siteApi(installed, `/users/${CUSTOMER}`));
+		const purchases = user.events.filter((e) => e.name === 'purchase');
+		expect(purchases).toHaveLength(1);
+		expect(purchases[0]?.properties).toEqual({ orderId: '5550001', total: 49.9, currency: 'EUR', items: 2 });
+		expect(purchases[0]?.time).toBe(order.created_at);
+	});
+
 	it('shop/redact deletes the site and everything of the shop', async () => {
 		const store = newStore();
 		const { installed } = await shopWithCustomer(store);

@@ -8,10 +8,11 @@ import { HttpError } from '../http/errors';
 export const SHOPIFY_API_VERSION = ApiVersion.October26;
 
 /**
- * Scopes requested when SHOPIFY_SCOPES is not set: a logged-in customer's first name (identity attrs), product
- * and collection links for the composer, and the storefront app proxy (`[app_proxy]` needs write_app_proxy).
+ * Scopes requested when SHOPIFY_SCOPES is not set: a logged-in customer's first name (identity attrs), orders
+ * (orders/create → purchase events), product and collection links for the composer, and the storefront app proxy
+ * (`[app_proxy]` needs write_app_proxy).
  */
-export const DEFAULT_SCOPES = 'read_customers,read_products,write_app_proxy';
+export const DEFAULT_SCOPES = 'read_customers,read_orders,read_products,write_app_proxy';
 
 /** The Shopify app's settings, read once from the bindings. */
 export interface ShopifyConfig {

@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
+import { trackEvents } from '../services/audience';
 import { shopifyFor } from './config';
 import { applyShopUpdate, parseShopUpdate } from './primary-domain';
 import { purgeShop } from './purge-shop';
@@ -49,7 +50,9 @@ export async function webhook(request: Request, env: Env): Promise<Response> {
 		throw new HttpError(400, 'invalid_json', 'Webhook body is not a JSON object');
 	}
 	const shop = shopify.utils.sanitizeShop(check.domain);
-	const signedShop = payload.shop_domain ?? payload.myshopify_domain;
+	// Order bodies name no shop: the HMAC (this app's secret) vouches for them, the TLS connection for the header.
+	const signedShop =
+		check.topic === 'ORDERS_CREATE' ? shop : (payload.shop_domain ?? payload.myshopify_domain);
 	if (!shop || signedShop !== shop) {
 		throw new HttpError(400, 'invalid_webhook', 'The shop in the body does not match X-Shopify-Shop-Domain');
 	}
@@ -93,6 +96,11 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 		}
 		case 'SHOP_REDACT':
 			return { ...(await purgeShop(env, shop)) };
+		case 'ORDERS_CREATE': {
+			const record = await findShop(env.DB, shop);
+			if (!record || record.uninstalledAt !== null) return { ignored: 'not_installed' };
+			return recordPurchase(env, record.siteId, payload, now);
+		}
 		default:
 			return { ignored: topic };
 	}
@@ -118,4 +126,49 @@ function customerOf(payload: Payload): string {
 
 function malformed(what: string): HttpError {
 	return new HttpError(400, 'invalid_webhook', `Webhook body is not a valid ${what} payload`);
+}
+
+/**
+ * orders/create → a `purchase` event of the customer (the user id their identity tokens carry), idempotent by the
+ * order id, with the order's total, currency, id and item count: campaign goals and segments count it. A guest
+ * checkout (no customer) is not linked to anyone and is ignored.
+ */
+async function recordPurchase(
+	env: Env,
+	siteId: string,
+	payload: Payload,
+	now: number,
+): Promise<Record<string, unknown>> {
+	const customer = payload.customer as { id?: unknown } | null | undefined;
+	const customerId = customer && /^\d{1,20}$/.test(String(customer.id)) ? String(customer.id) : null;
+	const orderId = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
+	if (orderId === null) throw malformed('ORDERS_CREATE');
+	if (customerId === null) return { ignored: 'guest_order' };
+	const total = Number(payload.total_price);
+	const created = Date.parse(String(payload.created_at ?? ''));
+	const properties: Record<string, string | number> = { orderId };
+	if (Number.isFinite(total)) properties.total = total;
+	if (typeof payload.currency === 'string' && /^[A-Z]{3}$/.test(payload.currency))
+		properties.currency = payload.currency;
+	if (Array.isArray(payload.line_items)) properties.items = payload.line_items.length;
+	const result = await trackEvents(
+		env,
+		siteId,
+		{
+			events: [
+				{
+					name: 'purchase',
+					userId: customerId,
+					id: `shopify-order-${orderId}`,
+					// A late delivery keeps the order's time, within the events' accepted range.
+					...(Number.isNaN(created) || Math.abs(now - created) > 6 * 86_400_000
+						? {}
+						: { time: new Date(created).toISOString() }),
+					properties,
+				},
+			],
+		},
+		now,
+	);
+	return { purchase: result.accepted === 1 ? 'recorded' : 'duplicate' };
 }
