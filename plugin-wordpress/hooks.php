@@ -49,6 +49,12 @@ add_action( 'wp_after_insert_post', 'beckon_after_insert_post', 10, 2 );
 add_action( 'shutdown', 'beckon_flush_pending_posts' );
 add_action( 'beckon_retry_push', 'beckon_retry_push', 10, 3 );
 
+// commerce.php: WooCommerce orders (paid) become the customer's purchase event; the backend keeps one per order.
+add_action( 'woocommerce_payment_complete', 'beckon_record_purchase' );
+add_action( 'woocommerce_order_status_processing', 'beckon_record_purchase' );
+add_action( 'woocommerce_order_status_completed', 'beckon_record_purchase' );
+add_action( 'beckon_retry_purchase', 'beckon_retry_purchase', 10, 2 );
+
 // replies.php.
 add_action( 'comment_post', 'beckon_comment_posted', 10, 2 );
 add_action( 'transition_comment_status', 'beckon_comment_approved', 10, 3 );
