@@ -6,6 +6,8 @@ export interface Route {
 	id: string | null;
 	/** What to do with it (`#/campaigns/cmp_1/edit` → edit). */
 	sub: string | null;
+	/** What the sub names (`#/campaigns/cmp_1/runs/3` → 3). */
+	item: string | null;
 	/** The hash's query (`#/subscribers?segment=seg_1`). */
 	params: URLSearchParams;
 }
@@ -16,8 +18,9 @@ export function parseRoute(hash: string): Route {
 	const params = new URLSearchParams(search);
 	const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
 	const [first = 'overview', second = null, third = null] = parts;
-	if (first === 'settings') return { screen: `settings/${second ?? 'prompt'}`, id: null, sub: null, params };
-	return { screen: first, id: second, sub: third, params };
+	if (first === 'settings')
+		return { screen: `settings/${second ?? 'prompt'}`, id: null, sub: null, item: null, params };
+	return { screen: first, id: second, sub: third, item: parts[3] ?? null, params };
 }
 
 /** The current route; follows hashchange and popstate. */

@@ -1,7 +1,9 @@
 import { useRoute } from './router';
 import { ApiKeys } from './screens/api-keys';
+import { CampaignCalendar } from './screens/campaign-calendar';
 import { CampaignPage } from './screens/campaign-detail';
 import { CampaignEditor } from './screens/campaign-editor';
+import { CampaignRunReport } from './screens/campaign-report';
 import { Campaigns } from './screens/campaigns';
 import { Composer } from './screens/composer';
 import { DataRequests } from './screens/data-requests';
@@ -18,7 +20,7 @@ import { Screen, useT } from './ui/parts';
 
 /** The screen for the current hash. */
 export function Routes() {
-	const { screen, id, sub, params } = useRoute();
+	const { screen, id, sub, item, params } = useRoute();
 	const t = useT();
 	switch (screen) {
 		case 'overview':
@@ -27,6 +29,8 @@ export function Routes() {
 			return <Composer />;
 		case 'campaigns':
 			if (!id) return <Campaigns />;
+			if (id === 'calendar') return <CampaignCalendar param={params.get('month')} />;
+			if (sub === 'runs' && item) return <CampaignRunReport key={`${id}-${item}`} id={id} run={item} />;
 			return id === 'new' || sub === 'edit' ? (
 				<CampaignEditor key={`edit-${id}`} id={id} />
 			) : (

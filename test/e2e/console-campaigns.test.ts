@@ -277,6 +277,10 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		expect(stored.runs[0]?.counts.targeted).toBe(2);
 		const href = await run.locator('[data-testid=run-report]').getAttribute('href');
 		expect(href).toBe(`#/notifications/${stored.runs[0]?.notificationId}`);
+		// Beside it, the run's results (funnel, variants, conversions).
+		expect(await run.locator('[data-testid=run-results]').getAttribute('href')).toBe(
+			`#/campaigns/${nowId}/runs/1`,
+		);
 
 		// "Send test" with nobody marked as a tester says so and where to mark one.
 		await page.click('[data-testid=send-test]');
@@ -424,6 +428,11 @@ describe('console campaigns: list, editor, detail and runs', () => {
 		await page.evaluate(() => (location.hash = '#/campaigns'));
 		await page.locator('[data-testid=campaigns]').waitFor();
 		expect(await page.locator('[data-testid=new-campaign]').count()).toBe(0);
+		// The site's frequency cap: read, not changed.
+		const cap = page.locator('[data-testid=frequency-cap]');
+		expect(await cap.locator('[data-testid=cap-now]').textContent()).toBe('Now: no cap.');
+		expect(await page.isDisabled('#cap-on')).toBe(true);
+		expect(await cap.locator('button[type=submit]').count()).toBe(0);
 		await context.close();
 	});
 });

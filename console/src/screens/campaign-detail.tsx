@@ -11,6 +11,7 @@ import { ACTIVE, audienceWords, campaignHref, campaignPath, FINISHED } from './c
 import { LabelChips, StateBadge } from './campaigns';
 import { scheduleText } from './schedule-words';
 import { useSegments } from './segments';
+import { experimentText, timingText } from './timing-words';
 
 type Action = 'schedule' | 'pause' | 'resume' | 'cancel';
 
@@ -120,6 +121,10 @@ export function CampaignPage({ id }: { id: string }) {
 					</dd>
 					<dt>{t('Schedule')}</dt>
 					<dd data-testid="campaign-schedule">{scheduleText(c.schedule, t, tn)}</dd>
+					<dt>{t('Delivery')}</dt>
+					<dd data-testid="campaign-timing">{timingText(c.timing, t) || t('As soon as each run starts')}</dd>
+					<dt>{t('Experiment')}</dt>
+					<dd data-testid="campaign-experiment">{experimentText(c.experiment, t) || t('None')}</dd>
 					<dt>{t('Next run')}</dt>
 					<dd data-testid="campaign-next-run">{when(c.nextRunAt)}</dd>
 					<dt>{t('Audience')}</dt>
@@ -180,7 +185,7 @@ export function CampaignPage({ id }: { id: string }) {
 				why={why}
 				note={t('Sends the message now to the subscribers marked as testers.')}
 			/>
-			<Runs runs={c.runs} total={c.runCount} />
+			<Runs campaignId={c.campaignId} runs={c.runs} total={c.runCount} />
 		</Screen>
 	);
 }

@@ -5,26 +5,27 @@ import { can, useConsole } from '../context';
 import { go } from '../router';
 import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 import { type AudienceChoice, audienceOf, choiceOf, EVERYONE, isComplete } from './audience-choice';
-import { AudienceStep, NameStep, Step } from './campaign-steps';
+import { extrasOf, labelsOf, sendIf, zoneOf } from './campaign-body';
+import { DeliveryStep } from './campaign-delivery';
+import { ExperimentStep } from './campaign-experiment';
+import { CampaignPreview } from './campaign-preview';
+import { AudienceStep, NameStep, SaveStep, Step } from './campaign-steps';
 import { CampaignTest } from './campaign-test';
 import { campaignHref, campaignPath, FINISHED } from './campaign-words';
-import { EMPTY, type Fields, fromMessage, previewOf, toMessage } from './draft';
+import { EMPTY, type Fields, fromMessage, toMessage } from './draft';
+import { type ExperimentForm, experimentFormOf, experimentOf } from './experiment-form';
 import { MessageFields } from './message-fields';
 import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
-import { NotificationPreview } from './preview';
 import { useEstimate } from './reach';
 import { formOf, type ScheduleForm, scheduleOf } from './schedule-form';
 import { SchedulePicker } from './schedule-picker';
 import { useSegments } from './segments';
+import { type TimingForm, timingFormOf, timingOf } from './timing-form';
 
-/** Labels typed comma-separated, without blanks or repeats. */
-const labelsOf = (text: string) => [...new Set(text.split(',').map((l) => l.trim()))].filter(Boolean);
-
-/** The message fields the form does not show (kept as they are when a campaign made through the API is saved). */
-const extrasOf = ({ requireInteraction, tag, badge }: Message): Partial<Message> =>
-	JSON.parse(JSON.stringify({ requireInteraction, tag, badge }));
-
-/** Creates or edits a campaign in four steps (name, audience, message, schedule) beside a live preview. */
+/**
+ * Creates or edits a campaign in six steps (name, audience, message, schedule, delivery, experiment) beside a live
+ * preview.
+ */
 export function CampaignEditor({ id }: { id: string }) {
 	const { api, site, token, host } = useConsole();
 	const t = useT();
@@ -47,6 +48,10 @@ export function CampaignEditor({ id }: { id: string }) {
 	const [schedule, setSchedule] = useState<ScheduleForm>(() => formOf(null));
 	/** The stored schedule as this form writes it: sent again only when it changed (a new one counts from now). */
 	const [savedSchedule, setSavedSchedule] = useState('');
+	const [timing, setTiming] = useState<TimingForm>(() => timingFormOf(null));
+	const [experiment, setExperiment] = useState<ExperimentForm>(() => experimentFormOf(null));
+	/** The stored timing and experiment as this form writes them (null: not saved yet). */
+	const [savedParts, setSavedParts] = useState<{ timing: string; experiment: string } | null>(null);
 	const [ready, setReady] = useState(isNew);
 	const [dirty, setDirty] = useState(false);
 	const [busy, setBusy] = useState(false);
@@ -69,6 +74,14 @@ export function CampaignEditor({ id }: { id: string }) {
 		const stored = formOf(loaded.schedule);
 		setSchedule(stored);
 		setSavedSchedule(loaded.schedule ? JSON.stringify(scheduleOf(stored)) : '');
+		const timingForm = timingFormOf(loaded.timing);
+		const experimentForm = experimentFormOf(loaded.experiment);
+		setTiming(timingForm);
+		setExperiment(experimentForm);
+		setSavedParts({
+			timing: JSON.stringify(timingOf(timingForm, zoneOf(stored))),
+			experiment: JSON.stringify(experimentOf(experimentForm)),
+		});
 		setReady(true);
 	}, [loaded]);
 
@@ -87,18 +100,22 @@ export function CampaignEditor({ id }: { id: string }) {
 	const save = async (): Promise<string> => {
 		const when = scheduleOf(schedule);
 		const changed = JSON.stringify(when) !== savedSchedule;
+		const parts = { timing: timingOf(timing, zoneOf(schedule)), experiment: experimentOf(experiment) };
 		const body = {
 			name: name.trim(),
 			labels: labelsOf(labels),
 			message: { ...extras, ...toMessage(fields) },
 			audience,
 			...(campaignId && !changed ? {} : { schedule: when }),
+			...sendIf('timing', parts.timing, savedParts?.timing ?? null),
+			...sendIf('experiment', parts.experiment, savedParts?.experiment ?? null),
 		};
 		const saved = campaignId
 			? await api.call<CampaignView>(campaignPath(campaignId), { method: 'PATCH', body })
 			: await api.call<CampaignView>('/campaigns', { method: 'POST', body });
 		setState(saved.state);
 		setSavedSchedule(JSON.stringify(when));
+		setSavedParts({ timing: JSON.stringify(parts.timing), experiment: JSON.stringify(parts.experiment) });
 		setDirty(false);
 		if (!campaignId) {
 			setCampaignId(saved.campaignId);
@@ -188,37 +205,29 @@ export function CampaignEditor({ id }: { id: string }) {
 								set={(patch) => touch(setSchedule)({ ...schedule, ...patch })}
 							/>
 						</section>
-						<div class="card form campaign-save">
-							<ErrorNote error={error} />
-							{!finished && (
-								<div class="actions">
-									{state === null || state === 'draft' ? (
-										<>
-											<button type="submit" disabled={!mayEdit || busy} title={readOnly}>
-												{t('Save draft')}
-											</button>
-											<button
-												type="button"
-												class="primary"
-												disabled={!mayEdit || busy}
-												title={readOnly}
-												onClick={() => run(true)}
-												data-testid="save-schedule"
-											>
-												{t('Save and schedule')}
-											</button>
-										</>
-									) : (
-										<button type="submit" class="primary" disabled={!mayEdit || busy} title={readOnly}>
-											{t('Save changes')}
-										</button>
-									)}
-								</div>
-							)}
-						</div>
+						<DeliveryStep
+							n={5}
+							form={timing}
+							set={(patch) => touch(setTiming)({ ...timing, ...patch })}
+							zone={zoneOf(schedule)}
+						/>
+						<ExperimentStep
+							n={6}
+							form={experiment}
+							set={(patch) => touch(setExperiment)({ ...experiment, ...patch })}
+							base={{ title: fields.title, body: fields.body }}
+						/>
+						<SaveStep
+							error={error}
+							finished={finished}
+							draft={state === null || state === 'draft'}
+							disabled={!mayEdit || busy}
+							why={readOnly}
+							onSchedule={() => run(true)}
+						/>
 					</form>
 					<div class="side">
-						<NotificationPreview draft={previewOf(fields, fill, site)} />
+						<CampaignPreview fields={fields} variants={experiment.variants} fill={fill} site={site} />
 						<PreviewFor
 							who={previewWho}
 							onContext={(ctx, who) => {

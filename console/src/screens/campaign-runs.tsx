@@ -1,10 +1,12 @@
 import type { CampaignRunView } from '#wire';
-import { fmt, rate, when } from '../ui/format';
+import { fmt, rate, sprintf, when } from '../ui/format';
 import { useT } from '../ui/parts';
+import { runHref } from './campaign-words';
 import { StatusBadge } from './history';
 
-/** The latest runs: when, status, counts and a link to each run's report. */
-export function Runs({ runs, total }: { runs: CampaignRunView[]; total: number }) {
+/** The latest runs: when, status, counts, and links to each run's delivery report and results. */
+export function Runs(props: { campaignId: string; runs: CampaignRunView[]; total: number }) {
+	const { campaignId, runs, total } = props;
 	const t = useT();
 	return (
 		<section class="card table-wrap" aria-labelledby="campaign-runs-title">
@@ -46,6 +48,17 @@ export function Runs({ runs, total }: { runs: CampaignRunView[]; total: number }
 										data-testid="run-report"
 									>
 										{`#${fmt(r.run)}`} <span class="small">{t('Report')}</span>
+									</a>{' '}
+									<span aria-hidden="true" class="muted">
+										·
+									</span>{' '}
+									<a
+										href={runHref(campaignId, r.run)}
+										data-testid="run-results"
+										aria-label={sprintf(t('Results of run %s'), `#${fmt(r.run)}`)}
+										class="small"
+									>
+										{t('Results')}
 									</a>
 								</td>
 								<td data-label={t('Scheduled for')} class="nowrap">

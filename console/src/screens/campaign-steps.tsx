@@ -1,6 +1,6 @@
 import type { Audience, Category, SegmentView } from '#wire';
 import { value } from '../ui/format';
-import { useT } from '../ui/parts';
+import { ErrorNote, useT } from '../ui/parts';
 import type { AudienceChoice } from './audience-choice';
 import { AudiencePicker } from './audience-picker';
 import { type Estimate, Reach } from './reach';
@@ -108,5 +108,50 @@ export function AudienceStep(props: {
 				/>
 			)}
 		</section>
+	);
+}
+
+/** The editor's save bar: save a draft or save and schedule it; a scheduled campaign saves its changes. */
+export function SaveStep(props: {
+	error: unknown;
+	finished: boolean;
+	/** A draft (or a campaign not saved yet). */
+	draft: boolean;
+	disabled: boolean;
+	/** Why it is disabled (a viewer's role). */
+	why: string | undefined;
+	onSchedule: () => void;
+}) {
+	const t = useT();
+	const { disabled, why } = props;
+	return (
+		<div class="card form campaign-save">
+			<ErrorNote error={props.error} />
+			{!props.finished && (
+				<div class="actions">
+					{props.draft ? (
+						<>
+							<button type="submit" disabled={disabled} title={why}>
+								{t('Save draft')}
+							</button>
+							<button
+								type="button"
+								class="primary"
+								disabled={disabled}
+								title={why}
+								onClick={props.onSchedule}
+								data-testid="save-schedule"
+							>
+								{t('Save and schedule')}
+							</button>
+						</>
+					) : (
+						<button type="submit" class="primary" disabled={disabled} title={why}>
+							{t('Save changes')}
+						</button>
+					)}
+				</div>
+			)}
+		</div>
 	);
 }

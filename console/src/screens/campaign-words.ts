@@ -14,6 +14,9 @@ export const campaignPath = (id: string) => `/campaigns/${encodeURIComponent(id)
 /** The console address of a campaign. */
 export const campaignHref = (id: string) => `#/campaigns/${encodeURIComponent(id)}`;
 
+/** The console address of a run's results. */
+export const runHref = (id: string, run: number) => `${campaignHref(id)}/runs/${run}`;
+
 /** A campaign's audience in words, with the names of its topics and segments when the picker can show it. */
 export function audienceWords(
 	a: Audience,

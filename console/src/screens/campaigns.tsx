@@ -6,6 +6,7 @@ import { fmt, value, when } from '../ui/format';
 import { CAMPAIGN_STATES, campaignStateLabel } from '../ui/labels';
 import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 import { campaignHref } from './campaign-words';
+import { FrequencyCap } from './frequency-cap';
 
 /** A campaign's state as a badge. */
 export function StateBadge({ state }: { state: CampaignState }) {
@@ -52,6 +53,9 @@ export function Campaigns() {
 					<button type="button" onClick={reload}>
 						{t('Refresh')}
 					</button>
+					<a class="button" href="#/campaigns/calendar" data-testid="campaign-calendar">
+						{t('Calendar')}
+					</a>
 					{can(token.role, 'editor') && (
 						<a class="button primary" href="#/campaigns/new" data-testid="new-campaign">
 							{t('New campaign')}
@@ -164,6 +168,7 @@ export function Campaigns() {
 					</table>
 				</div>
 			)}
+			<FrequencyCap />
 		</Screen>
 	);
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Message } from '#wire';
 import { sprintf, translatable } from '../ui/format';
 import { useT } from '../ui/parts';
@@ -51,13 +52,21 @@ function PreviewActions({ actions, asText = false }: { actions: Draft['actions']
  * How four common platforms would show the notification: plain-markup approximations (sizes, truncation, which
  * parts each platform drops), not screenshots. Every text is rendered as text.
  */
-export function NotificationPreview({ draft }: { draft: Draft }) {
+export function NotificationPreview(props: {
+	draft: Draft;
+	/** The heading (default "Preview"). */
+	heading?: string | undefined;
+	/** Shown under the heading (a variant switch). */
+	children?: ComponentChildren;
+}) {
+	const { draft } = props;
 	const t = useT();
 	const title = draft.title || t('Your title');
 	const body = draft.body ?? '';
 	return (
 		<section class="card preview" aria-labelledby="preview-title">
-			<h2 id="preview-title">{t('Preview')}</h2>
+			<h2 id="preview-title">{props.heading ?? t('Preview')}</h2>
+			{props.children}
 			<div class="previews" data-testid="previews">
 				{PLATFORMS.map(([id, label]) => (
 					<figure key={id} class={`pv pv-${id}`} data-platform={id}>

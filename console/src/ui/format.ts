@@ -90,3 +90,10 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * translation template's extractor (test/support/wordpress/pot.ts) collects its argument. Show it with `t(label)`.
  */
 export const translatable = (text: string): string => text;
+
+/** A share (0.25) as a percentage, one decimal at most. */
+export const percent = (share: number) =>
+	new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
+
+/** An amount (revenue, in the shop's own currency), two decimals at most. */
+export const amount = (n: number) => n.toLocaleString(locale(), { maximumFractionDigits: 2 });

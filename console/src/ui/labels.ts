@@ -99,3 +99,21 @@ export function campaignStateLabel(t: T, state: CampaignState): string {
 			return state;
 	}
 }
+
+/** Why recipients of a campaign run were left out (`counts.skipped`). */
+export function skipReasonLabel(t: T, reason: string): string {
+	switch (reason) {
+		case 'capped':
+			return t('Frequency cap reached');
+		case 'quiet_hours':
+			return t('Quiet hours (discarded)');
+		case 'local_time_passed':
+			return t('Local time had passed');
+		case 'expired':
+			return t('After the cut-off');
+		case 'holdout':
+			return t('Control group (held out)');
+		default:
+			return reason;
+	}
+}
