@@ -340,6 +340,35 @@ describe('campaigns', () => {
 			expect((await sinkLog(subs[0]?.json.endpoint as string)).length).toBe(0);
 		});
 
+		it('applies the site’s default quiet hours to campaigns without their own', async () => {
+			const { site } = await zoned();
+			const around = { start: hhmm(Date.now() - 3_600_000), end: hhmm(Date.now() + 3_600_000) };
+			const set = await api(site, '/settings', 'PATCH', {
+				campaigns: { quietHours: { ...around, action: 'discard' } },
+			});
+			expect(set.status).toBe(200);
+			const defaulted = await waitDone(site, await runOnce(site, {}));
+			expect(defaulted.counts).toMatchObject({ targeted: 1, sent: 1, skipped: { quiet_hours: 3 } });
+			// A campaign's own quiet hours replace the site's (here: a window twelve hours away, so nobody is quiet).
+			const away = { start: hhmm(Date.now() + 11 * 3_600_000), end: hhmm(Date.now() + 13 * 3_600_000) };
+			const own = await waitDone(
+				site,
+				await runOnce(site, { timezone: 'UTC', quietHours: { ...away, action: 'discard' } }),
+			);
+			expect(own.counts).toMatchObject({ targeted: 4, sent: 4 });
+			const bad = await problem(
+				await api(site, '/settings', 'PATCH', {
+					campaigns: { quietHours: { start: '22:00', end: '22:00', action: 'delay' } },
+				}),
+			);
+			expect(bad).toMatchObject({ status: 400 });
+			expect(bad.message).toMatch(/^campaigns\.quietHours\.end: /);
+			const cleared = await api(site, '/settings', 'PATCH', { campaigns: { quietHours: null } });
+			expect((await json<{ settings: { campaigns: unknown } }>(cleared)).settings.campaigns).toEqual({
+				quietHours: null,
+			});
+		});
+
 		it('throttles a run to N pushes a minute', async () => {
 			const { site } = await zoned();
 			const id = await runOnce(site, { throttlePerMinute: 2 });
@@ -376,38 +405,48 @@ describe('campaigns', () => {
 		});
 	});
 
-	it('leaves a control group out (by hash, nothing stored), counted, and sends everyone else exactly once', async () => {
+	it('over 1,000 recipients: holds out the control share (3 σ) and sends it nothing, then caps the next run entirely', async () => {
+		const N = 1000;
 		const site = await createSite();
-		const subs = await Promise.all(Array.from({ length: 120 }, () => makeSubscription()));
+		const subs = await Promise.all(Array.from({ length: N }, () => makeSubscription()));
 		const rows = subs.map((s, i) => ({
-			id: `sub_hold${String(i).padStart(4, '0')}`,
+			id: `sub_hold${String(i).padStart(16, '0')}`,
 			endpoint: s.json.endpoint,
 			p256dh: s.json.keys.p256dh,
 			auth: s.json.keys.auth,
 		}));
 		await seedSubscribers(site.siteId, rows);
-		const c = await create(site, { schedule: { type: 'now' }, experiment: { holdoutPercent: 30 } });
-		expect(c).toMatchObject({ experiment: { holdoutPercent: 30 } });
+		expect(
+			(await api(site, '/settings', 'PATCH', { campaigns: { frequencyCap: { perDay: 1 } } })).status,
+		).toBe(200);
+		const c = await create(site, { schedule: { type: 'now' }, experiment: { holdoutPercent: 10 } });
+		expect(c).toMatchObject({ experiment: { holdoutPercent: 10 } });
 		await act(site, c.campaignId, 'schedule');
 		const run = (await runsOf(site, c.campaignId, 1)).runs?.[0];
 		const done = await waitDone(site, run?.notificationId as string);
-		const held = rows.filter((r) => inHoldout(c.campaignId, r.id, 30));
-		expect(held.length).toBeGreaterThan(15);
-		expect(held.length).toBeLessThan(60);
+		const held = rows.filter((r) => inHoldout(c.campaignId, r.id, 10));
+		// Binomial(1000, 0.1): 100 ± 3 σ (σ ≈ 9.5).
+		expect(Math.abs(held.length - 100)).toBeLessThan(29);
 		expect(done.counts).toMatchObject({
-			targeted: 120 - held.length,
-			sent: 120 - held.length,
+			targeted: N - held.length,
+			sent: N - held.length,
 			skipped: { holdout: held.length },
 		});
 		const heldIds = new Set(held.map((r) => r.id));
-		for (const [i, s] of subs.entries()) {
-			const pushes = (await sinkLog(s.json.endpoint)).length;
-			expect({ id: rows[i]?.id, pushes }).toEqual({
-				id: rows[i]?.id,
-				pushes: heldIds.has(rows[i]?.id as string) ? 0 : 1,
-			});
-		}
-	});
+		const pushes = await Promise.all(subs.map(async (s) => (await sinkLog(s.json.endpoint)).length));
+		const wrong = rows.filter((r, i) => pushes[i] !== (heldIds.has(r.id) ? 0 : 1)).map((r) => r.id);
+		expect(wrong).toEqual([]);
+		// A second campaign the same day: everyone who got the first is capped (1 a day), the held-out get theirs.
+		const second = await create(site, { name: 'Second', schedule: { type: 'now' } });
+		await act(site, second.campaignId, 'schedule');
+		const secondRun = (await runsOf(site, second.campaignId, 1)).runs?.[0];
+		const capped = await waitDone(site, secondRun?.notificationId as string);
+		expect(capped.counts).toMatchObject({
+			targeted: held.length,
+			sent: held.length,
+			skipped: { capped: N - held.length },
+		});
+	}, 60_000);
 
 	describe('frequency cap', () => {
 		it('caps campaign pushes per subscriber per day and per week, counted; transactional runs and sends pass', async () => {

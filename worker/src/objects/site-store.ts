@@ -9,6 +9,7 @@ import type {
 	EventOccurrence,
 	Filter,
 	FrequencyCap,
+	QuietHoursRule,
 	SegmentView,
 	UserDetail,
 } from '#wire';
@@ -537,14 +538,18 @@ export class SiteStore extends DurableObject<Env> {
 		if (due.length === 0 && winners.length === 0) return false;
 		const site = await findSite(this.env.DB, siteId);
 		if (!site) return false;
+		const campaignSettings = (
+			site.settings as {
+				campaigns?: { frequencyCap?: FrequencyCap | null; quietHours?: QuietHoursRule | null };
+			}
+		).campaigns;
 		const siteFacts = {
 			siteId,
 			homeUrl: site.homeUrl,
 			iconUrl: site.iconUrl,
 			disabled: site.disabledAt !== null,
-			frequencyCap:
-				(site.settings as { campaigns?: { frequencyCap: FrequencyCap | null } }).campaigns?.frequencyCap ??
-				null,
+			frequencyCap: campaignSettings?.frequencyCap ?? null,
+			quietHours: campaignSettings?.quietHours ?? null,
 		};
 		for (const w of winners) {
 			const input = this.ctx.storage.transactionSync(() =>

@@ -94,7 +94,7 @@ export async function patchSettings(request: Request, env: Env, siteId: string):
 	const { prompt, events, campaigns } = parse(settingsPatch, await readJsonObject(request));
 	const site = await requireSite(env, siteId);
 	return Response.json({
-		settings: await updateSettings(env, site, prompt, events?.retentionDays, campaigns?.frequencyCap),
+		settings: await updateSettings(env, site, prompt, events?.retentionDays, campaigns),
 	});
 }
 

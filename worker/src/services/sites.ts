@@ -1,6 +1,7 @@
-import type { FrequencyCap, Platform, SiteSummary, SiteView } from '#wire';
+import type { FrequencyCap, Platform, QuietHoursRule, SiteSummary, SiteView } from '#wire';
+import { checkQuietHours, ScheduleError } from '../campaigns/schedule';
 import { config, type Env } from '../env';
-import { HttpError } from '../http/errors';
+import { badRequest, HttpError } from '../http/errors';
 import { newId, newSecret } from '../lib/ids';
 import { sealSecret, sha256Hex } from '../lib/secrets';
 import { siteStore } from '../objects/site-store';
@@ -123,7 +124,10 @@ export async function updateSettings(
 	site: Site,
 	prompt: PromptPatch | undefined,
 	retentionDays: number | undefined,
-	frequencyCap?: FrequencyCap | null,
+	campaigns?: {
+		frequencyCap?: FrequencyCap | null | undefined;
+		quietHours?: QuietHoursRule | null | undefined;
+	},
 ): Promise<SiteView['settings']> {
 	const settings: SiteView['settings'] = { ...site.settings, prompt: promptOf(site.settings) };
 	if (prompt) settings.prompt = mergePromptSettings(settings.prompt, prompt);
@@ -131,10 +135,25 @@ export async function updateSettings(
 		await siteStore(env, site.id).setEventRetention(site.id, retentionDays);
 		settings.events = { retentionDays };
 	}
-	if (frequencyCap !== undefined) {
-		settings.campaigns = {
-			frequencyCap: frequencyCap === null ? null : (JSON.parse(JSON.stringify(frequencyCap)) as FrequencyCap),
-		};
+	if (campaigns !== undefined) {
+		const quiet = campaigns.quietHours;
+		if (quiet) {
+			try {
+				checkQuietHours({ start: quiet.start, end: quiet.end }, 'campaigns.quietHours');
+			} catch (error) {
+				if (error instanceof ScheduleError) throw badRequest(error.path, error.message);
+				throw error;
+			}
+		}
+		const next = { ...(settings.campaigns ?? {}) };
+		if (campaigns.frequencyCap !== undefined) {
+			next.frequencyCap =
+				campaigns.frequencyCap === null
+					? null
+					: (JSON.parse(JSON.stringify(campaigns.frequencyCap)) as FrequencyCap);
+		}
+		if (quiet !== undefined) next.quietHours = quiet;
+		settings.campaigns = next;
 	}
 	await saveSettings(env.DB, site.id, settings);
 	return settings;

@@ -6,6 +6,7 @@ import type {
 	Delivery,
 	FrequencyCap,
 	Message,
+	QuietHoursRule,
 } from '#wire';
 import { localDay, nextRuns, type Schedule } from '../campaigns/schedule';
 import type { DispatchTiming } from '../campaigns/timing';
@@ -218,6 +219,8 @@ export function startRun(
 		iconUrl: string | null;
 		disabled: boolean;
 		frequencyCap: FrequencyCap | null;
+		/** The site's default quiet hours (a campaign's own replace them). */
+		quietHours?: QuietHoursRule | null;
 	},
 	notificationId: string,
 	now: number,
@@ -277,7 +280,7 @@ export function startRun(
 		iconUrl: site.iconUrl,
 		createdAt: now,
 	};
-	const timing = runTiming(c, scheduledFor, now);
+	const timing = runTiming(c, scheduledFor, now, site.quietHours ?? null);
 	if (timing) input.timing = timing;
 	// An A/B test with an automatic winner: the variants go to the test share now, the winner to the rest later.
 	const test =
@@ -308,18 +311,23 @@ export function campaignZone(c: { timing: CampaignTiming; schedule: CampaignSche
 	return c.schedule?.type === 'recurring' ? c.schedule.rule.timezone : 'UTC';
 }
 
-/** A run's timing for its dispatcher, or undefined when the campaign has none (sent at once, in one go). */
+/**
+ * A run's timing for its dispatcher, or undefined when it has none (sent at once, in one go). The site's default
+ * quiet hours apply to a campaign without its own.
+ */
 export function runTiming(
 	c: { timing: CampaignTiming; schedule: CampaignSchedule | null },
 	scheduledFor: number,
 	now: number,
+	siteQuietHours: QuietHoursRule | null = null,
 ): DispatchTiming | undefined {
 	const t = c.timing;
-	if (!t.localTime && !t.quietHours && !t.cutoffAt && !t.cutoffAfterMinutes && !t.throttlePerMinute) return;
+	const quiet = t.quietHours ?? siteQuietHours ?? undefined;
+	if (!t.localTime && !quiet && !t.cutoffAt && !t.cutoffAfterMinutes && !t.throttlePerMinute) return;
 	const zone = campaignZone(c);
 	const timing: DispatchTiming = { zone };
 	if (t.localTime) timing.localTime = { runDate: localDay(scheduledFor, zone), ...t.localTime };
-	if (t.quietHours) timing.quietHours = t.quietHours;
+	if (quiet) timing.quietHours = quiet;
 	const cutoffs = [
 		t.cutoffAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(t.cutoffAt),
 		t.cutoffAfterMinutes === undefined ? Number.POSITIVE_INFINITY : now + t.cutoffAfterMinutes * 60_000,
@@ -407,6 +415,8 @@ export function pickWinner(
 		iconUrl: string | null;
 		disabled: boolean;
 		frequencyCap: FrequencyCap | null;
+		/** The site's default quiet hours (a campaign's own replace them). */
+		quietHours?: QuietHoursRule | null;
 	},
 	notificationId: string,
 	now: number,
@@ -473,7 +483,7 @@ export function pickWinner(
 		createdAt: now,
 		split: { seed: c.id, percent: c.experiment.testPercent ?? 0, part: 'rest' },
 	};
-	const timing = runTiming(c, row.scheduled_for, now);
+	const timing = runTiming(c, row.scheduled_for, now, site.quietHours ?? null);
 	if (timing) input.timing = timing;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };
 	if (c.experiment.goal) input.measured = true;

@@ -267,6 +267,13 @@ export interface CampaignTiming {
 	ignoreFrequencyCap?: boolean;
 }
 
+/** Quiet hours in each subscriber's local time: delay pushes to the end of the window, or drop them. */
+export interface QuietHoursRule {
+	start: LocalTime;
+	end: LocalTime;
+	action: 'delay' | 'discard';
+}
+
 /** At most this many campaign pushes per subscriber per local calendar day and/or rolling 7 days. */
 export interface FrequencyCap {
 	perDay?: number;
@@ -436,7 +443,7 @@ export interface SiteView {
 	settings: {
 		prompt: Prompt;
 		events?: { retentionDays: number };
-		campaigns?: { frequencyCap: FrequencyCap | null };
+		campaigns?: { frequencyCap?: FrequencyCap | null; quietHours?: QuietHoursRule | null };
 	} & Record<string, unknown>;
 	createdAt: string;
 }

@@ -168,9 +168,24 @@ export const settingsPatch = strictObject(
 						),
 						z.null(),
 					])
+					.optional()
 					.describe('null removes the cap'),
+				quietHours: z
+					.union([
+						strictObject(
+							{
+								start: z.string({ error: 'must be a time of day "HH:MM"' }),
+								end: z.string({ error: 'must be a time of day "HH:MM"' }),
+								action: z.enum(['delay', 'discard'], { error: 'must be delay or discard' }),
+							},
+							'is not a quiet-hours field; use start, end and action',
+						),
+						z.null(),
+					])
+					.optional()
+					.describe("Default quiet hours of campaigns in each subscriber's local time; null removes them"),
 			},
-			'is not a setting; use frequencyCap',
+			'is not a setting; use frequencyCap or quietHours',
 		).optional(),
 	},
 	'is not a setting; use prompt, events or campaigns',
@@ -185,6 +200,17 @@ export const settingsPatch = strictObject(
 			path: ['prompt'],
 			message:
 				'is required: the prompt settings (or events.retentionDays, or campaigns.frequencyCap) to change',
+		});
+	}
+	if (
+		patch.campaigns !== undefined &&
+		patch.campaigns.frequencyCap === undefined &&
+		patch.campaigns.quietHours === undefined
+	) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['campaigns'],
+			message: 'must set frequencyCap, quietHours or both',
 		});
 	}
 	const cap = patch.campaigns?.frequencyCap;

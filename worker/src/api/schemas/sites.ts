@@ -58,7 +58,15 @@ export const settings = z.looseObject({
 		.describe('Set once events.retentionDays was changed; the default keeps events 90 days'),
 	campaigns: z
 		.object({
-			frequencyCap: z.object({ perDay: z.number().optional(), perWeek: z.number().optional() }).nullable(),
+			frequencyCap: z
+				.object({ perDay: z.number().optional(), perWeek: z.number().optional() })
+				.nullable()
+				.optional(),
+			quietHours: z
+				.object({ start: z.string(), end: z.string(), action: z.enum(['delay', 'discard']) })
+				.nullable()
+				.optional()
+				.describe("Default quiet hours of campaigns (a campaign's own replace them)"),
 		})
 		.optional()
 		.describe('The frequency cap of campaign pushes per subscriber, once set'),
