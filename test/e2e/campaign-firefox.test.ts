@@ -1,75 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variantOf } from '../../worker/src/campaigns/experiment';
-import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
-import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
-import { type HostSite, startHostSite } from '../support/host-site.ts';
-import { signIdentityToken } from '../support/identity.ts';
-import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import { type MultiOriginStack, startMultiOriginSite } from '../support/multi-origin.ts';
 
 // Issue 12's end-to-end proof of experiments: an A/B campaign reaches two real Firefox subscriptions (one site on two
 // origins, one signed-in user each), each sees its own variant's title, one clicks, buys, and the run's report puts
 // the conversion and its revenue on that variant, as a direct conversion.
 
-interface Site {
-	siteId: string;
-	apiKey: string;
-	identitySecret: string;
-}
-
 describe('an A/B campaign with a conversion goal in a real Firefox', () => {
-	let push: MozillaPushServer;
-	let worker: LocalWorker;
-	let firefox: FirefoxSession;
-	const hosts: HostSite[] = [];
-	let site: Site;
+	let stack: MultiOriginStack;
 	const users = ['ann', 'ben'];
-	const ids: string[] = [];
-
-	const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-		const r = await fetch(`${worker.url}/v1/sites/${site.siteId}${path}`, {
-			...init,
-			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
-		});
-		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-		return (r.status === 204 ? null : await r.json()) as T;
-	};
+	let ids: string[] = [];
+	const api = <T>(path: string, init: RequestInit = {}) => stack.api<T>(path, init);
 
 	beforeAll(async () => {
-		push = await startMozillaPushServer();
-		[worker, firefox] = await Promise.all([startWorker(), launchFirefox({ pushServerUrl: push.url })]);
-		for (let i = 0; i < 2; i++) hosts.push(await startHostSite(worker.url, () => site.siteId));
-		const r = await fetch(`${worker.url}/v1/sites`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Two shops', origins: hosts.map((h) => h.origin), platform: 'custom' }),
-		});
-		site = (await r.json()) as Site;
+		stack = await startMultiOriginSite(2, 'Two shops');
 	});
 
 	afterAll(async () => {
-		await firefox?.close();
-		for (const host of hosts) await host.close();
-		await worker?.stop();
-		await push?.close();
+		await stack?.close();
 	});
 
 	it('subscribes two signed-in users, one per origin', async () => {
-		for (const [i, host] of hosts.entries()) {
-			host.page({
-				attributes: { 'data-identity': signIdentityToken(site.identitySecret, users[i] as string) },
-			});
-			const tab = i === 0 ? firefox.page : await firefox.browser.newPage();
-			await tab.goto(`${host.origin}/`);
-			ids.push(
-				(await tab
-					.waitForFunction(
-						(id: string) => localStorage.getItem(`beckon:${id}:sid`),
-						{ timeout: 15_000 },
-						site.siteId,
-					)
-					.then((h) => h.jsonValue())) as string,
-			);
-		}
+		ids = await stack.subscribe(users);
 		await expect
 			.poll(
 				async () =>
@@ -99,7 +51,7 @@ describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 					message: {
 						title: 'Spring sale, {{ user.first_name }}',
 						body: 'Oak boards 20 % off',
-						url: `${hosts[0]?.origin}/sale`,
+						url: `${stack.hosts[0]?.origin}/sale`,
 					},
 					audience: { all: true },
 					schedule: { type: 'now' },
@@ -124,17 +76,21 @@ describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 
 		await api(`/campaigns/${campaignId}/schedule`, { method: 'POST' });
 		const [plain, urgent] = await Promise.all([
-			firefox.waitForNotification(
+			stack.firefox.waitForNotification(
 				(n) => n.title.startsWith('Spring sale'),
 				20_000,
-				hosts[plainIndex]?.origin,
+				stack.hosts[plainIndex]?.origin,
 			),
-			firefox.waitForNotification((n) => n.title.startsWith('Last day'), 20_000, hosts[urgentIndex]?.origin),
+			stack.firefox.waitForNotification(
+				(n) => n.title.startsWith('Last day'),
+				20_000,
+				stack.hosts[urgentIndex]?.origin,
+			),
 		]);
 		expect(plain.title).toBe(`Spring sale, ${name(users[plainIndex] as string)}`);
 		expect(urgent.title).toBe(`Last day, ${name(urgentUser)}!`);
 
-		await firefox.clickNotification(urgent.title, 15_000);
+		await stack.firefox.clickNotification(urgent.title, 15_000);
 		await expect
 			.poll(
 				async () =>

@@ -461,6 +461,24 @@ describe('console campaigns: delivery options, experiments, run reports, calenda
 		await card.locator('button[type=submit]').click();
 		await expect.poll(cap).toBeNull();
 		await card.locator('[data-testid=cap-now]:has-text("Now: no cap.")').waitFor();
+
+		// The default quiet hours beside it.
+		const quietNow = async () => (await api<SiteView>('')).settings.campaigns?.quietHours ?? null;
+		const quiet = page.locator('[data-testid=quiet-hours]');
+		expect(await quiet.locator('[data-testid=quiet-now]').textContent()).toBe('Now: no quiet hours.');
+		await page.check('#quiet-on');
+		await page.fill('#quiet-start', '22:30');
+		await page.fill('#quiet-end', '07:15');
+		await page.selectOption('#quiet-action', 'discard');
+		await quiet.locator('button[type=submit]').click();
+		await page.locator('[data-testid=toasts]:has-text("Quiet hours saved")').waitFor();
+		expect(await quietNow()).toEqual({ start: '22:30', end: '07:15', action: 'discard' });
+		expect(await quiet.locator('[data-testid=quiet-now]').textContent()).toBe(
+			'Now: quiet from 22:30 to 07:15; pushes in it are dropped.',
+		);
+		await page.check('#quiet-none');
+		await quiet.locator('button[type=submit]').click();
+		await expect.poll(quietNow).toBeNull();
 		await context.close();
 	});
 });

@@ -1,70 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FirefoxSession, launchFirefox } from '../support/firefox/launch.ts';
-import { type MozillaPushServer, startMozillaPushServer } from '../support/firefox/mozilla-push-server.ts';
-import { type HostSite, startHostSite } from '../support/host-site.ts';
-import { signIdentityToken } from '../support/identity.ts';
-import { type LocalWorker, startWorker } from '../support/local-worker.ts';
+import { type MultiOriginStack, startMultiOriginSite } from '../support/multi-origin.ts';
 
 // Issue 11's end-to-end proof: three subscribers with different attributes and events; a segment send reaches exactly
 // the right ones in a real Firefox, each with its own personalised title. One Firefox holds one push subscription per
 // origin, so the three subscribers are the same site embedded on three origins (three host pages, one Beckon site).
 
-interface Site {
-	siteId: string;
-	apiKey: string;
-	identitySecret: string;
-}
-
 describe('a segment send with Liquid titles in a real Firefox', () => {
-	let push: MozillaPushServer;
-	let worker: LocalWorker;
-	let firefox: FirefoxSession;
-	const hosts: HostSite[] = [];
-	let site: Site;
-
-	const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-		const r = await fetch(`${worker.url}/v1/sites/${site.siteId}${path}`, {
-			...init,
-			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
-		});
-		if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-		return (await r.json()) as T;
-	};
+	let stack: MultiOriginStack;
+	const api = <T>(path: string, init: RequestInit = {}) => stack.api<T>(path, init);
 
 	beforeAll(async () => {
-		push = await startMozillaPushServer();
-		[worker, firefox] = await Promise.all([startWorker(), launchFirefox({ pushServerUrl: push.url })]);
-		for (let i = 0; i < 3; i++) hosts.push(await startHostSite(worker.url, () => site.siteId));
-		const r = await fetch(`${worker.url}/v1/sites`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Three shops', origins: hosts.map((h) => h.origin), platform: 'custom' }),
-		});
-		site = (await r.json()) as Site;
+		stack = await startMultiOriginSite(3, 'Three shops');
 	});
 
 	afterAll(async () => {
-		await firefox?.close();
-		for (const host of hosts) await host.close();
-		await worker?.stop();
-		await push?.close();
+		await stack?.close();
 	});
 
 	it('subscribes three signed-in users, one per origin', async () => {
 		const users = ['alice', 'bob', 'carol'];
-		for (const [i, host] of hosts.entries()) {
-			host.page({
-				attributes: { 'data-identity': signIdentityToken(site.identitySecret, users[i] as string) },
-			});
-			// A tab per origin stays open: notifications are read from a page of their origin.
-			const tab = i === 0 ? firefox.page : await firefox.browser.newPage();
-			await tab.goto(`${host.origin}/`);
-			await tab.waitForFunction(
-				(id: string) => localStorage.getItem(`beckon:${id}:sid`) !== null,
-				{ timeout: 15_000 },
-				site.siteId,
-			);
-		}
+		await stack.subscribe(users);
 		await expect
 			.poll(
 				async () =>
@@ -117,13 +72,21 @@ describe('a segment send with Liquid titles in a real Firefox', () => {
 			body: JSON.stringify({
 				title: 'Hi {{ user.first_name | default: "there" }}, your cart is waiting',
 				body: 'Plan: {{ user.plan | upcase }}',
-				url: `${hosts[0]?.origin}/cart`,
+				url: `${stack.hosts[0]?.origin}/cart`,
 				audience,
 			}),
 		});
 		const [alice, bob] = await Promise.all([
-			firefox.waitForNotification((n) => n.title.endsWith('your cart is waiting'), 20_000, hosts[0]?.origin),
-			firefox.waitForNotification((n) => n.title.endsWith('your cart is waiting'), 20_000, hosts[1]?.origin),
+			stack.firefox.waitForNotification(
+				(n) => n.title.endsWith('your cart is waiting'),
+				20_000,
+				stack.hosts[0]?.origin,
+			),
+			stack.firefox.waitForNotification(
+				(n) => n.title.endsWith('your cart is waiting'),
+				20_000,
+				stack.hosts[1]?.origin,
+			),
 		]);
 		expect(alice.title).toBe('Hi Alice, your cart is waiting');
 		expect(alice.body).toBe('Plan: PRO');
@@ -140,17 +103,17 @@ describe('a segment send with Liquid titles in a real Firefox', () => {
 			)
 			.toMatchObject({ targeted: 2, sent: 2 });
 		// Carol is on the free plan: excluded, nothing shown on her origin.
-		expect(await firefox.notifications(hosts[2]?.origin)).toEqual([]);
+		expect(await stack.firefox.notifications(stack.hosts[2]?.origin)).toEqual([]);
 	});
 
 	it('marks the browser of a tester link as a tester; a send to the testers reaches only it', async () => {
-		const made = await fetch(`${worker.url}/v1/sites/${site.siteId}/testers/link`, {
+		const made = await fetch(`${stack.worker.url}/v1/sites/${stack.site.siteId}/testers/link`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${site.apiKey}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ url: `${hosts[1]?.origin}/welcome` }),
+			headers: { authorization: `Bearer ${stack.site.apiKey}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: `${stack.hosts[1]?.origin}/welcome` }),
 		});
 		const { link } = (await made.json()) as { link: string };
-		const tab = (await firefox.pages()).find((p) => p.url.startsWith(hosts[1]?.origin as string));
+		const tab = (await stack.firefox.pages()).find((p) => p.url.startsWith(stack.hosts[1]?.origin as string));
 		if (!tab) throw new Error('no tab of the second origin');
 		await tab.page.goto(link);
 		// The widget strips the token from the address once it has kept it.
@@ -174,13 +137,15 @@ describe('a segment send with Liquid titles in a real Firefox', () => {
 				audience: { test: true },
 			}),
 		});
-		const shown = await firefox.waitForNotification(
+		const shown = await stack.firefox.waitForNotification(
 			(n) => n.title === 'Testers only',
 			20_000,
-			hosts[1]?.origin,
+			stack.hosts[1]?.origin,
 		);
 		expect(shown.body).toBe('A preview for pro');
 		await new Promise((r) => setTimeout(r, 1500));
-		expect((await firefox.notifications(hosts[0]?.origin)).map((n) => n.title)).not.toContain('Testers only');
+		expect((await stack.firefox.notifications(stack.hosts[0]?.origin)).map((n) => n.title)).not.toContain(
+			'Testers only',
+		);
 	});
 });

@@ -14,7 +14,7 @@ import type { LocalWorker } from '../support/local-worker.ts';
 // and scores the measured FCP, LCP, TBT and CLS with Lighthouse's own curves (test/node/shopify/lighthouse-score.ts).
 
 const STORE = 'impact-shop';
-const RUNS = 5;
+const RUNS = 3;
 /** An assumed typical mobile Shopify theme page (not measured): the measured deltas are added to it. */
 const TYPICAL: PageMetrics = { fcpMs: 2500, lcpMs: 4000, tbtMs: 500, cls: 0.05 };
 /** After the load event, how long the page keeps being observed (the prompt appears ~2 s after idle). */

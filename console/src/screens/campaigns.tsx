@@ -7,6 +7,7 @@ import { CAMPAIGN_STATES, campaignStateLabel } from '../ui/labels';
 import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 import { campaignHref } from './campaign-words';
 import { FrequencyCap } from './frequency-cap';
+import { QuietHoursDefault } from './quiet-hours';
 
 /** A campaign's state as a badge. */
 export function StateBadge({ state }: { state: CampaignState }) {
@@ -169,6 +170,7 @@ export function Campaigns() {
 				</div>
 			)}
 			<FrequencyCap />
+			<QuietHoursDefault />
 		</Screen>
 	);
 }

@@ -96,6 +96,28 @@ async function shop(n = 3) {
 	return { site, subs, ids };
 }
 
+/**
+ * `n` subscribers written straight into the site's store, with real push keys (the sink decrypts what they get) and
+ * ids of the shape the worker makes (`sub_` + 20 characters, as the events route checks); `user(i)` signs some in.
+ */
+async function seeded(
+	site: TestSite,
+	n: number,
+	tag: string,
+	user: (i: number) => string | null = () => null,
+) {
+	const subs = await Promise.all(Array.from({ length: n }, () => makeSubscription()));
+	const rows = subs.map((s, i) => ({
+		id: `sub_${tag}${String(i).padStart(20 - tag.length, '0')}`,
+		endpoint: s.json.endpoint,
+		p256dh: s.json.keys.p256dh,
+		auth: s.json.keys.auth,
+		externalUserId: user(i),
+	}));
+	await seedSubscribers(site.siteId, rows);
+	return { subs, rows };
+}
+
 describe('campaigns', () => {
 	it('creates a draft, schedules it to run now, and the run is a notification every subscriber receives', async () => {
 		const { site, subs } = await shop(3);
@@ -408,14 +430,7 @@ describe('campaigns', () => {
 	it('over 1,000 recipients: holds out the control share (3 σ) and sends it nothing, then caps the next run entirely', async () => {
 		const N = 1000;
 		const site = await createSite();
-		const subs = await Promise.all(Array.from({ length: N }, () => makeSubscription()));
-		const rows = subs.map((s, i) => ({
-			id: `sub_hold${String(i).padStart(16, '0')}`,
-			endpoint: s.json.endpoint,
-			p256dh: s.json.keys.p256dh,
-			auth: s.json.keys.auth,
-		}));
-		await seedSubscribers(site.siteId, rows);
+		const { subs, rows } = await seeded(site, N, 'hold');
 		expect(
 			(await api(site, '/settings', 'PATCH', { campaigns: { frequencyCap: { perDay: 1 } } })).status,
 		).toBe(200);
@@ -545,15 +560,7 @@ describe('campaigns', () => {
 	describe('A/B variants', () => {
 		it('sends each subscriber its variant (by hash, by weight), with Liquid, and counts each variant', async () => {
 			const site = await createSite();
-			const subs = await Promise.all(Array.from({ length: 60 }, () => makeSubscription()));
-			const rows = subs.map((s, i) => ({
-				// Ids of the shape the worker makes (the events route checks it).
-				id: `sub_ab${String(i).padStart(18, '0')}`,
-				endpoint: s.json.endpoint,
-				p256dh: s.json.keys.p256dh,
-				auth: s.json.keys.auth,
-			}));
-			await seedSubscribers(site.siteId, rows);
+			const { subs, rows } = await seeded(site, 60, 'ab');
 			const c = await create(site, {
 				message: {
 					title: 'Spring sale',
@@ -646,16 +653,7 @@ describe('campaigns', () => {
 	describe('conversions', () => {
 		it('reports conversions per run: direct after a click, influenced, revenue, per variant, control group and lift', async () => {
 			const site = await createSite();
-			const subs = await Promise.all(Array.from({ length: 40 }, () => makeSubscription()));
-			const rows = subs.map((s, i) => ({
-				id: `sub_cv${String(i).padStart(18, '0')}`,
-				endpoint: s.json.endpoint,
-				p256dh: s.json.keys.p256dh,
-				auth: s.json.keys.auth,
-				// Half are signed users (their purchases come from the server, by user id).
-				externalUserId: i % 2 === 0 ? `user-${i}` : null,
-			}));
-			await seedSubscribers(site.siteId, rows);
+			const { rows } = await seeded(site, 40, 'cv', (i) => (i % 2 === 0 ? `user-${i}` : null));
 			const c = await create(site, {
 				schedule: { type: 'now' },
 				experiment: {
@@ -782,14 +780,7 @@ describe('campaigns', () => {
 
 	it('tests the variants on a share first, then sends the variant with the best click rate to the rest', async () => {
 		const site = await createSite();
-		const subs = await Promise.all(Array.from({ length: 80 }, () => makeSubscription()));
-		const rows = subs.map((s, i) => ({
-			id: `sub_ww${String(i).padStart(18, '0')}`,
-			endpoint: s.json.endpoint,
-			p256dh: s.json.keys.p256dh,
-			auth: s.json.keys.auth,
-		}));
-		await seedSubscribers(site.siteId, rows);
+		const { subs, rows } = await seeded(site, 80, 'ww');
 		for (const [experiment, message] of [
 			[{ testPercent: 20 }, /^experiment\.testPercent: an automatic winner needs 2 or more variants/],
 			[
