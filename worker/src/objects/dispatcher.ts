@@ -442,10 +442,13 @@ export class Dispatcher extends DurableObject<Env> {
 		}
 		const holdout = input.holdout;
 		let kept = rows;
-		let held: string[] = [];
+		const held: string[] = [];
 		if (holdout) {
-			kept = rows.filter((r) => !inHoldout(holdout.seed, r[0], holdout.percent));
-			held = rows.filter((r) => inHoldout(holdout.seed, r[0], holdout.percent)).map((r) => r[0]);
+			kept = [];
+			for (const r of rows) {
+				if (inHoldout(holdout.seed, r[0], holdout.percent)) held.push(r[0]);
+				else kept.push(r);
+			}
 			this.countSkipped('holdout', held.length);
 			this.pagedInWave += held.length;
 		}
