@@ -1,3 +1,5 @@
+import { RRule, type Options as RRuleOptions, type Weekday as Weekday_ } from 'rrule';
+
 /** HH:MM, 24 h. */
 export type LocalTime = string;
 
@@ -338,44 +340,66 @@ export function checkSchedule(schedule: unknown, path = 'schedule'): Schedule {
 	throw new ScheduleError(`${path}.type`, 'must be one of now, once, dates, recurring');
 }
 
-// Expansion. Every loop below is bounded by the number of runs asked for, whatever the rule.
+// Expansion. The calendar arithmetic of RFC 5545 (FREQ, INTERVAL, BYDAY, BYMONTHDAY, WKST=MO, UNTIL) is the rrule
+// library's, run in floating time: its "UTC" dates are wall-clock dates, and the wall times become instants in the
+// rule's zone here, through Intl, where DST gaps and overlaps are resolved as zonedInstant says (rrule's own TZID
+// support cannot resolve them). Every expansion is bounded by the number of runs asked for, whatever the rule.
 
-// The dates (day numbers, from `from` ≥ start on) a rule can run on, in order. Caps: a daily filter that matches at all
-// matches within 7 steps; a month day that exists at all recurs within 48 months (12 months × the leap cycle).
+const RRULE_DAYS = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+
+// The dates (day numbers, from `from` ≥ start on) a rule can run on, in order. rrule would walk every period from
+// the rule's start and, for a rule that never matches, to year 9999; so it starts at the period that holds `from`
+// (a whole number of intervals after the start) and looks no further than a window that holds `runs` matching
+// dates whenever the rule matches at all: a daily filter that matches at all matches within 7 steps, a month day
+// that exists at all recurs within 48 months (12 months × the leap cycle).
 function* ruleDays(rule: Recurrence, from: number, runs: number): Generator<number> {
 	const start = mustDay(rule.start);
 	const end = Math.min(rule.end === undefined ? LAST_DAY : mustDay(rule.end), LAST_DAY);
 	const interval = rule.interval ?? 1;
 	const steps = (per: number, offset: number) => Math.max(0, Math.ceil(offset / per));
+	let first: number;
+	let last: number;
+	const options: Partial<RRuleOptions> = { interval, wkst: RRule.MO };
 	if (rule.freq === 'daily') {
-		const only = rule.byWeekday && new Set(rule.byWeekday.map((w) => WEEK.indexOf(w)));
-		let day = start + steps(interval, from - start) * interval;
-		for (let i = 0; i < 7 * (runs + 2) && day <= end; i++, day += interval)
-			if (!only || only.has(weekdayIndex(day))) yield day;
+		first = start + steps(interval, from - start) * interval;
+		last = first + 7 * (runs + 2) * interval;
+		options.freq = RRule.DAILY;
+		// rrule checks UNTIL only against dates that match, so a rule that never matches would spin to year 9999.
+		// Every n-th day with 7 | n is always one weekday: it matches always or never.
+		const weekday = WEEK[weekdayIndex(first)] as Weekday;
+		if (rule.byWeekday && interval % 7 === 0 && !rule.byWeekday.includes(weekday)) return;
+		if (rule.byWeekday)
+			options.byweekday = rule.byWeekday.map((w) => RRULE_DAYS[WEEK.indexOf(w)] as Weekday_);
 	} else if (rule.freq === 'weekly') {
-		const days = (rule.byWeekday ?? [WEEK[weekdayIndex(start)] as Weekday]).map((w) => WEEK.indexOf(w));
-		days.sort((a, b) => a - b);
-		const first = start - weekdayIndex(start);
+		const week = start - weekdayIndex(start);
 		const span = 7 * interval;
-		let week = first + steps(span, from - weekdayIndex(from) - first) * span;
-		for (let i = 0; i < runs + 3 && week <= end; i++, week += span)
-			for (const d of days) if (week + d >= from && week + d <= end) yield week + d;
+		first = Math.max(start, week + steps(span, from - weekdayIndex(from) - week) * span);
+		last = first + (runs + 3) * span;
+		options.freq = RRule.WEEKLY;
+		const days = rule.byWeekday ?? [WEEK[weekdayIndex(start)] as Weekday];
+		options.byweekday = days.map((w) => RRULE_DAYS[WEEK.indexOf(w)] as Weekday_);
 	} else {
 		const date = new Date(start * DAY_MS);
-		const wanted = rule.byMonthDay ?? [date.getUTCDate()];
-		const first = date.getUTCFullYear() * 12 + date.getUTCMonth();
+		const month = date.getUTCFullYear() * 12 + date.getUTCMonth();
 		const fromDate = new Date(from * DAY_MS);
-		let month =
-			first + steps(interval, fromDate.getUTCFullYear() * 12 + fromDate.getUTCMonth() - first) * interval;
-		for (let i = 0; i < 48 * (runs + 2); i++, month += interval) {
-			const [y, m] = [Math.floor(month / 12), (month % 12) + 1];
-			const base = Date.UTC(y, m - 1, 1) / DAY_MS - 1;
-			if (base + 1 > end) return;
-			const length = daysInMonth(y, m);
-			const days = [...new Set(wanted.map((d) => (d === -1 ? length : d)))].filter((d) => d <= length);
-			days.sort((a, b) => a - b);
-			for (const d of days) if (base + d >= from && base + d <= end) yield base + d;
-		}
+		const skip = steps(interval, fromDate.getUTCFullYear() * 12 + fromDate.getUTCMonth() - month) * interval;
+		const monthStart = (m: number) => Date.UTC(Math.floor(m / 12), m % 12, 1) / DAY_MS;
+		first = skip === 0 ? start : monthStart(month + skip);
+		last = monthStart(Math.min(month + skip + 48 * (runs + 2) * interval, 9999 * 12 + 11)) + 31;
+		options.freq = RRule.MONTHLY;
+		const monthDays = rule.byMonthDay ?? [date.getUTCDate()];
+		options.bymonthday = monthDays;
+		// As above: only hand rrule a rule that has a date within the window (its months recur within 48 steps).
+		const fits = (m: number) =>
+			monthDays.some((d) => d === -1 || d <= daysInMonth(Math.floor(m / 12), (m % 12) + 1));
+		if (!Array.from({ length: 49 }, (_, j) => month + skip + j * interval).some(fits)) return;
+	}
+	if (first > end) return;
+	options.dtstart = new Date(first * DAY_MS);
+	options.until = new Date(Math.min(end, last) * DAY_MS);
+	for (const date of new RRule(options).all()) {
+		const day = Math.floor(date.getTime() / DAY_MS);
+		if (day >= from) yield day;
 	}
 }
 
