@@ -213,6 +213,29 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 			(r) => r.body.exported === 1,
 		);
 		expect(exported.status).toBe(200);
+
+		// Subscribing tagged the cart with the browser's subscriber id; an order placed from that cart without the
+		// account (a guest checkout) is still this browser's purchase.
+		const sid = await page.evaluate((site) => localStorage.getItem(`beckon:${site}:sid`), siteId);
+		expect(sid).toMatch(/\w+/);
+		await until(
+			async () => storefront.cartAttributes._beckon,
+			(v) => v === sid,
+		);
+		const note_attributes = Object.entries(storefront.cartAttributes).map(([name, value]) => ({
+			name,
+			value,
+		}));
+		const order = await webhook('orders/create', {
+			id: 6_100_001,
+			created_at: new Date().toISOString(),
+			total_price: '35.00',
+			currency: 'EUR',
+			customer: null,
+			note_attributes,
+			line_items: [{ id: 1 }],
+		});
+		expect(order.body).toMatchObject({ ok: true, purchase: 'recorded' });
 	});
 
 	it('the embedded admin page shows counts, picks a product link, sends with a progress bar; Firefox shows the push', async () => {

@@ -97,7 +97,8 @@ class Beckon {
 		return this.#state;
 	}
 
-	/** Calls `cb` with the new state whenever it changes; returns a function that stops it. */
+	/** Calls `cb` with the new state whenever it changes, and after every subscribe() that succeeds; returns a
+	 * function that stops it. */
 	on(event: 'change', cb: Listener): () => void {
 		if (event === 'change') this.#listeners.add(cb);
 		return () => this.#listeners.delete(cb);
@@ -129,7 +130,8 @@ class Beckon {
 			...(categories ? { categories } : {}),
 		});
 		this.#s.set('reported', 'granted');
-		this.#set('allowed');
+		// Listeners hear every subscription made, even when permission was already granted (state stays allowed).
+		this.#set('allowed', true);
 		if (this.#token) await this.#tie(this.#token, true).catch((e) => console.warn('Beckon:', e));
 		this.#pageview();
 		return this.#state;
@@ -231,8 +233,8 @@ class Beckon {
 		return p === 'allowed' && this.#s.get('off') ? 'ask' : p;
 	}
 
-	#set(state: BeckonState): BeckonState {
-		if (state !== this.#state) {
+	#set(state: BeckonState, always?: boolean): BeckonState {
+		if (always || state !== this.#state) {
 			this.#state = state;
 			for (const cb of this.#listeners) cb(state);
 		}

@@ -34,10 +34,12 @@ async function runLoader(
 	html: string,
 	identity: unknown,
 	sessionStorage?: ReturnType<typeof memoryStorage>,
-): Promise<{ el: Record<string, unknown>; fetched: string[] }> {
+	page: { localStorage?: ReturnType<typeof memoryStorage>; Beckon?: unknown } = {},
+): Promise<{ el: Record<string, unknown>; fetched: string[]; bodies: unknown[] }> {
 	const code = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
 	if (!code) throw new Error('no inline loader');
 	const fetched: string[] = [];
+	const bodies: unknown[] = [];
 	const onLoad: Array<() => void> = [];
 	let loaded = false;
 	return new Promise((resolve, reject) => {
@@ -51,19 +53,28 @@ async function runLoader(
 		const document = {
 			readyState: 'interactive',
 			createElement: () => el,
-			head: { appendChild: () => (loaded ? resolve({ el, fetched }) : early('added the script')) },
+			head: { appendChild: () => (loaded ? resolve({ el, fetched, bodies }) : early('added the script')) },
 		};
 		const window = {
+			Beckon: page.Beckon,
 			addEventListener: (type: string, listener: () => void) => {
 				if (type === 'load') onLoad.push(listener);
 			},
 		};
-		const fetch = (url: string) => {
+		const fetch = (url: string, init?: { method?: string; body?: string }) => {
 			if (!loaded) early('fetched');
-			fetched.push(url);
+			fetched.push(init?.method ? `${init.method} ${url}` : url);
+			if (init?.body) bodies.push(JSON.parse(init.body));
 			return Promise.resolve({ ok: true, json: () => Promise.resolve(identity) });
 		};
-		const context = { document, window, fetch, ...(sessionStorage ? { sessionStorage } : {}) };
+		const context = {
+			document,
+			window,
+			fetch,
+			JSON,
+			...(sessionStorage ? { sessionStorage } : {}),
+			...(page.localStorage ? { localStorage: page.localStorage } : {}),
+		};
 		runInNewContext(code, context);
 		loaded = true;
 		document.readyState = 'complete';
@@ -165,6 +176,34 @@ describe('shopify app embed (Liquid)', () => {
 			token: 'renewed.sig',
 			expiresAt: now + 3600,
 		});
+	});
+
+	it("tags the cart with a subscribed browser's id once the widget has loaded, and only when the cart lacks it", async () => {
+		const html = await renderEmbed({ metafields });
+		// Not subscribed: no sid in the widget's storage, nothing sent; subscribing later tags the cart.
+		const local = memoryStorage();
+		const listeners: Array<() => void> = [];
+		const Beckon = { on: (event: string, cb: () => void) => event === 'change' && listeners.push(cb) };
+		const first = await runLoader(html, {}, undefined, { localStorage: local, Beckon });
+		(first.el.onload as () => void)();
+		expect(first.fetched).toEqual([]);
+		local.setItem('beckon:site_abc123:sid', 'sub_123');
+		for (const listener of listeners) listener();
+		for (const listener of listeners) listener();
+		expect(first.fetched).toEqual(['POST /cart/update.js']);
+		expect(first.bodies).toEqual([{ attributes: { _beckon: 'sub_123' } }]);
+		// A cart that already carries the id is left alone; one carrying another browser's id is retagged.
+		const tagged = await renderEmbed({ metafields, cartAttributes: { _beckon: 'sub_123' } });
+		const second = await runLoader(tagged, {}, undefined, { localStorage: local, Beckon });
+		(second.el.onload as () => void)();
+		expect(second.fetched).toEqual([]);
+		const stale = await renderEmbed({ metafields, cartAttributes: { _beckon: 'sub_old' } });
+		const third = await runLoader(stale, {}, undefined, { localStorage: local, Beckon });
+		(third.el.onload as () => void)();
+		expect(third.bodies).toEqual([{ attributes: { _beckon: 'sub_123' } }]);
+		// A hostile attribute value stays data.
+		const hostile = await renderEmbed({ metafields, cartAttributes: { _beckon: '"</script><script>x()' } });
+		expect(hostile).not.toContain('</script><script>x()');
 	});
 
 	it('still loads the widget when the identity request fails', async () => {

@@ -16,6 +16,8 @@ export interface EmbedContext {
 	customer?: { id: number; email?: string } | null;
 	settings?: { proxy_path?: string };
 	designMode?: boolean;
+	/** The cart's attributes (what `cart.attributes` holds on the page). */
+	cartAttributes?: Record<string, string>;
 	/** What `asset_url` puts before an asset's name; default Shopify's CDN ({@link CDN_ASSETS}). */
 	assetBase?: string;
 }
@@ -58,6 +60,8 @@ export function renderEmbed(context: EmbedContext): Promise<string> {
 	return engine.parseAndRender(readFileSync(EMBED_BLOCK, 'utf8'), {
 		app: { metafields: { beckon: metafields } },
 		customer: context.customer ?? null,
+		cart: { attributes: context.cartAttributes ?? {} },
+		routes: { cart_update_url: '/cart/update' },
 		block: { settings: context.settings ?? {} },
 		request: { design_mode: context.designMode ?? false },
 		beckon_test_asset_base: context.assetBase ?? CDN_ASSETS,

@@ -20,6 +20,8 @@ export interface Storefront {
 	proxied: ProxiedRequest[];
 	/** Whether theme pages include the app embed (the theme editor switch). */
 	embed: boolean;
+	/** The cart's attributes, as `POST /cart/update.js` left them (the storefront keeps one cart). */
+	cartAttributes: Record<string, string>;
 	close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 	const proxyPath = options.proxyPath ?? '/apps/beckon';
 	const proxied: ProxiedRequest[] = [];
 	const state = { embed: true };
+	const cartAttributes: Record<string, string> = {};
 	const cdn = await startCdn();
 	const server: Server = createServer((req, res) => {
 		void (async () => {
@@ -120,6 +123,18 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 				res.end();
 				return;
 			}
+			// Shopify's AJAX cart API, the part the embed uses: attributes merge into the cart.
+			if (url.pathname === '/cart/update.js' && req.method === 'POST') {
+				const chunks: Buffer[] = [];
+				for await (const chunk of req) chunks.push(chunk as Buffer);
+				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+					attributes?: Record<string, string>;
+				};
+				Object.assign(cartAttributes, body.attributes ?? {});
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ attributes: cartAttributes, items: [] }));
+				return;
+			}
 			if (url.pathname === '/favicon.ico') {
 				res.writeHead(404).end();
 				return;
@@ -129,6 +144,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 						metafields: options.metafields(),
 						customer: customerId ? { id: Number(customerId) } : null,
 						settings: { proxy_path: proxyPath },
+						cartAttributes,
 						assetBase: cdn.assets,
 					})
 				: '';
@@ -144,6 +160,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 		origin,
 		cdnAssets: cdn.assets,
 		proxied,
+		cartAttributes,
 		get embed() {
 			return state.embed;
 		},

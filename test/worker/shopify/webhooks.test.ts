@@ -35,7 +35,7 @@ const CUSTOMER = 7_000_001;
 /** A shop with one anonymous subscriber and one tied to CUSTOMER (through the proxy's identity route). */
 async function shopWithCustomer(
 	store: string,
-): Promise<{ installed: ConsoleToken; customerSubscriber: string }> {
+): Promise<{ installed: ConsoleToken; customerSubscriber: string; guestSubscriber: string }> {
 	const installed = await install(store);
 	const site: TestSite = {
 		siteId: installed.siteId,
@@ -67,7 +67,7 @@ async function shopWithCustomer(
 		body: JSON.stringify({ token }),
 	});
 	expect(identified.status).toBe(200);
-	return { installed, customerSubscriber: ids[1] as string };
+	return { installed, customerSubscriber: ids[1] as string, guestSubscriber: ids[0] as string };
 }
 
 const count = async (sql: string, ...values: unknown[]) =>
@@ -315,6 +315,49 @@ describe('shopify webhooks', () => {
 		expect(purchases).toHaveLength(1);
 		expect(purchases[0]?.properties).toEqual({ orderId: '5550001', total: 49.9, currency: 'EUR', items: 2 });
 		expect(purchases[0]?.time).toBe(order.created_at);
+	});
+
+	it("links a guest's order to the browser named by the _beckon cart attribute, once, and to no one else", async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, guestSubscriber } = await shopWithCustomer(store);
+		const order = {
+			id: 5_560_001,
+			created_at: new Date(Date.now() - 60_000).toISOString(),
+			total_price: '19.00',
+			currency: 'EUR',
+			customer: null,
+			note_attributes: [
+				{ name: 'gift', value: 'no' },
+				{ name: '_beckon', value: guestSubscriber },
+			],
+			line_items: [{ id: 1 }],
+		};
+		const purchases = () =>
+			runInDurableObject(storeOf(installed.siteId), (_i, state) =>
+				state.storage.sql
+					.exec<{ subject: string; n: number }>(
+						"SELECT subject, n FROM event_days WHERE name = 'purchase'",
+					)
+					.toArray(),
+			);
+		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({
+			ok: true,
+			purchase: 'recorded',
+		});
+		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({
+			purchase: 'duplicate',
+		});
+		// A subscriber of another shop, or a malformed value, links nothing and writes nothing.
+		for (const value of ['sub_not_in_this_shop', 'x y', '']) {
+			const other = { ...order, id: 5_560_002, note_attributes: [{ name: '_beckon', value }] };
+			const result = await json(await deliverWebhook('orders/create', shop, other));
+			expect(result).toMatchObject({
+				ok: true,
+				ignored: value === 'sub_not_in_this_shop' ? 'unknown_subscriber' : 'guest_order',
+			});
+		}
+		expect(await purchases()).toEqual([{ subject: `s:${guestSubscriber}`, n: 1 }]);
 	});
 
 	it('shop/redact deletes the site and everything of the shop', async () => {

@@ -106,6 +106,9 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 	}
 }
 
+/** The cart attribute the app embed tags a cart with: the browser's subscriber id (hidden at checkout: `_`). */
+export const CART_ATTRIBUTE = '_beckon';
+
 /** When the event happened: X-Shopify-Triggered-At, or now when Shopify did not say. */
 function triggeredAtOf(delivery: Delivery, now: number): number {
 	if (delivery.triggeredAt === undefined) return now;
@@ -131,7 +134,10 @@ function malformed(what: string): HttpError {
 /**
  * orders/create → a `purchase` event of the customer (the user id their identity tokens carry), idempotent by the
  * order id, with the order's total, currency, id and item count: campaign goals and segments count it. A guest
- * checkout (no customer) is not linked to anyone and is ignored.
+ * checkout is linked to the browser that subscribed through the `_beckon` cart attribute (the app embed tags the cart
+ * with the browser's subscriber id; Shopify copies cart attributes into the order's note_attributes), so a shopper
+ * who came back through a push and bought without an account still converts. A guest order without the attribute,
+ * or naming a subscriber the shop does not have, is ignored.
  */
 async function recordPurchase(
 	env: Env,
@@ -143,7 +149,8 @@ async function recordPurchase(
 	const customerId = customer && /^\d{1,20}$/.test(String(customer.id)) ? String(customer.id) : null;
 	const orderId = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
 	if (orderId === null) throw malformed('ORDERS_CREATE');
-	if (customerId === null) return { ignored: 'guest_order' };
+	const subscriberId = customerId === null ? taggedSubscriber(payload) : null;
+	if (customerId === null && subscriberId === null) return { ignored: 'guest_order' };
 	const total = Number(payload.total_price);
 	const created = Date.parse(String(payload.created_at ?? ''));
 	const properties: Record<string, string | number> = { orderId };
@@ -158,7 +165,7 @@ async function recordPurchase(
 			events: [
 				{
 					name: 'purchase',
-					userId: customerId,
+					...(customerId !== null ? { userId: customerId } : { subscriberId: subscriberId as string }),
 					id: `shopify-order-${orderId}`,
 					// A late delivery keeps the order's time, within the events' accepted range.
 					...(Number.isNaN(created) || Math.abs(now - created) > 6 * 86_400_000
@@ -170,5 +177,16 @@ async function recordPurchase(
 		},
 		now,
 	);
+	if (result.rejected.length > 0) return { ignored: 'unknown_subscriber' };
 	return { purchase: result.accepted === 1 ? 'recorded' : 'duplicate' };
+}
+
+/** The subscriber id the app embed put in the cart's `_beckon` attribute, if the order carries a well-formed one. */
+function taggedSubscriber(payload: Payload): string | null {
+	const attributes = Array.isArray(payload.note_attributes) ? payload.note_attributes : [];
+	for (const a of attributes as Array<{ name?: unknown; value?: unknown }>) {
+		if (a?.name === CART_ATTRIBUTE && typeof a.value === 'string' && /^[\w-]{1,64}$/.test(a.value))
+			return a.value;
+	}
+	return null;
 }
