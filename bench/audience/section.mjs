@@ -85,7 +85,8 @@ ${estimates}
 ${g.sendRatio}× the \`{all: true}\` send (${fmt(r.sendRatio, 2)}×: ${met(r.met.sendRatio)}); ≤ ${g.rowsPerPush} billed rows
 per push (${met(r.met.rowsPerPush)}); a personalised send ≤ ${g.personalRatio}× the plain one (${fmt(r.personalRatio, 2)}×:
 ${met(r.met.personalRatio)}); a personalised A/B campaign run with a control group and the cap on ≤
-${g.campaignRatio ?? 1.15}× the plain send (${fmt(r.campaignRatio, 2)}×: ${met(r.met.campaignRatio)}).
+${g.campaignRatio ?? 1.15}× the plain send (${fmt(r.campaignRatio, 2)}×, the median of ${r.campaignRatios?.length ?? 1} alternating
+plain/campaign pairs${r.campaignRatios?.length > 1 ? ` (${r.campaignRatios.map((x) => `${fmt(x, 2)}×`).join(', ')})` : ''}: ${met(r.met.campaignRatio)}).
 
 | send | POST → done | POST → last push at the sink | pushes | billed rows per push | worker CPU per push |
 |---|---:|---:|---:|---:|---:|
