@@ -11,6 +11,9 @@ import { History } from './screens/history';
 import { Overview } from './screens/overview';
 import { PromptSettings } from './screens/prompt-settings';
 import { Report } from './screens/report';
+import { ResourceEditor } from './screens/resource-editor';
+import { ResourceVersion } from './screens/resource-version';
+import { Resources } from './screens/resources';
 import { SegmentEdit, Segments } from './screens/segments';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
@@ -36,6 +39,10 @@ export function Routes() {
 			) : (
 				<CampaignPage key={id} id={id} />
 			);
+		case 'messages':
+			if (!id) return <Resources />;
+			if (sub === 'versions' && item) return <ResourceVersion key={`${id}-${item}`} id={id} version={item} />;
+			return <ResourceEditor key={id} id={id} />;
 		case 'notifications':
 			return id ? <Report key={id} id={id} /> : <History />;
 		case 'subscribers':

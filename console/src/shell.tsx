@@ -9,6 +9,7 @@ const NAV: Array<[string, string]> = [
 	['overview', translatable('Overview')],
 	['send', translatable('Send')],
 	['campaigns', translatable('Campaigns')],
+	['messages', translatable('Saved messages')],
 	['notifications', translatable('History')],
 	['subscribers', translatable('Subscribers')],
 	['segments', translatable('Segments')],

@@ -13,7 +13,8 @@ describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 	const api = <T>(path: string, init: RequestInit = {}) => stack.api<T>(path, init);
 
 	beforeAll(async () => {
-		stack = await startMultiOriginSite(2, 'Two shops');
+		// A German Firefox (navigator.language de-DE): the widget reports it as each subscriber's locale.
+		stack = await startMultiOriginSite(2, 'Two shops', { 'intl.accept_languages': 'de-DE, de' });
 	});
 
 	afterAll(async () => {
@@ -122,5 +123,36 @@ describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 				expect.objectContaining({ name: 'A', converted: 0, direct: 0, revenue: 0 }),
 				expect.objectContaining({ name: 'Urgent', converted: 1, direct: 1, revenue: 49.9 }),
 			]);
+	});
+
+	it('a send from a saved message with a German variant reaches the German browser in German', async () => {
+		const subscribers = await api<{ subscribers: Array<{ locale: string | null }> }>('/subscribers');
+		expect(subscribers.subscribers.map((s) => s.locale)).toEqual(['de-DE', 'de-DE']);
+		const resource = await api<{ resourceId: string }>('/resources', {
+			method: 'POST',
+			body: JSON.stringify({
+				name: 'Winter sale',
+				message: { title: 'Winter sale, {{ user.first_name }}', body: 'Walnut spoons 30 % off' },
+				locales: {
+					de: { title: 'Winterschlussverkauf, {{ user.first_name }}', body: 'Walnusslöffel 30 % günstiger' },
+					fr: { title: 'Soldes d’hiver' },
+				},
+			}),
+		});
+		const sent = await api<{ notificationId: string }>('/notifications', {
+			method: 'POST',
+			body: JSON.stringify({ resource: resource.resourceId, audience: { userIds: ['ann'] } }),
+		});
+		const shown = await stack.firefox.waitForNotification(
+			(n) => n.title.startsWith('Winterschlussverkauf'),
+			20_000,
+			stack.hosts[0]?.origin,
+		);
+		expect(shown.title).toBe('Winterschlussverkauf, Ann');
+		expect(shown.body).toBe('Walnusslöffel 30 % günstiger');
+		const view = await api<{ resource: { version: number; name: string }; locales: string[] }>(
+			`/notifications/${sent.notificationId}`,
+		);
+		expect(view).toMatchObject({ resource: { name: 'Winter sale', version: 1 }, locales: ['de', 'fr'] });
 	});
 });

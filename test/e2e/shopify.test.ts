@@ -264,6 +264,9 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 		expect(await page.locator('#app-nav button').allTextContents()).toEqual([
 			'Beckon',
 			'Send',
+			'Campaigns',
+			'Saved messages',
+			'Segments',
 			'History',
 			'Subscribers',
 			'Prompt & widget',

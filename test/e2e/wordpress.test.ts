@@ -439,6 +439,7 @@ function versionSuite(version: Version): void {
 				['notifications', '#/notifications', 'History'],
 				['report', reportHash, 'Report'],
 				['subscribers', '#/subscribers', 'Subscribers'],
+				['messages', '#/messages', 'Saved messages'],
 				['prompt', '#/settings/prompt', 'Prompt & widget'],
 				['api-keys', '#/settings/api-keys', 'API keys'],
 			];

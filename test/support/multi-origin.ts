@@ -28,10 +28,17 @@ export interface MultiOriginStack {
 	close(): Promise<void>;
 }
 
-/** Starts the stack with `origins` host pages serving one site named `name`. */
-export async function startMultiOriginSite(origins: number, name: string): Promise<MultiOriginStack> {
+/** Starts the stack with `origins` host pages serving one site named `name` (`prefs`: extra Firefox prefs). */
+export async function startMultiOriginSite(
+	origins: number,
+	name: string,
+	prefs: Record<string, string | number | boolean> = {},
+): Promise<MultiOriginStack> {
 	const push = await startMozillaPushServer();
-	const [worker, firefox] = await Promise.all([startWorker(), launchFirefox({ pushServerUrl: push.url })]);
+	const [worker, firefox] = await Promise.all([
+		startWorker(),
+		launchFirefox({ pushServerUrl: push.url, prefs }),
+	]);
 	const hosts: HostSite[] = [];
 	let site: MultiOriginSite | null = null;
 	for (let i = 0; i < origins; i++) hosts.push(await startHostSite(worker.url, () => site?.siteId ?? ''));

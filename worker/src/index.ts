@@ -31,6 +31,14 @@ import { createNotification, getNotification, listNotifications } from './routes
 import { getOpenApi } from './routes/openapi';
 import { getPublicConfig, getServiceWorker } from './routes/public-config';
 import {
+	createResourceRoute,
+	deleteResourceRoute,
+	getResourceRoute,
+	getResourceVersionRoute,
+	listResourcesRoute,
+	patchResourceRoute,
+} from './routes/resources';
+import {
 	adminPatchSubscriber,
 	createSegmentRoute,
 	deleteSegmentRoute,
@@ -144,6 +152,28 @@ const router = Router<IRequest, Args>({
 	)
 	.delete('/v1/sites/:siteId/segments/:segmentId', (req, env) =>
 		deleteSegmentRoute(req, env, req.params.siteId as string, req.params.segmentId as string),
+	)
+	.get('/v1/sites/:siteId/resources', (req, env) => listResourcesRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/resources', (req, env) =>
+		createResourceRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/resources/:resourceId', (req, env) =>
+		getResourceRoute(req, env, req.params.siteId as string, req.params.resourceId as string),
+	)
+	.patch('/v1/sites/:siteId/resources/:resourceId', (req, env) =>
+		patchResourceRoute(req, env, req.params.siteId as string, req.params.resourceId as string),
+	)
+	.delete('/v1/sites/:siteId/resources/:resourceId', (req, env) =>
+		deleteResourceRoute(req, env, req.params.siteId as string, req.params.resourceId as string),
+	)
+	.get('/v1/sites/:siteId/resources/:resourceId/versions/:version', (req, env) =>
+		getResourceVersionRoute(
+			req,
+			env,
+			req.params.siteId as string,
+			req.params.resourceId as string,
+			req.params.version as string,
+		),
 	)
 	.post('/v1/sites/:siteId/audience/estimate', (req, env) =>
 		estimateRoute(req, env, req.params.siteId as string),

@@ -9,6 +9,7 @@ import { Runs } from './campaign-runs';
 import { CampaignTest } from './campaign-test';
 import { ACTIVE, audienceWords, campaignHref, campaignPath, FINISHED } from './campaign-words';
 import { LabelChips, StateBadge } from './campaigns';
+import { SavedMessageLink } from './saved-message-link';
 import { scheduleText } from './schedule-words';
 import { useSegments } from './segments';
 import { experimentText, timingText } from './timing-words';
@@ -138,6 +139,14 @@ export function CampaignPage({ id }: { id: string }) {
 					<dd dir="auto" class="title-text">
 						{c.message.title}
 					</dd>
+					{c.resource && (
+						<>
+							<dt>{t('Saved message')}</dt>
+							<dd data-testid="campaign-resource">
+								<SavedMessageLink used={c.resource} />
+							</dd>
+						</>
+					)}
 					<dt>{t('Labels')}</dt>
 					<dd>
 						<LabelChips labels={c.labels} />

@@ -1,5 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Audience, CampaignDetail, CampaignState, CampaignView, Message, SiteStats } from '#wire';
+import type {
+	Audience,
+	CampaignDetail,
+	CampaignState,
+	CampaignView,
+	Message,
+	MessageFields,
+	ResourceView,
+	SiteStats,
+} from '#wire';
 import { isStatus } from '../api';
 import { can, useConsole } from '../context';
 import { go } from '../router';
@@ -9,14 +18,15 @@ import { extrasOf, labelsOf, sendIf, zoneOf } from './campaign-body';
 import { DeliveryStep } from './campaign-delivery';
 import { ExperimentStep } from './campaign-experiment';
 import { CampaignPreview } from './campaign-preview';
-import { AudienceStep, NameStep, SaveStep, Step } from './campaign-steps';
+import { AudienceStep, MessageStep, NameStep, SaveStep, Step } from './campaign-steps';
 import { CampaignTest } from './campaign-test';
 import { campaignHref, campaignPath, FINISHED } from './campaign-words';
 import { EMPTY, type Fields, fromMessage, toMessage } from './draft';
 import { type ExperimentForm, experimentFormOf, experimentOf } from './experiment-form';
-import { MessageFields } from './message-fields';
 import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
 import { useEstimate } from './reach';
+import { messageBody, type Picked, pickedOf, pickedOfUse, shownFields } from './resource-picker';
+import { resourcePath } from './resource-words';
 import { formOf, type ScheduleForm, scheduleOf } from './schedule-form';
 import { SchedulePicker } from './schedule-picker';
 import { useSegments } from './segments';
@@ -43,6 +53,9 @@ export function CampaignEditor({ id }: { id: string }) {
 	const [labels, setLabels] = useState('');
 	const [fields, setFields] = useState<Fields>(EMPTY);
 	const [extras, setExtras] = useState<Partial<Message>>({});
+	const [picked, setPicked] = useState<Picked | null>(null);
+	/** The saved message's overrides as stored, sent as they are until its text is loaded. */
+	const [storedOverrides, setStoredOverrides] = useState<MessageFields>({});
 	const [choice, setChoice] = useState<AudienceChoice>(EVERYONE);
 	const [kept, setKept] = useState<Audience | null>(null);
 	const [schedule, setSchedule] = useState<ScheduleForm>(() => formOf(null));
@@ -68,6 +81,16 @@ export function CampaignEditor({ id }: { id: string }) {
 		setLabels(loaded.labels.join(', '));
 		setFields(fromMessage(loaded.message));
 		setExtras(extrasOf(loaded.message));
+		const used = loaded.resource;
+		if (used) {
+			setPicked(pickedOfUse(used));
+			setStoredOverrides(used.overrides);
+			// Its text, to tell the fields changed from the saved message's (a resource since deleted stays unknown).
+			api.call<ResourceView>(resourcePath(used.resourceId)).then(
+				(r) => setPicked(pickedOf(r)),
+				() => {},
+			);
+		}
 		const c = choiceOf(loaded.audience);
 		if (c) setChoice(c);
 		else setKept(loaded.audience);
@@ -95,6 +118,7 @@ export function CampaignEditor({ id }: { id: string }) {
 	const estimate = useEstimate(kept || isComplete(choice) ? audience : null);
 	const finished = state !== null && FINISHED.includes(state);
 	const fill = (text: string) => fillTemplate(text, previewCtx);
+	const shown = shownFields(fields, picked);
 
 	/** Creates the campaign or saves its changes; returns its id. */
 	const save = async (): Promise<string> => {
@@ -104,7 +128,7 @@ export function CampaignEditor({ id }: { id: string }) {
 		const body = {
 			name: name.trim(),
 			labels: labelsOf(labels),
-			message: { ...extras, ...toMessage(fields) },
+			message: picked ? messageBody(fields, picked, storedOverrides) : { ...extras, ...toMessage(fields) },
 			audience,
 			...(campaignId && !changed ? {} : { schedule: when }),
 			...sendIf('timing', parts.timing, savedParts?.timing ?? null),
@@ -189,15 +213,18 @@ export function CampaignEditor({ id }: { id: string }) {
 							segments={segments}
 							active={stats?.active ?? null}
 						/>
-						<section class="card form" aria-labelledby="step-message">
-							<Step id="step-message" n={3} title={t('Message')} />
-							<MessageFields fields={fields} set={(patch) => touch(setFields)({ ...fields, ...patch })} />
-							<p class="hint">
-								{t(
-									'Personalise with Liquid in the title, message, link and button labels: {{ user.first_name | default: "there" }}, {{ subscriber.last_url }}.',
-								)}
-							</p>
-						</section>
+						<MessageStep
+							n={3}
+							fields={fields}
+							set={(patch) => touch(setFields)({ ...fields, ...patch })}
+							picked={picked}
+							onPick={(p) => {
+								setPicked(p);
+								setStoredOverrides({});
+								if (p?.base) setFields(p.base);
+								setDirty(true);
+							}}
+						/>
 						<section class="card form" aria-labelledby="step-schedule">
 							<Step id="step-schedule" n={4} title={t('Schedule')} />
 							<SchedulePicker
@@ -215,7 +242,7 @@ export function CampaignEditor({ id }: { id: string }) {
 							n={6}
 							form={experiment}
 							set={(patch) => touch(setExperiment)({ ...experiment, ...patch })}
-							base={{ title: fields.title, body: fields.body }}
+							base={{ title: shown.title, body: shown.body }}
 						/>
 						<SaveStep
 							error={error}
@@ -227,7 +254,7 @@ export function CampaignEditor({ id }: { id: string }) {
 						/>
 					</form>
 					<div class="side">
-						<CampaignPreview fields={fields} variants={experiment.variants} fill={fill} site={site} />
+						<CampaignPreview fields={shown} variants={experiment.variants} fill={fill} site={site} />
 						<PreviewFor
 							who={previewWho}
 							onContext={(ctx, who) => {

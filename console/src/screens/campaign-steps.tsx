@@ -3,8 +3,11 @@ import { value } from '../ui/format';
 import { ErrorNote, useT } from '../ui/parts';
 import type { AudienceChoice } from './audience-choice';
 import { AudiencePicker } from './audience-picker';
+import type { Fields } from './draft';
+import { MessageFields } from './message-fields';
 import { type Estimate, Reach } from './reach';
 import { describeAudience } from './report';
+import { type Picked, SavedMessagePicker } from './resource-picker';
 
 /** A step's heading in the campaign editor: its number and title. */
 export function Step(props: { id: string; n: number; title: string }) {
@@ -107,6 +110,29 @@ export function AudienceStep(props: {
 					estimate={props.estimate}
 				/>
 			)}
+		</section>
+	);
+}
+
+/** The message step: written here, or started from a saved message (the fields changed override it). */
+export function MessageStep(props: {
+	n: number;
+	fields: Fields;
+	set: (patch: Partial<Fields>) => void;
+	picked: Picked | null;
+	onPick: (picked: Picked | null) => void;
+}) {
+	const t = useT();
+	return (
+		<section class="card form" aria-labelledby="step-message">
+			<Step id="step-message" n={props.n} title={t('Message')} />
+			<SavedMessagePicker picked={props.picked} onPick={props.onPick} />
+			<MessageFields fields={props.fields} set={props.set} inherit={props.picked?.base ?? undefined} />
+			<p class="hint">
+				{t(
+					'Personalise with Liquid in the title, message, link and button labels: {{ user.first_name | default: "there" }}, {{ subscriber.last_url }}.',
+				)}
+			</p>
 		</section>
 	);
 }

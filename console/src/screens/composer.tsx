@@ -9,11 +9,12 @@ import { ErrorNote, Progress, Screen, useLoad, useT, useTn } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
 import { audienceOf, choiceText, isComplete } from './audience-choice';
 import { AudiencePicker, type Target } from './audience-picker';
-import { EMPTY, type Fields, payload, previewOf } from './draft';
+import { EMPTY, type Fields, previewOf } from './draft';
 import { MessageFields } from './message-fields';
 import { fillTemplate, type PreviewContext, PreviewFor } from './personalise';
 import { NotificationPreview } from './preview';
 import { useEstimate } from './reach';
+import { messageBody, type Picked, SavedMessagePicker, shownFields } from './resource-picker';
 import { useSegments } from './segments';
 import { TestSend } from './test-send';
 
@@ -24,6 +25,7 @@ export function Composer() {
 	const tn = useTn();
 	const categories = site.settings.prompt.categories;
 	const [fields, setFields] = useState<Fields>(EMPTY);
+	const [picked, setPicked] = useState<Picked | null>(null);
 	const [target, setTarget] = useState<Target>('all');
 	const [chosen, setChosen] = useState<string[]>([]);
 	const [segmentId, setSegmentId] = useState('');
@@ -59,13 +61,15 @@ export function Composer() {
 	const audienceText = choiceText(choice, { t, tn, active: stats?.active ?? null, categories, segments });
 	const reach = estimate.data?.reachable ?? null;
 	const fill = (text: string) => fillTemplate(text, previewCtx);
+	const shown = shownFields(fields, picked);
+	const message = messageBody(fields, picked);
 
 	const send = async () => {
 		setError(null);
 		try {
 			const sent = await api.call<SendResult>('/notifications', {
 				method: 'POST',
-				body: payload(fields, audience),
+				body: { ...message, audience },
 				idempotencyKey: key,
 			});
 			setConfirming(false);
@@ -104,7 +108,15 @@ export function Composer() {
 					}}
 				>
 					<h2 id="composer-title">{t('Message')}</h2>
-					<MessageFields fields={fields} set={set} />
+					<SavedMessagePicker
+						picked={picked}
+						onPick={(p) => {
+							setPicked(p);
+							if (p?.base) setFields(p.base);
+							setConfirming(false);
+						}}
+					/>
+					<MessageFields fields={fields} set={set} inherit={picked?.base ?? undefined} />
 					<p class="hint liquid-hint" data-testid="liquid-hint">
 						{t(
 							'Personalise with Liquid in the title, message, link and button labels: {{ user.first_name | default: "there" }}, {{ subscriber.last_url }}.',
@@ -141,7 +153,7 @@ export function Composer() {
 								{sprintfNodes(
 									t('Send “%1$s” to %2$s?'),
 									<span dir="auto" class="title-text">
-										{fields.title}
+										{shown.title}
 									</span>,
 									audienceText,
 								)}
@@ -174,7 +186,7 @@ export function Composer() {
 							<button
 								type="submit"
 								class="primary"
-								disabled={!mayEdit || running || !fields.title || !complete}
+								disabled={!mayEdit || running || !shown.title || !complete}
 							>
 								{running ? t('Sending…') : t('Send…')}
 							</button>
@@ -206,7 +218,7 @@ export function Composer() {
 					)}
 				</form>
 				<div class="side">
-					<NotificationPreview draft={previewOf(fields, fill, site)} />
+					<NotificationPreview draft={previewOf(shown, fill, site)} />
 					<PreviewFor
 						who={previewWho}
 						onContext={(ctx, who) => {
@@ -214,7 +226,7 @@ export function Composer() {
 							setPreviewWho(who);
 						}}
 					/>
-					<TestSend fields={fields} disabled={!mayEdit || !fields.title} />
+					<TestSend message={message} disabled={!mayEdit || !shown.title} />
 				</div>
 			</div>
 		</Screen>

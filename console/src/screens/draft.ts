@@ -1,4 +1,4 @@
-import type { Audience, Message } from '#wire';
+import type { Message } from '#wire';
 import type { Draft } from './preview';
 
 /** A notification button being written. */
@@ -41,11 +41,6 @@ export function fromMessage(m: Message): Fields {
 		image: m.image ?? '',
 		buttons: (m.actions ?? []).map((a) => ({ title: a.title, url: a.url ?? '' })),
 	};
-}
-
-/** The POST body for these fields and audience. */
-export function payload(f: Fields, audience: Audience): Record<string, unknown> {
-	return { ...toMessage(f), audience };
 }
 
 /** An empty form. */

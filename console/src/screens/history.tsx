@@ -3,6 +3,7 @@ import { useConsole } from '../context';
 import { fmt, rate, when } from '../ui/format';
 import { notificationStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { SavedMessageLine } from './saved-message-link';
 
 /** The status word as a badge. */
 export function StatusBadge({ status }: { status: NotificationView['status'] }) {
@@ -64,6 +65,7 @@ export function History() {
 										<a href={`#/notifications/${n.notificationId}`} dir="auto" class="title-text">
 											{n.message.title}
 										</a>
+										{n.resource && <SavedMessageLine used={n.resource} />}
 									</td>
 									<td data-label={t('Status')}>
 										<StatusBadge status={n.status} />

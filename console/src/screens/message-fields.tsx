@@ -3,46 +3,86 @@ import { sprintf, value } from '../ui/format';
 import { useT } from '../ui/parts';
 import type { Fields } from './draft';
 
-/** Title, message, link (with the host's picker), icon, image and up to two buttons. */
-export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Partial<Fields>) => void }) {
+/** A field of the form an API error can point at. */
+export type FieldName = 'title' | 'body' | 'url' | 'icon' | 'image' | 'buttons';
+
+/** A field's error under it, announced; its id is what the input's aria-describedby names. */
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+	if (!error) return null;
+	return (
+		<span class="field-error" id={id} role="alert" data-testid="field-error">
+			{error}
+		</span>
+	);
+}
+
+/**
+ * Title, message, link (with the host's picker), icon, image and up to two buttons. `prefix` keeps ids apart when
+ * the form appears more than once; with `inherit` (a language variant) every field is optional and shows what it
+ * inherits as its placeholder; `errors` are the API's, shown at their field.
+ */
+export function MessageFields({
+	fields,
+	set,
+	prefix = '',
+	inherit,
+	errors = {},
+}: {
+	fields: Fields;
+	set: (patch: Partial<Fields>) => void;
+	prefix?: string;
+	inherit?: Fields | undefined;
+	errors?: Partial<Record<FieldName, string>>;
+}) {
 	const { host } = useConsole();
 	const t = useT();
+	const id = (name: string) => `${prefix}${name}`;
+	const invalid = (name: FieldName) =>
+		errors[name] ? { 'aria-invalid': true, 'aria-describedby': id(`${name}-error`) } : {};
+	const url = (name: 'url' | 'icon' | 'image') => inherit?.[name] || 'https://';
 	return (
 		<>
 			<label>
 				{t('Title')}
 				<input
-					id="title"
-					required
+					id={id('title')}
+					required={!inherit}
 					maxLength={200}
 					dir="auto"
+					placeholder={inherit?.title}
 					value={fields.title}
 					onInput={(e) => set({ title: value(e) })}
+					{...invalid('title')}
 				/>
+				<FieldError id={id('title-error')} error={errors.title} />
 			</label>
 			<label>
 				{t('Message')}
 				<textarea
-					id="body"
+					id={id('body')}
 					rows={3}
 					maxLength={1000}
 					dir="auto"
+					placeholder={inherit?.body}
 					value={fields.body}
 					onInput={(e) => set({ body: value(e) })}
+					{...invalid('body')}
 				/>
+				<FieldError id={id('body-error')} error={errors.body} />
 			</label>
 			<div class="label">
-				<label for="url">
+				<label for={id('url')}>
 					{t('Link')}{' '}
 					<span class="hint">{t('where a click goes; empty = the page each subscriber last visited')}</span>
 				</label>
 				<div class="row">
 					<input
-						id="url"
+						id={id('url')}
 						type="url"
-						placeholder="https://"
+						placeholder={url('url')}
 						value={fields.url}
 						onInput={(e) => set({ url: value(e) })}
+						{...invalid('url')}
 					/>
 					{host.pickLink &&
 						(['product', 'collection'] as const).map((kind) => (
@@ -63,27 +103,32 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 							</button>
 						))}
 				</div>
+				<FieldError id={id('url-error')} error={errors.url} />
 			</div>
 			<div class="row">
 				<label>
 					{t('Icon')} <span class="hint">{t('optional, square')}</span>
 					<input
-						id="icon"
+						id={id('icon')}
 						type="url"
-						placeholder="https://"
+						placeholder={url('icon')}
 						value={fields.icon}
 						onInput={(e) => set({ icon: value(e) })}
+						{...invalid('icon')}
 					/>
+					<FieldError id={id('icon-error')} error={errors.icon} />
 				</label>
 				<label>
 					{t('Image')} <span class="hint">{t('optional; large in Chrome')}</span>
 					<input
-						id="image"
+						id={id('image')}
 						type="url"
-						placeholder="https://"
+						placeholder={url('image')}
 						value={fields.image}
 						onInput={(e) => set({ image: value(e) })}
+						{...invalid('image')}
 					/>
+					<FieldError id={id('image-error')} error={errors.image} />
 				</label>
 			</div>
 			<fieldset>
@@ -95,9 +140,10 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 						<label>
 							{sprintf(t('Button %d label'), i + 1)}
 							<input
-								id={`button-${i + 1}-title`}
+								id={id(`button-${i + 1}-title`)}
 								maxLength={40}
 								dir="auto"
+								placeholder={inherit?.buttons[i]?.title}
 								value={b.title}
 								onInput={(e) =>
 									set({
@@ -109,9 +155,9 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 						<label>
 							{sprintf(t('Button %d link'), i + 1)} <span class="hint">{t('optional')}</span>
 							<input
-								id={`button-${i + 1}-url`}
+								id={id(`button-${i + 1}-url`)}
 								type="url"
-								placeholder="https://"
+								placeholder={inherit?.buttons[i]?.url || 'https://'}
 								value={b.url}
 								onInput={(e) =>
 									set({ buttons: fields.buttons.map((x, j) => (j === i ? { ...x, url: value(e) } : x)) })
@@ -127,6 +173,14 @@ export function MessageFields({ fields, set }: { fields: Fields; set: (patch: Pa
 						</button>
 					</div>
 				))}
+				{inherit && fields.buttons.length === 0 && (
+					<p class="hint">
+						{inherit.buttons.length
+							? sprintf(t('Same as the default: %s'), inherit.buttons.map((b) => b.title).join(' · '))
+							: t('None, as in the default.')}
+					</p>
+				)}
+				<FieldError id={id('buttons-error')} error={errors.buttons} />
 				{fields.buttons.length < 2 && (
 					<button type="button" onClick={() => set({ buttons: [...fields.buttons, { title: '', url: '' }] })}>
 						{t('Add a button')}

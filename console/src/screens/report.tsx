@@ -5,6 +5,7 @@ import { fmt, rate, sleep, sprintf, when } from '../ui/format';
 import { ErrorNote, Progress, Screen, useT } from '../ui/parts';
 import { handled, watchNotification } from '../ui/watch';
 import { StatusBadge } from './history';
+import { SavedMessageLink } from './saved-message-link';
 
 /** Words for an audience. */
 export function describeAudience(a: Audience, t: (text: string) => string): string {
@@ -89,6 +90,17 @@ export function Report({ id }: { id: string }) {
 						</dd>
 						<dt>{t('Message')}</dt>
 						<dd dir="auto">{m.body || '–'}</dd>
+						{n.resource && (
+							<>
+								<dt>{t('Saved message')}</dt>
+								<dd data-testid="report-resource">
+									<SavedMessageLink used={n.resource} />
+									{n.locales && n.locales.length > 0 && (
+										<span class="muted small"> · {n.locales.join(', ')}</span>
+									)}
+								</dd>
+							</>
+						)}
 						<dt>{t('Link')}</dt>
 						<dd class="break">{m.url ?? t('The page each subscriber last visited')}</dd>
 						{m.image && (

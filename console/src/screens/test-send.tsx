@@ -5,7 +5,6 @@ import { newKey, sprintf, value } from '../ui/format';
 import { ErrorNote, useT, useTn } from '../ui/parts';
 import { readPref, writePref } from '../ui/prefs';
 import { watchNotification } from '../ui/watch';
-import { type Fields, payload } from './draft';
 
 const STORE = 'beckon.console.testSubscriber';
 
@@ -19,7 +18,7 @@ export const rememberTestSubscriber = (id: string) => writePref(STORE, id);
  * "Send a test to yourself": to the browsers linked to the staff member's user id; when none is, asks for a
  * subscriber id (remembered in localStorage) and sends to that one.
  */
-export function TestSend({ fields, disabled }: { fields: Fields; disabled: boolean }) {
+export function TestSend({ message, disabled }: { message: Record<string, unknown>; disabled: boolean }) {
 	const { api, token, host } = useConsole();
 	const t = useT();
 	const tn = useTn();
@@ -35,7 +34,7 @@ export function TestSend({ fields, disabled }: { fields: Fields; disabled: boole
 		try {
 			const sent = await api.call<SendResult>('/notifications', {
 				method: 'POST',
-				body: payload({ ...fields, title: fields.title }, audience),
+				body: { ...message, audience },
 				idempotencyKey: newKey(),
 			});
 			const n = await watchNotification(api, sent.notificationId, setResult, () => false, 1000);

@@ -336,9 +336,7 @@ describe('shopify webhooks', () => {
 		const purchases = () =>
 			runInDurableObject(storeOf(installed.siteId), (_i, state) =>
 				state.storage.sql
-					.exec<{ subject: string; n: number }>(
-						"SELECT subject, n FROM event_days WHERE name = 'purchase'",
-					)
+					.exec<{ subject: string; n: number }>("SELECT subject, n FROM event_days WHERE name = 'purchase'")
 					.toArray(),
 			);
 		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({

@@ -95,6 +95,8 @@ const TAGS: Record<string, string> = {
 	Notifications: 'Sending, and what became of each send',
 	Campaigns:
 		'Scheduled and recurring sends: a message, an audience and a schedule; each run is a notification',
+	Resources:
+		'Push resources: saved, named messages with language variants, sent by sends and campaigns in place of an inline message',
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",
 	Shopify: 'The Shopify embedded admin page (App Bridge session token)',

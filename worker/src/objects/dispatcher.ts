@@ -9,6 +9,7 @@ import { type ContextNeeds, contextNeeds, isPersonalised, pruneContext } from '.
 import type { Audience, Delivery, FrequencyCap, Message } from '../sending/message';
 import { builtinEvent } from '../store/builtin-events';
 import { type Counts, emptyCounts, type FatalReason } from '../store/notifications';
+import { pickLocale } from '../store/resources';
 import type { AudienceTuple } from '../store/subscribers';
 import { type Migration, migrate } from './schema';
 import { siteStore } from './site-store';
@@ -38,6 +39,11 @@ export interface DispatchInput {
 	measured?: boolean;
 	/** The site's frequency cap (a campaign run that does not ignore it); `zone` for subscribers without one. */
 	cap?: FrequencyCap & { zone: string };
+	/**
+	 * A send from a push resource with language variants: for each message (`messagesOf`, by index), language tag →
+	 * the message for subscribers whose locale picks it (the others get the message itself).
+	 */
+	translations?: Array<Record<string, Message> | null>;
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -506,8 +512,9 @@ export class Dispatcher extends DurableObject<Env> {
 			input.audience,
 			this.cursor,
 			limit,
-			// A personalised message needs each recipient's attributes; a plain one pages without the join.
-			messagesOf(input).some(isPersonalised),
+			// A personalised message needs each recipient's attributes, a send with languages their locale; a plain one
+			// pages without the join.
+			personalisedOf(input) || hasTranslations(input),
 			zones,
 		);
 		this.cursor = page.cursor;
@@ -690,10 +697,29 @@ const needsMemo = new WeakMap<DispatchInput['message'], ContextNeeds>();
 function needsOf(input: DispatchInput): ContextNeeds {
 	let needs = needsMemo.get(input.message);
 	if (!needs) {
-		needs = contextNeeds(...messagesOf(input));
+		needs = contextNeeds(...allMessagesOf(input));
 		needsMemo.set(input.message, needs);
 	}
 	return needs;
+}
+
+/** Whether any message of a dispatch (languages included) holds Liquid, worked out once per message. */
+const personalisedMemo = new WeakMap<DispatchInput['message'], boolean>();
+function personalisedOf(input: DispatchInput): boolean {
+	let personalised = personalisedMemo.get(input.message);
+	if (personalised === undefined) {
+		personalised = allMessagesOf(input).some(isPersonalised);
+		personalisedMemo.set(input.message, personalised);
+	}
+	return personalised;
+}
+
+/** Every message a dispatch may send: each variant's (or its one) and their language variants. */
+export function allMessagesOf(
+	input: Pick<DispatchInput, 'message' | 'variants' | 'translations'>,
+): Message[] {
+	const translated = (input.translations ?? []).flatMap((t) => (t ? Object.values(t) : []));
+	return [...messagesOf(input), ...translated];
 }
 
 /** Every message a run sends: its variants', or its one. */
@@ -709,7 +735,17 @@ function toRecipient(
 	const url = input.message.url;
 	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
 	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
-	if (ctx) recipient.ctx = pruneContext(ctx, needsOf(input));
 	if (input.variants) recipient.v = variantOf(input.variants.seed, id, input.variants.weights);
+	if (ctx && hasTranslations(input)) {
+		const tags = Object.keys(input.translations?.[recipient.v ?? 0] ?? {});
+		const tag = pickLocale(tags, ctx.subscriber.locale);
+		if (tag !== null) recipient.lc = tag;
+	}
+	if (ctx && personalisedOf(input)) recipient.ctx = pruneContext(ctx, needsOf(input));
 	return recipient;
+}
+
+/** Whether a dispatch has language variants (its pages then carry each subscriber's locale). */
+export function hasTranslations(input: Pick<DispatchInput, 'translations'>): boolean {
+	return input.translations?.some((t) => t !== null && Object.keys(t).length > 0) ?? false;
 }

@@ -10,6 +10,8 @@ import type {
 	Filter,
 	FrequencyCap,
 	QuietHoursRule,
+	ResourceVersionView,
+	ResourceView,
 	SegmentView,
 	UserDetail,
 } from '#wire';
@@ -92,6 +94,15 @@ import {
 	openNotificationIds,
 	saveProgress,
 } from '../store/notifications';
+import {
+	createResource,
+	deleteResource,
+	findResource,
+	listResources,
+	type ResourceContent,
+	resourceVersion,
+	updateResource,
+} from '../store/resources';
 import {
 	deleteSegment,
 	findSegment,
@@ -399,6 +410,50 @@ export class SiteStore extends DurableObject<Env> {
 			}
 			return deleteSegment(this.sql, id);
 		});
+	}
+
+	// ---- push resources -------------------------------------------------------------------------------------------
+
+	async resources(
+		siteId: string,
+		query: { q?: string; label?: string; limit: number },
+	): Promise<ResourceView[]> {
+		await this.open(siteId);
+		return listResources(this.sql, query);
+	}
+
+	async resource(siteId: string, id: string): Promise<ResourceView | null> {
+		await this.open(siteId);
+		return findResource(this.sql, id);
+	}
+
+	async resourceVersion(siteId: string, id: string, version: number): Promise<ResourceVersionView | null> {
+		await this.open(siteId);
+		return resourceVersion(this.sql, id, version);
+	}
+
+	/** Creates (`create`) or changes a resource; a taken name is a 409, an unknown id a 404. Writes nothing then. */
+	async saveResource(
+		siteId: string,
+		id: string,
+		content: Partial<ResourceContent>,
+		create: boolean,
+	): Promise<Checked<ResourceView>> {
+		await this.open(siteId);
+		const now = Date.now();
+		return checked(() =>
+			this.ctx.storage.transactionSync(() =>
+				create
+					? createResource(this.sql, id, content as ResourceContent, now)
+					: updateResource(this.sql, id, content, now),
+			),
+		);
+	}
+
+	/** Deletes a resource unless a campaign still sends it (409 naming them). */
+	async deleteResource(siteId: string, id: string): Promise<Checked<boolean>> {
+		await this.open(siteId);
+		return checked(() => this.ctx.storage.transactionSync(() => deleteResource(this.sql, id)));
 	}
 
 	async stats(siteId: string, now: number, days = 30): Promise<SiteStats> {

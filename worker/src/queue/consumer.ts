@@ -1,3 +1,4 @@
+import type { Message as PushMessage } from '#wire';
 import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
 import { describeError } from '../lib/redact';
@@ -88,9 +89,24 @@ export async function sendBatch(
 	}
 	// Each variant's message (a run without variants has one), its templates parsed once per batch.
 	const messages = messagesOf(input);
+	// A language variant's message, its templates parsed on first use in this batch.
+	const translated = new Map<string, { message: PushMessage; compiled: CompiledMessage | null }>();
+	const translation = (v: number, tag: string) => {
+		const key = `${v}\u0000${tag}`;
+		let t = translated.get(key);
+		if (!t) {
+			const message = input.translations?.[v]?.[tag];
+			if (!message) return null;
+			t = { message, compiled: isPersonalised(message) ? compileMessage(message) : null };
+			translated.set(key, t);
+		}
+		return t;
+	};
 	let compiled: Array<CompiledMessage | null>;
 	try {
 		compiled = messages.map((m) => (isPersonalised(m) ? compileMessage(m) : null));
+		for (const [v, t] of (input.translations ?? []).entries())
+			for (const tag of Object.keys(t ?? {})) translation(v, tag);
 	} catch (error) {
 		// Checked when the send was made, so only a change of Liquid version gets here: no retry would help.
 		console.error('message templates do not parse', input.notificationId, describeError(error));
@@ -124,8 +140,9 @@ export async function sendBatch(
 					retryAfter = Math.max(retryAfter, backoffMs(attempt, retryAfterMs));
 				};
 				if (breaker.isOpen(endpoint.origin)) return retry();
-				let message = messages[v] ?? input.message;
-				const template = compiled[v];
+				const language = recipient.lc === undefined ? null : translation(v, recipient.lc);
+				let message = language?.message ?? messages[v] ?? input.message;
+				const template = language ? language.compiled : compiled[v];
 				if (template) {
 					// One recipient whose message cannot be rendered, or renders too long, fails alone.
 					const rendered = renderMessage(template, recipient.ctx ?? bareContext(recipient));

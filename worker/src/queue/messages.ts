@@ -11,6 +11,8 @@ export interface Recipient {
 	ctx?: RenderContext;
 	/** The A/B variant this recipient gets (index into the run's variants), when the run has some. */
 	v?: number;
+	/** The language variant this recipient's locale picked (a key of the dispatch's translations), if any. */
+	lc?: string;
 }
 
 /** A queue message: one batch of recipients of one notification. */

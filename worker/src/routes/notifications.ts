@@ -12,22 +12,42 @@ import {
 	type SendInput,
 	sendNotification,
 } from '../services/notifications';
+import { MESSAGE_FIELDS, useResource } from '../services/resources';
+import type { Site } from '../store/sites';
 
-/** The validated send of a request: its body and its `Idempotency-Key` header (which wins over the body's). */
-async function readSendInput(request: Request, origins: readonly string[]): Promise<SendInput> {
-	const parsed = parseSendRequest(await readJsonObject(request, 64 * 1024), origins);
+/**
+ * The validated send of a request: its body and its `Idempotency-Key` header (which wins over the body's). A body
+ * with `resource` sends that push resource's current version, the message fields beside it overriding its own.
+ */
+async function readSendInput(request: Request, env: Env, site: Site): Promise<SendInput> {
 	const header = request.headers.get('idempotency-key');
 	if (header !== null && (header.length === 0 || header.length > 128)) {
 		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
 	}
-	return { ...parsed, idempotencyKey: header ?? parsed.idempotencyKey };
+	const body = await readJsonObject(request, 64 * 1024);
+	if (body.resource === undefined || body.resource === null) {
+		const { resource: _none, ...plain } = body;
+		const parsed = parseSendRequest(plain, site.origins);
+		return { ...parsed, idempotencyKey: header ?? parsed.idempotencyKey };
+	}
+	const used = await useResource(env, site, body, '');
+	const rest: Record<string, unknown> = { ...body };
+	delete rest.resource;
+	for (const field of MESSAGE_FIELDS) delete rest[field];
+	const parsed = parseSendRequest({ ...rest, ...used.message }, site.origins);
+	return {
+		...parsed,
+		resource: used.ref,
+		translations: used.translations,
+		idempotencyKey: header ?? parsed.idempotencyKey,
+	};
 }
 
 /** POST /v1/sites/:siteId/notifications (editor): validates, stores and hands the send to a dispatcher (202). */
 export async function createNotification(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteAdmin(request, env, siteId, 'editor');
 	const site = await requireSite(env, siteId);
-	const { result, created } = await sendNotification(env, site, await readSendInput(request, site.origins));
+	const { result, created } = await sendNotification(env, site, await readSendInput(request, env, site));
 	return Response.json(result, { status: created ? 202 : 200 });
 }
 

@@ -24,6 +24,7 @@ import { parseSendRequest } from '../sending/message';
 import type { CampaignAction, CampaignInput } from '../store/campaign-ops';
 import type { Site } from '../store/sites';
 import { sendNotification } from './notifications';
+import { useResource } from './resources';
 import { estimateAudience, unwrap } from './segments';
 
 // The campaign service: campaigns for the admin API and the console. The lifecycle runs inside the site's store
@@ -139,6 +140,12 @@ function checkExperiment(
 	return {
 		...rest,
 		variants: variants.map((variant, i) => {
+			if ((variant.message as { resource?: unknown } | undefined)?.resource !== undefined) {
+				throw badRequest(
+					`experiment.variants[${i}].message.resource`,
+					"a variant changes fields of the campaign's message; give the resource as the campaign's message",
+				);
+			}
 			checkMessage(
 				{ ...message, ...(variant.message ?? {}) },
 				delivery as unknown as Record<string, unknown>,
@@ -178,12 +185,40 @@ function checkedSchedule(value: unknown): CampaignSchedule {
 	}
 }
 
+/**
+ * A campaign's message as given: inline (title required), or `{resource, …overrides}`: the resource's current version
+ * with the overrides, checked with every language (what the campaign stores as its message now; runs read the
+ * resource again).
+ */
+async function campaignMessageOf(
+	env: Env,
+	site: Site,
+	given: Record<string, unknown>,
+	delivery: Record<string, unknown> | undefined,
+): Promise<Pick<CampaignInput, 'message' | 'delivery' | 'resource'>> {
+	if (given.resource === undefined) {
+		if (given.title === undefined) throw badRequest('message.title', 'is required (or give a resource)');
+		return { ...checkMessage(given, delivery, site.origins), resource: null };
+	}
+	const used = await useResource(env, site, given, 'message');
+	const checked = checkMessage(used.message as unknown as Record<string, unknown>, delivery, site.origins);
+	return {
+		...checked,
+		resource: {
+			resourceId: used.ref.resourceId,
+			name: used.ref.name,
+			version: used.ref.version,
+			overrides: used.overrides,
+		},
+	};
+}
+
 export async function createCampaign(env: Env, site: Site, body: unknown): Promise<CampaignView> {
 	const input = parseCampaignBody(campaignCreate, body);
 	const campaign: CampaignInput = {
 		name: input.name,
 		labels: input.labels ?? [],
-		...checkMessage(input.message, input.delivery, site.origins),
+		...(await campaignMessageOf(env, site, input.message, input.delivery)),
 		audience: input.audience,
 		timing: checkedTiming(input.timing ?? {}),
 		experiment: {},
@@ -209,12 +244,23 @@ export async function updateCampaign(env: Env, site: Site, id: string, body: unk
 		patch.schedule = input.schedule === null ? null : checkedSchedule(input.schedule);
 	if (input.message !== undefined || input.delivery !== undefined || input.experiment !== undefined) {
 		const current = await readCampaign(env, site.id, id);
-		const checkedParts = checkMessage(
-			(input.message ?? current.message) as Record<string, unknown>,
-			(input.delivery ?? current.delivery) as Record<string, unknown>,
-			site.origins,
-		);
-		if (input.message !== undefined) patch.message = checkedParts.message;
+		const checkedParts =
+			input.message !== undefined
+				? await campaignMessageOf(
+						env,
+						site,
+						input.message,
+						(input.delivery ?? current.delivery) as Record<string, unknown>,
+					)
+				: checkMessage(
+						current.message as unknown as Record<string, unknown>,
+						(input.delivery ?? current.delivery) as Record<string, unknown>,
+						site.origins,
+					);
+		if (input.message !== undefined) {
+			patch.message = checkedParts.message;
+			patch.resource = (checkedParts as Partial<Pick<CampaignInput, 'resource'>>).resource ?? null;
+		}
 		if (input.delivery !== undefined) patch.delivery = checkedParts.delivery;
 		// Variants are checked against the message they change, old or new.
 		const experiment = checkExperiment(
@@ -277,8 +323,18 @@ export async function testCampaign(
 			'No subscriber that can receive pushes is marked as a tester; mark one (Subscribers) or pass subscriberIds',
 		);
 	}
+	// A campaign from a resource tests what its next run would send: the resource's current version, every language.
+	const used = campaign.resource
+		? await useResource(
+				env,
+				site,
+				{ resource: campaign.resource.resourceId, ...campaign.resource.overrides },
+				'message',
+			)
+		: null;
 	const { result } = await sendNotification(env, site, {
-		message: campaign.message,
+		message: used?.message ?? campaign.message,
+		...(used ? { resource: used.ref, translations: used.translations } : {}),
 		audience,
 		delivery: campaign.delivery,
 		idempotencyKey: null,

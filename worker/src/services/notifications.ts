@@ -1,4 +1,4 @@
-import type { NotificationView, SendResult } from '#wire';
+import type { NotificationView, ResourceRef, SendResult } from '#wire';
 import type { Env } from '../env';
 import { HttpError } from '../http/errors';
 import { newId } from '../lib/ids';
@@ -22,12 +22,17 @@ export function notificationView(n: NotificationRecord): NotificationView {
 		error: notificationError(n.counts),
 		createdAt: new Date(n.createdAt).toISOString(),
 		finishedAt: n.finishedAt === null ? null : new Date(n.finishedAt).toISOString(),
+		...(n.resource ? { resource: n.resource } : {}),
+		...(n.translations ? { locales: Object.keys(n.translations) } : {}),
 	};
 }
 
 /** A validated send. */
 export interface SendInput {
 	message: Message;
+	/** A send from a push resource: which one and version, and its messages per language. */
+	resource?: ResourceRef;
+	translations?: Record<string, Message> | null;
 	audience: Audience;
 	delivery: Delivery;
 	idempotencyKey: string | null;
@@ -62,6 +67,8 @@ export async function sendNotification(
 		counts: emptyCounts(),
 		createdAt: Date.now(),
 		finishedAt: null,
+		resource: input.resource ?? null,
+		translations: input.translations ?? null,
 	};
 	const inserted = await siteStore(env, site.id).insertNotification(site.id, record, input.idempotencyKey);
 	if (inserted.duplicate) {
@@ -79,6 +86,7 @@ export async function sendNotification(
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
 		createdAt: record.createdAt,
+		...(input.translations ? { translations: [input.translations] } : {}),
 	});
 	return { result: { notificationId: record.id, status: 'queued' }, created: true };
 }

@@ -5,6 +5,9 @@ import { checkSessionToken } from './session-token';
 /** The console's screens in Shopify admin's app navigation (App Bridge's `ui-nav-menu`). */
 const NAV: ReadonlyArray<[string, string]> = [
 	['#/send', 'Send'],
+	['#/campaigns', 'Campaigns'],
+	['#/messages', 'Saved messages'],
+	['#/segments', 'Segments'],
 	['#/notifications', 'History'],
 	['#/subscribers', 'Subscribers'],
 	['#/settings/prompt', 'Prompt & widget'],

@@ -14,6 +14,7 @@ import type { DispatchInput } from '../objects/dispatcher';
 import { CheckError, resolveAudience } from './audience';
 import {
 	type CampaignRecord,
+	type CampaignResource,
 	campaignCount,
 	findCampaign,
 	insertRun,
@@ -23,7 +24,8 @@ import {
 	saveCampaign,
 } from './campaigns';
 import { conversionReport } from './conversions';
-import { emptyCounts, insertNotification, type NotificationRecord } from './notifications';
+import { emptyCounts, findNotification, insertNotification, type NotificationRecord } from './notifications';
+import { applyResource, findResource } from './resources';
 
 // The campaign lifecycle inside a site's store, each function one transaction's work (the SiteStore wraps them):
 // draft → scheduled → running → done, with paused and cancelled beside. A run is a notification of its own; its
@@ -39,6 +41,19 @@ export interface CampaignInput {
 	timing: CampaignTiming;
 	experiment: CampaignExperiment;
 	schedule: CampaignSchedule | null;
+	/** The push resource the message comes from (`message` is then its current version with the overrides). */
+	resource: CampaignResource | null;
+}
+
+/** The campaign's resource must exist (a 400 naming the field otherwise). */
+function checkResource(sql: SqlStorage, resource: CampaignResource | null | undefined): void {
+	if (resource && !findResource(sql, resource.resourceId)) {
+		throw new CheckError(
+			409,
+			'resource_not_found',
+			`message.resource: no resource ${resource.resourceId} on this site`,
+		);
+	}
 }
 
 export const CAMPAIGN_ACTIONS = ['schedule', 'pause', 'resume', 'cancel'] as const;
@@ -80,6 +95,7 @@ export function createCampaign(
 	// The audience is checked against the site now (unknown attributes or segments are a 400); it is resolved
 	// again at each run, so a segment's members are the ones of the day it runs.
 	resolveAudience(sql, input.audience, now);
+	checkResource(sql, input.resource);
 	const record: CampaignRecord = {
 		id,
 		...input,
@@ -111,6 +127,7 @@ export function updateCampaign(
 		);
 	}
 	if (patch.audience !== undefined) resolveAudience(sql, patch.audience, now);
+	checkResource(sql, patch.resource);
 	const updated: CampaignRecord = { ...c, ...patch, updatedAt: now };
 	if (patch.schedule !== undefined && (c.state === 'scheduled' || c.state === 'running')) {
 		if (patch.schedule === null) {
@@ -257,10 +274,35 @@ export function startRun(
 		});
 		return null;
 	}
+	// A resource is read at its current version: editing it changes what later runs send.
+	let message = c.message;
+	let resource = c.resource;
+	let translations: Record<string, Message> | null = null;
+	if (c.resource) {
+		const current = findResource(sql, c.resource.resourceId);
+		if (!current) {
+			saveCampaign(sql, {
+				...c,
+				state: 'paused',
+				nextRunAt: null,
+				lastError: `Its push resource ${c.resource.resourceId} was deleted; choose another message and resume`,
+				updatedAt: now,
+			});
+			return null;
+		}
+		const resolved = applyResource(current, c.resource.overrides);
+		message = resolved.message;
+		translations = resolved.translations;
+		resource = { ...c.resource, name: current.name, version: current.version };
+	}
 	const record: NotificationRecord = {
 		id: notificationId,
 		siteId: site.siteId,
-		message: c.message,
+		message,
+		resource: resource
+			? { resourceId: resource.resourceId, name: resource.name, version: resource.version }
+			: null,
+		translations,
 		audience: c.audience,
 		delivery: c.delivery,
 		status: 'queued',
@@ -273,7 +315,7 @@ export function startRun(
 	const input: DispatchInput = {
 		notificationId,
 		siteId: site.siteId,
-		message: c.message,
+		message,
 		audience,
 		delivery: c.delivery,
 		homeUrl: site.homeUrl,
@@ -294,14 +336,29 @@ export function startRun(
 		input.variants = {
 			seed: c.id,
 			weights: variants.map((v) => v.weight),
-			messages: variants.map((v) => ({ ...c.message, ...(v.message ?? {}) }) as Message),
+			messages: variants.map((v) => ({ ...message, ...(v.message ?? {}) }) as Message),
 		};
+	}
+	if (translations) {
+		const languages = translations;
+		const perMessage = (fields: Partial<Message>) =>
+			Object.fromEntries(Object.entries(languages).map(([tag, m]) => [tag, { ...m, ...fields } as Message]));
+		input.translations =
+			variants && variants.length > 1 ? variants.map((v) => perMessage(v.message ?? {})) : [languages];
 	}
 	if (site.frequencyCap && !c.timing.ignoreFrequencyCap) {
 		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
 	}
 	insertRun(sql, c.id, run, notificationId, scheduledFor, now, input, winnerAt);
-	saveCampaign(sql, { ...c, state: 'running', runCount: run, nextRunAt: following, updatedAt: now });
+	saveCampaign(sql, {
+		...c,
+		message,
+		resource,
+		state: 'running',
+		runCount: run,
+		nextRunAt: following,
+		updatedAt: now,
+	});
 	return { input, run };
 }
 
@@ -456,13 +513,23 @@ export function pickWinner(
 	} catch {
 		return settleNothing();
 	}
-	const message = { ...c.message, ...(variants[best]?.message ?? {}) } as Message;
+	const winnerFields = variants[best]?.message ?? {};
+	// The test's own notification says which resource version and languages it sent: the rest get the same.
+	const tested = findNotification(sql, site.siteId, row.notification_id);
+	const message = { ...(tested?.message ?? c.message), ...winnerFields } as Message;
+	const translations = tested?.translations
+		? Object.fromEntries(
+				Object.entries(tested.translations).map(([tag, m]) => [tag, { ...m, ...winnerFields } as Message]),
+			)
+		: null;
 	insertNotification(
 		sql,
 		{
 			id: notificationId,
 			siteId: site.siteId,
 			message,
+			resource: tested?.resource ?? null,
+			translations,
 			audience: c.audience,
 			delivery: c.delivery,
 			status: 'queued',
@@ -483,6 +550,7 @@ export function pickWinner(
 		createdAt: now,
 		split: { seed: c.id, percent: c.experiment.testPercent ?? 0, part: 'rest' },
 	};
+	if (translations) input.translations = [translations];
 	const timing = runTiming(c, row.scheduled_for, now, site.quietHours ?? null);
 	if (timing) input.timing = timing;
 	if (c.experiment.holdoutPercent) input.holdout = { seed: c.id, percent: c.experiment.holdoutPercent };

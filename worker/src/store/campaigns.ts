@@ -9,6 +9,7 @@ import type {
 	Counts,
 	Delivery,
 	Message,
+	MessageFields,
 	NotificationStatus,
 } from '#wire';
 
@@ -36,6 +37,19 @@ export interface CampaignRecord {
 	lastError: string | null;
 	createdAt: number;
 	updatedAt: number;
+	/**
+	 * A campaign whose message is a push resource: each run reads its current version, with `overrides` on top;
+	 * `message` is then that message as of the last save or run, and name/version what it was read at.
+	 */
+	resource: CampaignResource | null;
+}
+
+/** A campaign's push resource. */
+export interface CampaignResource {
+	resourceId: string;
+	name: string;
+	version: number;
+	overrides: MessageFields;
 }
 
 interface CampaignRow extends Record<string, SqlStorageValue> {
@@ -55,6 +69,7 @@ interface CampaignRow extends Record<string, SqlStorageValue> {
 	last_error: string | null;
 	created_at: number;
 	updated_at: number;
+	resource: string | null;
 }
 
 function toRecord(row: CampaignRow): CampaignRecord {
@@ -75,6 +90,7 @@ function toRecord(row: CampaignRow): CampaignRecord {
 		lastError: row.last_error,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
+		resource: row.resource === null ? null : (JSON.parse(row.resource) as CampaignResource),
 	};
 }
 
@@ -98,6 +114,7 @@ export function campaignView(c: CampaignRecord): CampaignView {
 		lastError: c.lastError,
 		createdAt: iso(c.createdAt) as string,
 		updatedAt: iso(c.updatedAt) as string,
+		resource: c.resource,
 	};
 }
 
@@ -105,13 +122,14 @@ export function campaignView(c: CampaignRecord): CampaignView {
 export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 	sql.exec(
 		`INSERT INTO campaigns (id, name, labels, state, message, audience, delivery, timing, experiment, schedule,
-			scheduled_at, next_run_at, run_count, last_error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			scheduled_at, next_run_at, run_count, last_error, created_at, updated_at, resource)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, state = excluded.state,
 			message = excluded.message, audience = excluded.audience, delivery = excluded.delivery, timing = excluded.timing,
 			experiment = excluded.experiment,
 			schedule = excluded.schedule, scheduled_at = excluded.scheduled_at, next_run_at = excluded.next_run_at,
-			run_count = excluded.run_count, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+			run_count = excluded.run_count, last_error = excluded.last_error, updated_at = excluded.updated_at,
+			resource = excluded.resource`,
 		c.id,
 		c.name,
 		JSON.stringify(c.labels),
@@ -128,6 +146,7 @@ export function saveCampaign(sql: SqlStorage, c: CampaignRecord): void {
 		c.lastError,
 		c.createdAt,
 		c.updatedAt,
+		c.resource === null ? null : JSON.stringify(c.resource),
 	);
 }
 

@@ -1,4 +1,4 @@
-import type { Counts } from '#wire';
+import type { Counts, ResourceRef } from '#wire';
 import type { Audience, Delivery, Message } from '../sending/message';
 
 /** Delivery counts of one notification, kept by its dispatcher. */
@@ -34,6 +34,10 @@ export interface NotificationRecord {
 	counts: Counts;
 	createdAt: number;
 	finishedAt: number | null;
+	/** A send from a push resource: which, at the version it used. */
+	resource?: ResourceRef | null;
+	/** Its messages per language (the subscriber's locale picks one; the rest get `message`). */
+	translations?: Record<string, Message> | null;
 }
 
 /** Zeroed counts. */
@@ -60,6 +64,8 @@ type Row = {
 	counts: string;
 	created_at: number;
 	finished_at: number | null;
+	resource: string | null;
+	translations: string | null;
 };
 
 /*
@@ -82,8 +88,9 @@ export function insertNotification(
 		if (row) return { record: toRecord(row, n.siteId), duplicate: true };
 	}
 	sql.exec(
-		`INSERT INTO notifications (id, message, audience, delivery, status, counts, created_at, idempotency_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO notifications (id, message, audience, delivery, status, counts, created_at, idempotency_key,
+			resource, translations)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.id,
 		JSON.stringify(n.message),
 		JSON.stringify(n.audience),
@@ -92,6 +99,8 @@ export function insertNotification(
 		JSON.stringify(n.counts),
 		n.createdAt,
 		idempotencyKey,
+		n.resource ? JSON.stringify(n.resource) : null,
+		n.translations ? JSON.stringify(n.translations) : null,
 	);
 	return { record: n, duplicate: false };
 }
@@ -191,5 +200,8 @@ function toRecord(row: Row, siteId: string): NotificationRecord {
 		counts: { ...emptyCounts(), ...(JSON.parse(row.counts) as Partial<Counts>) },
 		createdAt: row.created_at,
 		finishedAt: row.finished_at,
+		resource: row.resource === null ? null : (JSON.parse(row.resource) as ResourceRef),
+		translations:
+			row.translations === null ? null : (JSON.parse(row.translations) as Record<string, Message>),
 	};
 }

@@ -210,4 +210,36 @@ CREATE TABLE sent_sets (
 ) WITHOUT ROWID;
 CREATE INDEX sent_sets_time ON sent_sets (sent_at);`,
 	},
+	{
+		version: 5,
+		name: 'push resources (saved messages), the version each send used',
+		up: `
+-- A saved, named message (seed 001 "push resources"): the default message and per-language variants (the fields
+-- each changes), at its current version; every version is kept in resource_versions so sends can show what they used.
+CREATE TABLE resources (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	labels TEXT NOT NULL DEFAULT '[]',
+	version INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX resources_name ON resources (name COLLATE NOCASE);
+CREATE INDEX resources_recent ON resources (updated_at DESC);
+CREATE TABLE resource_versions (
+	resource_id TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	name TEXT NOT NULL,
+	message TEXT NOT NULL,
+	locales TEXT NOT NULL DEFAULT '{}',
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (resource_id, version)
+) WITHOUT ROWID;
+-- A send from a resource: {resourceId, name, version}; its messages per language (locale -> message).
+ALTER TABLE notifications ADD COLUMN resource TEXT;
+ALTER TABLE notifications ADD COLUMN translations TEXT;
+-- A campaign whose message is a resource: {resourceId, overrides}; each run reads the resource's current version.
+ALTER TABLE campaigns ADD COLUMN resource TEXT;
+CREATE INDEX campaigns_resource ON campaigns (json_extract(resource, '$.resourceId')) WHERE resource IS NOT NULL;`,
+	},
 ];

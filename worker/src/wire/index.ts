@@ -218,6 +218,57 @@ export interface NotificationView {
 	finishedAt: string | null;
 	/** Only on GET …/notifications/:id: Durable Object rows the send wrote (billed rows). */
 	storageRowsWritten?: number | null;
+	/** A send from a push resource: which one, at the version it used. */
+	resource?: ResourceRef;
+	/** The languages it had its own message for (the subscriber's locale picked one; others got `message`). */
+	locales?: string[];
+}
+
+// ---- Push resources (issue 17) --------------------------------------------------------------------------------
+
+/** The fields a resource's language variant (or a use's overrides) may change. */
+export type MessageFields = Partial<Message>;
+
+/** A saved, named message: the default and its language variants, at its current version. */
+export interface ResourceView {
+	resourceId: string;
+	name: string;
+	labels: string[];
+	/** The default message (Liquid allowed), used for subscribers whose language has no variant. */
+	message: Message;
+	/** Language tag (`de`, `pt-br`) → the fields its variant changes. */
+	locales: Record<string, MessageFields>;
+	/** 1 when created; each change adds one. */
+	version: number;
+	/** Scheduled, running or paused campaigns (and enabled automations) that send it: it cannot be deleted then. */
+	usedBy: ResourceUse[];
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** Something that sends a resource. */
+export interface ResourceUse {
+	type: 'campaign' | 'automation';
+	id: string;
+	name: string;
+	state: string;
+}
+
+/** One kept version of a resource (GET …/resources/:id/versions/:version). */
+export interface ResourceVersionView {
+	resourceId: string;
+	version: number;
+	name: string;
+	message: Message;
+	locales: Record<string, MessageFields>;
+	createdAt: string;
+}
+
+/** The resource a send used, at the version it used. */
+export interface ResourceRef {
+	resourceId: string;
+	name: string;
+	version: number;
 }
 
 // ---- Campaigns (issue 12) -------------------------------------------------------------------------------------
@@ -355,7 +406,15 @@ export interface CampaignView {
 	name: string;
 	labels: string[];
 	state: CampaignState;
+	/** The message a run would send now (a resource's current version with the campaign's overrides). */
 	message: Message;
+	/** A campaign whose message is a push resource: which, and the fields the campaign changes; null otherwise. */
+	resource: {
+		resourceId: string;
+		name: string | null;
+		version: number | null;
+		overrides: MessageFields;
+	} | null;
 	audience: Audience;
 	delivery: Delivery;
 	timing: CampaignTiming;

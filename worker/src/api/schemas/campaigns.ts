@@ -45,7 +45,10 @@ export const schedule = z
 	)
 	.describe('now; once at a time; several dates; or recurring (rule in the site time zone)');
 
-/** What a campaign sends: the message fields of a notification (Liquid allowed). */
+/**
+ * What a campaign sends: the message fields of a notification (Liquid allowed), or a push resource (`resource`) with
+ * any of those fields overriding its own (then each run sends the resource's current version).
+ */
 export const campaignMessage = sendRequest
 	.pick({
 		title: true,
@@ -57,6 +60,12 @@ export const campaignMessage = sendRequest
 		actions: true,
 		requireInteraction: true,
 		tag: true,
+	})
+	.partial({ title: true })
+	.extend({
+		resource: optText(64).describe(
+			'A push resource (res_…) to send instead of an inline message; title is then optional (an override)',
+		),
 	})
 	.strict();
 
@@ -227,6 +236,17 @@ export const campaignView = z.object({
 	lastError: z.string().nullable().describe('Why the campaign was paused by Beckon (a run could not start)'),
 	createdAt: z.string(),
 	updatedAt: z.string(),
+	resource: z
+		.object({
+			resourceId: z.string(),
+			name: z.string().nullable(),
+			version: z.number().nullable(),
+			overrides: message.partial(),
+		})
+		.nullable()
+		.describe(
+			'The push resource the message comes from (as of the last save or run), and the fields the campaign changes',
+		),
 });
 
 export const campaignRun = z.object({

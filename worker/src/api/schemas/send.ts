@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Audience } from '#wire';
+import { MAX_ACTIONS } from '../../wire/browsers';
 import {
 	object,
 	opt,
@@ -83,7 +84,10 @@ export const audienceRequest = strictObject(
  * checked after it (sending/message.ts): they depend on the site.
  */
 export const sendRequest = z.object({
-	title: reqText(200),
+	resource: optText(64).describe(
+		"A push resource (res_…) to send: its current version, each subscriber's language picking its variant; the message fields given beside it override the resource's (title is then optional)",
+	),
+	title: reqText(200).describe('Required unless `resource` is given'),
 	body: optText(1000),
 	url: optHttpUrl(MAX_URL_LENGTH).describe(
 		"The click target; without it, each subscriber's last visited page",
@@ -94,7 +98,7 @@ export const sendRequest = z.object({
 	actions: opt(
 		z
 			.array(action, { error: 'must be an array' })
-			.max(2, { error: 'at most 2 actions are shown by browsers' }),
+			.max(MAX_ACTIONS, { error: `at most ${MAX_ACTIONS} actions are shown by browsers` }),
 	),
 	requireInteraction: optBool(),
 	tag: optText(64),
@@ -175,6 +179,14 @@ export const notificationView = z.object({
 		.nullable()
 		.optional()
 		.describe('Only on GET …/notifications/{id}: Durable Object rows the send wrote'),
+	resource: z
+		.object({ resourceId: z.string(), name: z.string(), version: z.number() })
+		.optional()
+		.describe('A send from a push resource: which, at the version it used'),
+	locales: z
+		.array(z.string())
+		.optional()
+		.describe("Languages it had a message of their own for (the subscriber's locale picked one)"),
 });
 
 /** The answer to a send: 202 when queued, 200 (`duplicate`) for a repeated idempotency key. */
