@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { variantOf } from '../../../worker/src/campaigns/experiment';
 import { pickLocale } from '../../../worker/src/store/resources';
 import { BROWSERS, droppedBy, MAX_ACTIONS } from '../../../worker/src/wire/browsers';
 import { decryptRecorded } from '../decrypt';
@@ -314,9 +315,8 @@ describe('push resources', () => {
 		expect((await api(site, `/resources/${r.resourceId}`)).status).toBe(404);
 	});
 
-	it('refuses a campaign whose resource does not exist, and a variant that names a resource', async () => {
+	it('refuses a campaign whose resource does not exist, or without a title', async () => {
 		const site = await createSite();
-		const r = await createResource(site);
 		const missing = await problem(
 			await api(site, '/campaigns', 'POST', {
 				name: 'x',
@@ -333,12 +333,70 @@ describe('push resources', () => {
 		const variant = await problem(
 			await api(site, '/campaigns', 'POST', {
 				name: 'x',
-				message: { resource: r.resourceId },
+				message: { title: 'A' },
 				audience: { all: true },
-				experiment: { variants: [{ weight: 1 }, { weight: 1, message: { resource: r.resourceId } }] },
+				experiment: { variants: [{ weight: 1 }, { weight: 1, message: { resource: 'res_gone' } }] },
 			}),
 		);
-		expect(variant.message).toMatch(/^experiment\.variants\[1\]\.message\.resource: /);
+		expect(variant.message).toMatch(/^experiment\.variants\[1\]\.message\.resource: no resource res_gone/);
+	});
+
+	it('an A/B variant may send a resource of its own, in each subscriber’s language', async () => {
+		const site = await createSite();
+		const subs = await Promise.all(Array.from({ length: 8 }, () => makeSubscription()));
+		const ids: string[] = [];
+		for (const [i, sub] of subs.entries())
+			ids.push(await subscribe(site, sub, { locale: i % 2 ? 'de-DE' : 'en-GB' }));
+		const winter = await createResource(site, {
+			name: 'Winter sale',
+			message: { title: 'Winter sale', body: 'Warm up' },
+			locales: { de: { title: 'Winterschlussverkauf' } },
+		});
+		const created = await json<{ campaignId: string; experiment: { variants: unknown[] } }>(
+			await api(site, '/campaigns', 'POST', {
+				name: 'Which sale',
+				message: { title: 'Spring sale', body: 'Fresh' },
+				audience: { all: true },
+				schedule: { type: 'now' },
+				experiment: {
+					variants: [
+						{ weight: 1 },
+						{ weight: 1, message: { resource: winter.resourceId, body: 'Last day' } },
+					],
+				},
+			}),
+		);
+		expect(created.experiment.variants[1]).toEqual({
+			name: 'B',
+			weight: 1,
+			message: { resource: winter.resourceId, body: 'Last day' },
+		});
+		await api(site, `/campaigns/${created.campaignId}/schedule`, 'POST', {});
+		expect((await problem(await api(site, `/resources/${winter.resourceId}`, 'DELETE'))).status).toBe(409);
+		let runs: Array<{ notificationId: string }> = [];
+		for (let i = 0; i < 50 && runs.length === 0; i++) {
+			await runDurableObjectAlarm(storeOf(site.siteId));
+			runs = (
+				await json<{ runs: Array<{ notificationId: string }> }>(
+					await api(site, `/campaigns/${created.campaignId}`),
+				)
+			).runs;
+			if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		await waitDone(site, runs[0]?.notificationId as string);
+		const seen = new Set<string>();
+		for (const [i, sub] of subs.entries()) {
+			const [push] = await sinkLog(sub.json.endpoint);
+			const payload = await decryptRecorded(push?.body ?? '', sub);
+			const b = variantOf(created.campaignId, ids[i] as string, [1, 1]) === 1;
+			const german = i % 2 === 1;
+			const expected = b
+				? { title: german ? 'Winterschlussverkauf' : 'Winter sale', body: 'Last day' }
+				: { title: 'Spring sale', body: 'Fresh' };
+			expect(payload).toMatchObject(expected);
+			seen.add(`${b}-${german}`);
+		}
+		expect(seen.size).toBeGreaterThan(1);
 	});
 });
 

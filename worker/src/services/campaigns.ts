@@ -105,9 +105,32 @@ function parseCampaignBody<S extends z.ZodType>(schema: S, body: unknown): z.out
 /** A campaign experiment as the API takes it (variant names optional). */
 type ExperimentInput = Omit<CampaignExperiment, 'variants'> & {
 	variants?:
-		| Array<{ name?: string | undefined; weight: number; message?: Partial<Message> | undefined }>
+		| Array<{
+				name?: string | undefined;
+				weight: number;
+				message?: (Partial<Message> & { resource?: string | undefined }) | undefined;
+		  }>
 		| undefined;
 };
+
+/** Variants that name a push resource: index → its current message with the variant's overrides, as stored. */
+type ResourceVariants = Map<number, { message: Message; stored: Partial<Message> & { resource: string } }>;
+
+/** Resolves the variants that name a resource (each checked with every language, as a campaign's message is). */
+async function resourceVariants(
+	env: Env,
+	site: Site,
+	experiment: ExperimentInput | undefined,
+): Promise<ResourceVariants> {
+	const out: ResourceVariants = new Map();
+	for (const [i, variant] of (experiment?.variants ?? []).entries()) {
+		const given = variant.message as Record<string, unknown> | undefined;
+		if (given?.resource === undefined) continue;
+		const used = await useResource(env, site, given, `experiment.variants[${i}].message`);
+		out.set(i, { message: used.message, stored: { resource: used.ref.resourceId, ...used.overrides } });
+	}
+	return out;
+}
 
 /**
  * A campaign's experiment with its variants checked: each variant's message is the campaign's with the variant's
@@ -118,6 +141,7 @@ function checkExperiment(
 	message: Message,
 	delivery: Delivery,
 	origins: readonly string[],
+	fromResources: ResourceVariants = new Map(),
 ): CampaignExperiment {
 	const { variants, ...rest } = stripUndefined(experiment);
 	if (
@@ -140,14 +164,9 @@ function checkExperiment(
 	return {
 		...rest,
 		variants: variants.map((variant, i) => {
-			if ((variant.message as { resource?: unknown } | undefined)?.resource !== undefined) {
-				throw badRequest(
-					`experiment.variants[${i}].message.resource`,
-					"a variant changes fields of the campaign's message; give the resource as the campaign's message",
-				);
-			}
+			const own = fromResources.get(i);
 			checkMessage(
-				{ ...message, ...(variant.message ?? {}) },
+				own ? { ...own.message } : { ...message, ...(variant.message ?? {}) },
 				delivery as unknown as Record<string, unknown>,
 				origins,
 				`experiment.variants[${i}].message.`,
@@ -157,7 +176,8 @@ function checkExperiment(
 				throw badRequest(`experiment.variants[${i}].name`, `another variant is called ${name}`);
 			}
 			names.add(name.toLowerCase());
-			return { name, weight: variant.weight, ...(variant.message ? { message: variant.message } : {}) };
+			const stored = own?.stored ?? variant.message;
+			return { name, weight: variant.weight, ...(stored ? { message: stored } : {}) };
 		}),
 	};
 }
@@ -229,6 +249,7 @@ export async function createCampaign(env: Env, site: Site, body: unknown): Promi
 		campaign.message,
 		campaign.delivery,
 		site.origins,
+		await resourceVariants(env, site, input.experiment),
 	);
 	return unwrap(await siteStore(env, site.id).createCampaign(site.id, newId('cmp'), campaign), ['audience']);
 }
@@ -268,6 +289,7 @@ export async function updateCampaign(env: Env, site: Site, id: string, body: unk
 			checkedParts.message,
 			checkedParts.delivery,
 			site.origins,
+			await resourceVariants(env, site, input.experiment ?? current.experiment),
 		);
 		if (input.experiment !== undefined) patch.experiment = experiment;
 	}

@@ -333,19 +333,20 @@ export function startRun(
 	if (c.experiment.goal) input.measured = true;
 	const variants = c.experiment.variants;
 	if (variants && variants.length > 1) {
-		input.variants = {
-			seed: c.id,
-			weights: variants.map((v) => v.weight),
-			messages: variants.map((v) => ({ ...message, ...(v.message ?? {}) }) as Message),
-		};
-	}
-	if (translations) {
-		const languages = translations;
-		const perMessage = (fields: Partial<Message>) =>
-			Object.fromEntries(Object.entries(languages).map(([tag, m]) => [tag, { ...m, ...fields } as Message]));
-		input.translations =
-			variants && variants.length > 1 ? variants.map((v) => perMessage(v.message ?? {})) : [languages];
-	}
+		const own = variantMessages(sql, message, translations, variants);
+		if (own === null) {
+			saveCampaign(sql, {
+				...c,
+				state: 'paused',
+				nextRunAt: null,
+				lastError: "A variant's push resource was deleted; choose another message for it and resume",
+				updatedAt: now,
+			});
+			return null;
+		}
+		input.variants = { seed: c.id, weights: variants.map((v) => v.weight), messages: own.messages };
+		if (own.translations.some((t) => t !== null)) input.translations = own.translations;
+	} else if (translations) input.translations = [translations];
 	if (site.frequencyCap && !c.timing.ignoreFrequencyCap) {
 		input.cap = { ...site.frequencyCap, zone: campaignZone(c) };
 	}
@@ -360,6 +361,41 @@ export function startRun(
 		updatedAt: now,
 	});
 	return { input, run };
+}
+
+/**
+ * Each variant's message and languages at a run: a variant with its own push resource sends that resource's current
+ * version with the variant's other fields over it; the others the campaign's message (and languages) with their
+ * fields over it. Null when a variant's resource is gone.
+ */
+function variantMessages(
+	sql: SqlStorage,
+	message: Message,
+	translations: Record<string, Message> | null,
+	variants: NonNullable<CampaignExperiment['variants']>,
+): { messages: Message[]; translations: Array<Record<string, Message> | null> } | null {
+	const messages: Message[] = [];
+	const languages: Array<Record<string, Message> | null> = [];
+	for (const v of variants) {
+		const { resource, ...fields } = v.message ?? {};
+		if (resource !== undefined) {
+			const found = findResource(sql, resource);
+			if (!found) return null;
+			const resolved = applyResource(found, fields);
+			messages.push(resolved.message);
+			languages.push(resolved.translations);
+			continue;
+		}
+		messages.push({ ...message, ...fields } as Message);
+		languages.push(
+			translations
+				? Object.fromEntries(
+						Object.entries(translations).map(([tag, m]) => [tag, { ...m, ...fields } as Message]),
+					)
+				: null,
+		);
+	}
+	return { messages, translations: languages };
 }
 
 /** The zone a campaign's dates are in: its timing's, else its recurrence's, else UTC. */
@@ -513,15 +549,15 @@ export function pickWinner(
 	} catch {
 		return settleNothing();
 	}
-	const winnerFields = variants[best]?.message ?? {};
-	// The test's own notification says which resource version and languages it sent: the rest get the same.
+	// The test's own notification says which resource version and languages it sent: the rest get the same; a
+	// winner with a push resource of its own sends that resource's current version.
 	const tested = findNotification(sql, site.siteId, row.notification_id);
-	const message = { ...(tested?.message ?? c.message), ...winnerFields } as Message;
-	const translations = tested?.translations
-		? Object.fromEntries(
-				Object.entries(tested.translations).map(([tag, m]) => [tag, { ...m, ...winnerFields } as Message]),
-			)
-		: null;
+	const winner = variantMessages(sql, tested?.message ?? c.message, tested?.translations ?? null, [
+		variants[best] ?? { name: '', weight: 1 },
+	]);
+	if (winner === null) return settleNothing();
+	const message = winner.messages[0] as Message;
+	const translations = winner.translations[0] ?? null;
 	insertNotification(
 		sql,
 		{

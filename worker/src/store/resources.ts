@@ -55,8 +55,9 @@ function toView(row: ResourceRow, usedBy: ResourceUse[]): ResourceView {
 export function resourceUses(sql: SqlStorage, id: string): ResourceUse[] {
 	return sql
 		.exec<{ id: string; name: string; state: string }>(
-			`SELECT id, name, state FROM campaigns WHERE resource IS NOT NULL
-				AND json_extract(resource, '$.resourceId') = ? AND state IN ('scheduled', 'running', 'paused')
+			`SELECT id, name, state FROM campaigns WHERE state IN ('scheduled', 'running', 'paused')
+				AND ((resource IS NOT NULL AND json_extract(resource, '$.resourceId') = ?1)
+					OR EXISTS (SELECT 1 FROM json_each(experiment, '$.variants') WHERE json_extract(value, '$.message.resource') = ?1))
 				ORDER BY name COLLATE NOCASE`,
 			id,
 		)

@@ -337,9 +337,10 @@ export interface CampaignExperiment {
 	holdoutPercent?: number;
 	/**
 	 * 2–5 A/B variants: each a share (`weight`) of the audience, chosen by a hash of campaign and subscriber, and the
-	 * fields of the campaign's message it changes (none = the message as it is).
+	 * fields of the campaign's message it changes (none = the message as it is), or a push resource of its own
+	 * (`message.resource`, the other fields overriding it; each run reads its current version).
 	 */
-	variants?: Array<{ name: string; weight: number; message?: Partial<Message> }>;
+	variants?: Array<{ name: string; weight: number; message?: Partial<Message> & { resource?: string } }>;
 	/** What counts as a conversion: the goal event within a window after each run starts. */
 	goal?: ConversionGoal;
 	/**

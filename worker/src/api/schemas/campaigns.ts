@@ -131,7 +131,7 @@ export const experiment = z
 							.max(100, { error: 'must be a number from 1 to 100' })
 							.describe("The variant's share, relative to the others' weights"),
 						message: opt(campaignMessage.partial()).describe(
-							"The fields of the campaign's message it changes",
+							"The fields of the campaign's message it changes; or its own push resource (`resource`, with overrides)",
 						),
 					}),
 					{ error: 'must be an array of 2 to 5 variants' },
