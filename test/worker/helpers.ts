@@ -242,6 +242,8 @@ export const STORE_DATA_TABLES = [
 	'segments',
 	'campaigns',
 	'campaign_runs',
+	'resources',
+	'resource_versions',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

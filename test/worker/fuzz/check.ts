@@ -75,6 +75,8 @@ export interface RouteSpec<T> {
 	fields: readonly string[];
 	/** Turns a generated value into the request (for requests that need async work, such as an HMAC). */
 	build?: (value: T) => FuzzRequest | Promise<FuzzRequest>;
+	/** Cases for this route (default RUNS): files that fuzz many routes of one resource share the budget. */
+	runs?: number;
 }
 
 /**
@@ -129,7 +131,7 @@ export async function fuzzRoute<T = FuzzRequest>(
 				expectSuccessShape(req, status, text, response.headers, where);
 			}
 		}),
-		{ numRuns: RUNS, seed: SEED, examples: examples.map((e) => [e]) },
+		{ numRuns: spec.runs ?? RUNS, seed: SEED, examples: examples.map((e) => [e]) },
 	);
 	if (STATS)
 		console.log(

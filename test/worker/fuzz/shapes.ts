@@ -3,6 +3,18 @@ import type { FuzzRequest } from './requests';
 
 type Json = Record<string, unknown>;
 
+/** A push resource as the API shows it. */
+const resourceView = (b: Json | null) =>
+	expect(b).toMatchObject({
+		resourceId: expect.stringMatching(/^res_/),
+		name: expect.any(String),
+		labels: expect.any(Array),
+		message: { title: expect.any(String) },
+		locales: expect.any(Object),
+		version: expect.any(Number),
+		usedBy: expect.any(Array),
+	});
+
 /** Documented 2xx shapes by method and path (README "API reference"). */
 const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers: Headers) => void]> = [
 	[
@@ -141,6 +153,55 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 		(status, b) => {
 			expect(status).toBe(200);
 			expect(b).toMatchObject({ segments: expect.any(Array) });
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/resources\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			resourceView(b);
+			expect(b).toMatchObject({ version: 1, usedBy: [] });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/resources\/?(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.resources).toEqual(expect.any(Array));
+			for (const r of (b?.resources ?? []) as Json[]) resourceView(r);
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/resources\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			resourceView(b);
+		},
+	],
+	[
+		'PATCH',
+		/^\/v1\/sites\/[^/]+\/resources\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			resourceView(b);
+		},
+	],
+	['DELETE', /^\/v1\/sites\/[^/]+\/resources\/[^/?]+\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/resources\/[^/?]+\/versions\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({
+				resourceId: expect.stringMatching(/^res_/),
+				version: expect.any(Number),
+				name: expect.any(String),
+				message: { title: expect.any(String) },
+				locales: expect.any(Object),
+			});
 		},
 	],
 	[

@@ -170,6 +170,59 @@ describe('push resources', () => {
 		await createResource(site);
 		const again = await problem(await api(site, '/resources', 'POST', { ...SPRING, name: 'SPRING SALE' }));
 		expect(again).toMatchObject({ status: 409, code: 'resource_name_taken' });
+		// Any script folds: "Über" and "über" are one name, and searching finds either.
+		await createResource(site, { name: 'Über uns', message: { title: 'x' } });
+		const umlaut = await problem(
+			await api(site, '/resources', 'POST', { name: 'über uns', message: { title: 'y' } }),
+		);
+		expect(umlaut).toMatchObject({ status: 409, code: 'resource_name_taken' });
+		const found = await json<{ resources: Resource[] }>(
+			await api(site, `/resources?q=${encodeURIComponent('ÜBER')}`),
+		);
+		expect(found.resources.map((r) => r.name)).toEqual(['Über uns']);
+		// A __proto__ key is refused by name, not dropped.
+		const proto = await call(`/v1/sites/${site.siteId}/resources`, {
+			method: 'POST',
+			key: site.apiKey,
+			body: '{"name":"P","message":{"title":"x"},"locales":{"__proto__":{"title":"y"}}}',
+		});
+		expect(await problem(proto)).toMatchObject({
+			status: 400,
+			message: expect.stringMatching(/^locales\.__proto__: /),
+		});
+	});
+
+	it('reads null and blank overrides beside a resource as not set, and names a send body’s fields plainly', async () => {
+		const site = await createSite();
+		const sub = await makeSubscription();
+		await subscribe(site, sub);
+		const r = await createResource(site);
+		const response = await api(site, '/notifications', 'POST', {
+			resource: r.resourceId,
+			title: null,
+			body: '  ',
+			url: '',
+			audience: { all: true },
+		});
+		expect(response.status).toBe(202);
+		const { notificationId } = await json<{ notificationId: string }>(response);
+		const view = await json<{ message: Record<string, unknown> }>(
+			await api(site, `/notifications/${notificationId}`),
+		);
+		expect(view.message).toMatchObject(SPRING.message);
+		const bad = await problem(
+			await api(site, '/notifications', 'POST', {
+				resource: r.resourceId,
+				title: {},
+				audience: { all: true },
+			}),
+		);
+		expect(bad).toMatchObject({ status: 400, message: expect.stringMatching(/^title: /) });
+		// A blank resource is no resource: a plain send, which needs its title.
+		const blank = await problem(
+			await api(site, '/notifications', 'POST', { resource: ' ', audience: { all: true } }),
+		);
+		expect(blank.message).toMatch(/^title: is required/);
 	});
 
 	it('picks the language variant by the exact tag, then the language, else the default', () => {

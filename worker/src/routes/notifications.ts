@@ -12,7 +12,7 @@ import {
 	type SendInput,
 	sendNotification,
 } from '../services/notifications';
-import { MESSAGE_FIELDS, useResource } from '../services/resources';
+import { MESSAGE_FIELDS, namesResource, useResource } from '../services/resources';
 import type { Site } from '../store/sites';
 
 /**
@@ -25,7 +25,7 @@ async function readSendInput(request: Request, env: Env, site: Site): Promise<Se
 		throw new HttpError(400, 'invalid_request', 'Idempotency-Key: must be 1–128 characters');
 	}
 	const body = await readJsonObject(request, 64 * 1024);
-	if (body.resource === undefined || body.resource === null) {
+	if (!namesResource(body)) {
 		const { resource: _none, ...plain } = body;
 		const parsed = parseSendRequest(plain, site.origins);
 		return { ...parsed, idempotencyKey: header ?? parsed.idempotencyKey };

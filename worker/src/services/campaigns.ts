@@ -24,7 +24,7 @@ import { parseSendRequest } from '../sending/message';
 import type { CampaignAction, CampaignInput } from '../store/campaign-ops';
 import type { Site } from '../store/sites';
 import { sendNotification } from './notifications';
-import { useResource } from './resources';
+import { namesResource, useResource } from './resources';
 import { estimateAudience, unwrap } from './segments';
 
 // The campaign service: campaigns for the admin API and the console. The lifecycle runs inside the site's store
@@ -125,7 +125,7 @@ async function resourceVariants(
 	const out: ResourceVariants = new Map();
 	for (const [i, variant] of (experiment?.variants ?? []).entries()) {
 		const given = variant.message as Record<string, unknown> | undefined;
-		if (given?.resource === undefined) continue;
+		if (!given || !namesResource(given)) continue;
 		const used = await useResource(env, site, given, `experiment.variants[${i}].message`);
 		out.set(i, { message: used.message, stored: { resource: used.ref.resourceId, ...used.overrides } });
 	}
@@ -216,7 +216,7 @@ async function campaignMessageOf(
 	given: Record<string, unknown>,
 	delivery: Record<string, unknown> | undefined,
 ): Promise<Pick<CampaignInput, 'message' | 'delivery' | 'resource'>> {
-	if (given.resource === undefined) {
+	if (!namesResource(given)) {
 		if (given.title === undefined) throw badRequest('message.title', 'is required (or give a resource)');
 		return { ...checkMessage(given, delivery, site.origins), resource: null };
 	}

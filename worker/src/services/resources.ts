@@ -38,7 +38,7 @@ function onlyMessageFields(fields: Record<string, unknown>, path: string): void 
 	}
 }
 
-/** A full message checked exactly as a send's; its errors name the field under `path`. */
+/** A full message checked exactly as a send's; its errors name the field under `path` ('' for a send's body). */
 export function checkedMessage(
 	fields: Record<string, unknown>,
 	origins: readonly string[],
@@ -47,14 +47,35 @@ export function checkedMessage(
 	try {
 		return parseSendRequest({ ...fields, audience: { all: true } }, origins).message;
 	} catch (error) {
-		if (error instanceof HttpError && error.status === 400) {
+		if (path && error instanceof HttpError && error.status === 400) {
 			throw new HttpError(error.status, error.code, `${path}.${error.message}`);
 		}
-		if (error instanceof HttpError && error.status === 413) {
+		if (path && error instanceof HttpError && error.status === 413) {
 			throw new HttpError(error.status, error.code, `${path}: ${error.message}`);
 		}
 		throw error;
 	}
+}
+
+/** Null and blank strings read as "not set" (the house rule for every field): an override of nothing is none. */
+function isSet(value: unknown): boolean {
+	return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
+/** Whether a body names a resource (a blank or null `resource` reads as none). */
+export function namesResource(given: Record<string, unknown>): boolean {
+	return isSet(given.resource);
+}
+
+/**
+ * JSON may carry an own `__proto__` key, which object spreads and records drop without a word: refuse it by name
+ * instead, wherever message fields or languages are read.
+ */
+function refuseProtoKeys(value: unknown, path: string): void {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+	const at = (key: string) => (path ? `${path}.${key}` : key);
+	if (Object.hasOwn(value, '__proto__')) throw badRequest(at('__proto__'), 'is not an allowed key');
+	for (const [key, inner] of Object.entries(value)) refuseProtoKeys(inner, at(key));
 }
 
 /** The fields `given` names, as the checked message has them (URLs normalised, blanks dropped). */
@@ -99,6 +120,7 @@ function checkedContent(
 }
 
 export async function createResource(env: Env, site: Site, body: unknown): Promise<ResourceView> {
+	refuseProtoKeys(body, '');
 	const input = parse(resourceCreate, body);
 	const content: ResourceContent = {
 		name: input.name,
@@ -113,6 +135,7 @@ export async function createResource(env: Env, site: Site, body: unknown): Promi
 }
 
 export async function updateResource(env: Env, site: Site, id: string, body: unknown): Promise<ResourceView> {
+	refuseProtoKeys(body, '');
 	const input = parse(resourcePatch, body);
 	const patch: Partial<ResourceContent> = {};
 	if (input.name !== undefined) patch.name = input.name;
@@ -168,19 +191,19 @@ export async function useResource(
 	path: string,
 ): Promise<ResolvedResource & { overrides: MessageFields }> {
 	const at = (field: string) => (path ? `${path}.${field}` : field);
-	const id = given.resource;
+	const id = typeof given.resource === 'string' ? given.resource.trim() : given.resource;
 	if (typeof id !== 'string' || !RESOURCE_ID.test(id)) {
 		throw badRequest(at('resource'), 'must be a resource id such as res_…');
 	}
 	const overrides: Record<string, unknown> = {};
-	for (const field of MESSAGE_FIELDS) if (given[field] !== undefined) overrides[field] = given[field];
+	for (const field of MESSAGE_FIELDS) if (isSet(given[field])) overrides[field] = given[field];
 	const resource = await siteStore(env, site.id).resource(site.id, id);
 	if (!resource) throw badRequest(at('resource'), `no resource ${id} on this site`);
 	// Checked merged, so an override is held to the same rules as the field it replaces.
 	const merged = checkedMessage(
 		{ ...(resource.message as unknown as Record<string, unknown>), ...overrides },
 		site.origins,
-		path || 'message',
+		path,
 	);
 	const checkedOverrides = fieldsOf(overrides, merged);
 	const resolved = applyResource(resource, checkedOverrides);

@@ -81,8 +81,8 @@ export function listResources(
 	const where: string[] = [];
 	const args: SqlStorageValue[] = [];
 	if (query.q) {
-		where.push('instr(lower(r.name), lower(?)) > 0');
-		args.push(query.q);
+		where.push('instr(r.name_key, ?) > 0');
+		args.push(nameKey(query.q));
 	}
 	if (query.label) {
 		where.push('EXISTS (SELECT 1 FROM json_each(r.labels) WHERE value = ?)');
@@ -118,9 +118,14 @@ export function resourceVersion(sql: SqlStorage, id: string, version: number): R
 	};
 }
 
+/** A name as compared: Unicode lower case of its NFC form ("Über" and "über" are one name). */
+export function nameKey(text: string): string {
+	return text.normalize('NFC').toLowerCase();
+}
+
 function checkName(sql: SqlStorage, name: string, id: string): void {
 	const holder = sql
-		.exec<{ id: string }>('SELECT id FROM resources WHERE name = ? COLLATE NOCASE', name)
+		.exec<{ id: string }>('SELECT id FROM resources WHERE name_key = ?', nameKey(name))
 		.toArray()[0];
 	if (holder && holder.id !== id) {
 		throw new CheckError(409, 'resource_name_taken', `name: another resource is called ${name}`);
@@ -140,9 +145,10 @@ export function createResource(
 		throw new CheckError(409, 'too_many_resources', `A site has at most ${MAX_RESOURCES} resources`);
 	}
 	sql.exec(
-		'INSERT INTO resources (id, name, labels, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+		'INSERT INTO resources (id, name, name_key, labels, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)',
 		id,
 		content.name,
+		nameKey(content.name),
 		JSON.stringify(content.labels),
 		now,
 		now,
@@ -178,8 +184,9 @@ export function updateResource(
 	checkName(sql, next.name, id);
 	const version = current.version + 1;
 	sql.exec(
-		'UPDATE resources SET name = ?, labels = ?, version = ?, updated_at = ? WHERE id = ?',
+		'UPDATE resources SET name = ?, name_key = ?, labels = ?, version = ?, updated_at = ? WHERE id = ?',
 		next.name,
+		nameKey(next.name),
 		JSON.stringify(next.labels),
 		version,
 		now,

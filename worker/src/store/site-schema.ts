@@ -219,12 +219,13 @@ CREATE INDEX sent_sets_time ON sent_sets (sent_at);`,
 CREATE TABLE resources (
 	id TEXT PRIMARY KEY,
 	name TEXT NOT NULL,
+	name_key TEXT NOT NULL,   -- the name in lower case (any script: SQLite's NOCASE folds only A-Z), unique
 	labels TEXT NOT NULL DEFAULT '[]',
 	version INTEGER NOT NULL,
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX resources_name ON resources (name COLLATE NOCASE);
+CREATE UNIQUE INDEX resources_name ON resources (name_key);
 CREATE INDEX resources_recent ON resources (updated_at DESC);
 CREATE TABLE resource_versions (
 	resource_id TEXT NOT NULL,
