@@ -15,6 +15,13 @@ function machineLine(r) {
 	return `${m.nproc} × ${m.cpu}, ${m.memGb} GB RAM, Node ${m.node}, workerd ${m.workerd.replace(/^workerd\s+/, '')}, wrangler ${m.wrangler}; worker source ${r.source}`;
 }
 
+/** A send's row label; later rounds of the plain/campaign pairs say which round. */
+function sendLabel(name) {
+	const [base, round] = name.split('#');
+	if (round) return base === 'all' ? `\`{all: true}\`, round ${round}` : `campaign run, round ${round}`;
+	return SEND_LABELS[name] ?? name;
+}
+
 const SEND_LABELS = {
 	all: '`{all: true}`',
 	filter: 'filter (status, attribute and event conditions selecting the same subscribers)',
@@ -51,7 +58,7 @@ export function audienceSection(r) {
 	const sends = r.sends
 		.map(
 			(s) =>
-				`| ${SEND_LABELS[s.name] ?? s.name} | ${fmt(s.doneSeconds)} s | ${fmt(s.sinkSeconds)} s | ${n0(s.coverage.once)} / ${n0(r.sizes.subscribers)} | ${fmt(s.rowsPerPush, 4)} (D1 ${n0(s.d1Rows)}, store ${n0(s.storeRows)}, dispatcher ${n0(s.dispatcherRows)}) | ${n0(s.workerCpuUsPerPush)} µs |`,
+				`| ${sendLabel(s.name)} | ${fmt(s.doneSeconds)} s | ${fmt(s.sinkSeconds)} s | ${n0(s.coverage.once)} / ${n0(r.sizes.subscribers)} | ${fmt(s.rowsPerPush, 4)} (D1 ${n0(s.d1Rows)}, store ${n0(s.storeRows)}, dispatcher ${n0(s.dispatcherRows)}) | ${n0(s.workerCpuUsPerPush)} µs |`,
 		)
 		.join('\n');
 	return `${AUDIENCE_TITLE}
