@@ -25,6 +25,29 @@ export function call(
 	);
 }
 
+/** Calls a site's admin API (`/v1/sites/:siteId` + `path`) with its key (or `key`), a JSON body when given. */
+export function siteApi(
+	site: { siteId: string; apiKey: string },
+	path: string,
+	method = 'GET',
+	body?: unknown,
+	key = site.apiKey,
+): Promise<Response> {
+	return call(`/v1/sites/${site.siteId}${path}`, {
+		method,
+		key,
+		...(body === undefined ? {} : { body: JSON.stringify(body) }),
+	});
+}
+
+/** An error answer as `{status, code, message}`. */
+export async function problem(
+	response: Response,
+): Promise<{ status: number; code: string; message: string }> {
+	const body = await json<{ error: { code: string; message: string } }>(response);
+	return { status: response.status, ...body.error };
+}
+
 /** Reads a JSON body, failing loudly with the status when it is not JSON. */
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
 	const text = await response.text();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ACTIONS } from '../../../worker/src/wire/browsers';
 import { call, json, OPERATOR, STORE_DATA_TABLES } from '../helpers';
 import { SEND_FIELDS, sendBodies } from './bodies';

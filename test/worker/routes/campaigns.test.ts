@@ -5,11 +5,13 @@ import type { SiteStore } from '../../../worker/src/objects/site-store';
 import { recordPage, SentIndex } from '../../../worker/src/store/sent-sets';
 import { decryptRecorded } from '../decrypt';
 import {
+	siteApi as api,
 	call,
 	createSite,
 	json,
 	makeSubscription,
 	type NotificationView,
+	problem,
 	seedSubscribers,
 	send,
 	sinkLog,
@@ -23,21 +25,6 @@ import {
 
 // Campaigns through the admin API: the resource, its lifecycle, runs started by the site store's alarm, each a
 // notification of its own. The schedule's arithmetic (zones, DST, recurrences) is tested in test/worker/campaigns/.
-
-function api(site: TestSite, path: string, method = 'GET', body?: unknown, key = site.apiKey) {
-	return call(`/v1/sites/${site.siteId}${path}`, {
-		method,
-		key,
-		...(body === undefined ? {} : { body: JSON.stringify(body) }),
-	});
-}
-
-async function problem(response: Response) {
-	return {
-		status: response.status,
-		...(await json<{ error: { code: string; message: string } }>(response)).error,
-	};
-}
 
 interface Campaign {
 	campaignId: string;

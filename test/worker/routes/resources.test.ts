@@ -5,10 +5,12 @@ import { pickLocale } from '../../../worker/src/store/resources';
 import { BROWSERS, droppedBy, MAX_ACTIONS } from '../../../worker/src/wire/browsers';
 import { decryptRecorded } from '../decrypt';
 import {
+	siteApi as api,
 	call,
 	createSite,
 	json,
 	makeSubscription,
+	problem,
 	sinkLog,
 	storeOf,
 	subscribe,
@@ -17,21 +19,6 @@ import {
 } from '../helpers';
 
 // Push resources (issue 17): saved, named messages with language variants, used by sends and campaigns.
-
-function api(site: TestSite, path: string, method = 'GET', body?: unknown, key = site.apiKey) {
-	return call(`/v1/sites/${site.siteId}${path}`, {
-		method,
-		key,
-		...(body === undefined ? {} : { body: JSON.stringify(body) }),
-	});
-}
-
-async function problem(response: Response) {
-	return {
-		status: response.status,
-		...(await json<{ error: { code: string; message: string } }>(response)).error,
-	};
-}
 
 interface Resource {
 	resourceId: string;

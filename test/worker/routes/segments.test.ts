@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-	call,
+	siteApi as api,
 	createSite,
 	json,
 	makeSubscription,
+	problem,
 	send,
 	sinkLog,
 	storeOf,
@@ -15,19 +16,6 @@ import {
 
 // Saved segments, reach estimates, testers and segment audiences through the admin API. The filter language's
 // every leaf is held to a reference evaluator in test/worker/audience/.
-
-async function error(response: Response): Promise<{ status: number; code: string; message: string }> {
-	const body = await json<{ error: { code: string; message: string } }>(response);
-	return { status: response.status, ...body.error };
-}
-
-function api(site: TestSite, path: string, method = 'GET', body?: unknown) {
-	return call(`/v1/sites/${site.siteId}${path}`, {
-		method,
-		key: site.apiKey,
-		...(body === undefined ? {} : { body: JSON.stringify(body) }),
-	});
-}
 
 async function putUser(site: TestSite, userId: string, attributes: Record<string, unknown>) {
 	const response = await api(site, `/users/${userId}`, 'PUT', { attributes });
@@ -77,7 +65,7 @@ describe('saved segments', () => {
 		expect(segment.filter).toEqual({ attribute: 'plan', op: 'eq', value: 'pro' });
 
 		const clash = await api(site, '/segments', 'POST', { name: 'pro PLAN', filter: { test: true } });
-		expect(await error(clash)).toMatchObject({ status: 409, code: 'segment_name_taken' });
+		expect(await problem(clash)).toMatchObject({ status: 409, code: 'segment_name_taken' });
 
 		const list = await json<{ segments: Array<{ segmentId: string }> }>(await api(site, '/segments'));
 		expect(list.segments.map((s) => s.segmentId)).toEqual([segment.segmentId]);
@@ -117,7 +105,7 @@ describe('saved segments', () => {
 		];
 		for (const [filter, message] of cases) {
 			const response = await api(site, '/segments', 'POST', { name: 'Bad', filter });
-			const body = await error(response);
+			const body = await problem(response);
 			expect(body.status, JSON.stringify(filter)).toBe(400);
 			expect(body.message.startsWith(message), `${body.message} should start with ${message}`).toBe(true);
 		}
@@ -133,7 +121,7 @@ describe('saved segments', () => {
 			await api(site, '/segments', 'POST', { name: 'B', filter: { not: { segment: a.segmentId } } }),
 		);
 		const cycle = await api(site, `/segments/${a.segmentId}`, 'PATCH', { filter: { segment: b.segmentId } });
-		const body = await error(cycle);
+		const body = await problem(cycle);
 		expect(body.status).toBe(400);
 		expect(body.message).toContain('refers back to itself');
 		// The refused change left A as it was.
@@ -141,7 +129,7 @@ describe('saved segments', () => {
 			filter: { status: ['allowed'] },
 		});
 
-		const inUse = await error(await api(site, `/segments/${a.segmentId}`, 'DELETE'));
+		const inUse = await problem(await api(site, `/segments/${a.segmentId}`, 'DELETE'));
 		expect(inUse).toMatchObject({ status: 409, code: 'segment_in_use' });
 		expect(inUse.message).toContain(`B (${b.segmentId})`);
 	});
@@ -176,7 +164,7 @@ describe('POST /v1/sites/:siteId/audience/estimate', () => {
 			reachable: 0,
 		});
 
-		const bad = await error(
+		const bad = await problem(
 			await api(site, '/audience/estimate', 'POST', {
 				audience: { filter: { attribute: 'plan', op: 'gt', value: 1 } },
 			}),
@@ -193,7 +181,7 @@ describe('testers', () => {
 		expect(marked.status).toBe(200);
 		expect(await json(marked)).toMatchObject({ subscriberId: alice, test: true });
 		expect((await api(site, '/subscribers/sub_nobody', 'PATCH', { test: true })).status).toBe(404);
-		expect((await error(await api(site, `/subscribers/${alice}`, 'PATCH', { test: 'yes' }))).message).toBe(
+		expect((await problem(await api(site, `/subscribers/${alice}`, 'PATCH', { test: 'yes' }))).message).toBe(
 			'test: must be true or false',
 		);
 
@@ -247,10 +235,10 @@ describe('segment audiences', () => {
 			title: 'x',
 			audience: { all: true, exclude: { any: [{ attribute: 'nope', op: 'exists' }] } },
 		});
-		const body = await error(response);
+		const body = await problem(response);
 		expect(body.status).toBe(400);
 		expect(body.message).toBe('audience.exclude.any[0].attribute: no user has the attribute nope yet');
-		const missing = await error(
+		const missing = await problem(
 			await api(site, '/notifications', 'POST', { title: 'x', audience: { segment: 'seg_missing' } }),
 		);
 		expect(missing.message).toBe('audience.segment: there is no segment seg_missing on this site');

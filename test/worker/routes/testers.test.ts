@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { signTesterToken } from '../../../worker/src/lib/tester-link';
-import { call, createSite, json, makeSubscription, storeSql, subscribe, type TestSite } from '../helpers';
+import {
+	call,
+	createSite,
+	json,
+	makeSubscription,
+	problem,
+	storeSql,
+	subscribe,
+	type TestSite,
+} from '../helpers';
 
 // Tester links (README "Test subscribers"): the console asks for a link, the widget on the page it opens hands the
 // token back with its subscriber id. The claim is a public route: the site's origin, CORS, no bearer.
@@ -29,13 +38,6 @@ async function isTester(siteId: string, subscriberId: string): Promise<number | 
 		subscriberId,
 	);
 	return rows[0]?.test;
-}
-
-async function problem(response: Response) {
-	return {
-		status: response.status,
-		...(await json<{ error: { code: string; message: string } }>(response)).error,
-	};
 }
 
 describe('tester links', () => {
