@@ -2,7 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { capture, type Finding, freshPage, openConsole, subscribe } from '../support/console.ts';
+import { auditScreen, demoApi, type Finding, freshPage, openConsole, subscribe } from '../support/console.ts';
 import { signIdentityToken } from '../support/identity.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
@@ -16,24 +16,9 @@ describe('console audience: segments, testers, users, composer', () => {
 	/** Subscriber ids by name. */
 	const ids: Record<string, string> = {};
 
-	const shoot = async (page: Page, screen: string) => {
-		const found = await capture(page, screen);
-		findings[screen] = found;
-		expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
-	};
+	const shoot = (page: Page, screen: string) => auditScreen(page, screen, findings);
 
-	const api = async (path: string, init: RequestInit = {}) => {
-		const response = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}${path}`, {
-			...init,
-			headers: {
-				authorization: `Bearer ${worker.demo.apiKey}`,
-				'content-type': 'application/json',
-				...init.headers,
-			},
-		});
-		if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-		return response.status === 204 ? null : response.json();
-	};
+	const api = (path: string, init: RequestInit = {}) => demoApi(worker, path, init);
 
 	/** An allowed browser: a stand-in FCM subscription with real-looking keys (never pushed to here). */
 	const allowed = () =>

@@ -9,7 +9,7 @@ import type {
 	SiteView,
 } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { capture, DESKTOP, type Finding, openConsole, PHONE, subscribe } from '../support/console.ts';
+import { auditScreen, DESKTOP, type Finding, openConsole, PHONE, subscribe } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 import { type PushSink, startPushSink } from '../support/push-sink.ts';
 
@@ -32,11 +32,7 @@ describe('console campaigns: delivery options, experiments, run reports, calenda
 	let reportName = '';
 	const findings: Record<string, Record<string, Finding[]>> = {};
 
-	const shoot = async (page: Page, screen: string) => {
-		const found = await capture(page, screen);
-		findings[screen] = found;
-		expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
-	};
+	const shoot = (page: Page, screen: string) => auditScreen(page, screen, findings);
 
 	const api = async <T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> => {
 		const response = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}${path}`, {

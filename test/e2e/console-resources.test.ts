@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSERS, cutText, droppedBy, type PreviewMessage } from '../../worker/src/wire/browsers.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { capture, type Finding, freshPage, openConsole } from '../support/console.ts';
+import { auditScreen, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
 // The saved messages of the console (issue 17, push resources): the list, the editor with its language variants,
@@ -56,23 +56,10 @@ describe('console saved messages: list, editor, previews, versions, uses', () =>
 		// A toast left over from a save would cover the screen.
 		const dismiss = page.locator('[data-testid=toasts] button[aria-label=Dismiss]');
 		while ((await dismiss.count()) > 0) await dismiss.first().click();
-		const found = await capture(page, screen);
-		findings[screen] = found;
-		expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
+		await auditScreen(page, screen, findings);
 	};
 
-	const api = async (path: string, init: RequestInit = {}) => {
-		const response = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}${path}`, {
-			...init,
-			headers: {
-				authorization: `Bearer ${worker.demo.apiKey}`,
-				'content-type': 'application/json',
-				...init.headers,
-			},
-		});
-		if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-		return response.status === 204 ? null : response.json();
-	};
+	const api = (path: string, init: RequestInit = {}) => demoApi(worker, path, init);
 
 	/** Opens a screen; the screen already open is read again. */
 	const go = async (hash: string) => {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { LocalWorker } from './local-worker.ts';
 
 /** Where the console's screenshots go: test-results/screens/console-<screen>-<desktop|phone>.png. */
@@ -81,4 +82,32 @@ export async function subscribe(worker: LocalWorker, body: Record<string, unknow
 /** audit() for a console inside an iframe (the Shopify admin stand-in): the same run, in that frame. */
 export function auditFrame(frame: Frame): Promise<Finding[]> {
 	return audit(frame as unknown as Page);
+}
+
+/** The demo site's admin API with its key: a JSON body out, the JSON answer back (null for 204); throws on a non-2xx. */
+export async function demoApi(worker: LocalWorker, path: string, init: RequestInit = {}) {
+	const response = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}${path}`, {
+		...init,
+		headers: {
+			authorization: `Bearer ${worker.demo.apiKey}`,
+			'content-type': 'application/json',
+			...init.headers,
+		},
+	});
+	if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+	return response.status === 204 ? null : response.json();
+}
+
+/**
+ * Screenshots a screen on desktop and phone and checks it with axe-core: the findings are kept by screen, and any
+ * serious or critical one fails the test (softly, so every screen is still looked at).
+ */
+export async function auditScreen(
+	page: Page,
+	screen: string,
+	findings: Record<string, Record<string, Finding[]>>,
+): Promise<void> {
+	const found = await capture(page, screen);
+	findings[screen] = found;
+	expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
 }
