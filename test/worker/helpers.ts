@@ -267,6 +267,11 @@ export const STORE_DATA_TABLES = [
 	'campaign_runs',
 	'resources',
 	'resource_versions',
+	'automations',
+	'journeys',
+	'automation_stats',
+	'automation_sends',
+	'shop_orders',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

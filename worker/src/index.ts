@@ -14,6 +14,16 @@ import {
 	revokeApiKeyRoute,
 } from './routes/access';
 import {
+	automationReportRoute,
+	automationSwitchRoute,
+	automationTemplatesRoute,
+	createAutomationRoute,
+	deleteAutomationRoute,
+	getAutomationRoute,
+	listAutomationsRoute,
+	patchAutomationRoute,
+} from './routes/automations';
+import {
 	campaignActionRoute,
 	campaignCalendarRoute,
 	campaignRunReportRoute,
@@ -152,6 +162,33 @@ const router = Router<IRequest, Args>({
 	)
 	.delete('/v1/sites/:siteId/segments/:segmentId', (req, env) =>
 		deleteSegmentRoute(req, env, req.params.siteId as string, req.params.segmentId as string),
+	)
+	.get('/v1/sites/:siteId/automations', (req, env) =>
+		listAutomationsRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/automation-templates', (req, env) =>
+		automationTemplatesRoute(req, env, req.params.siteId as string),
+	)
+	.post('/v1/sites/:siteId/automations', (req, env) =>
+		createAutomationRoute(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/automations/:automationId', (req, env) =>
+		getAutomationRoute(req, env, req.params.siteId as string, req.params.automationId as string),
+	)
+	.patch('/v1/sites/:siteId/automations/:automationId', (req, env) =>
+		patchAutomationRoute(req, env, req.params.siteId as string, req.params.automationId as string),
+	)
+	.delete('/v1/sites/:siteId/automations/:automationId', (req, env) =>
+		deleteAutomationRoute(req, env, req.params.siteId as string, req.params.automationId as string),
+	)
+	.post('/v1/sites/:siteId/automations/:automationId/enable', (req, env) =>
+		automationSwitchRoute(req, env, req.params.siteId as string, req.params.automationId as string, true),
+	)
+	.post('/v1/sites/:siteId/automations/:automationId/disable', (req, env) =>
+		automationSwitchRoute(req, env, req.params.siteId as string, req.params.automationId as string, false),
+	)
+	.get('/v1/sites/:siteId/automations/:automationId/report', (req, env) =>
+		automationReportRoute(req, env, req.params.siteId as string, req.params.automationId as string),
 	)
 	.get('/v1/sites/:siteId/resources', (req, env) => listResourcesRoute(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/resources', (req, env) =>

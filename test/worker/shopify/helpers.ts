@@ -7,7 +7,8 @@ import {
 	RequestType,
 	setUpValidRequest,
 } from '@shopify/shopify-api/test-helpers';
-import { call, json } from '../helpers';
+import { expect } from 'vitest';
+import { call, json, makeSubscription, type TestSite, type TestSubscription } from '../helpers';
 import { FakeShopify, type WebhookOptions, webhookHeaders } from './fake-shopify';
 
 /** Routes the library's outgoing requests (its abstract fetch) to a fresh fake Shopify. */
@@ -151,4 +152,50 @@ export async function signProxyQuery(
 	);
 	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)));
 	return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The Shopify customer id of {@link shopWithCustomer}'s identified subscriber. */
+export const CUSTOMER = 7_000_001;
+
+/** A shop with one anonymous subscriber and one tied to CUSTOMER (through the proxy's identity route). */
+export async function shopWithCustomer(store: string): Promise<{
+	installed: ConsoleToken;
+	customerSubscriber: string;
+	guestSubscriber: string;
+	subs: TestSubscription[];
+}> {
+	const installed = await install(store);
+	const site: TestSite = {
+		siteId: installed.siteId,
+		apiKey: '',
+		identitySecret: '',
+		vapidPublicKey: '',
+		origin: `https://${shopOf(store)}`,
+	};
+	const ids: string[] = [];
+	const subs: TestSubscription[] = [];
+	for (let i = 0; i < 2; i++) {
+		const sub = await makeSubscription();
+		subs.push(sub);
+		const response = await call(`/v1/sites/${site.siteId}/subscribers`, {
+			method: 'POST',
+			headers: { origin: site.origin },
+			body: JSON.stringify({
+				subscription: sub.json,
+				permission: 'granted',
+				url: `${site.origin}/products/x`,
+			}),
+		});
+		ids.push((await json<{ subscriberId: string }>(response)).subscriberId);
+	}
+	const { token } = await json<{ token: string }>(
+		await proxied(store, '/identity', { logged_in_customer_id: String(CUSTOMER) }),
+	);
+	const identified = await call(`/v1/sites/${site.siteId}/subscribers/${ids[1]}/identify`, {
+		method: 'POST',
+		headers: { origin: site.origin },
+		body: JSON.stringify({ token }),
+	});
+	expect(identified.status).toBe(200);
+	return { installed, customerSubscriber: ids[1] as string, guestSubscriber: ids[0] as string, subs };
 }

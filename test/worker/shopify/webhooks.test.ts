@@ -14,61 +14,21 @@ import {
 	storeOf,
 	storeRowCounts,
 	storeSql,
-	type TestSite,
 } from '../helpers';
 import type { FakeShopify } from './fake-shopify';
 import {
-	type ConsoleToken,
+	CUSTOMER,
 	deliverWebhook,
 	install,
 	newStore,
 	proxied,
 	sendAs,
 	shopOf,
+	shopWithCustomer,
 	siteApi,
 	statsOf,
 	useFakeShopify,
 } from './helpers';
-
-const CUSTOMER = 7_000_001;
-
-/** A shop with one anonymous subscriber and one tied to CUSTOMER (through the proxy's identity route). */
-async function shopWithCustomer(
-	store: string,
-): Promise<{ installed: ConsoleToken; customerSubscriber: string; guestSubscriber: string }> {
-	const installed = await install(store);
-	const site: TestSite = {
-		siteId: installed.siteId,
-		apiKey: '',
-		identitySecret: '',
-		vapidPublicKey: '',
-		origin: `https://${shopOf(store)}`,
-	};
-	const ids: string[] = [];
-	for (let i = 0; i < 2; i++) {
-		const sub = await makeSubscription();
-		const response = await call(`/v1/sites/${site.siteId}/subscribers`, {
-			method: 'POST',
-			headers: { origin: site.origin },
-			body: JSON.stringify({
-				subscription: sub.json,
-				permission: 'granted',
-				url: `${site.origin}/products/x`,
-			}),
-		});
-		ids.push((await json<{ subscriberId: string }>(response)).subscriberId);
-	}
-	const { token } = await json<{ token: string }>(
-		await proxied(store, '/identity', { logged_in_customer_id: String(CUSTOMER) }),
-	);
-	const identified = await call(`/v1/sites/${site.siteId}/subscribers/${ids[1]}/identify`, {
-		method: 'POST',
-		headers: { origin: site.origin },
-		body: JSON.stringify({ token }),
-	});
-	expect(identified.status).toBe(200);
-	return { installed, customerSubscriber: ids[1] as string, guestSubscriber: ids[0] as string };
-}
 
 const count = async (sql: string, ...values: unknown[]) =>
 	(await env.DB.prepare(sql)

@@ -97,6 +97,8 @@ const TAGS: Record<string, string> = {
 		'Scheduled and recurring sends: a message, an audience and a schedule; each run is a notification',
 	Resources:
 		'Push resources: saved, named messages with language variants, sent by sends and campaigns in place of an inline message',
+	Automations:
+		'Journeys that run by themselves: a trigger (event, inaction within a time, date), 1–5 steps of waits and pushes, exit rules, conversions per step',
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",
 	Shopify: 'The Shopify embedded admin page (App Bridge session token)',

@@ -44,6 +44,11 @@ export interface DispatchInput {
 	 * the message for subscribers whose locale picks it (the others get the message itself).
 	 */
 	translations?: Array<Record<string, Message> | null>;
+	/**
+	 * An automation step: each person's trigger-event properties (by `u:<user>` or `s:<subscriber>`), read by the
+	 * message's Liquid as `event`.
+	 */
+	events?: Record<string, Record<string, string | number | boolean>>;
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -741,7 +746,10 @@ function toRecipient(
 		const tag = pickLocale(tags, ctx.subscriber.locale);
 		if (tag !== null) recipient.lc = tag;
 	}
-	if (ctx && personalisedOf(input)) recipient.ctx = pruneContext(ctx, needsOf(input));
+	if (ctx && personalisedOf(input)) {
+		const event = input.events?.[ctx.user ? `u:${ctx.user.id}` : `s:${id}`] ?? input.events?.[`s:${id}`];
+		recipient.ctx = pruneContext(event ? { ...ctx, event } : ctx, needsOf(input));
+	}
 	return recipient;
 }
 

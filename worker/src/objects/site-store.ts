@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type {
 	AudienceEstimate,
+	AutomationReport,
+	AutomationView,
 	CampaignDetail,
 	CampaignRunView,
 	CampaignState,
@@ -16,6 +18,7 @@ import type {
 	UserDetail,
 } from '#wire';
 import { SqlParams } from '../audience/compile';
+import { listensTo } from '../automations/rules';
 import type { Env } from '../env';
 import { newId } from '../lib/ids';
 import type { Audience } from '../sending/message';
@@ -32,6 +35,30 @@ import {
 	pageAudience,
 	resolveAudience,
 } from '../store/audience';
+import {
+	type AutomationInput,
+	type AutomationRecord,
+	allAutomations,
+	applyDateAttributes,
+	applyEvents,
+	automationReport,
+	automationsUsingSegment,
+	automationView,
+	createAutomation,
+	deleteAutomation,
+	findAutomation,
+	findOrder,
+	forgetJourneysOf,
+	type JourneyOutcome,
+	markAutomationSendStarted,
+	nextJourneyDue,
+	pendingAutomationSends,
+	purgeJourneys,
+	rememberOrder,
+	runDueJourneys,
+	type ShopOrder,
+	updateAutomation,
+} from '../store/automations';
 import { builtinEvent, recordStatusChange } from '../store/builtin-events';
 import {
 	type CalendarEntry,
@@ -195,6 +222,8 @@ export class SiteStore extends DurableObject<Env> {
 	private alarmAt: number | null = null;
 	/** The frequency cap's index of recent campaign pushes (built on first use). */
 	private sentIndex: SentIndex | null = null;
+	/** The site's automations and the event names the enabled ones listen to (read on first use, dropped on change). */
+	private automationCache: { all: AutomationRecord[]; names: Set<string> } | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -217,11 +246,13 @@ export class SiteStore extends DurableObject<Env> {
 		};
 		const result = this.ctx.storage.transactionSync(() => {
 			const upserted = upsertSubscriberIn(this.sql, newId, report, now, hashes);
-			recordStatusChange(this.sql, upserted.id, upserted.previous, report.status, now);
-			return { id: upserted.id, created: upserted.created };
+			const event = recordStatusChange(this.sql, upserted.id, upserted.previous, report.status, now);
+			const journeys = event ? this.journeys([event], now) : null;
+			return { id: upserted.id, created: upserted.created, journeys };
 		});
 		if (result.created) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
-		return result;
+		await this.armJourneys(result.journeys);
+		return { id: result.id, created: result.created };
 	}
 
 	/**
@@ -230,22 +261,30 @@ export class SiteStore extends DurableObject<Env> {
 	 */
 	async recordPageview(siteId: string, id: string, url: string, now: number): Promise<number | null> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => {
+		const result = this.ctx.storage.transactionSync(() => {
 			const written = recordPageview(this.sql, id, url, now);
 			if (written === null) return null;
-			return written + recordEvents(this.sql, [builtinEvent(id, 'pageview', now, { url })]).rowsWritten;
+			const recorded = recordEvents(this.sql, [builtinEvent(id, 'pageview', now, { url })]);
+			const journeys = this.journeys(recorded.fresh, now);
+			return { written: written + recorded.rowsWritten + (journeys?.rowsWritten ?? 0), journeys };
 		});
+		if (result === null) return null;
+		await this.armJourneys(result.journeys);
+		return result.written;
 	}
 
 	/** Sets a subscriber's permission state, recording `subscribed` / `unsubscribed` when it enters or leaves `allowed`. */
 	async updateStatus(siteId: string, id: string, status: SubscriberStatus, now: number): Promise<boolean> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => {
+		const result = this.ctx.storage.transactionSync(() => {
 			const before = subscriberStatus(this.sql, id);
-			if (!updateStatus(this.sql, id, status, now)) return false;
-			recordStatusChange(this.sql, id, before, subscriberStatus(this.sql, id), now);
-			return true;
+			if (!updateStatus(this.sql, id, status, now)) return null;
+			const event = recordStatusChange(this.sql, id, before, subscriberStatus(this.sql, id), now);
+			return { journeys: event ? this.journeys([event], now) : null };
 		});
+		if (result === null) return false;
+		await this.armJourneys(result.journeys);
+		return true;
 	}
 
 	/**
@@ -262,6 +301,8 @@ export class SiteStore extends DurableObject<Env> {
 				)
 				.toArray()[0];
 			deleteEventsOf(this.sql, `s:${id}`);
+			this.sql.exec('DELETE FROM journeys WHERE subject = ?', `s:${id}`);
+			this.sql.exec('DELETE FROM shop_orders WHERE subject = ?', `s:${id}`);
 			if (!deleteSubscriber(this.sql, id)) return false;
 			if (unsubscribe && row?.status === 'allowed' && row.external_user_id !== null) {
 				recordEvents(this.sql, [
@@ -293,6 +334,7 @@ export class SiteStore extends DurableObject<Env> {
 			if (changes !== null) {
 				const merged = mergeUser(this.sql, userId, changes, now);
 				if (!merged.ok) return { path: merged.path, message: merged.message };
+				this.dateJourneys(userId, changes, now);
 			}
 			return identifySubscriber(this.sql, id, userId, suspendedId, now);
 		});
@@ -394,6 +436,14 @@ export class SiteStore extends DurableObject<Env> {
 		return checked(() => {
 			const users = segmentsReferring(this.sql, id);
 			const campaigns = campaignsUsingSegment(this.sql, id);
+			const automations = automationsUsingSegment(this.sql, id);
+			if (automations.length > 0) {
+				throw new CheckError(
+					409,
+					'segment_in_use',
+					`Segment ${id} is used by ${automations.map((a) => `automation ${a.name} (${a.id})`).join(', ')}; change those first`,
+				);
+			}
 			if (campaigns.length > 0) {
 				throw new CheckError(
 					409,
@@ -631,6 +681,141 @@ export class SiteStore extends DurableObject<Env> {
 		markRunDispatched(this.sql, campaignId, run);
 	}
 
+	// ---- automations (issue 13) ------------------------------------------------------------------------------------
+
+	async automations(siteId: string): Promise<AutomationView[]> {
+		await this.open(siteId);
+		return this.automationsNow().all.map((a) => automationView(this.sql, a));
+	}
+
+	async automation(siteId: string, id: string): Promise<AutomationView | null> {
+		await this.open(siteId);
+		const a = findAutomation(this.sql, id);
+		return a ? automationView(this.sql, a) : null;
+	}
+
+	async createAutomation(
+		siteId: string,
+		id: string,
+		input: AutomationInput,
+		now: number,
+	): Promise<Checked<AutomationView>> {
+		await this.open(siteId);
+		this.automationCache = null;
+		return checked(() => this.ctx.storage.transactionSync(() => createAutomation(this.sql, id, input, now)));
+	}
+
+	/** Changes an automation (or turns it on or off: `{enabled}`); null value when there is no such automation. */
+	async updateAutomation(
+		siteId: string,
+		id: string,
+		patch: Partial<AutomationInput>,
+		now: number,
+	): Promise<Checked<AutomationView | null>> {
+		await this.open(siteId);
+		this.automationCache = null;
+		return checked(() => this.ctx.storage.transactionSync(() => updateAutomation(this.sql, id, patch, now)));
+	}
+
+	async deleteAutomation(siteId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		this.automationCache = null;
+		return this.ctx.storage.transactionSync(() => deleteAutomation(this.sql, id));
+	}
+
+	async automationReport(siteId: string, id: string): Promise<AutomationReport | null> {
+		await this.open(siteId);
+		const a = findAutomation(this.sql, id);
+		return a ? automationReport(this.sql, a) : null;
+	}
+
+	/**
+	 * Runs the journeys due at `now` (the alarm's work; tests call it with a fixed clock): first any step send whose
+	 * dispatcher was not started, then due journeys in one transaction, then their dispatchers. True when more were
+	 * due than one round takes.
+	 */
+	async runJourneys(siteId: string, now: number): Promise<boolean> {
+		await this.open(siteId);
+		for (const input of pendingAutomationSends(this.sql)) await this.startAutomationSend(input);
+		if (nextJourneyDue(this.sql) === null || (nextJourneyDue(this.sql) as number) > now) return false;
+		const site = await findSite(this.env.DB, siteId);
+		if (!site) return false;
+		const settings = (
+			site.settings as {
+				campaigns?: { frequencyCap?: FrequencyCap | null; quietHours?: QuietHoursRule | null };
+			}
+		).campaigns;
+		const facts = {
+			siteId,
+			homeUrl: site.homeUrl,
+			iconUrl: site.iconUrl,
+			disabled: site.disabledAt !== null,
+			frequencyCap: settings?.frequencyCap ?? null,
+			quietHours: settings?.quietHours ?? null,
+		};
+		const ran = this.ctx.storage.transactionSync(() =>
+			runDueJourneys(this.sql, facts, now, () => newId('ntf')),
+		);
+		if (ran.inputs.some(() => true)) this.automationCache = null; // last_error may have changed
+		for (const input of ran.inputs) await this.startAutomationSend(input);
+		return ran.more;
+	}
+
+	/** Remembers a shop order's buyer (once per order id) for its shipping updates. */
+	async rememberOrder(siteId: string, order: ShopOrder, now: number): Promise<void> {
+		await this.open(siteId);
+		rememberOrder(this.sql, order, now);
+	}
+
+	async findOrder(siteId: string, id: string): Promise<ShopOrder | null> {
+		await this.open(siteId);
+		return findOrder(this.sql, id);
+	}
+
+	private async startAutomationSend(input: DispatchInput): Promise<void> {
+		await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(input.notificationId)).start(input);
+		markAutomationSendStarted(this.sql, input.notificationId);
+	}
+
+	/** The automations, read once and kept until one changes. */
+	private automationsNow(): { all: AutomationRecord[]; names: Set<string> } {
+		if (!this.automationCache) {
+			const all = allAutomations(this.sql);
+			const names = new Set(all.filter((a) => a.enabled).flatMap((a) => listensTo(a)));
+			this.automationCache = { all, names };
+		}
+		return this.automationCache;
+	}
+
+	/** Journeys moved by newly recorded events (inside their transaction); null when no automation listens. */
+	private journeys(events: readonly EventInput[], now: number): JourneyOutcome | null {
+		if (events.length === 0) return null;
+		const { all, names } = this.automationsNow();
+		if (names.size === 0) return null;
+		const heard = events.filter((e) => names.has(e.name));
+		if (heard.length === 0) return null;
+		return applyEvents(this.sql, all, heard, now);
+	}
+
+	/** Date-attribute automations after a user's attributes changed (inside the transaction). */
+	private dateJourneys(userId: string, changes: Record<string, StoredValue>, now: number): number {
+		const { all } = this.automationsNow();
+		if (!all.some((a) => a.enabled && a.trigger.type === 'date' && a.trigger.attribute)) return 0;
+		const dates = new Map<string, number | null>();
+		for (const [name, value] of Object.entries(changes)) {
+			if (value === null) dates.set(name, null);
+			else if (value.type === 'date') dates.set(name, value.value as number);
+		}
+		return dates.size > 0 ? applyDateAttributes(this.sql, all, userId, dates, now) : 0;
+	}
+
+	/** After journeys may have started: the alarm is set for the first one due. */
+	private async armJourneys(outcome: JourneyOutcome | null): Promise<void> {
+		if (!outcome || outcome.entered === 0) return;
+		const due = nextJourneyDue(this.sql);
+		if (due !== null) await this.armAlarm(due);
+	}
+
 	// ---- users and events ---------------------------------------------------------------------------------------
 
 	/** Merges a user's attributes; see {@link mergeUser}. */
@@ -641,7 +826,14 @@ export class SiteStore extends DurableObject<Env> {
 		now: number,
 	): Promise<MergeResult> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => mergeUser(this.sql, userId, changes, now));
+		let moved = 0;
+		const result = this.ctx.storage.transactionSync(() => {
+			const merged = mergeUser(this.sql, userId, changes, now);
+			if (merged.ok) moved = this.dateJourneys(userId, changes, now);
+			return merged;
+		});
+		if (moved > 0) await this.armJourneys({ entered: 1, exited: 0, converted: 0, rowsWritten: moved });
+		return result;
 	}
 
 	/** A user with their subscribers and last 30 days' events; null when none of these exist. */
@@ -678,9 +870,19 @@ export class SiteStore extends DurableObject<Env> {
 			if (!ok) rejected.push(i);
 			return ok;
 		});
-		const result = this.ctx.storage.transactionSync(() => recordEvents(this.sql, kept));
+		const result = this.ctx.storage.transactionSync(() => {
+			const recorded = recordEvents(this.sql, kept);
+			const journeys = this.journeys(recorded.fresh, now);
+			return { ...recorded, journeys };
+		});
 		if (result.accepted > 0) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
-		return { ...result, rejected };
+		await this.armJourneys(result.journeys);
+		return {
+			accepted: result.accepted,
+			duplicates: result.duplicates,
+			rowsWritten: result.rowsWritten + (result.journeys?.rowsWritten ?? 0),
+			rejected,
+		};
 	}
 
 	/** How many days events are kept (meta `event_retention_days`, else the default). */
@@ -695,6 +897,7 @@ export class SiteStore extends DurableObject<Env> {
 		return this.ctx.storage.transactionSync(() => {
 			const events = deleteEventsOf(this.sql, `u:${userId}`);
 			deleteSubscriberEventsOfUser(this.sql, userId);
+			forgetJourneysOf(this.sql, userId);
 			forgetUserInAudiences(this.sql, userId);
 			const subscribers = deleteUser(this.sql, userId);
 			const row = deleteUserRow(this.sql, userId);
@@ -831,6 +1034,7 @@ export class SiteStore extends DurableObject<Env> {
 			forgetUserInAudiences(this.sql, userId);
 			deleteEventsOf(this.sql, `u:${userId}`);
 			deleteSubscriberEventsOfUser(this.sql, userId);
+			forgetJourneysOf(this.sql, userId);
 			deleteUserRow(this.sql, userId);
 			return deleteUser(this.sql, userId);
 		});
@@ -851,6 +1055,7 @@ export class SiteStore extends DurableObject<Env> {
 		await this.ctx.storage.deleteAlarm();
 		await this.ctx.storage.deleteAll();
 		this.alarmAt = null;
+		this.automationCache = null;
 		migrate(this.ctx.storage, SITE_STORE_MIGRATIONS);
 		this.setMeta('site', siteId);
 		this.setMeta('imported_at', String(Date.now()));
@@ -889,6 +1094,7 @@ export class SiteStore extends DurableObject<Env> {
 		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
 		purgeEvents(this.sql, dayOf(now) - this.retentionDays());
 		purgeSentSets(this.sql, this.sentIndex, now);
+		purgeJourneys(this.sql, now);
 		this.setMeta('housekept_at', String(now));
 		return { resumed: open.length, pruned };
 	}
@@ -903,6 +1109,7 @@ export class SiteStore extends DurableObject<Env> {
 			if (!this.ready) return;
 		}
 		const now = Date.now();
+		const moreJourneys = await this.runJourneys(siteId, now);
 		const ranCampaigns = await this.runCampaigns(siteId, now);
 		// An alarm that started campaign runs housekeeps only when the last round is older than the resume period.
 		const housekept = Number(this.meta('housekept_at') ?? 0);
@@ -914,7 +1121,10 @@ export class SiteStore extends DurableObject<Env> {
 		if (pending) await this.armAlarm(now + RESUME_EVERY_MS);
 		else if (subscribers || events) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		// The next campaign run (or at once, when more were due than one alarm starts).
-		const due = [nextDue(this.sql), nextWinnerDue(this.sql)].filter((t): t is number => t !== null);
+		const due = [nextDue(this.sql), nextWinnerDue(this.sql), nextJourneyDue(this.sql)].filter(
+			(t): t is number => t !== null,
+		);
+		if (moreJourneys) due.push(now);
 		if (due.length > 0) await this.armAlarm(Math.max(Math.min(...due), now));
 	}
 

@@ -53,7 +53,7 @@ function checkMessage(
  * schema, which would percent-encode `{{ … }}`; they are swapped for a placeholder and put back after it, then
  * checked as Liquid by checkMessage (as a send's are).
  */
-function parseCampaignBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+export function parseCampaignBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 	if (body === null || typeof body !== 'object') return parse(schema, body);
 	const copy = { ...(body as Record<string, unknown>) };
 	const restores: Array<(parsed: Record<string, unknown>) => void> = [];
@@ -192,7 +192,7 @@ function checkedTiming(value: CampaignTiming): CampaignTiming {
 }
 
 /** zod's optional fields come back as undefined keys; the stored JSON keeps only those given. */
-function stripUndefined<T extends object>(value: T): T {
+export function stripUndefined<T extends object>(value: T): T {
 	return JSON.parse(JSON.stringify(value)) as T;
 }
 
@@ -210,18 +210,24 @@ function checkedSchedule(value: unknown): CampaignSchedule {
  * with the overrides, checked with every language (what the campaign stores as its message now; runs read the
  * resource again).
  */
-async function campaignMessageOf(
+export async function campaignMessageOf(
 	env: Env,
 	site: Site,
 	given: Record<string, unknown>,
 	delivery: Record<string, unknown> | undefined,
+	path = 'message',
 ): Promise<Pick<CampaignInput, 'message' | 'delivery' | 'resource'>> {
 	if (!namesResource(given)) {
-		if (given.title === undefined) throw badRequest('message.title', 'is required (or give a resource)');
-		return { ...checkMessage(given, delivery, site.origins), resource: null };
+		if (given.title === undefined) throw badRequest(`${path}.title`, 'is required (or give a resource)');
+		return { ...checkMessage(given, delivery, site.origins, `${path}.`), resource: null };
 	}
-	const used = await useResource(env, site, given, 'message');
-	const checked = checkMessage(used.message as unknown as Record<string, unknown>, delivery, site.origins);
+	const used = await useResource(env, site, given, path);
+	const checked = checkMessage(
+		used.message as unknown as Record<string, unknown>,
+		delivery,
+		site.origins,
+		`${path}.`,
+	);
 	return {
 		...checked,
 		resource: {

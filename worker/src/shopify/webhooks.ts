@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
+import { siteStore } from '../objects/site-store';
 import { trackEvents } from '../services/audience';
 import { shopifyFor } from './config';
 import { applyShopUpdate, parseShopUpdate } from './primary-domain';
@@ -20,11 +21,20 @@ interface Delivery {
 	triggeredAt: string | undefined;
 }
 
+/** Topics whose body does not name its shop. */
+const UNNAMED_SHOP = new Set([
+	'ORDERS_CREATE',
+	'CHECKOUTS_CREATE',
+	'CHECKOUTS_UPDATE',
+	'FULFILLMENT_EVENTS_CREATE',
+]);
+
 /** Largest webhook body read (the topics handled here are small JSON documents). */
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 /**
- * POST /shopify/webhooks: app/uninstalled, shop/update and the three mandatory compliance topics. The body's
+ * POST /shopify/webhooks: app/uninstalled, shop/update, orders/create, checkouts/create|update,
+ * fulfillment_events/create and the three mandatory compliance topics. The body's
  * HMAC is checked first (401 when missing or wrong); the shop is taken from the signed body and must match the
  * header; a delivery already handled (same X-Shopify-Webhook-Id) is acknowledged without being redone, and every
  * handler is idempotent besides.
@@ -50,9 +60,9 @@ export async function webhook(request: Request, env: Env): Promise<Response> {
 		throw new HttpError(400, 'invalid_json', 'Webhook body is not a JSON object');
 	}
 	const shop = shopify.utils.sanitizeShop(check.domain);
-	// Order bodies name no shop: the HMAC (this app's secret) vouches for them, the TLS connection for the header.
-	const signedShop =
-		check.topic === 'ORDERS_CREATE' ? shop : (payload.shop_domain ?? payload.myshopify_domain);
+	// Order, checkout and fulfilment bodies name no shop: the HMAC (this app's secret) vouches for them, the TLS
+	// connection for the header.
+	const signedShop = UNNAMED_SHOP.has(check.topic) ? shop : (payload.shop_domain ?? payload.myshopify_domain);
 	if (!shop || signedShop !== shop) {
 		throw new HttpError(400, 'invalid_webhook', 'The shop in the body does not match X-Shopify-Shop-Domain');
 	}
@@ -96,10 +106,16 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 		}
 		case 'SHOP_REDACT':
 			return { ...(await purgeShop(env, shop)) };
-		case 'ORDERS_CREATE': {
+		case 'ORDERS_CREATE':
+		case 'CHECKOUTS_CREATE':
+		case 'CHECKOUTS_UPDATE':
+		case 'FULFILLMENT_EVENTS_CREATE': {
 			const record = await findShop(env.DB, shop);
 			if (!record || record.uninstalledAt !== null) return { ignored: 'not_installed' };
-			return recordPurchase(env, record.siteId, payload, now);
+			if (topic === 'ORDERS_CREATE') return recordPurchase(env, record.siteId, payload, now);
+			if (topic === 'FULFILLMENT_EVENTS_CREATE')
+				return recordFulfillmentEvent(env, record.siteId, payload, now);
+			return recordCheckout(env, record.siteId, payload, now);
 		}
 		default:
 			return { ignored: topic };
@@ -158,6 +174,9 @@ async function recordPurchase(
 	if (typeof payload.currency === 'string' && /^[A-Z]{3}$/.test(payload.currency))
 		properties.currency = payload.currency;
 	if (Array.isArray(payload.line_items)) properties.items = payload.line_items.length;
+	// The checkout it completes: ends that checkout's reminders (the abandoned-checkout automation's key).
+	if (typeof payload.checkout_token === 'string' && /^[\w-]{1,64}$/.test(payload.checkout_token))
+		properties.checkout_id = payload.checkout_token;
 	const result = await trackEvents(
 		env,
 		siteId,
@@ -178,7 +197,146 @@ async function recordPurchase(
 		now,
 	);
 	if (result.rejected.length > 0) return { ignored: 'unknown_subscriber' };
+	// Its shipping updates go to the same person's devices.
+	await siteStore(env, siteId).rememberOrder(
+		siteId,
+		{
+			id: orderId,
+			subject: customerId !== null ? `u:${customerId}` : `s:${subscriberId}`,
+			name: typeof payload.name === 'string' ? payload.name.slice(0, 64) : null,
+			statusUrl: httpsUrl(payload.order_status_url),
+		},
+		now,
+	);
 	return { purchase: result.accepted === 1 ? 'recorded' : 'duplicate' };
+}
+
+/** An https URL as given, or null. */
+function httpsUrl(value: unknown): string | null {
+	if (typeof value !== 'string' || value.length > 1024) return null;
+	const url = URL.parse(value);
+	return url?.protocol === 'https:' ? url.href : null;
+}
+
+/** A time Shopify gave, as an ISO string the events API takes (within the last 6 days), else nothing (now). */
+function eventTime(value: unknown, now: number): { time?: string } {
+	const at = Date.parse(String(value ?? ''));
+	return Number.isNaN(at) || Math.abs(now - at) > 6 * 86_400_000 || at > now
+		? {}
+		: { time: new Date(at).toISOString() };
+}
+
+/**
+ * checkouts/create and checkouts/update → the buyer's `checkout_started` event (once per checkout: its token is the
+ * event id and the automation key), with the link back to the checkout, its total and first item. The buyer is the
+ * customer, or for a guest the browser the cart was tagged with. A completed checkout, or one Beckon cannot tie to a
+ * person, is ignored.
+ */
+async function recordCheckout(
+	env: Env,
+	siteId: string,
+	payload: Payload,
+	now: number,
+): Promise<Record<string, unknown>> {
+	const token =
+		typeof payload.token === 'string' && /^[\w-]{1,64}$/.test(payload.token) ? payload.token : null;
+	if (token === null) throw malformed('checkout');
+	if (payload.completed_at) return { ignored: 'completed' };
+	const customer = payload.customer as { id?: unknown } | null | undefined;
+	const customerId = customer && /^\d{1,20}$/.test(String(customer.id)) ? String(customer.id) : null;
+	const subscriberId = customerId === null ? taggedSubscriber(payload) : null;
+	if (customerId === null && subscriberId === null) return { ignored: 'unknown_buyer' };
+	const properties: Record<string, string | number> = { checkout_id: token };
+	const url = httpsUrl(payload.abandoned_checkout_url);
+	if (url) properties.checkout_url = url;
+	const total = Number(payload.total_price);
+	if (Number.isFinite(total)) properties.total = total;
+	if (typeof payload.currency === 'string' && /^[A-Z]{3}$/.test(payload.currency))
+		properties.currency = payload.currency;
+	const items = Array.isArray(payload.line_items) ? (payload.line_items as Array<{ title?: unknown }>) : [];
+	properties.items = items.length;
+	if (typeof items[0]?.title === 'string') properties.item_title = items[0].title.slice(0, 100);
+	const result = await trackEvents(
+		env,
+		siteId,
+		{
+			events: [
+				{
+					name: 'checkout_started',
+					...(customerId !== null ? { userId: customerId } : { subscriberId: subscriberId as string }),
+					id: `shopify-checkout-${token}`,
+					...eventTime(payload.created_at, now),
+					properties,
+				},
+			],
+		},
+		now,
+	);
+	if (result.rejected.length > 0) return { ignored: 'unknown_subscriber' };
+	return { checkout: result.accepted === 1 ? 'recorded' : 'duplicate' };
+}
+
+/** Carrier statuses that are news to a buyer, in their words. */
+const SHIPPING_STATUSES: Record<string, string> = {
+	in_transit: 'on its way',
+	out_for_delivery: 'out for delivery',
+	delivered: 'delivered',
+	attempted_delivery: 'delivery attempted',
+	ready_for_pickup: 'ready for pickup',
+	delayed: 'delayed',
+	failure: 'delivery failed',
+	carrier_picked_up: 'picked up by the carrier',
+};
+
+/**
+ * fulfillment_events/create → the buyer's `fulfillment_updated` event (once per fulfilment event) for the carrier
+ * statuses a buyer cares about, when Beckon recorded the order's buyer (orders/create). Others are ignored.
+ */
+async function recordFulfillmentEvent(
+	env: Env,
+	siteId: string,
+	payload: Payload,
+	now: number,
+): Promise<Record<string, unknown>> {
+	const id = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
+	const orderId = /^\d{1,20}$/.test(String(payload.order_id)) ? String(payload.order_id) : null;
+	if (id === null || orderId === null) throw malformed('fulfillment event');
+	const status = typeof payload.status === 'string' ? payload.status : '';
+	const label = SHIPPING_STATUSES[status];
+	if (!label) return { ignored: 'status' };
+	const order = await siteStore(env, siteId).findOrder(siteId, orderId);
+	if (!order) return { ignored: 'unknown_order' };
+	const properties: Record<string, string> = {
+		update_id: id,
+		order_id: orderId,
+		status,
+		status_label: label,
+	};
+	if (order.name) properties.order_name = order.name;
+	if (order.statusUrl) properties.order_url = order.statusUrl;
+	if (typeof payload.message === 'string' && payload.message.trim())
+		properties.status_detail = payload.message.trim().slice(0, 200);
+	const subject = order.subject.startsWith('u:')
+		? { userId: order.subject.slice(2) }
+		: { subscriberId: order.subject.slice(2) };
+	const result = await trackEvents(
+		env,
+		siteId,
+		{
+			events: [
+				{
+					name: 'fulfillment_updated',
+					...subject,
+					id: `shopify-fulfillment-event-${id}`,
+					...eventTime(payload.happened_at ?? payload.created_at, now),
+					properties,
+				},
+			],
+		},
+		now,
+	);
+	if (result.rejected.length > 0) return { ignored: 'unknown_subscriber' };
+	return { shipping: result.accepted === 1 ? 'recorded' : 'duplicate' };
 }
 
 /** The subscriber id the app embed put in the cart's `_beckon` attribute, if the order carries a well-formed one. */

@@ -17,7 +17,7 @@ export function builtinEvent(
 
 /**
  * Records `subscribed` when a subscriber became `allowed` (new, or from another state) and `unsubscribed` when it
- * left `allowed`. Run inside the transaction that changed the status.
+ * left `allowed`. Run inside the transaction that changed the status. Returns the event recorded, if any.
  */
 export function recordStatusChange(
 	sql: SqlStorage,
@@ -25,7 +25,9 @@ export function recordStatusChange(
 	before: SubscriberStatus | null,
 	after: SubscriberStatus | null,
 	now: number,
-): void {
-	if (before === after || (before !== 'allowed' && after !== 'allowed')) return;
-	recordEvents(sql, [builtinEvent(subscriberId, after === 'allowed' ? 'subscribed' : 'unsubscribed', now)]);
+): EventInput | null {
+	if (before === after || (before !== 'allowed' && after !== 'allowed')) return null;
+	const event = builtinEvent(subscriberId, after === 'allowed' ? 'subscribed' : 'unsubscribed', now);
+	recordEvents(sql, [event]);
+	return event;
 }

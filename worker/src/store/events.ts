@@ -27,12 +27,13 @@ export const dayOf = (time: number) => Math.floor(time / DAY_MS);
 /**
  * Records events: grouped by subject × name × day first, so each group is one read and one upsert however many
  * events it holds. An event whose id is among its group's kept occurrences (or earlier in the batch) is a
- * duplicate and counts nothing. Returns the counts and the rows SQLite reports written (the billing measure).
+ * duplicate and counts nothing. Returns the counts, the rows SQLite reports written (the billing measure) and the
+ * events that were new (what automations react to).
  */
 export function recordEvents(
 	sql: SqlStorage,
 	events: readonly EventInput[],
-): { accepted: number; duplicates: number; rowsWritten: number } {
+): { accepted: number; duplicates: number; rowsWritten: number; fresh: EventInput[] } {
 	const groups = new Map<string, EventInput[]>();
 	for (const e of events) {
 		const key = JSON.stringify([e.subject, e.name, dayOf(e.time)]);
@@ -43,6 +44,7 @@ export function recordEvents(
 	let accepted = 0;
 	let duplicates = 0;
 	let rowsWritten = 0;
+	const recorded: EventInput[] = [];
 	for (const group of groups.values()) {
 		const first = group[0] as EventInput;
 		const day = dayOf(first.time);
@@ -67,6 +69,7 @@ export function recordEvents(
 		}
 		if (fresh.length === 0) continue;
 		accepted += fresh.length;
+		recorded.push(...fresh);
 		for (const e of fresh) {
 			const o: Occurrence = { t: e.time };
 			if (e.id !== null) o.id = e.id;
@@ -92,7 +95,7 @@ export function recordEvents(
 		cursor.toArray();
 		rowsWritten += cursor.rowsWritten;
 	}
-	return { accepted, duplicates, rowsWritten };
+	return { accepted, duplicates, rowsWritten, fresh: recorded };
 }
 
 /** A subject's kept occurrences from `sinceDay` on, newest first, at most `limit`. */

@@ -7,6 +7,7 @@ import type {
 	ResourceView,
 } from '#wire';
 import { CheckError } from './audience';
+import { automationsUsingResource } from './automations';
 
 // Push resources (issue 17) in a site's store: a saved, named message with per-language variants. Every change is a
 // new version; all versions are kept (a few KB each, a site holds few resources), so a send can always show the
@@ -51,9 +52,12 @@ function toView(row: ResourceRow, usedBy: ResourceUse[]): ResourceView {
 	};
 }
 
-/** Campaigns that will still send a resource (scheduled, running or paused): deleting it is refused while any do. */
+/**
+ * What will still send a resource: campaigns (scheduled, running or paused) and automations with a step sending it.
+ * Deleting it is refused while any do.
+ */
 export function resourceUses(sql: SqlStorage, id: string): ResourceUse[] {
-	return sql
+	const campaigns = sql
 		.exec<{ id: string; name: string; state: string }>(
 			`SELECT id, name, state FROM campaigns WHERE state IN ('scheduled', 'running', 'paused')
 				AND ((resource IS NOT NULL AND json_extract(resource, '$.resourceId') = ?1)
@@ -63,6 +67,8 @@ export function resourceUses(sql: SqlStorage, id: string): ResourceUse[] {
 		)
 		.toArray()
 		.map((c) => ({ type: 'campaign' as const, id: c.id, name: c.name, state: c.state }));
+	const automations = automationsUsingResource(sql, id).map((a) => ({ type: 'automation' as const, ...a }));
+	return [...campaigns, ...automations];
 }
 
 export function findResource(sql: SqlStorage, id: string): ResourceView | null {

@@ -243,4 +243,78 @@ ALTER TABLE notifications ADD COLUMN translations TEXT;
 ALTER TABLE campaigns ADD COLUMN resource TEXT;
 CREATE INDEX campaigns_resource ON campaigns (json_extract(resource, '$.resourceId')) WHERE resource IS NOT NULL;`,
 	},
+	{
+		version: 6,
+		name: 'automations and their journeys, shop orders',
+		up: `
+-- An automation (issue 13): a trigger, 1-5 steps (wait, then a message) and exit rules, as JSON (definition).
+-- trigger_events: the event names it listens to (its trigger's, exits', goal's), comma-wrapped for a LIKE lookup.
+CREATE TABLE automations (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	enabled INTEGER NOT NULL DEFAULT 0,
+	definition TEXT NOT NULL,
+	template TEXT,
+	last_error TEXT,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One journey per automation x subject ('u:<user>' or 's:<subscriber>') x key (the trigger's key property, e.g. the
+-- checkout id; '' without one). step: the next step to run; due_at: when (NULL once the journey has ended).
+-- held: in the control group (walks the steps, nothing is sent). last_sent: the last step whose push went out
+-- (-1: none), which a conversion is credited to. Ended rows stay for the re-entry rule and the goal window.
+CREATE TABLE journeys (
+	automation_id TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	key TEXT NOT NULL DEFAULT '',
+	state TEXT NOT NULL CHECK (state IN ('waiting', 'done', 'exited', 'converted', 'stopped')),
+	step INTEGER NOT NULL DEFAULT 0,
+	due_at INTEGER,
+	held INTEGER NOT NULL DEFAULT 0,
+	last_sent INTEGER NOT NULL DEFAULT -1,
+	event_id TEXT,
+	context TEXT,
+	entered_at INTEGER NOT NULL,
+	ended_at INTEGER,
+	PRIMARY KEY (automation_id, subject, key)
+) WITHOUT ROWID;
+CREATE INDEX journeys_due ON journeys (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX journeys_subject ON journeys (subject, automation_id);
+
+-- Counters per automation and step: step -1 is the trigger (journeys entered, left before the first step, converted
+-- before any push), -2 the control group; 0.. each step (reached, exited after it, conversions it is credited with
+-- and their revenue; what was sent and clicked is in the step's notifications). One upsert per group of journeys an event batch or an alarm moves, not per journey.
+CREATE TABLE automation_stats (
+	automation_id TEXT NOT NULL,
+	step INTEGER NOT NULL,
+	entered INTEGER NOT NULL DEFAULT 0,
+	exited INTEGER NOT NULL DEFAULT 0,
+	converted INTEGER NOT NULL DEFAULT 0,
+	revenue REAL NOT NULL DEFAULT 0,
+	PRIMARY KEY (automation_id, step)
+) WITHOUT ROWID;
+
+-- A step's push to the journeys due together: the dispatcher input until the dispatcher has it (as campaign_runs).
+CREATE TABLE automation_sends (
+	notification_id TEXT PRIMARY KEY,
+	pending_input TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Which automation step a notification was (its clicks count in the automation's report).
+ALTER TABLE notifications ADD COLUMN automation_id TEXT;
+ALTER TABLE notifications ADD COLUMN automation_step INTEGER;
+CREATE INDEX notifications_automation ON notifications (automation_id, automation_step) WHERE automation_id IS NOT NULL;
+
+-- Shop orders whose buyer Beckon knows (Shopify orders/create): whose devices hear the order's shipping updates.
+-- One row per order, forgotten with the person and after 180 days.
+CREATE TABLE shop_orders (
+	id TEXT PRIMARY KEY,
+	subject TEXT NOT NULL,
+	name TEXT,
+	status_url TEXT,
+	created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX shop_orders_subject ON shop_orders (subject);`,
+	},
 ];

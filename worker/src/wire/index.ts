@@ -589,3 +589,139 @@ export interface EventBatchResult {
 	/** Indexes of events naming a subscriber the site does not have. */
 	rejected: number[];
 }
+
+// ---- Automations (issue 13) -------------------------------------------------------------------------------------
+
+/** A value of an event property. */
+export type EventValue = string | number | boolean;
+
+/** A test on one property of the trigger event (`exists` needs no value; gt/gte/lt/lte compare numbers). */
+export interface AutomationCondition {
+	property: string;
+	op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'exists';
+	value?: EventValue;
+}
+
+/**
+ * What starts a journey: an event; an event not followed by another within a time (matched on `key`, e.g. the
+ * checkout id); or a date (a user attribute, or an event property) with an offset in days, at a local time.
+ */
+export type AutomationTrigger =
+	| {
+			type: 'event';
+			event: string;
+			where?: AutomationCondition[];
+			/** Only subjects in this segment (checked when the event arrives). */
+			segment?: string;
+			/** The event property that tells journeys apart (one journey per value); none: one per subject. */
+			key?: string;
+	  }
+	| {
+			type: 'inaction';
+			event: string;
+			/** The event that, arriving within the time (with the same key), means the journey never starts. */
+			without: string;
+			withinSeconds: number;
+			key?: string;
+			where?: AutomationCondition[];
+			segment?: string;
+	  }
+	| {
+			type: 'date';
+			/** A date attribute of the user… */
+			attribute?: string;
+			/** …or an event carrying a date property (`YYYY-MM-DD` or an ISO time). */
+			event?: string;
+			property?: string;
+			/** Days before (negative) or after the date. */
+			offsetDays: number;
+			/** Local time of day, HH:MM, in the subject's zone. */
+			at: string;
+			key?: string;
+			where?: AutomationCondition[];
+	  };
+
+/** How long a step waits after the previous one (or the trigger): seconds, or until the next HH:MM local time. */
+export type AutomationWait = { seconds: number } | { until: string };
+
+/** One step: a wait, then a push (inline, or a push resource with overrides). */
+export interface AutomationStep {
+	wait?: AutomationWait;
+	/** The message as it is sent now (a resource's current version with the step's overrides). */
+	message: Message;
+	resource: CampaignView['resource'];
+	delivery: Delivery;
+}
+
+/** What ends a journey early: an event (matched on the trigger's key when it carries it), or leaving a segment. */
+export interface AutomationExit {
+	events: string[];
+	/** The journey ends before its next step when the subject is no longer in this segment. */
+	segment?: string;
+}
+
+/** The conversion an automation is measured by: an event after a push, within a window, with an optional value. */
+export interface AutomationGoal {
+	event: string;
+	/** The goal event's property holding its revenue (default `value`). */
+	valueProperty: string;
+	/** Conversions count up to this long after the journey's last push (default 3 days). */
+	windowSeconds: number;
+}
+
+/** The definition of an automation, as created and changed. */
+export interface AutomationDefinition {
+	trigger: AutomationTrigger;
+	steps: AutomationStep[];
+	exit: AutomationExit;
+	goal: AutomationGoal | null;
+	/** null: a subject enters once per key, ever; N: again N seconds after its previous journey ended (0 = at once). */
+	reentryAfterSeconds: number | null;
+	/** Percent of journeys held out (nothing sent), by a hash of automation and subject: the control group. */
+	holdoutPercent: number | null;
+	/** Own quiet hours; null = none; absent = the site's default. */
+	quietHours?: QuietHoursRule | null;
+	/** Transactional (shipping updates): neither capped by the site's frequency cap nor counted towards it. */
+	ignoreFrequencyCap: boolean;
+	/** The zone of subjects without one (their subscriber's zone otherwise). */
+	timezone: string;
+}
+
+/** An automation as the API shows it. */
+export interface AutomationView extends AutomationDefinition {
+	automationId: string;
+	name: string;
+	enabled: boolean;
+	/** The ready-made automation it was made from, if any. */
+	template: string | null;
+	/** Why a step could not send (its push resource was deleted…), until the automation is changed. */
+	lastError: string | null;
+	/** Journeys waiting now, and the totals so far. */
+	counts: { active: number; entered: number; converted: number; revenue: number };
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** One row of an automation's report: the trigger, a step, or the control group. */
+export interface AutomationStepReport {
+	/** -1: the trigger (before the first step); 0…: the step. */
+	step: number;
+	entered: number;
+	sent: number;
+	shown: number;
+	clicked: number;
+	/** Journeys that left after this step (exit event, segment left, did the action in time). */
+	exited: number;
+	converted: number;
+	revenue: number;
+}
+
+/** GET …/automations/:id/report. */
+export interface AutomationReport {
+	automationId: string;
+	active: number;
+	trigger: AutomationStepReport;
+	steps: AutomationStepReport[];
+	/** The control group: journeys held out, and how many of them converted anyway. */
+	control: { entered: number; converted: number; revenue: number } | null;
+}

@@ -69,7 +69,7 @@ export const campaignMessage = sendRequest
 	})
 	.strict();
 
-const campaignDelivery = z.strictObject({
+export const campaignDelivery = z.strictObject({
 	ttl: optInt(0, MAX_TTL).describe('Seconds a push service keeps the message (default 3 days)'),
 	urgency: optOneOf(URGENCIES),
 	topic: optText(32, (s) => s.regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 base64url characters' })),

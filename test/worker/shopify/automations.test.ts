@@ -1,0 +1,220 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decryptRecorded } from '../decrypt';
+import { json, sinkLog, storeOf, storeRowCounts, storeSql, type TestSite, waitDone } from '../helpers';
+import {
+	CUSTOMER,
+	deliverWebhook,
+	newStore,
+	shopOf,
+	shopWithCustomer,
+	siteApi,
+	useFakeShopify,
+} from './helpers';
+
+// The store automations on Shopify's own webhooks (signed by the official library's test helpers): checkouts
+// become `checkout_started`, orders end their reminders and convert, carrier updates of a known order reach the
+// buyer's devices. Journeys are run by the site's store with a fixed clock.
+
+interface Template {
+	id: string;
+	body: Record<string, unknown>;
+}
+
+async function fromTemplate(installed: Parameters<typeof siteApi>[0], id: string): Promise<string> {
+	const { templates } = await json<{ templates: Template[] }>(
+		await siteApi(installed, '/automation-templates'),
+	);
+	const template = templates.find((t) => t.id === id);
+	if (!template) throw new Error(`no template ${id}`);
+	const created = await siteApi(installed, '/automations', {
+		method: 'POST',
+		body: JSON.stringify({ ...template.body, template: id, enabled: true }),
+	});
+	expect(created.status).toBe(201);
+	return (await json<{ automationId: string }>(created)).automationId;
+}
+
+/** A console token's site as the shared helpers take it (its token is the admin key). */
+const asSite = (installed: { siteId: string; token: string }): TestSite => ({
+	siteId: installed.siteId,
+	apiKey: installed.token,
+	identitySecret: '',
+	vapidPublicKey: '',
+	origin: '',
+});
+
+async function runAt(siteId: string, now: number): Promise<string[]> {
+	await storeOf(siteId).runJourneys(siteId, now);
+	const rows = await storeSql<{ id: string; status: string }>(
+		siteId,
+		"SELECT id, status FROM notifications WHERE automation_id IS NOT NULL AND status <> 'done'",
+	);
+	return rows.map((r) => r.id);
+}
+
+describe('Shopify store automations', () => {
+	beforeEach(() => {
+		useFakeShopify();
+	});
+
+	it('reminds a customer of an abandoned checkout with a link back, once per checkout, until they order', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, subs } = await shopWithCustomer(store);
+		const automationId = await fromTemplate(installed, 'abandoned_checkout');
+		const created = Date.now() - 60_000;
+		const checkout = {
+			id: 9_001,
+			token: 'c0ffee42',
+			created_at: new Date(created).toISOString(),
+			completed_at: null,
+			abandoned_checkout_url: `https://${shop}/checkouts/c0ffee42/recover?key=k`,
+			total_price: '59.00',
+			currency: 'EUR',
+			customer: { id: CUSTOMER },
+			line_items: [{ title: 'Red scarf', quantity: 1 }],
+		};
+		expect(await json(await deliverWebhook('checkouts/create', shop, checkout))).toMatchObject({
+			checkout: 'recorded',
+		});
+		// checkouts/update fires at every step: the same checkout starts nothing more.
+		expect(await json(await deliverWebhook('checkouts/update', shop, checkout))).toMatchObject({
+			checkout: 'duplicate',
+		});
+		const journeys = await storeSql<{ key: string; subject: string; due_at: number }>(
+			installed.siteId,
+			'SELECT key, subject, due_at FROM journeys',
+		);
+		expect(journeys).toEqual([{ key: 'c0ffee42', subject: `u:${CUSTOMER}`, due_at: created + 3_600_000 }]);
+		// One hour after the checkout: the first reminder, to the customer's device only, linking to the checkout.
+		for (const id of await runAt(installed.siteId, created + 3_600_000))
+			await waitDone(asSite(installed), id);
+		const [customerSub, guestSub] = [subs[1], subs[0]];
+		const log = await sinkLog(customerSub?.json.endpoint as string);
+		expect(log).toHaveLength(1);
+		const payload = await decryptRecorded(log[0]?.body ?? '', customerSub as NonNullable<typeof customerSub>);
+		expect(payload).toMatchObject({
+			title: 'You left something in your cart',
+			body: 'Red scarf are still waiting for you.',
+			url: checkout.abandoned_checkout_url,
+		});
+		expect(await sinkLog(guestSub?.json.endpoint as string)).toEqual([]);
+		// The customer orders (that checkout): no second reminder, and the order counts for the first one.
+		const order = {
+			id: 5_570_001,
+			name: '#1001',
+			checkout_token: 'c0ffee42',
+			created_at: new Date().toISOString(),
+			total_price: '59.00',
+			currency: 'EUR',
+			customer: { id: CUSTOMER },
+			line_items: [{ id: 1 }],
+			order_status_url: `https://${shop}/orders/abc/authenticate?key=s`,
+		};
+		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({
+			purchase: 'recorded',
+		});
+		expect(await runAt(installed.siteId, created + 3 * 86_400_000 + 3_600_000)).toEqual([]);
+		const report = await json<{ steps: Array<{ sent: number; converted: number; revenue: number }> }>(
+			await siteApi(installed, `/automations/${automationId}/report`),
+		);
+		expect(report.steps.map((s) => [s.sent, s.converted, s.revenue])).toEqual([
+			[1, 1, 59],
+			[0, 0, 0],
+			[0, 0, 0],
+		]);
+	});
+
+	it('takes a guest checkout through the _beckon cart attribute, and ignores what it cannot tie to a person', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, guestSubscriber } = await shopWithCustomer(store);
+		await fromTemplate(installed, 'abandoned_checkout');
+		const base = {
+			id: 9_002,
+			token: 'guest-1',
+			completed_at: null,
+			customer: null,
+			note_attributes: [{ name: '_beckon', value: guestSubscriber }],
+			line_items: [],
+		};
+		expect(await json(await deliverWebhook('checkouts/create', shop, base))).toMatchObject({
+			checkout: 'recorded',
+		});
+		const before = await storeRowCounts(installed.siteId);
+		const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+			[{ ...base, token: 'done-1', completed_at: new Date().toISOString() }, { ignored: 'completed' }],
+			[{ ...base, token: 'anon-1', note_attributes: [] }, { ignored: 'unknown_buyer' }],
+			[
+				{ ...base, token: 'other-1', note_attributes: [{ name: '_beckon', value: 'sub_elsewhere' }] },
+				{ ignored: 'unknown_subscriber' },
+			],
+		];
+		for (const [body, answer] of cases) {
+			expect(await json(await deliverWebhook('checkouts/update', shop, body))).toMatchObject(answer);
+		}
+		expect((await deliverWebhook('checkouts/create', shop, { ...base, token: 'bad token!' })).status).toBe(
+			400,
+		);
+		expect(await storeRowCounts(installed.siteId)).toEqual(before);
+		const journeys = await storeSql<{ subject: string }>(installed.siteId, 'SELECT subject FROM journeys');
+		expect(journeys).toEqual([{ subject: `s:${guestSubscriber}` }]);
+	});
+
+	it("sends carrier updates of a known order to the buyer's devices, once per update, ignoring the others", async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, subs } = await shopWithCustomer(store);
+		await fromTemplate(installed, 'shipping_updates');
+		const order = {
+			id: 5_580_001,
+			name: '#1002',
+			created_at: new Date().toISOString(),
+			total_price: '10.00',
+			currency: 'EUR',
+			customer: { id: CUSTOMER },
+			line_items: [{ id: 1 }],
+			order_status_url: `https://${shop}/orders/def/authenticate?key=t`,
+		};
+		await deliverWebhook('orders/create', shop, order);
+		const update = (id: number, status: string) => ({
+			id,
+			fulfillment_id: 77,
+			order_id: order.id,
+			status,
+			message: status === 'out_for_delivery' ? 'With the courier since 08:10' : null,
+			happened_at: new Date().toISOString(),
+		});
+		expect(
+			await json(await deliverWebhook('fulfillment_events/create', shop, update(1, 'label_printed'))),
+		).toMatchObject({ ignored: 'status' });
+		expect(
+			await json(
+				await deliverWebhook('fulfillment_events/create', shop, { ...update(2, 'in_transit'), order_id: 1 }),
+			),
+		).toMatchObject({ ignored: 'unknown_order' });
+		expect(
+			await json(await deliverWebhook('fulfillment_events/create', shop, update(3, 'in_transit'))),
+		).toMatchObject({ shipping: 'recorded' });
+		expect(
+			await json(await deliverWebhook('fulfillment_events/create', shop, update(3, 'in_transit'))),
+		).toMatchObject({ shipping: 'duplicate' });
+		expect(
+			await json(await deliverWebhook('fulfillment_events/create', shop, update(4, 'out_for_delivery'))),
+		).toMatchObject({ shipping: 'recorded' });
+		expect(
+			(await deliverWebhook('fulfillment_events/create', shop, { ...update(5, 'delivered'), id: 'x' }))
+				.status,
+		).toBe(400);
+		for (const id of await runAt(installed.siteId, Date.now() + 1000)) await waitDone(asSite(installed), id);
+		const customerSub = subs[1] as NonNullable<(typeof subs)[number]>;
+		const pushes = await Promise.all(
+			(await sinkLog(customerSub.json.endpoint)).map((p) => decryptRecorded(p.body, customerSub)),
+		);
+		expect(pushes.map((p) => [p.title, p.body, p.url]).sort()).toEqual([
+			['Order #1002: on its way', 'Tap to follow your parcel.', order.order_status_url],
+			['Order #1002: out for delivery', 'With the courier since 08:10', order.order_status_url],
+		]);
+		expect(await sinkLog((subs[0] as NonNullable<(typeof subs)[number]>).json.endpoint)).toEqual([]);
+	});
+});
