@@ -35,7 +35,7 @@ import {
 	testCampaignRoute,
 } from './routes/campaigns';
 import { demoSite, serviceWorkerStub } from './routes/demo';
-import { postEvent } from './routes/events';
+import { postEvent, postPixelEvents } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
 import { createNotification, getNotification, listNotifications } from './routes/notifications';
 import { getOpenApi } from './routes/openapi';
@@ -141,6 +141,9 @@ const router = Router<IRequest, Args>({
 	)
 	.post('/v1/sites/:siteId/subscribers/:subscriberId/events', (req, env) =>
 		postEvent(req, env, req.params.siteId as string, req.params.subscriberId as string),
+	)
+	.post('/v1/sites/:siteId/subscribers/:subscriberId/pixel-events', (req, env) =>
+		postPixelEvents(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)
 	.put('/v1/sites/:siteId/users/:userId', (req, env) =>
 		putUserRoute(req, env, req.params.siteId as string, req.params.userId as string),

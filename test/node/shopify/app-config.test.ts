@@ -21,20 +21,23 @@ function tomlString(text: string, key: string): string {
 }
 
 describe('shopify app configuration', () => {
-	it('requests the scopes the app uses: customers for first names, orders for purchases, products for the link picker, write_app_proxy for [app_proxy]', () => {
+	it('requests the scopes the app uses: customers for first names, orders for purchases and checkouts, fulfillments for shipping updates, products for the link picker, write_app_proxy for [app_proxy], pixels and customer events for the web pixel', () => {
 		expect(appToml).toMatch(/^\[app_proxy\]$/m);
 		expect(scopeSet(tomlString(appToml, 'scopes'))).toEqual([
+			'read_customer_events',
 			'read_customers',
+			'read_fulfillments',
 			'read_orders',
 			'read_products',
 			'write_app_proxy',
+			'write_pixels',
 		]);
 	});
 
 	it('keeps the worker default, wrangler.toml and the test stand-in equal to [access_scopes]', () => {
 		const scopes = scopeSet(tomlString(appToml, 'scopes'));
 		expect(scopeSet(tomlString(read('wrangler.toml'), 'SHOPIFY_SCOPES'))).toEqual(scopes);
-		const fallback = /DEFAULT_SCOPES = '([^']*)'/.exec(read('worker/src/shopify/config.ts'))?.[1] ?? '';
+		const fallback = /DEFAULT_SCOPES =\s*'([^']*)'/.exec(read('worker/src/shopify/config.ts'))?.[1] ?? '';
 		expect(scopeSet(fallback)).toEqual(scopes);
 		const granted = /scope: '([^']*)'/.exec(read('test/worker/shopify/fake-shopify.ts'))?.[1] ?? '';
 		expect(scopeSet(granted)).toEqual(scopes);

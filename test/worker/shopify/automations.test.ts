@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decryptRecorded } from '../decrypt';
-import { json, sinkLog, storeOf, storeRowCounts, storeSql, type TestSite, waitDone } from '../helpers';
+import { call, json, sinkLog, storeOf, storeRowCounts, storeSql, type TestSite, waitDone } from '../helpers';
 import {
 	CUSTOMER,
 	deliverWebhook,
@@ -216,5 +216,167 @@ describe('Shopify store automations', () => {
 			['Order #1002: out for delivery', 'With the courier since 08:10', order.order_status_url],
 		]);
 		expect(await sinkLog((subs[0] as NonNullable<(typeof subs)[number]>).json.endpoint)).toEqual([]);
+	});
+});
+
+describe('Shopify web pixel', () => {
+	let fake: ReturnType<typeof useFakeShopify>;
+	beforeEach(() => {
+		fake = useFakeShopify();
+	});
+
+	/** A Shopify standard event as the Web Pixels API hands it to a subscriber. */
+	const standard = (name: string, id: string, product: { id: number; title: string }) => {
+		const variant = {
+			id: `${product.id}01`,
+			title: 'Default',
+			price: { amount: 24.5, currencyCode: 'EUR' },
+			image: { src: 'https://cdn.shopify.com/s/files/scarf.jpg' },
+			product: {
+				id: String(product.id),
+				title: product.title,
+				url: `/products/p-${product.id}`,
+				vendor: 'Acme',
+			},
+		};
+		return {
+			id,
+			name,
+			timestamp: new Date().toISOString(),
+			data:
+				name === 'product_viewed'
+					? { productVariant: variant }
+					: { cartLine: { merchandise: variant, quantity: 1 } },
+		};
+	};
+
+	/** Runs the pixel's render() as Shopify's sandbox would, its fetch going to the worker from a sandbox origin. */
+	async function loadPixel(settings: Record<string, string>, sid: string | null) {
+		const { render } = await import('../../../shopify-app/extensions/beckon-pixel/src/index.js');
+		const handlers = new Map<string, (event: unknown) => Promise<void>>();
+		const posted: Response[] = [];
+		const realFetch = globalThis.fetch;
+		globalThis.fetch = (async (url: string, init: RequestInit) => {
+			const target = new URL(url);
+			const response = await call(`${target.pathname}${target.search}`, {
+				...init,
+				headers: {
+					...(init.headers as Record<string, string>),
+					origin: 'https://web-pixels.shopifysandbox.test',
+				},
+			});
+			posted.push(response);
+			return response;
+		}) as typeof fetch;
+		render({
+			analytics: {
+				subscribe: (name: string, fn: (event: unknown) => Promise<void>) => handlers.set(name, fn),
+			},
+			browser: {
+				localStorage: {
+					getItem: async (key: string) => (key === `beckon:${settings.siteId}:sid` ? sid : null),
+				},
+			},
+			settings,
+			init: { context: { document: { location: { origin: 'https://shop.example' } } } },
+		});
+		return {
+			handlers,
+			posted,
+			fire: async (event: { name: string }) => handlers.get(event.name)?.(event),
+			restore: () => {
+				globalThis.fetch = realFetch;
+			},
+		};
+	}
+
+	it('is connected at install with the site and API origin, and updated when it already is', async () => {
+		const store = newStore();
+		const { installed } = await shopWithCustomer(store);
+		const settings = JSON.parse(fake.pixels.get(shopOf(store)) ?? '{}');
+		expect(settings).toEqual({ siteId: installed.siteId, apiOrigin: 'https://beckon.test' });
+	});
+
+	it('posts product views and add-to-carts as the subscriber’s events, and browse abandonment reminds of the product', async () => {
+		const store = newStore();
+		const { installed, guestSubscriber, subs } = await shopWithCustomer(store);
+		const automationId = await fromTemplate(installed, 'browse_abandonment');
+		const pixel = await loadPixel(
+			{ siteId: installed.siteId, apiOrigin: 'https://beckon.test' },
+			guestSubscriber,
+		);
+		try {
+			expect([...pixel.handlers.keys()].sort()).toEqual(['product_added_to_cart', 'product_viewed']);
+			const scarf = { id: 8001, title: 'Red scarf' };
+			const hat = { id: 8002, title: 'Blue hat' };
+			await pixel.fire(standard('product_viewed', 'sh-1', scarf));
+			await pixel.fire(standard('product_viewed', 'sh-1', scarf)); // replayed: once
+			await pixel.fire(standard('product_viewed', 'sh-2', hat));
+			await pixel.fire(standard('product_added_to_cart', 'sh-3', hat));
+			expect(pixel.posted.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+			expect(pixel.posted[0]?.headers.get('access-control-allow-origin')).toBe(
+				'https://web-pixels.shopifysandbox.test',
+			);
+		} finally {
+			pixel.restore();
+		}
+		const events = await storeSql<{ name: string; n: number; recent: string }>(
+			installed.siteId,
+			"SELECT name, n, recent FROM event_days WHERE subject = ? AND name LIKE 'product_%' ORDER BY name",
+			`s:${guestSubscriber}`,
+		);
+		expect(events.map((e) => [e.name, e.n])).toEqual([
+			['product_added_to_cart', 1],
+			['product_viewed', 2],
+		]);
+		expect(JSON.parse(events[1]?.recent ?? '[]')[0].p).toEqual({
+			product_id: '8001',
+			variant_id: '800101',
+			product_title: 'Red scarf',
+			product_url: 'https://shop.example/products/p-8001',
+			price: 24.5,
+			currency: 'EUR',
+			image_url: 'https://cdn.shopify.com/s/files/scarf.jpg',
+		});
+		// 30 minutes on: the scarf (viewed, not added) is recalled; the hat (added to the cart) is not.
+		for (const id of await runAt(installed.siteId, Date.now() + 30 * 60_000 + 1000)) {
+			await waitDone(asSite(installed), id);
+		}
+		const guest = subs[0] as NonNullable<(typeof subs)[number]>;
+		const pushes = await Promise.all(
+			(await sinkLog(guest.json.endpoint)).map((p) => decryptRecorded(p.body, guest)),
+		);
+		expect(pushes.map((p) => [p.title, p.url])).toEqual([
+			['Still thinking about Red scarf?', 'https://shop.example/products/p-8001'],
+		]);
+		const report = await json<{ trigger: { entered: number; exited: number } }>(
+			await siteApi(installed, `/automations/${automationId}/report`),
+		);
+		expect(report.trigger).toMatchObject({ entered: 2, exited: 1 });
+	});
+
+	it('refuses other events, unknown subscribers and sends nothing for a browser that never subscribed', async () => {
+		const store = newStore();
+		const { installed, guestSubscriber } = await shopWithCustomer(store);
+		const post = (sid: string, body: unknown) =>
+			call(`/v1/sites/${installed.siteId}/subscribers/${sid}/pixel-events`, {
+				method: 'POST',
+				headers: { origin: 'https://web-pixels.shopifysandbox.test', 'content-type': 'text/plain' },
+				body: JSON.stringify(body),
+			});
+		const before = await storeRowCounts(installed.siteId);
+		const wrong = await post(guestSubscriber, { events: [{ name: 'purchase' }] });
+		expect(wrong.status).toBe(400);
+		expect(wrong.headers.get('access-control-allow-origin')).toBe('https://web-pixels.shopifysandbox.test');
+		expect((await json<{ error: { message: string } }>(wrong)).error.message).toMatch(/^events\[0\]\.name: /);
+		expect((await post('sub_nobody', { events: [{ name: 'product_viewed' }] })).status).toBe(404);
+		const pixel = await loadPixel({ siteId: installed.siteId, apiOrigin: 'https://beckon.test' }, null);
+		try {
+			await pixel.fire(standard('product_viewed', 'sh-9', { id: 1, title: 'x' }));
+			expect(pixel.posted).toEqual([]);
+		} finally {
+			pixel.restore();
+		}
+		expect(await storeRowCounts(installed.siteId)).toEqual(before);
 	});
 });

@@ -25,6 +25,8 @@ const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export class FakeShopify {
 	readonly calls: FakeCall[] = [];
 	readonly metafields = new Map<string, Record<string, string>>();
+	/** Each shop's connected web pixel settings (JSON, as webPixelCreate / webPixelUpdate took them). */
+	readonly pixels = new Map<string, string>();
 	private readonly access = new Map<string, Token>();
 	private readonly refresh = new Map<string, Token>();
 	private counter = 0;
@@ -77,7 +79,7 @@ export class FakeShopify {
 		this.refresh.set(refreshToken, { shop, expiresAt: now + this.refreshTtlS * 1000 });
 		return {
 			access_token: accessToken,
-			scope: 'read_customers,read_orders,read_products,write_app_proxy',
+			scope: 'read_customer_events,read_customers,read_fulfillments,read_orders,read_products,write_app_proxy,write_pixels',
 			expires_in: this.accessTtlS,
 			refresh_token: refreshToken,
 			refresh_token_expires_in: this.refreshTtlS,
@@ -139,6 +141,23 @@ export class FakeShopify {
 				this.metafields.set(shop, set);
 				return Response.json({ data: { metafieldsSet: { userErrors: [] } } });
 			}
+			case 'BeckonPixelCreate': {
+				if (this.pixels.has(shop)) {
+					const userErrors = [{ code: 'TAKEN', field: ['webPixel'], message: 'Web pixel is taken.' }];
+					return Response.json({ data: { webPixelCreate: { userErrors, webPixel: null } } });
+				}
+				this.pixels.set(shop, String(variables.settings));
+				return Response.json({
+					data: {
+						webPixelCreate: { userErrors: [], webPixel: { id: `gid://shopify/WebPixel/${shop.length}` } },
+					},
+				});
+			}
+			case 'BeckonPixel':
+				return Response.json({ data: { webPixel: { id: `gid://shopify/WebPixel/${shop.length}` } } });
+			case 'BeckonPixelUpdate':
+				this.pixels.set(shop, String(variables.settings));
+				return Response.json({ data: { webPixelUpdate: { userErrors: [] } } });
 			case 'BeckonCustomer': {
 				const id = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(variables.id))?.[1] ?? '';
 				const firstName = this.customers.get(id);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Auth, ErrorStatus, RouteSpec } from './route-spec';
-import { subscriberEventBatch } from './schemas/audience';
+import { pixelEventBatch, subscriberEventBatch } from './schemas/audience';
 import { publicConfig } from './schemas/sites';
 import {
 	eventRequest,
@@ -119,6 +119,21 @@ export const publicRoutes: readonly RouteSpec[] = [
 		tag: 'Public',
 		auth: PUBLIC,
 		body: z.union([eventRequest, subscriberEventBatch]),
+		responses: { 202: { description: 'Recorded' } },
+		errors: [400, ...PUBLIC_ERRORS, 413],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/subscribers/{subscriberId}/pixel-events',
+		operationId: 'postPixelEvents',
+		summary: "Storefront events from Beckon's Shopify web pixel (product_viewed, product_added_to_cart)",
+		description:
+			"Recorded on the subscriber like `Beckon.track`'s (404 when the site has no such subscriber; an `id` seen that " +
+			"day counts once). The pixel runs in Shopify's sandbox, so any origin may call; any content type (the pixel " +
+			'sends text/plain, no preflight).',
+		tag: 'Public',
+		auth: PUBLIC,
+		body: pixelEventBatch,
 		responses: { 202: { description: 'Recorded' } },
 		errors: [400, ...PUBLIC_ERRORS, 413],
 	},

@@ -60,12 +60,25 @@ export function keyOf(
 	return String(properties[keyProperty]).slice(0, 200);
 }
 
-/** The next calendar date after `date` (YYYY-MM-DD), by `days`. */
-function addDays(date: string, days: number): string {
+/** The days that zone arithmetic (campaigns/schedule.ts) takes, years 1000–9999, as days since 1970-01-01. */
+const FIRST_DAY = Date.UTC(1000, 0, 1) / DAY_MS;
+const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
+/** The widest instants a Date holds (±8.64e15 ms); Intl refuses the rest. */
+const MAX_INSTANT = 8.64e15;
+
+/**
+ * `date` (YYYY-MM-DD) moved by `days`; null when either is not a real day of years 1000–9999 (Date.UTC would roll
+ * 02-30 into March, and read years 0–99 as 1900–1999).
+ */
+function addDays(date: string, days: number): string | null {
 	const m = ISO_DATE.exec(date);
-	if (!m) throw new RangeError(`not a date: ${date}`);
-	const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS + days;
-	return new Date(day * DAY_MS).toISOString().slice(0, 10);
+	if (!m) return null;
+	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const day = Date.UTC(y, mo - 1, d) / DAY_MS;
+	const read = new Date(day * DAY_MS);
+	if (read.getUTCFullYear() !== y || read.getUTCMonth() !== mo - 1 || read.getUTCDate() !== d) return null;
+	const moved = day + days;
+	return moved >= FIRST_DAY && moved <= LAST_DAY ? new Date(moved * DAY_MS).toISOString().slice(0, 10) : null;
 }
 
 /**
@@ -77,7 +90,7 @@ export function waitEnds(from: number, wait: AutomationWait | undefined, zone: s
 	if ('seconds' in wait) return from + wait.seconds * 1000;
 	const today = localParts(from, zone).date;
 	const at = zonedInstant(today, wait.until, zone);
-	return at >= from ? at : zonedInstant(addDays(today, 1), wait.until, zone);
+	return at >= from ? at : zonedInstant(addDays(today, 1) as string, wait.until, zone);
 }
 
 /**
@@ -85,16 +98,16 @@ export function waitEnds(from: number, wait: AutomationWait | undefined, zone: s
  * UTC date; any other instant by its date in `zone`. null when it is not a date.
  */
 export function calendarDate(value: EventValue | number | undefined, zone: string): string | null {
+	let date: string | null = null;
 	if (typeof value === 'string') {
-		if (ISO_DATE.test(value)) return Number.isNaN(Date.parse(value)) ? null : value;
-		const t = Date.parse(value);
-		if (Number.isNaN(t) || !/\d{4}-\d{2}-\d{2}T/.test(value)) return null;
-		return localParts(t, zone).date;
+		const t = ISO_DATE.test(value) || !/\d{4}-\d{2}-\d{2}T/.test(value) ? Number.NaN : Date.parse(value);
+		if (ISO_DATE.test(value)) date = value;
+		else if (!Number.isNaN(t)) date = localParts(t, zone).date;
+	} else if (typeof value === 'number' && Math.abs(value) <= MAX_INSTANT) {
+		date = value % DAY_MS === 0 ? new Date(value).toISOString().slice(0, 10) : localParts(value, zone).date;
 	}
-	if (typeof value === 'number' && Number.isFinite(value)) {
-		return value % DAY_MS === 0 ? new Date(value).toISOString().slice(0, 10) : localParts(value, zone).date;
-	}
-	return null;
+	// Dates past the ends of the calendar the zones are read in (years 1000–9999) are none.
+	return date !== null && addDays(date, 0) !== null ? date : null;
 }
 
 /** A date trigger's moment: `offsetDays` from the date, at `at` local time in `zone`; null when not a date. */
@@ -104,8 +117,8 @@ export function dateTriggerAt(
 	zone: string,
 ): number | null {
 	const date = calendarDate(value, zone);
-	if (date === null) return null;
-	return zonedInstant(addDays(date, trigger.offsetDays), trigger.at, zone);
+	const day = date === null ? null : addDays(date, trigger.offsetDays);
+	return day === null ? null : zonedInstant(day, trigger.at, zone);
 }
 
 /** The event names an automation listens to: its trigger's, its exit events, its goal's. */

@@ -11,16 +11,22 @@ export interface PublicContext {
 const corsOwed = new WeakMap<Request, Record<string, string>>();
 
 /**
- * Loads the site, refuses browser origins that are not the site's own (CORS only for them), and applies the
+ * Loads the site, refuses browser origins that are not the site's own (CORS only for them; `anyOrigin`: a route
+ * whose caller runs in a sandbox of its own, such as Shopify's web pixel, and sends no credentials), and applies the
  * per IP × site rate limit. Requests without an Origin header (no browser) pass the origin check. From here on,
  * every response to the request carries the CORS headers, errors included (see {@link withCors}).
  */
-export async function publicContext(request: Request, env: Env, siteId: string): Promise<PublicContext> {
+export async function publicContext(
+	request: Request,
+	env: Env,
+	siteId: string,
+	{ anyOrigin = false }: { anyOrigin?: boolean } = {},
+): Promise<PublicContext> {
 	const site = await requireSite(env, siteId);
 	const origin = request.headers.get('origin');
 	const cors: Record<string, string> = { vary: 'Origin' };
 	if (origin !== null) {
-		if (!site.origins.includes(origin)) {
+		if (!anyOrigin && !site.origins.includes(origin)) {
 			throw new HttpError(403, 'origin_not_allowed', `Origin ${origin} is not one of this site's origins`);
 		}
 		cors['access-control-allow-origin'] = origin;

@@ -1,5 +1,5 @@
 import { parse } from '../api/parse';
-import { subscriberEventBatch } from '../api/schemas/audience';
+import { pixelEventBatch, subscriberEventBatch } from '../api/schemas/audience';
 import { type EVENT_PERMISSIONS, eventRequest } from '../api/schemas/subscribers';
 import type { Env } from '../env';
 import { readJsonObject } from '../http/body';
@@ -67,4 +67,22 @@ export async function postEvent(
 
 function notificationNotFound(id: string): HttpError {
 	return new HttpError(404, 'notification_not_found', `No notification ${id} on this site`);
+}
+
+/**
+ * POST /v1/sites/:siteId/subscribers/:subscriberId/pixel-events: storefront events from Beckon's Shopify web pixel
+ * (product_viewed, product_added_to_cart), recorded on the subscriber as `Beckon.track` would. The pixel runs in
+ * Shopify's sandbox, whose origin is not the shop's: any origin may call (no credentials; the subscriber id is the
+ * capability, as for the other public routes), and it sends text/plain so no preflight is needed.
+ */
+export async function postPixelEvents(
+	request: Request,
+	env: Env,
+	siteId: string,
+	subscriberId: string,
+): Promise<Response> {
+	await publicContext(request, env, siteId, { anyOrigin: true });
+	const body = await readJsonObject(request, MAX_EVENTS_BODY_BYTES);
+	await trackSubscriberEvents(env, siteId, subscriberId, parse(pixelEventBatch, body), Date.now());
+	return new Response(null, { status: 202 });
 }

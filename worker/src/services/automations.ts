@@ -7,7 +7,7 @@ import type { Env } from '../env';
 import { badRequest, HttpError } from '../http/errors';
 import { newId } from '../lib/ids';
 import { siteStore } from '../objects/site-store';
-import { liftUrlTemplates } from '../sending/liquid';
+import { type LiftedUrls, liftUrlTemplates } from '../sending/liquid';
 import type { AutomationInput, StoredStep } from '../store/automations';
 import { DEFAULT_GOAL_WINDOW_S } from '../store/automations';
 import type { Site } from '../store/sites';
@@ -39,7 +39,7 @@ function parseBody<T extends { steps?: Array<{ message: unknown }> | undefined }
 	steps.forEach((step, i) => {
 		const message = (step as { message?: unknown } | null)?.message;
 		if (!message || typeof message !== 'object' || Array.isArray(message)) return;
-		const lifted = liftUrlTemplates(message as Record<string, unknown>);
+		const lifted = liftStepUrls(message as Record<string, unknown>, `steps[${i}].message.`);
 		steps[i] = { ...(step as object), message: lifted.body };
 		restores.push((parsed) => {
 			const target = parsed.steps?.[i]?.message;
@@ -49,6 +49,18 @@ function parseBody<T extends { steps?: Array<{ message: unknown }> | undefined }
 	const parsed = parse(schema, { ...(body as object), steps });
 	for (const restore of restores) restore(parsed);
 	return parsed;
+}
+
+/** {@link liftUrlTemplates}, its 400s naming the step's field (`steps[0].message.url`, not `url`). */
+function liftStepUrls(message: Record<string, unknown>, prefix: string): LiftedUrls {
+	try {
+		return liftUrlTemplates(message);
+	} catch (error) {
+		if (error instanceof HttpError && error.status === 400) {
+			throw new HttpError(400, error.code, `${prefix}${error.message}`);
+		}
+		throw error;
+	}
 }
 
 /** Checks what the schema cannot: the date trigger's source, zones. */

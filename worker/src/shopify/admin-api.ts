@@ -93,3 +93,43 @@ export async function fetchCustomerFirstName(
 	const name = data.customer?.firstName?.trim();
 	return name ? name.slice(0, 100) : null;
 }
+
+/**
+ * Connects Beckon's web pixel to the shop (webPixelCreate; webPixelUpdate when it is already connected) with the
+ * settings it posts with: the site id and this worker's origin. Needs write_pixels and read_customer_events.
+ */
+export async function connectWebPixel(
+	shopify: Shopify,
+	session: Session,
+	values: { siteId: string; apiOrigin: string },
+): Promise<void> {
+	const settings = JSON.stringify({ siteId: values.siteId, apiOrigin: values.apiOrigin });
+	type Result = { userErrors: Array<{ code: string | null; message: string }> };
+	const created = await query<{ webPixelCreate: Result }>(
+		shopify,
+		session,
+		`mutation BeckonPixelCreate($settings: JSON!) {
+			webPixelCreate(webPixel: { settings: $settings }) { userErrors { code field message } webPixel { id } }
+		}`,
+		{ settings },
+	);
+	let problem = created.webPixelCreate.userErrors[0];
+	if (problem?.code === 'TAKEN') {
+		const { webPixel } = await query<{ webPixel: { id: string } }>(
+			shopify,
+			session,
+			'query BeckonPixel { webPixel { id } }',
+		);
+		const updated = await query<{ webPixelUpdate: Result }>(
+			shopify,
+			session,
+			`mutation BeckonPixelUpdate($id: ID!, $settings: JSON!) {
+				webPixelUpdate(id: $id, webPixel: { settings: $settings }) { userErrors { code field message } }
+			}`,
+			{ id: webPixel.id, settings },
+		);
+		problem = updated.webPixelUpdate.userErrors[0];
+	}
+	if (problem)
+		throw new HttpError(502, 'shopify_rejected', `Shopify refused the web pixel: ${problem.message}`);
+}

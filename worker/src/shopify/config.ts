@@ -12,7 +12,8 @@ export const SHOPIFY_API_VERSION = ApiVersion.October26;
  * (orders/create → purchase events), product and collection links for the composer, and the storefront app proxy
  * (`[app_proxy]` needs write_app_proxy).
  */
-export const DEFAULT_SCOPES = 'read_customers,read_fulfillments,read_orders,read_products,write_app_proxy';
+export const DEFAULT_SCOPES =
+	'read_customer_events,read_customers,read_fulfillments,read_orders,read_products,write_app_proxy,write_pixels';
 
 /** The Shopify app's settings, read once from the bindings. */
 export interface ShopifyConfig {

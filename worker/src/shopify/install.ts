@@ -1,7 +1,7 @@
 import type { Session, Shopify } from '@shopify/shopify-api';
 import type { Env } from '../env';
 import { createSite } from '../services/sites';
-import { fetchShopInfo, type ShopInfo, setEmbedMetafields } from './admin-api';
+import { connectWebPixel, fetchShopInfo, type ShopInfo, setEmbedMetafields } from './admin-api';
 import { appOrigin } from './config';
 import { followPrimaryDomain } from './primary-domain';
 import {
@@ -20,8 +20,8 @@ export function isReady(record: ShopRecord | null): record is ShopRecord {
 /**
  * Makes sure the shop has its Beckon site and the app embed knows it: creates the site on first install
  * (platform shopify, origins = the myshopify and primary domains), re-enables it after a reinstall, points it at
- * the primary domain if that moved meanwhile (no shop/update reaches an uninstalled app), and writes the embed's
- * metafields. Safe to run twice and when two first requests race.
+ * the primary domain if that moved meanwhile (no shop/update reaches an uninstalled app), writes the embed's
+ * metafields and connects the web pixel. Safe to run twice and when two first requests race.
  */
 export async function ensureInstalled(
 	env: Env,
@@ -42,10 +42,12 @@ export async function ensureInstalled(
 		await followPrimaryDomain(env.DB, record, info.primaryUrl, now);
 		record = { ...record, primaryUrl: info.primaryUrl, shopUpdatedAt: now };
 	}
-	await setEmbedMetafields(shopify, session, info.appInstallationId, {
-		siteId: record.siteId,
-		apiOrigin: appOrigin(env, requestUrl),
-	});
+	const settings = { siteId: record.siteId, apiOrigin: appOrigin(env, requestUrl) };
+	await setEmbedMetafields(shopify, session, info.appInstallationId, settings);
+	// The pixel feeds browse abandonment; a shop that refuses it (scopes not yet granted) still gets the rest.
+	await connectWebPixel(shopify, session, settings).catch((error: unknown) =>
+		console.log(`web pixel not connected for ${session.shop}: ${(error as Error).message}`),
+	);
 	await markEmbedSynced(env.DB, record.shop, now);
 	return { ...record, embedSyncedAt: now };
 }

@@ -113,6 +113,23 @@ export const subscriberEventBatch = z.strictObject({
 		.max(20, { error: 'must hold at most 20 events' }),
 });
 
+/** The storefront events the Shopify web pixel forwards (Shopify's standard customer events of the same names). */
+export const PIXEL_EVENTS = ['product_viewed', 'product_added_to_cart'] as const;
+
+/** Body of POST /v1/sites/{siteId}/subscribers/{subscriberId}/pixel-events. */
+export const pixelEventBatch = z.strictObject({
+	events: z
+		.array(
+			z.strictObject({
+				...eventFields,
+				name: z.enum(PIXEL_EVENTS, { error: `must be one of ${PIXEL_EVENTS.join(', ')}` }),
+			}),
+			{ error: 'is required: an array of 1 to 20 events' },
+		)
+		.min(1, { error: 'must hold at least 1 event' })
+		.max(20, { error: 'must hold at most 20 events' }),
+});
+
 // The answers.
 
 export const attributeValueOut = z.union([
