@@ -272,6 +272,7 @@ export const STORE_DATA_TABLES = [
 	'automation_stats',
 	'automation_sends',
 	'shop_orders',
+	'shop_variants',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

@@ -380,3 +380,92 @@ describe('Shopify web pixel', () => {
 		expect(await storeRowCounts(installed.siteId)).toEqual(before);
 	});
 });
+
+describe('Shopify restocks and price drops', () => {
+	beforeEach(() => {
+		useFakeShopify();
+	});
+
+	it('tells who pressed "Notify me" when the variant is back (once per request), and recent viewers of a price drop', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, guestSubscriber, customerSubscriber, subs } = await shopWithCustomer(store);
+		await fromTemplate(installed, 'back_in_stock');
+		await fromTemplate(installed, 'price_drop');
+		const origin = `https://${shop}`;
+		const track = (sid: string, path: string, events: unknown[]) =>
+			call(`/v1/sites/${installed.siteId}/subscribers/${sid}/${path}`, {
+				method: 'POST',
+				headers: { origin },
+				body: JSON.stringify({ events }),
+			});
+		// The guest presses "Notify me when available" on the sold-out variant; the customer only looks at the product.
+		expect(
+			(
+				await track(guestSubscriber, 'events', [
+					{ name: 'back_in_stock_requested', properties: { product_id: '500', variant_id: '5001' } },
+				])
+			).status,
+		).toBe(202);
+		expect(
+			(
+				await track(customerSubscriber, 'pixel-events', [
+					{ name: 'product_viewed', id: 'v-1', properties: { product_id: '500', product_title: 'Scarf' } },
+				])
+			).status,
+		).toBe(202);
+		const product = (quantity: number, price: string) => ({
+			id: 500,
+			title: 'Wool scarf',
+			handle: 'wool-scarf',
+			image: { src: 'https://cdn.shopify.com/s/files/wool.jpg' },
+			variants: [
+				{
+					id: 5001,
+					price,
+					inventory_quantity: quantity,
+					inventory_management: 'shopify',
+					inventory_policy: 'deny',
+				},
+				{
+					id: 5002,
+					price: '40.00',
+					inventory_quantity: 9,
+					inventory_management: 'shopify',
+					inventory_policy: 'deny',
+				},
+			],
+		});
+		const update = async (quantity: number, price: string) =>
+			json<{ notified: number }>(await deliverWebhook('products/update', shop, product(quantity, price)));
+		// First sight: nothing to compare with.
+		expect(await update(0, '30.00')).toMatchObject({ notified: 0 });
+		// Stock changes alone (still sold out) write nothing.
+		const quiet = await storeRowCounts(installed.siteId);
+		expect(await update(0, '30.00')).toMatchObject({ notified: 0 });
+		expect(await storeRowCounts(installed.siteId)).toEqual(quiet);
+		// Back, and cheaper: the guest hears of the restock, the customer (a viewer) of the price.
+		expect(await update(4, '25.00')).toMatchObject({ notified: 2 });
+		for (const id of await runAt(installed.siteId, Date.now() + 1000)) await waitDone(asSite(installed), id);
+		const guest = subs[0] as NonNullable<(typeof subs)[number]>;
+		const customer = subs[1] as NonNullable<(typeof subs)[number]>;
+		const heard = async (sub: NonNullable<(typeof subs)[number]>) =>
+			(await Promise.all((await sinkLog(sub.json.endpoint)).map((p) => decryptRecorded(p.body, sub)))).map(
+				(p) => [p.title, p.body, p.url],
+			);
+		expect(await heard(guest)).toEqual([
+			[
+				'Wool scarf is back in stock',
+				'You asked us to tell you. Get it before it is gone again.',
+				`${origin}/products/wool-scarf`,
+			],
+		]);
+		expect(await heard(customer)).toEqual([
+			['Price drop: Wool scarf', 'Now 25 (was 30).', `${origin}/products/wool-scarf`],
+		]);
+		// Sold out and back again: the guest's request was answered, so no second push until they ask again.
+		expect(await update(0, '25.00')).toMatchObject({ notified: 0 });
+		expect(await update(2, '25.00')).toMatchObject({ notified: 0 });
+		expect((await deliverWebhook('products/update', shop, { id: 'x', variants: [] })).status).toBe(400);
+	});
+});

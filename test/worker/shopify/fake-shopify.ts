@@ -79,7 +79,8 @@ export class FakeShopify {
 		this.refresh.set(refreshToken, { shop, expiresAt: now + this.refreshTtlS * 1000 });
 		return {
 			access_token: accessToken,
-			scope: 'read_customer_events,read_customers,read_fulfillments,read_orders,read_products,write_app_proxy,write_pixels',
+			scope:
+				'read_customer_events,read_customers,read_fulfillments,read_orders,read_products,write_app_proxy,write_pixels',
 			expires_in: this.accessTtlS,
 			refresh_token: refreshToken,
 			refresh_token_expires_in: this.refreshTtlS,

@@ -121,6 +121,7 @@ import {
 	openNotificationIds,
 	saveProgress,
 } from '../store/notifications';
+import { type ProductUpdate, productChanged } from '../store/products';
 import {
 	createResource,
 	deleteResource,
@@ -770,6 +771,25 @@ export class SiteStore extends DurableObject<Env> {
 	async findOrder(siteId: string, id: string): Promise<ShopOrder | null> {
 		await this.open(siteId);
 		return findOrder(this.sql, id);
+	}
+
+	/**
+	 * A shop product changed (products/update): stores its variants' state and records the `back_in_stock` and
+	 * `price_dropped` events the change makes (only when an enabled automation listens to them), which start those
+	 * automations' journeys. Returns how many events were recorded.
+	 */
+	async productChanged(siteId: string, product: ProductUpdate, now: number): Promise<number> {
+		await this.open(siteId);
+		const { names } = this.automationsNow();
+		const wanted = { restock: names.has('back_in_stock'), priceDrop: names.has('price_dropped') };
+		const result = this.ctx.storage.transactionSync(() => {
+			const events = productChanged(this.sql, product, wanted, now, this.retentionDays());
+			if (events.length === 0) return { recorded: 0, journeys: null };
+			const recorded = recordEvents(this.sql, events);
+			return { recorded: recorded.accepted, journeys: this.journeys(recorded.fresh, now) };
+		});
+		await this.armJourneys(result.journeys);
+		return result.recorded;
 	}
 
 	private async startAutomationSend(input: DispatchInput): Promise<void> {

@@ -3,6 +3,7 @@ import { readBodyBytes } from '../http/body';
 import { HttpError } from '../http/errors';
 import { siteStore } from '../objects/site-store';
 import { trackEvents } from '../services/audience';
+import type { ProductUpdate } from '../store/products';
 import { shopifyFor } from './config';
 import { applyShopUpdate, parseShopUpdate } from './primary-domain';
 import { purgeShop } from './purge-shop';
@@ -27,6 +28,7 @@ const UNNAMED_SHOP = new Set([
 	'CHECKOUTS_CREATE',
 	'CHECKOUTS_UPDATE',
 	'FULFILLMENT_EVENTS_CREATE',
+	'PRODUCTS_UPDATE',
 ]);
 
 /** Largest webhook body read (the topics handled here are small JSON documents). */
@@ -34,7 +36,7 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 /**
  * POST /shopify/webhooks: app/uninstalled, shop/update, orders/create, checkouts/create|update,
- * fulfillment_events/create and the three mandatory compliance topics. The body's
+ * fulfillment_events/create, products/update and the three mandatory compliance topics. The body's
  * HMAC is checked first (401 when missing or wrong); the shop is taken from the signed body and must match the
  * header; a delivery already handled (same X-Shopify-Webhook-Id) is acknowledged without being redone, and every
  * handler is idempotent besides.
@@ -109,9 +111,14 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 		case 'ORDERS_CREATE':
 		case 'CHECKOUTS_CREATE':
 		case 'CHECKOUTS_UPDATE':
-		case 'FULFILLMENT_EVENTS_CREATE': {
+		case 'FULFILLMENT_EVENTS_CREATE':
+		case 'PRODUCTS_UPDATE': {
 			const record = await findShop(env.DB, shop);
 			if (!record || record.uninstalledAt !== null) return { ignored: 'not_installed' };
+			if (topic === 'PRODUCTS_UPDATE') {
+				const product = parseProduct(payload, record.primaryUrl);
+				return { notified: await siteStore(env, record.siteId).productChanged(record.siteId, product, now) };
+			}
 			if (topic === 'ORDERS_CREATE') return recordPurchase(env, record.siteId, payload, now);
 			if (topic === 'FULFILLMENT_EVENTS_CREATE')
 				return recordFulfillmentEvent(env, record.siteId, payload, now);
@@ -347,4 +354,35 @@ function taggedSubscriber(payload: Payload): string | null {
 			return a.value;
 	}
 	return null;
+}
+
+/**
+ * A products/update body as the store keeps it: ids, title, the storefront URL (the shop's primary domain and the
+ * handle), first image, and each variant's price and whether it can be bought (stock above zero, stock not tracked,
+ * or selling on when out of stock).
+ */
+function parseProduct(payload: Payload, primaryUrl: string): ProductUpdate {
+	const id = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
+	if (id === null || !Array.isArray(payload.variants)) throw malformed('product');
+	const handle =
+		typeof payload.handle === 'string' && /^[\w-]{1,255}$/.test(payload.handle) ? payload.handle : null;
+	const image = (payload.image as { src?: unknown } | null | undefined)?.src;
+	const variants: ProductUpdate['variants'] = [];
+	for (const v of payload.variants as Array<Record<string, unknown>>) {
+		if (!v || !/^\d{1,20}$/.test(String(v.id))) throw malformed('product');
+		const price = Number(v.price);
+		const quantity = Number(v.inventory_quantity);
+		const available =
+			v.inventory_management == null ||
+			v.inventory_policy === 'continue' ||
+			(Number.isFinite(quantity) && quantity > 0);
+		variants.push({ id: String(v.id), price: Number.isFinite(price) ? price : null, available });
+	}
+	return {
+		id,
+		title: typeof payload.title === 'string' ? payload.title.slice(0, 200) : '',
+		url: handle ? `${primaryUrl}/products/${handle}` : null,
+		imageUrl: httpsUrl(image),
+		variants: variants.slice(0, 250),
+	};
 }

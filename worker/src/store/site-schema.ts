@@ -315,6 +315,16 @@ CREATE TABLE shop_orders (
 	status_url TEXT,
 	created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX shop_orders_subject ON shop_orders (subject);`,
+CREATE INDEX shop_orders_subject ON shop_orders (subject);
+
+-- The last price and availability Beckon saw of each shop variant (Shopify products/update): a restock or a price
+-- drop is a change against it. Written only when one of them changes.
+CREATE TABLE shop_variants (
+	id TEXT PRIMARY KEY,
+	product_id TEXT NOT NULL,
+	price REAL,
+	available INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;`,
 	},
 ];
