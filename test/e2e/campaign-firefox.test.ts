@@ -4,7 +4,8 @@ import { type MultiOriginStack, startMultiOriginSite } from '../support/multi-or
 
 // Issue 12's end-to-end proof of experiments: an A/B campaign reaches two real Firefox subscriptions (one site on two
 // origins, one signed-in user each), each sees its own variant's title, one clicks, buys, and the run's report puts
-// the conversion and its revenue on that variant, as a direct conversion.
+// the conversion and its revenue on that variant, as a direct conversion. Then issue 17's saved message in German,
+// and issue 13's abandoned-checkout automation fired by the site store's own alarm.
 
 describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 	let stack: MultiOriginStack;
@@ -154,5 +155,74 @@ describe('an A/B campaign with a conversion goal in a real Firefox', () => {
 			`/notifications/${sent.notificationId}`,
 		);
 		expect(view).toMatchObject({ resource: { name: 'Winter sale', version: 1 }, locales: ['de', 'fr'] });
+	});
+
+	it('an abandoned-checkout automation reaches the shopper who did not buy in time, with the link back, and not the one who did', async () => {
+		const automation = await api<{ automationId: string }>('/automations', {
+			method: 'POST',
+			body: JSON.stringify({
+				name: 'Abandoned checkout (seconds)',
+				enabled: true,
+				trigger: {
+					type: 'inaction',
+					event: 'checkout_started',
+					without: 'purchase',
+					withinSeconds: 3,
+					key: 'checkout_id',
+				},
+				steps: [
+					{
+						message: {
+							title: '{{ user.first_name }}, your {{ event.item_title }} is waiting',
+							url: '{{ event.checkout_url }}',
+						},
+					},
+				],
+				goal: { event: 'purchase', valueProperty: 'total' },
+			}),
+		});
+		const origin = (i: number) => stack.hosts[i]?.origin as string;
+		const started = (user: string, i: number) => ({
+			name: 'checkout_started',
+			userId: user,
+			properties: {
+				checkout_id: `co-${user}`,
+				item_title: 'oak board',
+				checkout_url: `${origin(i)}/checkout/${user}`,
+			},
+		});
+		await api('/events', {
+			method: 'POST',
+			body: JSON.stringify({ events: [started('ann', 0), started('ben', 1)] }),
+		});
+		// Ben buys within the 3 seconds (the same checkout): his journey ends before any push.
+		await api('/events', {
+			method: 'POST',
+			body: JSON.stringify({
+				events: [{ name: 'purchase', userId: 'ben', properties: { checkout_id: 'co-ben', total: 12 } }],
+			}),
+		});
+		// The site store's own alarm fires Ann's journey when the 3 seconds are up.
+		const shown = await stack.firefox.waitForNotification(
+			(n) => n.title.endsWith('is waiting'),
+			20_000,
+			origin(0),
+		);
+		expect(shown.title).toBe('Ann, your oak board is waiting');
+		const report = await api<{
+			trigger: { entered: number; exited: number };
+			steps: Array<{ sent: number }>;
+		}>(`/automations/${automation.automationId}/report`);
+		expect(report.trigger).toMatchObject({ entered: 2, exited: 0, converted: 1 });
+		await expect
+			.poll(
+				async () =>
+					(await api<{ steps: Array<{ sent: number }> }>(`/automations/${automation.automationId}/report`))
+						.steps[0]?.sent,
+				{ timeout: 15_000 },
+			)
+			.toBe(1);
+		await stack.firefox.clickNotification(shown.title, 15_000);
+		await stack.firefox.waitForPage((url) => url === `${origin(0)}/checkout/ann`, 15_000);
 	});
 });
