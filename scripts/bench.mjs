@@ -13,13 +13,16 @@
 //      20 sites at once, every push checked at the sink
 //   9. bench/audience/run.mjs event ingestion rows/CPU per event, reach estimates and segment / personalised sends at
 //      100k subscribers with 1M events (section "Audience: events, reach estimates, segment sends")
+//  10. bench/automations/run.mjs 10k journeys started by events and fired by the site store's alarm: rows and CPU per
+//      journey, against one notification per journey (section "Automations: journeys started and fired")
 // campaign, subscribe and tenants run twice: on the per-site storage design (the working tree) and on the single-D1
 // design (bench/campaign/common.mjs D1_DESIGN_COMMIT, `--designs current,d1`); a design whose commit is not in the
 // repository (shallow clone) is reported as skipped.
 // Each prints a table; then the sections "100k-recipient campaign (local stack)" and "Subscribe endpoint under
 // load" (per-site design) and "Per-site storage vs the single-D1 design" (both) of BENCHMARKS.md are rewritten from
 // the results (other sections are left as they are).
-// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience] [--quick]
+// Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience,
+//        automations] [--quick]
 //        [--designs current,d1] [--no-write] [--out FILE] [--results DIR [--render-only]]
 //   --quick runs smaller versions (20k recipients, 5 s of load and 20k subscribers for /stats, 50 tenants × 20,
 //   a 4,000-request burst, 1 Lighthouse run each) and does not touch BENCHMARKS.md.
@@ -32,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { AUDIENCE_TITLE, audienceSection } from '../bench/audience/section.mjs';
+import { AUTOMATIONS_TITLE, automationsSection } from '../bench/automations/section.mjs';
 import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
 import { LIGHTHOUSE_TITLE, lighthouseSection } from '../bench/lighthouse/section.mjs';
 import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
@@ -46,7 +50,7 @@ const { values: opts } = parseArgs({
 	options: {
 		only: {
 			type: 'string',
-			default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience',
+			default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience,automations',
 		},
 		// Storage designs the campaign, subscribe and tenants benches run on (current = per-site stores).
 		designs: { type: 'string', default: 'current,d1' },
@@ -345,7 +349,16 @@ async function main() {
 	const failures = [];
 	const results = {};
 	if (opts['render-only']) {
-		for (const name of ['campaign', 'subscribe', 'tenants', 'beacons', 'scale', 'lighthouse', 'audience']) {
+		for (const name of [
+			'campaign',
+			'subscribe',
+			'tenants',
+			'beacons',
+			'scale',
+			'lighthouse',
+			'audience',
+			'automations',
+		]) {
 			for (const design of ['current', 'd1']) {
 				const key = resultName(name, design);
 				const file = join(tmp, `${key}.json`);
@@ -415,6 +428,16 @@ async function main() {
 			if (code !== 0) failures.push('bench/audience/run.mjs');
 			if (existsSync(out)) results.audience = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('automations')) {
+			const out = join(tmp, 'automations.json');
+			const code = await run('bench/automations/run.mjs', [
+				'--json',
+				out,
+				...(opts.quick ? ['--quick'] : []),
+			]);
+			if (code !== 0) failures.push('bench/automations/run.mjs');
+			if (existsSync(out)) results.automations = JSON.parse(readFileSync(out, 'utf8'));
+		}
 		if (only.has('lighthouse')) {
 			if (!only.has('widget')) await buildAssets();
 			const out = join(tmp, 'lighthouse.json');
@@ -451,6 +474,7 @@ async function main() {
 		if (results.scale) replaceSection(file, SCALE_TITLE, scaleSection(results.scale));
 		if (results.lighthouse) replaceSection(file, LIGHTHOUSE_TITLE, lighthouseSection(results.lighthouse));
 		if (results.audience) replaceSection(file, AUDIENCE_TITLE, audienceSection(results.audience));
+		if (results.automations) replaceSection(file, AUTOMATIONS_TITLE, automationsSection(results.automations));
 		if (Object.keys(results).some((k) => k !== 'widget')) console.log(`\nupdated ${file}`);
 	}
 	if (failures.length) {
