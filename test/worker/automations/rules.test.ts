@@ -95,3 +95,19 @@ describe('when steps are due', () => {
 		expect(dateTriggerAt(trigger, 'soon', BERLIN)).toBeNull();
 	});
 });
+
+describe('dates at the calendar’s ends', () => {
+	const trigger = { type: 'date' as const, attribute: 'd', offsetDays: 0, at: '23:59' };
+
+	it('starts nothing for a date no calendar day holds, and keeps "next 09:00" finite on 9999-12-31', () => {
+		for (const value of [1e300, '+275760-09-13T00:00:00Z', '2026-02-30', '0099-01-01', 'soon']) {
+			expect(dateTriggerAt(trigger, value, 'UTC'), String(value)).toBeNull();
+		}
+		expect(dateTriggerAt({ ...trigger, offsetDays: -365 }, '1000-01-01', 'UTC')).toBeNull();
+		const last = dateTriggerAt(trigger, '9999-12-31', 'UTC') as number;
+		expect(new Date(last).toISOString()).toBe('9999-12-31T23:59:00.000Z');
+		const next = waitEnds(last, { until: '09:00' }, 'UTC');
+		expect(Number.isFinite(next)).toBe(true);
+		expect(next).toBeGreaterThan(last);
+	});
+});

@@ -1,20 +1,13 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ACTIONS } from '../../../worker/src/wire/browsers';
-import { call, json, OPERATOR, STORE_DATA_TABLES } from '../helpers';
+import { call, json, STORE_DATA_TABLES } from '../helpers';
+import { adminHeadersOf, attackedSiteId, thingId } from './admin-requests';
 import { SEND_FIELDS, sendBodies } from './bodies';
 import { fuzzRoute, ROUTE_TIMEOUT_MS, RUNS } from './check';
 import { makeWorld, type World } from './fixtures';
-import {
-	authorization,
-	contentType,
-	headerValue,
-	method,
-	pathId,
-	request,
-	segment,
-	toRequest,
-} from './requests';
+import { messageFields, mostly, validMessage } from './messages';
+import { headerValue, method, request, segment, toRequest } from './requests';
 import { bodyBytes, fieldsObject, nastyString, rarely, utf8, wrongValue } from './values';
 
 // Push resources (saved messages with language variants) under generated input: names, labels, message fields
@@ -106,126 +99,12 @@ beforeAll(async () => {
 	}
 });
 
-/**
- * Site ids: the attacked site three times in four, else as the other files pick them (pathId: the site, the other
- * site, junk). pathId alone sends three cases in four to another site or a junk id, a 403 or 404 before any
- * resource code runs; with a third of the runs per route (see above) this keeps the cases that reach it as many as the
- * other files' 600.
- */
-const siteId = () =>
-	fc.oneof(
-		{ weight: 3, arbitrary: fc.constant(world.site.siteId) },
-		{ weight: 1, arbitrary: pathId([world.site.siteId], [world.other.siteId]) },
-	);
-const adminHeaders = () =>
-	fc.record({
-		authorization: authorization(world.site.apiKey, [world.other.apiKey, OPERATOR]),
-		'content-type': contentType,
-		origin: rarely(fc.constant(world.site.origin), 3),
-	});
+const siteId = () => attackedSiteId(world);
+const adminHeaders = () => adminHeadersOf(world);
 
-/** Resource ids: the route's own half the time, else as pathId picks (them, another site's, missing, junk). */
+/** Resource ids: the route's own half the time, else another site's, missing, malformed, junk. */
 const resourceId = (own: string[]) =>
-	fc.oneof(
-		{ weight: 1, arbitrary: fc.constantFrom(...own) },
-		{
-			weight: 1,
-			arbitrary: pathId(own, [
-				foreign,
-				'res_missing',
-				`res_${'a'.repeat(41)}`,
-				held.resourceId.toUpperCase(),
-			]),
-		},
-	);
-
-/**
- * Mostly `good`, sometimes a wrong type or shape (the other files' `maybe` is wrong two times in five; message
- * fields come nine at a time, so that would leave almost no message whole enough to reach the later checks).
- */
-const mostly = <T>(good: fc.Arbitrary<T>) =>
-	fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: wrongValue });
-
-/** Titles: plain, good and bad Liquid, at and past the length limit, blank, random. */
-const title = fc.oneof(
-	fc.constantFrom(
-		'Hi {{ user.first_name | default: "there" }}',
-		'Sale',
-		'{{ x | nope }}',
-		'{% if',
-		'Hallo {{ user.name',
-		'{{ subscriber.id }}',
-		'ü'.repeat(200),
-		'x'.repeat(201),
-		'',
-		'  ',
-	),
-	fc.string({ maxLength: 30 }),
-	nastyString,
-);
-/** Bodies: as titles, plus ones that fit the push limit only alone, that pass it, or the length limit. */
-const body = fc.oneof(title, fc.constantFrom('ü'.repeat(860), 'ü'.repeat(1000), 'x'.repeat(1001)));
-const messageUrl = () =>
-	fc.oneof(
-		fc.webUrl(),
-		fc.constantFrom(
-			`${world.site.origin}/sale`,
-			'https://shop.example/{{ subscriber.id }}',
-			'https://shop.example/{% if',
-			'{{ user.landing_page }}',
-			'javascript:alert(1)',
-			'/relative',
-			'ftp://shop.example/x',
-			'',
-			`https://shop.example/${'a'.repeat(1100)}`,
-		),
-		nastyString,
-	);
-const imageUrl = () =>
-	fc.oneof(
-		fc.constantFrom(
-			'https://cdn.example/i.png',
-			'http://cdn.example/i.png',
-			`${world.site.origin}/i.png`,
-			`${world.site.origin.replace('https:', 'http:')}/i.png`,
-			'data:image/png;base64,AAAA',
-			'',
-		),
-		fc.webUrl(),
-		nastyString,
-	);
-const actions = () =>
-	fc.array(
-		fieldsObject({
-			action: mostly(fc.constantFrom('shop', 'later', '', 'x'.repeat(70))),
-			title: mostly(title),
-			url: mostly(messageUrl()),
-		}),
-		{ maxLength: MAX_ACTIONS + 2 },
-	);
-
-/**
- * Message fields by their real names, each present or not, plausible or wrong, sometimes with a field that is not
- * a message field (one a send takes, one the resource takes, a misspelling).
- */
-const messageFields = () =>
-	fc
-		.tuple(
-			fieldsObject({
-				title: mostly(title),
-				body: mostly(body),
-				url: mostly(messageUrl()),
-				icon: mostly(imageUrl()),
-				image: mostly(imageUrl()),
-				badge: mostly(imageUrl()),
-				actions: mostly(actions()),
-				requireInteraction: mostly(fc.boolean()),
-				tag: mostly(fc.string({ maxLength: 70 })),
-			}),
-			rarely(fc.constantFrom('colour', 'ttl', 'audience', 'resource', 'locales', 'Title'), 6),
-			wrongValue,
-		)
-		.map(([fields, unknown, value]) => (unknown === null ? fields : { ...fields, [unknown]: value }));
+	thingId(own, [foreign, 'res_missing', `res_${'a'.repeat(41)}`, held.resourceId.toUpperCase()]);
 
 /** A language's fields that pass alone (an empty one changes nothing: refused). */
 const localeFields = fc.record(
@@ -253,7 +132,9 @@ const locales = () =>
 	fc.oneof(
 		{
 			weight: 4,
-			arbitrary: fc.dictionary(tag, fc.oneof(localeFields, mostly(messageFields())), { maxKeys: 4 }),
+			arbitrary: fc.dictionary(tag, fc.oneof(localeFields, mostly(messageFields(world.site.origin))), {
+				maxKeys: 4,
+			}),
 		},
 		{ weight: 1, arbitrary: fc.dictionary(tag, fc.constant({}), { minKeys: 1, maxKeys: 2 }) },
 		{
@@ -293,20 +174,6 @@ const labels = () =>
 		{ maxLength: 12 },
 	);
 
-/** Valid bodies (so some cases save, and mutated ones reach the checks after the schema's). */
-const validMessage = () =>
-	fc.record(
-		{
-			title: fc.constantFrom('Hello {{ user.first_name | default: "you" }}', 'Sale'),
-			body: fc.string({ maxLength: 100 }),
-			url: fc.constantFrom(`${world.site.origin}/sale`, 'https://shop.example/p/{{ subscriber.id }}'),
-			icon: fc.constant('https://cdn.example/i.png'),
-			actions: fc.constant([{ action: 'shop', title: 'Shop' }]),
-			requireInteraction: fc.boolean(),
-			tag: fc.constant('sale'),
-		},
-		{ requiredKeys: ['title'] },
-	);
 const validLocales = () =>
 	fc.dictionary(
 		fc.constantFrom('de', 'fr-ca', 'pt-br'),
@@ -330,14 +197,14 @@ describe('resource routes under generated input', () => {
 							fields: fieldsObject({
 								name: mostly(name()),
 								labels: mostly(labels()),
-								message: fc.oneof(validMessage(), mostly(messageFields())),
+								message: fc.oneof(validMessage(world.site.origin), mostly(messageFields(world.site.origin))),
 								locales: mostly(locales()),
 							}),
 							valid: fc.record(
 								{
 									name: fc.uuid(),
 									labels: fc.constant(['promotions']),
-									message: validMessage(),
+									message: validMessage(world.site.origin),
 									locales: validLocales(),
 								},
 								{ requiredKeys: ['name', 'message'] },
@@ -367,14 +234,14 @@ describe('resource routes under generated input', () => {
 							fields: fieldsObject({
 								name: mostly(name()),
 								labels: mostly(labels()),
-								message: fc.oneof(validMessage(), mostly(messageFields())),
+								message: fc.oneof(validMessage(world.site.origin), mostly(messageFields(world.site.origin))),
 								locales: mostly(locales()),
 							}),
 							valid: fc.record(
 								{
 									name: fc.constantFrom('Spring sale', 'Spring sale II', 'Back in stock'),
 									labels: fc.constant(['promotions', 'spring']),
-									message: validMessage(),
+									message: validMessage(world.site.origin),
 									locales: validLocales(),
 								},
 								{ requiredKeys: [] },

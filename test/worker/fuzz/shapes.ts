@@ -15,6 +15,47 @@ const resourceView = (b: Json | null) =>
 		usedBy: expect.any(Array),
 	});
 
+/** An automation as the API shows it: 1–5 steps, each a message (inline or a resource's) with its delivery. */
+const automationView = (b: Json | null) => {
+	expect(b).toMatchObject({
+		automationId: expect.stringMatching(/^aut_/),
+		name: expect.any(String),
+		enabled: expect.any(Boolean),
+		trigger: { type: expect.stringMatching(/^(event|inaction|date)$/) },
+		exit: { events: expect.any(Array) },
+		ignoreFrequencyCap: expect.any(Boolean),
+		timezone: expect.any(String),
+		counts: {
+			active: expect.any(Number),
+			entered: expect.any(Number),
+			converted: expect.any(Number),
+			revenue: expect.any(Number),
+		},
+		createdAt: expect.any(String),
+		updatedAt: expect.any(String),
+	});
+	const steps = b?.steps as Json[];
+	expect(steps.length).toBeGreaterThanOrEqual(1);
+	expect(steps.length).toBeLessThanOrEqual(5);
+	for (const step of steps) {
+		expect(step).toMatchObject({ message: { title: expect.any(String) }, delivery: expect.any(Object) });
+		if (step.resource !== null)
+			expect(step.resource).toMatchObject({ resourceId: expect.stringMatching(/^res_/) });
+	}
+};
+
+/** One row of an automation's report. */
+const reportRow = (step: number) => ({
+	step,
+	entered: expect.any(Number),
+	sent: expect.any(Number),
+	shown: expect.any(Number),
+	clicked: expect.any(Number),
+	exited: expect.any(Number),
+	converted: expect.any(Number),
+	revenue: expect.any(Number),
+});
+
 /** Documented 2xx shapes by method and path (README "API reference"). */
 const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers: Headers) => void]> = [
 	[
@@ -202,6 +243,95 @@ const SHAPES: Array<[string, RegExp, (status: number, body: Json | null, headers
 				message: { title: expect.any(String) },
 				locales: expect.any(Object),
 			});
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/automations\/?$/,
+		(status, b) => {
+			expect(status).toBe(201);
+			automationView(b);
+			expect(b).toMatchObject({ counts: { active: 0, entered: 0, converted: 0, revenue: 0 } });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/automations\/?(\?.*)?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b?.automations).toEqual(expect.any(Array));
+			for (const a of (b?.automations ?? []) as Json[]) automationView(a);
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			automationView(b);
+		},
+	],
+	[
+		'PATCH',
+		/^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			automationView(b);
+		},
+	],
+	['DELETE', /^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/?$/, (status) => expect(status).toBe(204)],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/enable\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			automationView(b);
+			expect(b?.enabled).toBe(true);
+		},
+	],
+	[
+		'POST',
+		/^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/disable\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			automationView(b);
+			expect(b).toMatchObject({ enabled: false, counts: { active: 0 } });
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/automations\/[^/?]+\/report\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			expect(b).toMatchObject({
+				automationId: expect.stringMatching(/^aut_/),
+				active: expect.any(Number),
+				trigger: reportRow(-1),
+			});
+			((b?.steps ?? null) as Json[]).forEach((row, i) => {
+				expect(row).toMatchObject(reportRow(i));
+			});
+			if (b?.control !== null)
+				expect(b?.control).toEqual({
+					entered: expect.any(Number),
+					converted: expect.any(Number),
+					revenue: expect.any(Number),
+				});
+		},
+	],
+	[
+		'GET',
+		/^\/v1\/sites\/[^/]+\/automation-templates\/?$/,
+		(status, b) => {
+			expect(status).toBe(200);
+			const templates = b?.templates as Json[];
+			expect(templates.length).toBeGreaterThan(0);
+			for (const t of templates)
+				expect(t).toMatchObject({
+					id: expect.any(String),
+					name: expect.any(String),
+					body: expect.any(Object),
+				});
 		},
 	],
 	[

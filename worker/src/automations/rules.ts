@@ -83,14 +83,18 @@ function addDays(date: string, days: number): string | null {
 
 /**
  * When a wait that starts at `from` ends: after its seconds, or at the next `until` (HH:MM) in `zone` at or after
- * `from` (DST-correct: a time in a spring-forward gap is moved past it). No wait: `from`.
+ * `from` (DST-correct: a time in a spring-forward gap is moved past it). No wait: `from`. Past the calendar's end
+ * (a date trigger on 9999-12-31), the next day's `until` is a day after today's.
  */
 export function waitEnds(from: number, wait: AutomationWait | undefined, zone: string): number {
 	if (!wait) return from;
 	if ('seconds' in wait) return from + wait.seconds * 1000;
 	const today = localParts(from, zone).date;
+	if (addDays(today, 0) === null) return from + DAY_MS;
 	const at = zonedInstant(today, wait.until, zone);
-	return at >= from ? at : zonedInstant(addDays(today, 1) as string, wait.until, zone);
+	if (at >= from) return at;
+	const tomorrow = addDays(today, 1);
+	return tomorrow === null ? at + DAY_MS : zonedInstant(tomorrow, wait.until, zone);
 }
 
 /**
