@@ -127,7 +127,7 @@ function versionSuite(version: Version): void {
 		});
 
 		it.each([
-			['phpunit.xml', 'a single site', 45],
+			['phpunit.xml', 'a single site', 77],
 			['phpunit-multisite.xml', 'a multisite network (network-activated, two sites)', 4],
 		])('passes the PHPUnit suite %s against this WordPress as %s', async (config, _what, least) => {
 			const run = await runCommand('phpunit', ['-c', join(unitDir, config)], {
@@ -440,6 +440,7 @@ function versionSuite(version: Version): void {
 				['report', reportHash, 'Report'],
 				['subscribers', '#/subscribers', 'Subscribers'],
 				['messages', '#/messages', 'Saved messages'],
+				['automations', '#/automations', 'Automations'],
 				['prompt', '#/settings/prompt', 'Prompt & widget'],
 				['api-keys', '#/settings/api-keys', 'API keys'],
 			];
