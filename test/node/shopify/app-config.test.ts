@@ -39,7 +39,7 @@ describe('shopify app configuration', () => {
 		expect(scopeSet(tomlString(read('wrangler.toml'), 'SHOPIFY_SCOPES'))).toEqual(scopes);
 		const fallback = /DEFAULT_SCOPES =\s*'([^']*)'/.exec(read('worker/src/shopify/config.ts'))?.[1] ?? '';
 		expect(scopeSet(fallback)).toEqual(scopes);
-		const granted = /scope: '([^']*)'/.exec(read('test/worker/shopify/fake-shopify.ts'))?.[1] ?? '';
+		const granted = /scope:\s*'([^']*)'/.exec(read('test/worker/shopify/fake-shopify.ts'))?.[1] ?? '';
 		expect(scopeSet(granted)).toEqual(scopes);
 	});
 

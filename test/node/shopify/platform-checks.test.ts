@@ -96,6 +96,7 @@ describe('shopify platform checks (offline)', () => {
 		expect(run.config.context).toBe('app');
 		expect(run.theme.map((f) => f.uri.replace(/^.*\/extensions\//, '')).sort()).toEqual([
 			'beckon-embed/blocks/beckon.liquid',
+			'beckon-embed/blocks/notify.liquid',
 			'beckon-embed/locales/en.default.json',
 		]);
 		expect(run.offenses.map((o) => `${o.check}: ${o.message} (${o.uri})`)).toEqual([]);

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Context, Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 
+/** The theme app extension's folder. */
+export const EXTENSION = join(process.cwd(), 'shopify-app/extensions/beckon-embed');
 /** Path of the theme app extension's app embed block. */
-export const EMBED_BLOCK = join(process.cwd(), 'shopify-app/extensions/beckon-embed/blocks/beckon.liquid');
+export const EMBED_BLOCK = join(EXTENSION, 'blocks/beckon.liquid');
 /** The extension's assets folder (what `asset_url` points into). */
-export const EMBED_ASSETS = join(process.cwd(), 'shopify-app/extensions/beckon-embed/assets');
+export const EMBED_ASSETS = join(EXTENSION, 'assets');
 /** Where Shopify's CDN serves a deployed extension's assets (the uuid and version are the deployment's). */
 export const CDN_ASSETS =
 	'https://cdn.shopify.com/extensions/0190a4e2-7d5c-7b9e-9c1a-2f1e3d4c5b6a/1.0.0/assets/';
@@ -22,10 +24,15 @@ export interface EmbedContext {
 	assetBase?: string;
 }
 
-/** The block's {% schema %} JSON (Shopify reads it; it renders nothing). */
+/** The app embed's {% schema %} JSON (Shopify reads it; it renders nothing). */
 export function embedSchema(): Record<string, unknown> {
-	const match = /\{%\s*schema\s*%\}([\s\S]*?)\{%\s*endschema\s*%\}/.exec(readFileSync(EMBED_BLOCK, 'utf8'));
-	if (!match?.[1]) throw new Error('the app embed has no schema');
+	return blockSchema(EMBED_BLOCK);
+}
+
+/** A block file's {% schema %} JSON. */
+export function blockSchema(file: string): Record<string, unknown> {
+	const match = /\{%\s*schema\s*%\}([\s\S]*?)\{%\s*endschema\s*%\}/.exec(readFileSync(file, 'utf8'));
+	if (!match?.[1]) throw new Error(`${file} has no schema`);
 	return JSON.parse(match[1]) as Record<string, unknown>;
 }
 
@@ -51,13 +58,34 @@ engine.registerFilter('asset_url', function (this: { context: Context }, name: s
 	return `${this.context.getSync(['beckon_test_asset_base'])}${name}`;
 });
 
+const locale = JSON.parse(readFileSync(join(EXTENSION, 'locales/en.default.json'), 'utf8')) as Record<
+	string,
+	unknown
+>;
+
+/** A text of the extension's default locale (`notify.button`), as Shopify's `t` filter gives it; throws when missing. */
+export function t(key: string): string {
+	const text = key
+		.split('.')
+		.reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], locale);
+	if (typeof text !== 'string') throw new Error(`t: no ${key} in locales/en.default.json`);
+	return text;
+}
+
+engine.registerFilter('t', t);
+
+/** Renders a block file of the extension with a real Liquid engine and the objects Shopify would give it. */
+export function renderBlock(file: string, scope: Record<string, unknown>): Promise<string> {
+	return engine.parseAndRender(readFileSync(file, 'utf8'), scope);
+}
+
 /** Renders the app embed block the way a theme page would include it, with a real Liquid engine. */
 export function renderEmbed(context: EmbedContext): Promise<string> {
 	const metafields: Record<string, { value: string }> = {};
 	for (const [key, value] of Object.entries(context.metafields ?? {})) {
 		if (value !== undefined) metafields[key] = { value };
 	}
-	return engine.parseAndRender(readFileSync(EMBED_BLOCK, 'utf8'), {
+	return renderBlock(EMBED_BLOCK, {
 		app: { metafields: { beckon: metafields } },
 		customer: context.customer ?? null,
 		cart: { attributes: context.cartAttributes ?? {} },

@@ -1,6 +1,8 @@
 import { API_KEY, API_SECRET_KEY, getJwt } from '@shopify/shopify-api/test-helpers';
 import { type LocalWorker, startWorker } from '../../support/local-worker.ts';
+import { webhookHeaders } from '../../worker/shopify/fake-shopify.ts';
 import { type FakeShopifyServer, startFakeShopify } from './fake-shopify-server.ts';
+import type { ShopProduct } from './shop-product.ts';
 import { type Storefront, startStorefront } from './storefront.ts';
 
 /** A fake Shopify, a local worker set up as the Shopify app, and a storefront of one store behind the app proxy. */
@@ -14,9 +16,9 @@ export interface ShopifyStack {
 /**
  * Starts the stack for `store` (shop `<store>.myshopify.com`, the library's test API key and secret). The
  * storefront's embed reads the metafields the app wrote to the fake Shopify, and the shop's primary domain is
- * the storefront, so it becomes one of the site's origins.
+ * the storefront, so it becomes one of the site's origins. `products` are the storefront's product pages.
  */
-export async function startShopifyStack(store: string): Promise<ShopifyStack> {
+export async function startShopifyStack(store: string, products?: ShopProduct[]): Promise<ShopifyStack> {
 	const shop = `${store}.myshopify.com`;
 	const shopify = await startFakeShopify(API_KEY, API_SECRET_KEY);
 	let worker: LocalWorker | undefined;
@@ -34,6 +36,7 @@ export async function startShopifyStack(store: string): Promise<ShopifyStack> {
 				const m = shopify.fake.metafields.get(shop);
 				return m && { site_id: m['beckon.site_id'] ?? '', api_origin: m['beckon.api_origin'] ?? '' };
 			},
+			...(products ? { products } : {}),
 		});
 		shopify.fake.primaryUrls.set(shop, storefront.origin);
 		const started = worker;
@@ -55,14 +58,16 @@ export async function startShopifyStack(store: string): Promise<ShopifyStack> {
 }
 
 /**
- * Changes the shop's prompt settings as the console in Shopify admin does: a session token (the library's test
- * helper) is exchanged for a console token, which patches the site's settings through the public admin API.
+ * Calls the public admin API of the shop's site as the console in Shopify admin does: a session token (the library's
+ * test helper) is exchanged for a console token (the first exchange installs the app). `path` is below the site
+ * (`/settings` → /v1/sites/<site>/settings); resolves with the JSON answer (null for 204), throws on any other status.
  */
-export async function patchShopPrompt(
+export async function shopApi<T>(
 	workerUrl: string,
 	store: string,
-	prompt: Record<string, unknown>,
-): Promise<void> {
+	path: string,
+	init: RequestInit = {},
+): Promise<T> {
 	const sessionToken = (await getJwt(store, API_KEY, API_SECRET_KEY)).token;
 	const exchanged = await fetch(`${workerUrl}/shopify/api/console-token`, {
 		method: 'POST',
@@ -71,10 +76,35 @@ export async function patchShopPrompt(
 	if (exchanged.status !== 201)
 		throw new Error(`console token: HTTP ${exchanged.status} ${await exchanged.text()}`);
 	const { token, siteId } = (await exchanged.json()) as { token: string; siteId: string };
-	const settings = await fetch(`${workerUrl}/v1/sites/${siteId}/settings`, {
-		method: 'PATCH',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ prompt }),
+	const response = await fetch(`${workerUrl}/v1/sites/${siteId}${path}`, {
+		...init,
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
 	});
-	if (settings.status !== 200) throw new Error(`settings: HTTP ${settings.status} ${await settings.text()}`);
+	if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+	return (response.status === 204 ? null : await response.json()) as T;
+}
+
+/** Changes the shop's prompt settings as the console's Prompt & widget screen does. */
+export async function patchShopPrompt(
+	workerUrl: string,
+	store: string,
+	prompt: Record<string, unknown>,
+): Promise<void> {
+	await shopApi(workerUrl, store, '/settings', { method: 'PATCH', body: JSON.stringify({ prompt }) });
+}
+
+/** Delivers a webhook of the shop signed with the app secret, as Shopify does; resolves with status and JSON body. */
+export async function deliverShopWebhook(
+	workerUrl: string,
+	store: string,
+	topic: string,
+	payload: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+	const body = JSON.stringify(payload);
+	const response = await fetch(`${workerUrl}/shopify/webhooks`, {
+		method: 'POST',
+		headers: webhookHeaders(topic, `${store}.myshopify.com`, body),
+		body,
+	});
+	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

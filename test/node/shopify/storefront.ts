@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
 import { EMBED_ASSETS, renderEmbed } from './render-embed.ts';
+import { renderNotify } from './render-notify.ts';
+import { liquidProduct, type ShopProduct } from './shop-product.ts';
+import { homePage, productPage } from './theme-pages.ts';
 
 /** One request the fake app proxy forwarded to the worker. */
 export interface ProxiedRequest {
@@ -33,47 +36,11 @@ export interface StorefrontOptions {
 	/** The app-data metafields the app wrote (as Shopify would expose them to the embed). */
 	metafields: () => Record<string, string> | undefined;
 	proxyPath?: string;
-}
-
-const PRODUCTS = [
-	'Oak chopping board',
-	'Oak serving tray',
-	'Linen apron',
-	'Walnut spoon',
-	'Stoneware mug',
-	'Wool throw',
-];
-
-/** A theme page shaped like a small Dawn-style home page (all inline: no third-party requests). */
-function themePage(title: string, embed: string): string {
-	const cards = PRODUCTS.map(
-		(
-			p,
-			i,
-		) => `<li class="card"><div class="media" style="--h:${i * 40}"></div><h3>${p}</h3><p>€${24 + i * 7}.00</p>
-<button type="button">Add to cart</button></li>`,
-	).join('');
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} – Oak &amp; Linen</title>
-<style>
-body{margin:0;font:16px/1.6 Georgia,serif;color:#1c1c1c;background:#fff}
-header{display:flex;justify-content:space-between;align-items:center;padding:18px 32px;border-bottom:1px solid #eee}
-header nav a{margin-left:18px;color:inherit;text-decoration:none}
-.hero{height:360px;display:grid;place-items:center;background:linear-gradient(120deg,#d9c7a7,#8c6d46);color:#fff}
-.hero h1{font-size:44px;margin:0}
-main{max-width:1100px;margin:0 auto;padding:32px}
-.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:24px}
-.media{aspect-ratio:1;border-radius:6px;background:hsl(calc(30 + var(--h)) 35% 70%)}
-.card h3{font-size:17px;margin:10px 0 0}.card p{margin:2px 0 8px;color:#555}
-.card button{width:100%;padding:10px;border:1px solid #1c1c1c;background:#fff;font:inherit;cursor:pointer}
-footer{padding:32px;background:#f4f1ec;margin-top:48px}
-</style></head><body>
-<header><strong>Oak &amp; Linen</strong><nav><a href="/">Home</a><a href="/collections/all">Shop</a><a href="/account/login">Account</a></nav></header>
-<section class="hero"><h1>${title}</h1></section>
-<main><h2>New arrivals</h2><ul class="grid">${cards}</ul><p>${'Made by hand in small batches from sustainably sourced oak, walnut and linen. '.repeat(12)}</p></main>
-<footer>© Oak &amp; Linen</footer>
-<script>document.querySelectorAll('.card button').forEach(function(b){b.addEventListener('click',function(){b.textContent='Added'})})</script>
-${embed}</body></html>`;
+	/**
+	 * The shop's products: `/products/<handle>` is a product page with the "Notify me when available" app block
+	 * (read on every request, so a test may change their stock).
+	 */
+	products?: ShopProduct[];
 }
 
 function customerOf(cookie: string | undefined): string {
@@ -148,8 +115,17 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 						assetBase: cdn.assets,
 					})
 				: '';
+			const handle = /^\/products\/([\w-]+)$/.exec(url.pathname)?.[1];
+			const product = options.products?.find((p) => p.handle === handle);
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-			res.end(themePage(url.pathname === '/' ? 'Autumn in oak' : 'Collection', embed));
+			if (!product) {
+				res.end(homePage(url.pathname === '/' ? 'Autumn in oak' : 'Collection', embed));
+				return;
+			}
+			const variant = url.searchParams.get('variant');
+			const block = await renderNotify({ product, variant, origin });
+			const shown = liquidProduct(product, variant).selected_or_first_available_variant;
+			res.end(productPage(product, shown?.id ?? 0, block, embed));
 		})().catch((error: Error) => {
 			res.writeHead(500).end(error.message);
 		});

@@ -424,14 +424,12 @@ describe('Shopify restocks and price drops', () => {
 					id: 5001,
 					price,
 					inventory_quantity: quantity,
-					inventory_management: 'shopify',
 					inventory_policy: 'deny',
 				},
 				{
 					id: 5002,
 					price: '40.00',
 					inventory_quantity: 9,
-					inventory_management: 'shopify',
 					inventory_policy: 'deny',
 				},
 			],
@@ -467,5 +465,60 @@ describe('Shopify restocks and price drops', () => {
 		expect(await update(0, '25.00')).toMatchObject({ notified: 0 });
 		expect(await update(2, '25.00')).toMatchObject({ notified: 0 });
 		expect((await deliverWebhook('products/update', shop, { id: 'x', variants: [] })).status).toBe(400);
+	});
+
+	it('tells pending requests when it first sees the variant in stock, matches numeric ids, and ignores late older updates', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, guestSubscriber } = await shopWithCustomer(store);
+		await fromTemplate(installed, 'back_in_stock');
+		const ask = await call(`/v1/sites/${installed.siteId}/subscribers/${guestSubscriber}/events`, {
+			method: 'POST',
+			headers: { origin: `https://${shop}` },
+			// A custom storefront tracking the ids as numbers.
+			body: JSON.stringify({
+				events: [{ name: 'back_in_stock_requested', properties: { product_id: 600, variant_id: 6001 } }],
+			}),
+		});
+		expect(ask.status).toBe(202);
+		const body = (quantity: number, updatedAt: string, untracked = false) => ({
+			id: 600,
+			title: 'Linen apron',
+			handle: 'linen-apron',
+			updated_at: updatedAt,
+			variants: [
+				{
+					id: 6001,
+					price: '20.00',
+					inventory_quantity: quantity,
+					inventory_policy: 'deny',
+					...(untracked ? { inventory_management: null } : {}),
+				},
+			],
+		});
+		const t = Date.now();
+		// The app learns of the variant only once it is back (installed while it was sold out): the request is answered.
+		expect(
+			await json(await deliverWebhook('products/update', shop, body(3, new Date(t).toISOString()))),
+		).toMatchObject({ notified: 1 });
+		// A late update from before (sold out) changes nothing; nor does a later one with untracked stock.
+		expect(
+			await json(await deliverWebhook('products/update', shop, body(0, new Date(t - 60_000).toISOString()))),
+		).toMatchObject({ notified: 0 });
+		const [row] = await storeSql<{ available: number }>(
+			installed.siteId,
+			'SELECT available FROM shop_variants',
+		);
+		expect(row?.available).toBe(1);
+		expect(
+			await json(
+				await deliverWebhook('products/update', shop, body(0, new Date(t + 60_000).toISOString(), true)),
+			),
+		).toMatchObject({ notified: 0 });
+		const [after] = await storeSql<{ available: number }>(
+			installed.siteId,
+			'SELECT available FROM shop_variants',
+		);
+		expect(after?.available).toBe(1);
 	});
 });

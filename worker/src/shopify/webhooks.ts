@@ -358,8 +358,8 @@ function taggedSubscriber(payload: Payload): string | null {
 
 /**
  * A products/update body as the store keeps it: ids, title, the storefront URL (the shop's primary domain and the
- * handle), first image, and each variant's price and whether it can be bought (stock above zero, stock not tracked,
- * or selling on when out of stock).
+ * handle), first image, when it changed, and each variant's price and whether it can be bought (stock above zero,
+ * selling on when out of stock, or stock not tracked where the body still says so).
  */
 function parseProduct(payload: Payload, primaryUrl: string): ProductUpdate {
 	const id = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
@@ -372,10 +372,10 @@ function parseProduct(payload: Payload, primaryUrl: string): ProductUpdate {
 		if (!v || !/^\d{1,20}$/.test(String(v.id))) throw malformed('product');
 		const price = Number(v.price);
 		const quantity = Number(v.inventory_quantity);
+		// Since API 2024-07 the body has no inventory_management; where it is still sent, null means untracked stock.
+		const untracked = Object.hasOwn(v, 'inventory_management') && v.inventory_management === null;
 		const available =
-			v.inventory_management == null ||
-			v.inventory_policy === 'continue' ||
-			(Number.isFinite(quantity) && quantity > 0);
+			untracked || v.inventory_policy === 'continue' || (Number.isFinite(quantity) && quantity > 0);
 		variants.push({ id: String(v.id), price: Number.isFinite(price) ? price : null, available });
 	}
 	return {
@@ -383,6 +383,9 @@ function parseProduct(payload: Payload, primaryUrl: string): ProductUpdate {
 		title: typeof payload.title === 'string' ? payload.title.slice(0, 200) : '',
 		url: handle ? `${primaryUrl}/products/${handle}` : null,
 		imageUrl: httpsUrl(image),
+		updatedAt: Number.isNaN(Date.parse(String(payload.updated_at ?? '')))
+			? null
+			: Date.parse(String(payload.updated_at)),
 		variants: variants.slice(0, 250),
 	};
 }

@@ -12,6 +12,8 @@ export interface ProductUpdate {
 	title: string;
 	url: string | null;
 	imageUrl: string | null;
+	/** When Shopify last changed the product (ms), if it said: an older update arriving late changes nothing. */
+	updatedAt: number | null;
 	variants: Array<{ id: string; price: number | null; available: boolean }>;
 }
 
@@ -24,14 +26,16 @@ interface VariantRow extends Record<string, SqlStorageValue> {
 	id: string;
 	price: number | null;
 	available: number;
+	updated_at: number;
 }
 
 /**
  * Stores the variants' state (only what changed) and returns the events the change makes: `back_in_stock` for each
  * person who asked (with the button) to hear of a variant that was sold out and is back, once per request;
- * `price_dropped` for each person who viewed the product in the last 30 days when its lowest price fell. The first
- * time a variant is seen makes none. `wanted` says which of the two any enabled automation listens to (the others
- * are not looked for).
+ * `price_dropped` for each person who viewed the product in the last 30 days when its lowest price fell. A variant
+ * seen for the first time as available counts as restocked (the button is only shown while it is sold out, so a
+ * request for it means it was); a first price drops nothing. An update older than the state kept is ignored.
+ * `wanted` says which of the two any enabled automation listens to (the others are not looked for).
  */
 export function productChanged(
 	sql: SqlStorage,
@@ -44,16 +48,18 @@ export function productChanged(
 	const before = new Map(
 		sql
 			.exec<VariantRow>(
-				`SELECT id, price, available FROM shop_variants WHERE id IN (SELECT value FROM json_each(?))`,
+				`SELECT id, price, available, updated_at FROM shop_variants WHERE id IN (SELECT value FROM json_each(?))`,
 				JSON.stringify(ids),
 			)
 			.toArray()
 			.map((r) => [r.id, r]),
 	);
 	const restocked: string[] = [];
-	for (const v of product.variants) {
+	const at = product.updatedAt ?? now;
+	const fresh = product.variants.filter((v) => (before.get(v.id)?.updated_at ?? 0) <= at);
+	for (const v of fresh) {
 		const old = before.get(v.id);
-		if (old && old.available === 0 && v.available) restocked.push(v.id);
+		if ((!old || old.available === 0) && v.available) restocked.push(v.id);
 		if (!old || old.price !== v.price || (old.available === 1) !== v.available) {
 			sql.exec(
 				`INSERT INTO shop_variants (id, product_id, price, available, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -63,14 +69,14 @@ export function productChanged(
 				product.id,
 				v.price,
 				v.available ? 1 : 0,
-				now,
+				at,
 			);
 		}
 	}
 	const lowest = (prices: Array<number | null | undefined>) =>
 		Math.min(...prices.filter((p): p is number => typeof p === 'number'));
-	const oldLow = lowest(product.variants.map((v) => before.get(v.id)?.price));
-	const newLow = lowest(product.variants.map((v) => v.price));
+	const oldLow = lowest(fresh.map((v) => before.get(v.id)?.price));
+	const newLow = lowest(fresh.map((v) => v.price));
 	const base: Record<string, EventValue> = { product_id: product.id, product_title: product.title };
 	if (product.url) base.product_url = product.url;
 	if (product.imageUrl) base.image_url = product.imageUrl;
@@ -110,13 +116,15 @@ function subjectsWith(
 	value: string,
 	sinceDay: number,
 ): Map<string, number> {
-	const needle = `%${JSON.stringify(property).slice(0, -1)}":${JSON.stringify(value)}%`;
+	// The id as a string or (from a storefront that tracks numbers) as a number.
+	const key = `%${JSON.stringify(property).slice(0, -1)}":`;
 	const out = new Map<string, number>();
 	const rows = sql.exec<{ subject: string; recent: string }>(
-		`SELECT subject, recent FROM event_days WHERE name = ? AND day >= ? AND recent LIKE ? LIMIT ?`,
+		`SELECT subject, recent FROM event_days WHERE name = ? AND day >= ? AND (recent LIKE ? OR recent LIKE ?) LIMIT ?`,
 		name,
 		sinceDay,
-		needle,
+		`${key}${JSON.stringify(value)}%`,
+		`${key}${value}%`,
 		MAX_AUDIENCE_PER_CHANGE * 4,
 	);
 	for (const row of rows) {
