@@ -115,7 +115,7 @@ async function main() {
 		source: snapshot.source,
 		quick: opts.quick,
 		journeys: N,
-		peer: P,
+		peerSends: P,
 		waitSeconds: WAIT_S,
 		loadBefore: loadavg(),
 	};
