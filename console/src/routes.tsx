@@ -1,5 +1,9 @@
 import { useRoute } from './router';
 import { ApiKeys } from './screens/api-keys';
+import { AutomationEditor } from './screens/automation-editor';
+import { AutomationGallery } from './screens/automation-gallery';
+import { AutomationPage } from './screens/automation-page';
+import { Automations } from './screens/automations';
 import { CampaignCalendar } from './screens/campaign-calendar';
 import { CampaignPage } from './screens/campaign-detail';
 import { CampaignEditor } from './screens/campaign-editor';
@@ -38,6 +42,18 @@ export function Routes() {
 				<CampaignEditor key={`edit-${id}`} id={id} />
 			) : (
 				<CampaignPage key={id} id={id} />
+			);
+		case 'automations':
+			if (!id) return <Automations />;
+			if (id === 'templates') return <AutomationGallery />;
+			return id === 'new' || sub === 'edit' ? (
+				<AutomationEditor
+					key={`edit-${id}-${params.get('template')}`}
+					id={id}
+					template={params.get('template')}
+				/>
+			) : (
+				<AutomationPage key={id} id={id} />
 			);
 		case 'messages':
 			if (!id) return <Resources />;

@@ -9,6 +9,7 @@ const NAV: Array<[string, string]> = [
 	['overview', translatable('Overview')],
 	['send', translatable('Send')],
 	['campaigns', translatable('Campaigns')],
+	['automations', translatable('Automations')],
 	['messages', translatable('Saved messages')],
 	['notifications', translatable('History')],
 	['subscribers', translatable('Subscribers')],
@@ -16,7 +17,7 @@ const NAV: Array<[string, string]> = [
 	['settings/prompt', translatable('Prompt & widget')],
 	['settings/api-keys', translatable('API keys')],
 ];
-const SOON = [translatable('Automations'), translatable('Staff alerts')];
+const SOON = [translatable('Staff alerts')];
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {

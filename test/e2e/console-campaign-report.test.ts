@@ -1,4 +1,3 @@
-import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inHoldout, variantOf } from '../../worker/src/campaigns/experiment.ts';
@@ -9,7 +8,14 @@ import type {
 	SiteView,
 } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { auditScreen, DESKTOP, type Finding, openConsole, PHONE, subscribe } from '../support/console.ts';
+import {
+	auditScreen,
+	DESKTOP,
+	type Finding,
+	openConsole,
+	PHONE,
+	subscribeAllowed,
+} from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 import { type PushSink, startPushSink } from '../support/push-sink.ts';
 
@@ -44,19 +50,7 @@ describe('console campaigns: delivery options, experiments, run reports, calenda
 		return (response.status === 204 || response.status === 202 ? null : await response.json()) as T;
 	};
 
-	const allowed = () =>
-		subscribe(worker, {
-			permission: 'granted',
-			subscription: {
-				endpoint: `${sink.url}/push/201/${randomBytes(8).toString('hex')}`,
-				keys: {
-					p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
-					auth: randomBytes(16).toString('base64url'),
-				},
-			},
-			locale: 'en-GB',
-			timezone: 'Europe/London',
-		});
+	const allowed = () => subscribeAllowed(worker, sink.url);
 
 	/** A page whose browser is in Berlin. */
 	const berlin = async () => {

@@ -1,8 +1,14 @@
-import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { auditScreen, demoApi, type Finding, freshPage, openConsole, subscribe } from '../support/console.ts';
+import {
+	auditScreen,
+	demoApi,
+	type Finding,
+	freshPage,
+	openConsole,
+	subscribeAllowed,
+} from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 import { type PushSink, startPushSink } from '../support/push-sink.ts';
 
@@ -36,19 +42,7 @@ describe('console campaigns: list, editor, detail and runs', () => {
 	const api = (path: string, init: RequestInit = {}) => demoApi(worker, path, init);
 
 	/** An allowed browser whose push service is the local sink (it accepts every push). */
-	const allowed = () =>
-		subscribe(worker, {
-			permission: 'granted',
-			subscription: {
-				endpoint: `${sink.url}/push/201/${randomBytes(8).toString('hex')}`,
-				keys: {
-					p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
-					auth: randomBytes(16).toString('base64url'),
-				},
-			},
-			locale: 'en-GB',
-			timezone: 'Europe/London',
-		});
+	const allowed = () => subscribeAllowed(worker, sink.url);
 
 	/** Waits until the detail shows this state. */
 	const stateIs = (page: Page, state: string) =>

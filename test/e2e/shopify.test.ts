@@ -265,6 +265,7 @@ describe('Shopify app end to end (local worker, fake Shopify, storefront behind 
 			'Beckon',
 			'Send',
 			'Campaigns',
+			'Automations',
 			'Saved messages',
 			'Segments',
 			'History',

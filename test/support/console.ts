@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
@@ -77,6 +78,25 @@ export async function subscribe(worker: LocalWorker, body: Record<string, unknow
 	});
 	if (!response.ok) throw new Error(`subscribe: ${response.status} ${await response.text()}`);
 	return ((await response.json()) as { subscriberId: string }).subscriberId;
+}
+
+/**
+ * An allowed browser of the demo site whose push service is the sink at `sinkUrl` (it accepts every push), in
+ * London; returns its subscriber id.
+ */
+export function subscribeAllowed(worker: LocalWorker, sinkUrl: string): Promise<string> {
+	return subscribe(worker, {
+		permission: 'granted',
+		subscription: {
+			endpoint: `${sinkUrl}/push/201/${randomBytes(8).toString('hex')}`,
+			keys: {
+				p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+				auth: randomBytes(16).toString('base64url'),
+			},
+		},
+		locale: 'en-GB',
+		timezone: 'Europe/London',
+	});
 }
 
 /** audit() for a console inside an iframe (the Shopify admin stand-in): the same run, in that frame. */

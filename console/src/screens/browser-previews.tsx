@@ -12,9 +12,10 @@ function lookOf(b: BrowserSupport): string {
 	return b.platform;
 }
 
+/** The host a click opens: the link's, else (none, Liquid, or one without a host) the site's. */
 function originOf(m: Message, site: SiteView): string {
 	try {
-		return new URL(m.url || site.homeUrl).host;
+		return new URL(m.url || site.homeUrl).host || new URL(site.homeUrl).host;
 	} catch {
 		return new URL(site.homeUrl).host;
 	}

@@ -1,18 +1,53 @@
 import { useMemo } from 'preact/hooks';
-import { sprintf, value } from '../ui/format';
+import { checked, sprintf, value } from '../ui/format';
 import { useT } from '../ui/parts';
 import { Step } from './campaign-steps';
 import { browserZone, timeZones } from './schedule-form';
 import { type CutoffKind, needsZone, type TimingForm } from './timing-form';
 
-const checked = (e: Event) => (e.target as HTMLInputElement).checked;
-
 /** A radio of one group: its input and text. */
-function Radio(props: { name: string; checked: boolean; onPick: () => void; label: string; id?: string }) {
+export function Radio(props: {
+	name: string;
+	checked: boolean;
+	onPick: () => void;
+	label: string;
+	id?: string;
+	disabled?: boolean;
+}) {
 	return (
 		<label class="check">
-			<input type="radio" name={props.name} id={props.id} checked={props.checked} onChange={props.onPick} />
+			<input
+				type="radio"
+				name={props.name}
+				id={props.id}
+				checked={props.checked}
+				disabled={props.disabled}
+				onChange={props.onPick}
+			/>
 			{props.label}
+		</label>
+	);
+}
+
+/** A checkbox with its text, and a hint after it. */
+export function Check(props: {
+	id: string;
+	checked: boolean;
+	onChange: (on: boolean) => void;
+	label: string;
+	hint?: string;
+}) {
+	return (
+		<label class="check">
+			<input
+				type="checkbox"
+				id={props.id}
+				checked={props.checked}
+				onChange={(e) => props.onChange(checked(e))}
+			/>
+			<span>
+				{props.label} {props.hint && <span class="hint">{props.hint}</span>}
+			</span>
 		</label>
 	);
 }
@@ -36,18 +71,13 @@ export function DeliveryStep(props: {
 			<p class="hint">
 				{t('All optional; they combine. Without them every push goes out when a run starts.')}
 			</p>
-			<label class="check">
-				<input
-					type="checkbox"
-					id="timing-local"
-					checked={form.local}
-					onChange={(e) => set({ local: checked(e) })}
-				/>
-				<span>
-					{t('Deliver at a local time')}{' '}
-					<span class="hint">{t('each subscriber at this time in their own time zone')}</span>
-				</span>
-			</label>
+			<Check
+				id="timing-local"
+				checked={form.local}
+				onChange={(local) => set({ local })}
+				label={t('Deliver at a local time')}
+				hint={t('each subscriber at this time in their own time zone')}
+			/>
 			{form.local && (
 				<div class="indent option">
 					<label class="short">
@@ -86,18 +116,13 @@ export function DeliveryStep(props: {
 					</fieldset>
 				</div>
 			)}
-			<label class="check">
-				<input
-					type="checkbox"
-					id="timing-quiet"
-					checked={form.quiet}
-					onChange={(e) => set({ quiet: checked(e) })}
-				/>
-				<span>
-					{t('Quiet hours')}{' '}
-					<span class="hint">{t('no pushes in this window of each subscriber’s local time')}</span>
-				</span>
-			</label>
+			<Check
+				id="timing-quiet"
+				checked={form.quiet}
+				onChange={(quiet) => set({ quiet })}
+				label={t('Quiet hours')}
+				hint={t('no pushes in this window of each subscriber’s local time')}
+			/>
 			{form.quiet && (
 				<div class="indent option">
 					<div class="row">
@@ -177,18 +202,13 @@ export function DeliveryStep(props: {
 					onInput={(e) => set({ throttle: value(e) })}
 				/>
 			</label>
-			<label class="check">
-				<input
-					type="checkbox"
-					id="timing-ignore-cap"
-					checked={form.ignoreCap}
-					onChange={(e) => set({ ignoreCap: checked(e) })}
-				/>
-				<span>
-					{t('Transactional: ignore the site’s frequency cap')}{' '}
-					<span class="hint">{t('neither capped nor counted towards it')}</span>
-				</span>
-			</label>
+			<Check
+				id="timing-ignore-cap"
+				checked={form.ignoreCap}
+				onChange={(ignoreCap) => set({ ignoreCap })}
+				label={t('Transactional: ignore the site’s frequency cap')}
+				hint={t('neither capped nor counted towards it')}
+			/>
 		</section>
 	);
 }

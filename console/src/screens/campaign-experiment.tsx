@@ -1,5 +1,6 @@
 import { rate, sprintf, value } from '../ui/format';
 import { useT } from '../ui/parts';
+import { Check } from './campaign-delivery';
 import { Step } from './campaign-steps';
 import {
 	type ExperimentForm,
@@ -9,8 +10,6 @@ import {
 	shares,
 	type VariantForm,
 } from './experiment-form';
-
-const checked = (e: Event) => (e.target as HTMLInputElement).checked;
 
 /** One variant: name, weight and (after the first) the title and text it uses instead of the campaign's. */
 function Variant(props: {
@@ -125,20 +124,13 @@ export function ExperimentStep(props: {
 	return (
 		<section class="card form" aria-labelledby="step-experiment" data-testid="experiment">
 			<Step id="step-experiment" n={props.n} title={t('Experiment')} />
-			<label class="check">
-				<input
-					type="checkbox"
-					id="experiment-holdout-on"
-					checked={form.holdoutOn}
-					onChange={(e) => set({ holdoutOn: checked(e) })}
-				/>
-				<span>
-					{t('Control group')}{' '}
-					<span class="hint">
-						{t('part of the audience gets nothing, to measure what the campaign changes')}
-					</span>
-				</span>
-			</label>
+			<Check
+				id="experiment-holdout-on"
+				checked={form.holdoutOn}
+				onChange={(holdoutOn) => set({ holdoutOn })}
+				label={t('Control group')}
+				hint={t('part of the audience gets nothing, to measure what the campaign changes')}
+			/>
 			{form.holdoutOn && (
 				<label class="indent short">
 					{t('Percent held out')} <span class="hint">{t('0.01–50; the same people every run')}</span>
@@ -181,18 +173,13 @@ export function ExperimentStep(props: {
 					</button>
 				)}
 			</fieldset>
-			<label class="check">
-				<input
-					type="checkbox"
-					id="experiment-goal-on"
-					checked={form.goalOn}
-					onChange={(e) => set({ goalOn: checked(e) })}
-				/>
-				<span>
-					{t('Conversion goal')}{' '}
-					<span class="hint">{t('an event people do after a run, such as a purchase')}</span>
-				</span>
-			</label>
+			<Check
+				id="experiment-goal-on"
+				checked={form.goalOn}
+				onChange={(goalOn) => set({ goalOn })}
+				label={t('Conversion goal')}
+				hint={t('an event people do after a run, such as a purchase')}
+			/>
 			{form.goalOn && (
 				<div class="indent row">
 					<label>

@@ -4,7 +4,7 @@ import { useT } from '../ui/parts';
 import { letter } from './experiment-form';
 
 /** A figure of a figures grid: label above, value below (`data-figure` for tests). */
-function Figure(props: { id: string; label: string; value: string }) {
+export function Figure(props: { id: string; label: string; value: string }) {
 	return (
 		<div class="figure">
 			<dt class="figure-label">{props.label}</dt>

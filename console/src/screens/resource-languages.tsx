@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { locale, value } from '../ui/format';
 import { useT } from '../ui/parts';
+import { Tabs } from '../ui/tabs';
 import { languageName, languageTag } from './resource-form';
 
 /** The name of a tab: "Default", or the language's ("German (de)"). */
@@ -19,21 +20,18 @@ export function LanguageSwitch(props: {
 }) {
 	const label = useLanguageLabel();
 	return (
-		<fieldset class="segmented languages" data-testid="languages">
-			<legend class="sr-only">{props.legend}</legend>
-			{['', ...props.tags].map((tag) => (
-				<button
-					key={tag}
-					type="button"
-					aria-pressed={tag === props.current}
-					data-lang={tag || 'default'}
-					class={props.marked?.includes(tag) ? 'has-error' : undefined}
-					onClick={() => props.onPick(tag)}
-				>
-					{label(tag)}
-				</button>
-			))}
-		</fieldset>
+		<Tabs
+			tabs={['', ...props.tags].map((tag) => ({
+				key: tag || 'default',
+				label: label(tag),
+				marked: props.marked?.includes(tag),
+			}))}
+			current={props.current || 'default'}
+			onPick={(key) => props.onPick(key === 'default' ? '' : key)}
+			legend={props.legend}
+			name="lang"
+			testid="languages"
+		/>
 	);
 }
 

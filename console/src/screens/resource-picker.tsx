@@ -2,6 +2,7 @@ import type { CampaignView, MessageFields, ResourceView } from '#wire';
 import { sprintf, value } from '../ui/format';
 import { useT } from '../ui/parts';
 import { type Fields, fromMessage, toMessage } from './draft';
+import { FieldError } from './message-fields';
 import { mergeFields, overridesOf } from './resource-form';
 import { useLanguageLabel } from './resource-languages';
 import { resourceHref, resourceText } from './resource-words';
@@ -56,12 +57,20 @@ export const shownFields = (fields: Fields, picked: Picked | null): Fields =>
  * "Start from a saved message": picking one fills the form with its default message; what is then changed is sent
  * beside it as overrides, for every language.
  */
-export function SavedMessagePicker(props: { picked: Picked | null; onPick: (p: Picked | null) => void }) {
+export function SavedMessagePicker(props: {
+	picked: Picked | null;
+	onPick: (p: Picked | null) => void;
+	/** The select's id (several pickers on a page). */
+	id?: string;
+	/** The API's error about the saved message. */
+	error?: string | undefined;
+}) {
 	const t = useT();
 	const languageLabel = useLanguageLabel();
 	const [list, error] = useResources();
 	const { picked } = props;
-	if (!picked && (error || !list || list.length === 0)) return null;
+	const id = props.id ?? 'saved-message';
+	if (!picked && !props.error && (error || !list || list.length === 0)) return null;
 	const options = list ?? [];
 	const missing = picked && !options.some((r) => r.resourceId === picked.resourceId);
 	return (
@@ -69,7 +78,9 @@ export function SavedMessagePicker(props: { picked: Picked | null; onPick: (p: P
 			<label>
 				{t('Start from a saved message')}
 				<select
-					id="saved-message"
+					id={id}
+					aria-invalid={props.error ? true : undefined}
+					aria-describedby={props.error ? `${id}-error` : undefined}
 					value={picked?.resourceId ?? ''}
 					onChange={(e) => {
 						const r = options.find((x) => x.resourceId === value(e));
@@ -86,6 +97,7 @@ export function SavedMessagePicker(props: { picked: Picked | null; onPick: (p: P
 						</option>
 					))}
 				</select>
+				<FieldError id={`${id}-error`} error={props.error} />
 			</label>
 			{picked && (
 				<p class="hint" data-testid="saved-message-hint">

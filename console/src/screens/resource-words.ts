@@ -66,6 +66,9 @@ const FIELDS: Record<string, FieldName> = {
 	actions: 'buttons',
 };
 
+/** The form's field for a message field an API error names (`actions` → buttons), or null. */
+export const messageField = (name: string): FieldName | null => FIELDS[name] ?? null;
+
 /**
  * Places an error of POST/PATCH …/resources at its input: a 400 names the field first (`locales.de.title: …`), a
  * 409 is a taken name. Anything else stays with the save button.
@@ -80,6 +83,6 @@ export function placeError(error: unknown): PlacedError | null {
 	if (/^name\b/.test(path)) return { at: 'name', tag: '', field: null, text };
 	if (/^labels\b/.test(path)) return { at: 'labels', tag: '', field: null, text };
 	const m = /^(?:message|locales\.([^.[\s]+))(?:[.[]([A-Za-z]+))?/.exec(path);
-	if (m) return { at: 'message', tag: m[1] ?? '', field: FIELDS[m[2] ?? ''] ?? null, text };
+	if (m) return { at: 'message', tag: m[1] ?? '', field: messageField(m[2] ?? ''), text };
 	return { at: 'other', tag: '', field: null, text };
 }

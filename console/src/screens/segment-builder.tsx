@@ -12,6 +12,7 @@ import type {
 import { sprintf, translatable, value } from '../ui/format';
 import { BROWSERS, subscriberStatusLabel } from '../ui/labels';
 import { useT } from '../ui/parts';
+import { DurationInput, OP_LABELS, Pick, ValueInput } from './condition-fields';
 import {
 	ATTRIBUTE_OPS,
 	asRoot,
@@ -21,20 +22,16 @@ import {
 	fresh,
 	type Group,
 	kindOf,
-	listOf,
 	PROPERTY_OPS,
 	type RowKind,
-	rawOf,
 	splitDuration,
 	type TimeOp,
 	textList,
 	timeOp,
-	typed,
-	typeOf,
 	unwrapNot,
-	type ValueType,
 	withChildren,
 } from './filter-tree';
+import { PropertyConditions } from './property-conditions';
 
 // The visual editor of a segment's filter tree (docs/SEGMENTS.md): a group (all/any) of rows, each a condition
 // with a "not" toggle, groups nested inside; or the whole tree as JSON.
@@ -70,43 +67,12 @@ const OSES: Array<[string, string]> = [
 	['other', translatable('Other')],
 ];
 
-const OP_LABELS: Record<string, string> = {
-	eq: translatable('is'),
-	ne: translatable('is not'),
-	gt: translatable('greater than'),
-	gte: translatable('at least'),
-	lt: translatable('less than'),
-	lte: translatable('at most'),
-	contains: translatable('contains'),
-	in: translatable('is one of'),
-	exists: translatable('is set'),
-	within: translatable('in the last'),
-	withinNext: translatable('in the next'),
-	notWithin: translatable('not in the last'),
-	before: translatable('before'),
-	after: translatable('after'),
-	startsWith: translatable('starts with'),
-};
-
 const COUNT_OPS: Array<[NonNullable<EventLeaf['count']>['op'], string]> = [
 	['gte', translatable('at least')],
 	['eq', translatable('exactly')],
 	['gt', translatable('more than')],
 	['lt', translatable('fewer than')],
 	['lte', translatable('at most')],
-];
-
-const UNITS: Array<['m' | 'h' | 'd', string]> = [
-	['d', translatable('days')],
-	['h', translatable('hours')],
-	['m', translatable('minutes')],
-];
-
-const TYPES: Array<[ValueType, string]> = [
-	['text', translatable('Text')],
-	['number', translatable('Number')],
-	['boolean', translatable('Yes/no')],
-	['date', translatable('Date')],
 ];
 
 /** What every row needs besides its node. */
@@ -373,31 +339,6 @@ function RowEditor(props: {
 	);
 }
 
-/** A labelled select of [value, label] options (labels translated). */
-function Pick<V extends string>(props: {
-	id: string;
-	label: string;
-	value: V;
-	options: Array<[V, string]>;
-	onChange: (v: V) => void;
-	hideLabel?: boolean;
-	class?: string;
-}) {
-	const t = useT();
-	return (
-		<label class={props.class}>
-			<span class={props.hideLabel ? 'sr-only' : undefined}>{props.label}</span>
-			<select id={props.id} value={props.value} onChange={(e) => props.onChange(value(e) as V)}>
-				{props.options.map(([v, label]) => (
-					<option key={v} value={v}>
-						{t(label)}
-					</option>
-				))}
-			</select>
-		</label>
-	);
-}
-
 /** Checkboxes for a list leaf (statuses, browsers, topics). */
 function Checks(props: {
 	legend: string;
@@ -425,128 +366,6 @@ function Checks(props: {
 				</label>
 			))}
 		</fieldset>
-	);
-}
-
-/** A number and unit (`7d`). */
-function DurationInput(props: { id: string; label: string; value: string; onChange: (d: string) => void }) {
-	const t = useT();
-	const d = splitDuration(props.value) ?? { n: '', unit: 'd' as const };
-	return (
-		<>
-			<label class="narrow">
-				{props.label}
-				<input
-					id={`${props.id}-n`}
-					type="number"
-					min={1}
-					inputMode="numeric"
-					value={d.n}
-					onInput={(e) => props.onChange(`${value(e)}${d.unit}`)}
-				/>
-			</label>
-			<Pick
-				class="unit"
-				id={`${props.id}-unit`}
-				label={t('Unit')}
-				value={d.unit}
-				options={UNITS}
-				onChange={(u) => props.onChange(`${d.n}${u}`)}
-			/>
-		</>
-	);
-}
-
-/** The value input of an attribute or property row, typed by its operator. */
-function ValueInput(props: {
-	id: string;
-	op: string;
-	value: AttributeLeaf['value'];
-	onChange: (v: AttributeLeaf['value']) => void;
-	dates: boolean;
-}) {
-	const t = useT();
-	const { op, id } = props;
-	if (op === 'exists') return null;
-	if (op === 'within' || op === 'withinNext')
-		return (
-			<DurationInput
-				id={id}
-				label={t('How long')}
-				value={typeof props.value === 'string' ? props.value : ''}
-				onChange={props.onChange}
-			/>
-		);
-	if (op === 'in')
-		return (
-			<label class="grow">
-				{t('Values')} <span class="hint">{t('comma-separated')}</span>
-				<input
-					id={`${id}-value`}
-					dir="auto"
-					value={rawOf(props.value)}
-					onInput={(e) => props.onChange(listOf(value(e)))}
-				/>
-			</label>
-		);
-	if (op === 'contains')
-		return (
-			<label class="grow">
-				{t('Text')}
-				<input
-					id={`${id}-value`}
-					dir="auto"
-					value={rawOf(props.value)}
-					onInput={(e) => props.onChange(value(e))}
-				/>
-			</label>
-		);
-	const choices = TYPES.filter(([ty]) =>
-		op === 'before' || op === 'after'
-			? ty === 'date'
-			: ['gt', 'gte', 'lt', 'lte'].includes(op)
-				? ty === 'number' || (ty === 'date' && props.dates)
-				: ty !== 'date' || props.dates,
-	);
-	const current = typeOf(props.value);
-	const type = choices.some(([ty]) => ty === current) ? current : (choices[0]?.[0] ?? 'text');
-	const raw = rawOf(props.value);
-	return (
-		<>
-			{choices.length > 1 && (
-				<Pick
-					id={`${id}-type`}
-					label={t('Type')}
-					value={type}
-					options={choices}
-					onChange={(ty) => props.onChange(ty === 'boolean' ? true : typed(ty, ty === 'date' ? '' : raw))}
-				/>
-			)}
-			{type === 'boolean' ? (
-				<Pick
-					id={`${id}-value`}
-					label={t('Value')}
-					value={props.value === false ? 'false' : 'true'}
-					options={[
-						['true', translatable('yes')],
-						['false', translatable('no')],
-					]}
-					onChange={(v) => props.onChange(v === 'true')}
-				/>
-			) : (
-				<label class="grow">
-					{t('Value')}
-					<input
-						id={`${id}-value`}
-						dir="auto"
-						type={type === 'number' ? 'number' : type === 'date' ? 'date' : 'text'}
-						step={type === 'number' ? 'any' : undefined}
-						value={type === 'date' ? raw.slice(0, 10) : raw}
-						onInput={(e) => props.onChange(typed(type, value(e)))}
-					/>
-				</label>
-			)}
-		</>
 	);
 }
 
@@ -853,58 +672,7 @@ function EventEditor({ leaf, id, set }: { leaf: EventLeaf; id: string; set: (f: 
 					/>
 				)}
 			</div>
-			{where.length > 0 && (
-				<ul class="props" aria-label={t('Property conditions')}>
-					{where.map((w, i) => (
-						<li key={i} class="cond-fields">
-							<label>
-								{sprintf(t('Property %d'), i + 1)}
-								<input
-									id={`${id}-prop-${i}`}
-									spellcheck={false}
-									value={w.property}
-									onInput={(e) => setWhere(where.map((x, j) => (j === i ? { ...x, property: value(e) } : x)))}
-								/>
-							</label>
-							<Pick
-								id={`${id}-prop-${i}-op`}
-								label={t('Operator')}
-								value={w.op}
-								options={PROPERTY_OPS.map((o) => [o, OP_LABELS[o] ?? o])}
-								onChange={(op) => setWhere(where.map((x, j) => (j === i ? changeOp(x, op) : x)))}
-							/>
-							<ValueInput
-								id={`${id}-prop-${i}`}
-								op={w.op}
-								value={w.value}
-								dates={false}
-								onChange={(v) =>
-									setWhere(
-										where.map((x, j) => (j === i ? { ...x, value: v as PropertyCondition['value'] } : x)),
-									)
-								}
-							/>
-							<button
-								type="button"
-								class="link"
-								aria-label={sprintf(t('Remove property condition %d'), i + 1)}
-								onClick={() => setWhere(where.filter((_, j) => j !== i))}
-							>
-								{t('Remove')}
-							</button>
-						</li>
-					))}
-				</ul>
-			)}
-			{where.length < 5 && (
-				<button
-					type="button"
-					class="link align-start"
-					onClick={() => setWhere([...where, { property: '', op: 'eq', value: '' }])}
-				>
-					{t('Add a property condition')}
-				</button>
-			)}
+			<PropertyConditions id={id} where={where} ops={PROPERTY_OPS} max={5} onChange={setWhere} />
 		</div>
 	);
 }

@@ -79,6 +79,9 @@ export function sprintfNodes(format: string, ...args: ComponentChildren[]): Comp
 /** The value of an input event's target. */
 export const value = (e: Event) => (e.target as HTMLInputElement).value;
 
+/** Whether an input event's target (a checkbox or radio) is checked. */
+export const checked = (e: Event) => (e.target as HTMLInputElement).checked;
+
 /** A random idempotency key. */
 export const newKey = () => crypto.randomUUID();
 

@@ -181,6 +181,8 @@ describe('automations API', () => {
 			],
 			[{ ...ok, trigger: { type: 'inaction', event: 'a', without: 'b' } }, 'trigger.withinSeconds'],
 			[{ ...ok, trigger: { type: 'date', offsetDays: 1, at: '09:00' } }, 'trigger.attribute'],
+			[{ ...ok, trigger: { type: 'date', event: 'booked', offsetDays: 1, at: '09:00' } }, 'trigger.property'],
+			[{ ...ok, quietHours: 'never' }, 'quietHours'],
 			[
 				{ ...ok, trigger: { type: 'date', attribute: 'd', offsetDays: 400, at: '09:00' } },
 				'trigger.offsetDays',

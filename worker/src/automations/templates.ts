@@ -1,19 +1,8 @@
+import type { AutomationTemplate } from '#wire';
+
 // Ready-made automations (issue 13): the store automations a site switches on and edits. Each is an ordinary
 // automation body (POST …/automations takes it as it is); the events they listen to are the ones Beckon's Shopify
 // app and WordPress plugin record (docs in README "Automations"), or that a site sends itself.
-
-/** Where a template's events come from. */
-export type TemplateSource = 'any' | 'shopify' | 'woocommerce';
-
-export interface AutomationTemplate {
-	id: string;
-	name: string;
-	description: string;
-	/** Which hosts record its events by themselves (others send them through the events API). */
-	sources: TemplateSource[];
-	/** The automation body it creates (name, trigger, steps, exit, goal…). */
-	body: Record<string, unknown>;
-}
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -23,7 +12,7 @@ export const AUTOMATION_TEMPLATES: readonly AutomationTemplate[] = [
 		id: 'abandoned_checkout',
 		name: 'Abandoned checkout',
 		description:
-			'Up to three reminders (1 h, 24 h and 72 h after the checkout) to buyers who started a checkout and did not order; stops as soon as they order. The last one can carry a discount code.',
+			'Up to three reminders (1 h, 24 h and 72 h after the checkout) to buyers who started a checkout and did not order; stops as soon as they order. To offer a discount in the last one, put the code in its text, or link through your shop’s /discount/<CODE>?redirect=… address.',
 		sources: ['shopify', 'any'],
 		body: {
 			name: 'Abandoned checkout',
@@ -54,6 +43,7 @@ export const AUTOMATION_TEMPLATES: readonly AutomationTemplate[] = [
 					wait: { seconds: 2 * DAY },
 					message: {
 						title: 'Last reminder: your cart',
+						// A site that sends `discount_code` with the event (or edits this text) offers it here.
 						body: '{% if event.discount_code %}Use {{ event.discount_code }} at checkout. {% endif %}Your items may sell out.',
 						url: '{{ event.checkout_url }}',
 					},

@@ -70,6 +70,10 @@ function checkDefinition(input: Partial<CreateBody>): void {
 		if (t.attribute && (t.event || t.property)) {
 			throw badRequest('trigger.attribute', 'give a date attribute, or an event and its property, not both');
 		}
+		if (t.event && !t.property)
+			throw badRequest('trigger.property', 'is required: the event property holding the date');
+		if (t.property && !t.event)
+			throw badRequest('trigger.event', 'is required: the event carrying the date property');
 		if (!t.attribute && !(t.event && t.property)) {
 			throw badRequest('trigger.attribute', 'is required: a date attribute (or event and property)');
 		}
@@ -80,7 +84,7 @@ function checkDefinition(input: Partial<CreateBody>): void {
 	if (input.timezone !== undefined && !isZone(input.timezone)) {
 		throw badRequest('timezone', 'is not an IANA time zone (such as Europe/Berlin)');
 	}
-	if (input.quietHours && input.quietHours.start === input.quietHours.end) {
+	if (input.quietHours && input.quietHours !== 'site' && input.quietHours.start === input.quietHours.end) {
 		throw badRequest('quietHours.end', 'must differ from start (the window would be empty or all day)');
 	}
 }
@@ -131,7 +135,7 @@ export async function createAutomation(env: Env, site: Site, body: unknown): Pro
 		ignoreFrequencyCap: input.ignoreFrequencyCap ?? false,
 		timezone: input.timezone ?? 'UTC',
 	};
-	if (input.quietHours !== undefined) automation.quietHours = input.quietHours;
+	if (input.quietHours !== undefined && input.quietHours !== 'site') automation.quietHours = input.quietHours;
 	return unwrap(
 		await siteStore(env, site.id).createAutomation(site.id, newId('aut'), automation, Date.now()),
 	);
@@ -154,7 +158,9 @@ export async function updateAutomation(
 	if (input.goal !== undefined) patch.goal = goalOf(input.goal);
 	if (input.reentryAfterSeconds !== undefined) patch.reentryAfterSeconds = input.reentryAfterSeconds;
 	if (input.holdoutPercent !== undefined) patch.holdoutPercent = input.holdoutPercent;
-	if (input.quietHours !== undefined) patch.quietHours = input.quietHours;
+	// 'site': back to the site's default quiet hours (the key is then left out of the stored definition).
+	if (input.quietHours === 'site') patch.quietHours = undefined;
+	else if (input.quietHours !== undefined) patch.quietHours = input.quietHours;
 	if (input.ignoreFrequencyCap !== undefined) patch.ignoreFrequencyCap = input.ignoreFrequencyCap;
 	if (input.timezone !== undefined) patch.timezone = input.timezone;
 	const view = unwrap(await siteStore(env, site.id).updateAutomation(site.id, id, patch, Date.now()));

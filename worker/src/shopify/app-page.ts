@@ -6,6 +6,7 @@ import { checkSessionToken } from './session-token';
 const NAV: ReadonlyArray<[string, string]> = [
 	['#/send', 'Send'],
 	['#/campaigns', 'Campaigns'],
+	['#/automations', 'Automations'],
 	['#/messages', 'Saved messages'],
 	['#/segments', 'Segments'],
 	['#/notifications', 'History'],

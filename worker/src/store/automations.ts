@@ -236,7 +236,8 @@ export function automationView(sql: SqlStorage, a: AutomationRecord): Automation
 	const { id, lastError, createdAt, updatedAt, ...rest } = a;
 	const totals = sql
 		.exec<{ entered: number | null; converted: number | null; revenue: number | null }>(
-			`SELECT sum(CASE WHEN step < 0 THEN entered ELSE 0 END) AS entered, sum(converted) AS converted,
+			`SELECT sum(CASE WHEN step = -1 THEN entered ELSE 0 END) AS entered,
+				sum(CASE WHEN step >= -1 THEN converted ELSE 0 END) AS converted,
 				sum(CASE WHEN step >= -1 THEN revenue ELSE 0 END) AS revenue
 			FROM automation_stats WHERE automation_id = ?`,
 			id,

@@ -725,3 +725,17 @@ export interface AutomationReport {
 	/** The control group: journeys held out, and how many of them converted anyway. */
 	control: { entered: number; converted: number; revenue: number } | null;
 }
+
+/** Where a template's events come from: Beckon itself or any site that sends them ('any'), or a host's app. */
+export type TemplateSource = 'any' | 'shopify' | 'woocommerce';
+
+/** A ready-made automation (GET …/automation-templates). */
+export interface AutomationTemplate {
+	id: string;
+	name: string;
+	description: string;
+	/** Which hosts record its events by themselves (others send them through the events API). */
+	sources: TemplateSource[];
+	/** The automation body it creates (name, trigger, steps, exit, goal…). */
+	body: Record<string, unknown>;
+}

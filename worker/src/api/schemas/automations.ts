@@ -141,9 +141,11 @@ const definition = {
 		.optional()
 		.describe('A control group: this percent of journeys is walked without sending'),
 	quietHours: z
-		.union([quietHours, z.null()])
+		.union([quietHours, z.null(), z.literal('site')], {
+			error: 'must be {start, end, action}, null (none) or "site" (the site\'s default)',
+		})
 		.optional()
-		.describe("Own quiet hours (delay or discard); null for none; absent: the site's default"),
+		.describe('Own quiet hours (delay or discard); null for none; "site" or absent: the site\'s default'),
 	ignoreFrequencyCap: optBool().describe("Transactional: not capped by the site's frequency cap"),
 	timezone: optText(64).describe('IANA zone of subjects without one (default UTC)'),
 };
