@@ -44,6 +44,8 @@ const ALLOWED = new Set([
 	'Beckon', // the brand
 	'Google Chrome', // the app name Chrome prints on Windows notifications (preview)
 	'https://', // URL field placeholder
+	'UTC', // a time zone id (the automation editor's zone placeholder)
+	'value', // the default revenue property's name, code (the automation editor's goal placeholder)
 	// hosts/shopify.ts is another engineer's file; the Shopify host's t() returns the text as is anyway.
 	'App Bridge did not load; open Beckon from your Shopify admin',
 ]);

@@ -564,3 +564,88 @@ describe('durable timers', () => {
 		expect(await titles([ann?.sub as TestSubscription])).toEqual([['Come back']]);
 	});
 });
+
+describe('broadcasts', () => {
+	it('sends each new post once to the audience, rendered once for all, started only by site events', async () => {
+		const site = await createSite();
+		const crowd = await people(site, 3);
+		const a = await create(site, {
+			trigger: { type: 'event', event: 'post_published', key: 'post_id' },
+			steps: [{ message: { title: 'New: {{ event.title }}', url: '{{ event.url }}' } }],
+			audience: { all: true },
+		});
+		const post = (id: string, eventId: string) => ({
+			site: true,
+			name: 'post_published',
+			id: eventId,
+			properties: { post_id: id, title: 'Oak care', url: `${site.origin}/oak-care` },
+		});
+		const t0 = Date.now();
+		await track(site, [post('1', 'wp-post-1')] as never);
+		// The same post published again (another event id, the same key) and a person's event of that name: nothing.
+		await track(site, [post('1', 'wp-post-1-again')] as never);
+		await track(site, [{ subscriberId: crowd[0]?.id, name: 'post_published', properties: { post_id: '2' } }]);
+		const sent = await run(site, t0 + 1000);
+		expect(sent).toHaveLength(1);
+		await waitDone(site, sent[0] as string);
+		expect(await titles(crowd.map((p) => p.sub))).toEqual([
+			['New: Oak care'],
+			['New: Oak care'],
+			['New: Oak care'],
+		]);
+		// Rendered once: the notification holds the plain message.
+		const view = await json<{ message: { title: string; url: string }; audience: unknown }>(
+			await api(site, `/notifications/${sent[0]}`),
+		);
+		expect(view).toMatchObject({
+			message: { title: 'New: Oak care', url: `${site.origin}/oak-care` },
+			audience: { all: true },
+		});
+		expect((await report(site, a.automationId)).trigger.entered).toBe(1);
+	});
+
+	it('renders per recipient when the message also reads the person, and refuses what a broadcast cannot do', async () => {
+		const site = await createSite();
+		const [ann] = await people(site, 1);
+		await create(site, {
+			trigger: { type: 'event', event: 'post_published', key: 'post_id' },
+			steps: [{ message: { title: '{{ event.title }} for {{ subscriber.browser }}' } }],
+			audience: { all: true },
+		});
+		const t0 = Date.now();
+		await track(site, [
+			{ site: true, name: 'post_published', properties: { post_id: '9', title: 'Walnut' } },
+		] as never);
+		for (const id of await run(site, t0 + 1000)) await waitDone(site, id);
+		expect(await titles([ann?.sub as TestSubscription])).toEqual([['Walnut for firefox']]);
+		const base = {
+			name: 'B',
+			trigger: { type: 'event', event: 'post_published', key: 'post_id' },
+			steps: [STEP],
+			audience: { all: true },
+		};
+		const cases: Array<[Record<string, unknown>, string]> = [
+			[{ ...base, trigger: { type: 'event', event: 'post_published' } }, 'trigger.key'],
+			[
+				{ ...base, trigger: { type: 'inaction', event: 'a', without: 'b', withinSeconds: 5, key: 'k' } },
+				'trigger.type',
+			],
+			[{ ...base, goal: { event: 'purchase' } }, 'goal'],
+			[{ ...base, holdoutPercent: 10 }, 'holdoutPercent'],
+			[{ ...base, audience: { everyone: true } }, 'audience'],
+		];
+		for (const [body, field] of cases) {
+			const p = await problem(await api(site, '/automations', 'POST', body));
+			expect({ field, status: p.status, starts: p.message.startsWith(field) }).toEqual({
+				field,
+				status: 400,
+				starts: true,
+			});
+		}
+		const both = await problem(
+			await api(site, '/events', 'POST', { events: [{ site: true, userId: 'u1', name: 'post_published' }] }),
+		);
+		expect(both).toMatchObject({ status: 400 });
+		expect(both.message).toMatch(/^events\[0\]\.userId: exactly one of userId, subscriberId or site: true/);
+	});
+});

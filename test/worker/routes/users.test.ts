@@ -345,9 +345,9 @@ describe('POST /v1/sites/:siteId/events', () => {
 		[
 			'both subjects',
 			{ name: 'a', userId: 'u', subscriberId: 's' },
-			'events[0].userId: exactly one of userId or subscriberId',
+			'events[0].userId: exactly one of userId, subscriberId or site: true',
 		],
-		['no subject', { name: 'a' }, 'events[0].userId: exactly one of userId or subscriberId'],
+		['no subject', { name: 'a' }, 'events[0].userId: exactly one of userId, subscriberId or site: true'],
 		['a bad name', { name: '1st', userId: 'u' }, 'events[0].name: must match'],
 		['a long id', { name: 'a', userId: 'u', id: 'x'.repeat(65) }, 'events[0].id: must be at most 64'],
 		[

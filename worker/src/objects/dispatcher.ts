@@ -49,6 +49,8 @@ export interface DispatchInput {
 	 * message's Liquid as `event`.
 	 */
 	events?: Record<string, Record<string, string | number | boolean>>;
+	/** A broadcast automation's trigger event, for every recipient (when its templates also read the recipient). */
+	event?: Record<string, string | number | boolean>;
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -747,7 +749,8 @@ function toRecipient(
 		if (tag !== null) recipient.lc = tag;
 	}
 	if (ctx && personalisedOf(input)) {
-		const event = input.events?.[ctx.user ? `u:${ctx.user.id}` : `s:${id}`] ?? input.events?.[`s:${id}`];
+		const event =
+			input.events?.[ctx.user ? `u:${ctx.user.id}` : `s:${id}`] ?? input.events?.[`s:${id}`] ?? input.event;
 		recipient.ctx = pruneContext(event ? { ...ctx, event } : ctx, needsOf(input));
 	}
 	return recipient;

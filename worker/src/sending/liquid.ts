@@ -294,3 +294,27 @@ export function pruneContext(ctx: RenderContext, needs: ContextNeeds): RenderCon
 	if (ctx.event !== undefined) pruned.event = ctx.event;
 	return pruned;
 }
+
+/**
+ * A message whose templates read only `event` (a broadcast's trigger event), rendered once for every recipient;
+ * null when a template also reads the recipient (`user`, `subscriber`), which each recipient's rendering then needs.
+ */
+export function bindEvent(
+	message: Message,
+	event: Record<string, string | number | boolean>,
+): Message | null {
+	for (const [field, text] of templatedFields(message)) {
+		if (!TEMPLATE.test(text)) continue;
+		for (const [root] of engine.globalVariableSegmentsSync(parseField(field, text))) {
+			if (root !== 'event') return null;
+		}
+	}
+	if (!isPersonalised(message)) return message;
+	const ctx: RenderContext = {
+		subscriber: { id: '', browser: '', os: '', locale: null, timezone: null, last_url: null, categories: [] },
+		user: null,
+		event,
+	};
+	const rendered = renderMessage(compileMessage(message), ctx);
+	return rendered.ok ? rendered.message : null;
+}

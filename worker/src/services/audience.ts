@@ -4,7 +4,7 @@ import type { eventBatch, subscriberEventBatch, userPut } from '../api/schemas/a
 import type { Env } from '../env';
 import { badRequest, HttpError, subscriberNotFound } from '../http/errors';
 import { siteStore } from '../objects/site-store';
-import { DEFAULT_EVENT_RETENTION_DAYS, type EventInput } from '../store/events';
+import { DEFAULT_EVENT_RETENTION_DAYS, type EventInput, SITE_SUBJECT } from '../store/events';
 import type { StoredValue } from '../store/users';
 
 // The audience service: user profiles and custom events, over the site's store.
@@ -68,7 +68,7 @@ export async function trackEvents(
 	now: number,
 ): Promise<EventBatchResult> {
 	const events: EventInput[] = input.events.map((e, i) => ({
-		subject: e.userId !== undefined ? `u:${e.userId}` : `s:${e.subscriberId}`,
+		subject: e.site ? SITE_SUBJECT : e.userId !== undefined ? `u:${e.userId}` : `s:${e.subscriberId}`,
 		name: e.name,
 		time: eventTime(e.time, i, now),
 		id: e.id ?? null,

@@ -81,6 +81,21 @@ function checkDefinition(input: Partial<CreateBody>): void {
 	if (t?.type === 'inaction' && t.without === t.event) {
 		throw badRequest('trigger.without', 'must differ from the trigger event');
 	}
+	if (input.audience) {
+		// A broadcast: started by site events, one journey per key; nobody to measure or hold out per person.
+		if (t && t.type !== 'event')
+			throw badRequest('trigger.type', 'a broadcast (audience) starts on an event');
+		if (t && !t.key)
+			throw badRequest(
+				'trigger.key',
+				'is required for a broadcast: the property that tells its journeys apart, such as post_id',
+			);
+		if (t && 'segment' in t && t.segment)
+			throw badRequest('trigger.segment', 'a broadcast has no person to check; use the audience');
+		if (input.goal) throw badRequest('goal', 'a broadcast measures no goal yet');
+		if (input.holdoutPercent) throw badRequest('holdoutPercent', 'a broadcast has no control group yet');
+		if (input.exit?.segment) throw badRequest('exit.segment', 'a broadcast has no person to check');
+	}
 	if (input.timezone !== undefined && !isZone(input.timezone)) {
 		throw badRequest('timezone', 'is not an IANA time zone (such as Europe/Berlin)');
 	}
@@ -135,6 +150,7 @@ export async function createAutomation(env: Env, site: Site, body: unknown): Pro
 		ignoreFrequencyCap: input.ignoreFrequencyCap ?? false,
 		timezone: input.timezone ?? 'UTC',
 	};
+	if (input.audience) automation.audience = input.audience;
 	if (input.quietHours !== undefined && input.quietHours !== 'site') automation.quietHours = input.quietHours;
 	return unwrap(
 		await siteStore(env, site.id).createAutomation(site.id, newId('aut'), automation, Date.now()),
@@ -163,6 +179,7 @@ export async function updateAutomation(
 	else if (input.quietHours !== undefined) patch.quietHours = input.quietHours;
 	if (input.ignoreFrequencyCap !== undefined) patch.ignoreFrequencyCap = input.ignoreFrequencyCap;
 	if (input.timezone !== undefined) patch.timezone = input.timezone;
+	if (input.audience !== undefined) patch.audience = input.audience;
 	const view = unwrap(await siteStore(env, site.id).updateAutomation(site.id, id, patch, Date.now()));
 	if (!view) throw automationNotFound(id);
 	return view;

@@ -1,4 +1,5 @@
 import type {
+	Audience,
 	AutomationDefinition,
 	AutomationReport,
 	AutomationStepReport,
@@ -15,8 +16,9 @@ import { dateTriggerAt, keyOf, listensTo, meets, quietHoursOf, waitEnds } from '
 import { inHoldout } from '../campaigns/experiment';
 import { isZone } from '../campaigns/timing';
 import type { DispatchInput } from '../objects/dispatcher';
-import { AUDIENCE_FROM, audiencePredicate, CheckError, compileContext } from './audience';
-import type { EventInput } from './events';
+import { bindEvent } from '../sending/liquid';
+import { AUDIENCE_FROM, audiencePredicate, CheckError, compileContext, resolveAudience } from './audience';
+import { type EventInput, SITE_SUBJECT } from './events';
 import { emptyCounts, insertNotification, type NotificationRecord } from './notifications';
 import { applyResource, findResource } from './resources';
 import { findSegment } from './segments';
@@ -405,6 +407,7 @@ function personOf(sql: SqlStorage, subject: string, cache: Map<string, string>):
 
 /** A person's time zone: their most recently seen subscriber's, when Intl knows it; else `fallback`. */
 function zoneOf(sql: SqlStorage, subject: string, fallback: string): string {
+	if (subject === SITE_SUBJECT) return fallback;
 	const row = subject.startsWith('u:')
 		? sql
 				.exec<{ tz: string | null }>(
@@ -539,6 +542,8 @@ function react(
 	out: JourneyOutcome,
 ): number {
 	let written = 0;
+	// A broadcast hears only the site's own events; an automation of people only people's.
+	if ((a.audience != null) !== (person === SITE_SUBJECT)) return 0;
 	const t = a.trigger;
 	const keyProp = t.key;
 	// An exit or goal event carrying the key ends that journey; one without it ends all of the person's.
@@ -888,6 +893,72 @@ function stepSends(
 	}
 	const inputs: DispatchInput[] = [];
 	const quiet = quietHoursOf(a.quietHours, site.quietHours);
+	if (a.audience) {
+		// A broadcast: each journey (a post, say) is a send of its own to the automation's audience.
+		let audience: Audience;
+		try {
+			audience = resolveAudience(sql, a.audience, now);
+		} catch (error) {
+			return {
+				inputs: [],
+				error: `The audience no longer works (${(error as Error).message}); nothing was sent`,
+			};
+		}
+		for (const p of people) {
+			const event = p.context ? (JSON.parse(p.context) as Record<string, EventValue>) : {};
+			const bound = bindEvent(message, event);
+			const boundTranslations = translations
+				? Object.fromEntries(Object.entries(translations).map(([tag, m]) => [tag, bindEvent(m, event) ?? m]))
+				: null;
+			const notificationId = newNotificationId();
+			const sent = bound ?? message;
+			insertNotification(
+				sql,
+				{
+					id: notificationId,
+					siteId: site.siteId,
+					message: sent,
+					resource,
+					translations: boundTranslations,
+					audience: a.audience,
+					delivery: step.delivery,
+					status: 'queued',
+					counts: emptyCounts(),
+					createdAt: now,
+					finishedAt: null,
+				},
+				null,
+			);
+			sql.exec(
+				'UPDATE notifications SET automation_id = ?, automation_step = ? WHERE id = ?',
+				a.id,
+				stepIndex,
+				notificationId,
+			);
+			const input: DispatchInput = {
+				notificationId,
+				siteId: site.siteId,
+				message: sent,
+				audience,
+				delivery: step.delivery,
+				homeUrl: site.homeUrl,
+				iconUrl: site.iconUrl,
+				createdAt: now,
+			};
+			// Templates that also read the recipient get the event with each one.
+			if (!bound) input.event = event;
+			if (boundTranslations) input.translations = [boundTranslations];
+			if (quiet) input.timing = { zone: a.timezone, quietHours: quiet };
+			if (site.frequencyCap && !a.ignoreFrequencyCap) input.cap = { ...site.frequencyCap, zone: a.timezone };
+			sql.exec(
+				'INSERT INTO automation_sends (notification_id, pending_input) VALUES (?, ?)',
+				notificationId,
+				JSON.stringify(input),
+			);
+			inputs.push(input);
+		}
+		return { inputs, error: null };
+	}
 	for (const kind of ['u:', 's:'] as const) {
 		const mine = people.filter((p) => p.subject.startsWith(kind));
 		for (let i = 0; i < mine.length; i += SUBJECTS_PER_SEND) {

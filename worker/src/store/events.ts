@@ -6,7 +6,10 @@ export const DEFAULT_EVENT_RETENTION_DAYS = 90;
 export const RECENT_PER_DAY = 10;
 const DAY_MS = 86_400_000;
 
-/** One event as the store takes it; `subject` is `u:<userId>` or `s:<subscriberId>`. */
+/** The subject of the site's own events (a post published): broadcast automations start on them. */
+export const SITE_SUBJECT = 'site';
+
+/** One event as the store takes it; `subject` is `u:<userId>`, `s:<subscriberId>` or {@link SITE_SUBJECT}. */
 export interface EventInput {
 	subject: string;
 	name: string;

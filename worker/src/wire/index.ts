@@ -683,6 +683,11 @@ export interface AutomationDefinition {
 	quietHours?: QuietHoursRule | null;
 	/** Transactional (shipping updates): neither capped by the site's frequency cap nor counted towards it. */
 	ignoreFrequencyCap: boolean;
+	/**
+	 * A broadcast (new posts): every step goes to this audience instead of the person; journeys are started by site
+	 * events (subject `site`), one per trigger key. Absent or null: the person's own devices.
+	 */
+	audience?: Audience | null;
 	/** The zone of subjects without one (their subscriber's zone otherwise). */
 	timezone: string;
 }

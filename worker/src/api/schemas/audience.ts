@@ -68,13 +68,18 @@ export const eventInput = z
 		...eventFields,
 		userId: z.string().min(1).max(255).optional(),
 		subscriberId: z.string().min(1).max(64).optional(),
+		site: z
+			.literal(true, { error: 'must be true' })
+			.optional()
+			.describe("An event of the site itself (a post published), for broadcast automations; not a person's"),
 	})
 	.superRefine((e, ctx) => {
-		if ((e.userId === undefined) === (e.subscriberId === undefined)) {
+		const subjects = [e.userId, e.subscriberId, e.site].filter((v) => v !== undefined).length;
+		if (subjects !== 1) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['userId'],
-				message: 'exactly one of userId or subscriberId is required',
+				message: 'exactly one of userId, subscriberId or site: true is required',
 			});
 		}
 	});

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { int, opt, optBool, optInt, optText, reqText } from '../fields';
 import { EVENT_NAME } from './audience';
 import { campaignDelivery, campaignMessage } from './campaigns';
-import { delivery, message } from './send';
+import { audience, audienceRequest, delivery, message } from './send';
 
 // Automations (issue 13): a trigger, 1–5 steps and exit rules. Message fields are checked exactly as a send's after
 // the shape (services/automations.ts); time zones and times of day after it too.
@@ -147,6 +147,12 @@ const definition = {
 		.optional()
 		.describe('Own quiet hours (delay or discard); null for none; "site" or absent: the site\'s default'),
 	ignoreFrequencyCap: optBool().describe("Transactional: not capped by the site's frequency cap"),
+	audience: z
+		.union([audienceRequest, z.null()])
+		.optional()
+		.describe(
+			'A broadcast: every step goes to this audience instead of the person. Started by site events (`site: true`) with the trigger key (one journey per key, e.g. a post id)',
+		),
 	timezone: optText(64).describe('IANA zone of subjects without one (default UTC)'),
 };
 
@@ -184,6 +190,7 @@ export const automationView = z.object({
 	holdoutPercent: z.number().nullable(),
 	quietHours: quietHours.nullable().optional(),
 	ignoreFrequencyCap: z.boolean(),
+	audience: audience.nullable().optional(),
 	timezone: z.string(),
 	lastError: z.string().nullable(),
 	counts: z.object({ active: z.number(), entered: z.number(), converted: z.number(), revenue: z.number() }),
