@@ -108,7 +108,7 @@ async function titles(subs: TestSubscription[]): Promise<string[][]> {
 
 const STEP = { message: { title: 'Come back' } };
 
-describe('automations API', () => {
+describe('automations API', { timeout: 30_000 }, () => {
 	it('creates, lists, reads, changes, switches and deletes an automation', async () => {
 		const site = await createSite();
 		const created = await api(site, '/automations', 'POST', {
@@ -223,7 +223,7 @@ describe('automations API', () => {
 	});
 });
 
-describe('event triggers', () => {
+describe('event triggers', { timeout: 30_000 }, () => {
 	it('starts one journey per event id, waits, then pushes with the event properties in the Liquid', async () => {
 		const site = await createSite();
 		const [ann] = await people(site, 1);
@@ -308,7 +308,7 @@ describe('event triggers', () => {
 	});
 });
 
-describe('inaction within time', () => {
+describe('inaction within time', { timeout: 30_000 }, () => {
 	it('pushes only to the buyer who did not finish in time, links back to the checkout, and credits the later order', async () => {
 		const site = await createSite();
 		const [slow, quick] = await people(site, 2);
@@ -362,7 +362,7 @@ describe('inaction within time', () => {
 	});
 });
 
-describe('date triggers', () => {
+describe('date triggers', { timeout: 30_000 }, () => {
 	it('schedules the reminder the day before at 09:00 in the subscriber’s zone, across the DST change', async () => {
 		const site = await createSite();
 		const [traveller] = await people(site, 1, { timezone: 'Europe/Berlin' });
@@ -440,7 +440,7 @@ describe('date triggers', () => {
 	});
 });
 
-describe('delivery rules', () => {
+describe('delivery rules', { timeout: 30_000 }, () => {
 	it('holds out a control group by hash of automation and person, and counts its conversions apart', async () => {
 		const site = await createSite();
 		const crowd = await people(site, 16);
@@ -528,7 +528,7 @@ describe('delivery rules', () => {
 	});
 });
 
-describe('durable timers', () => {
+describe('durable timers', { timeout: 30_000 }, () => {
 	it('fires from the store’s own alarm after a restart mid-wait, exactly once', async () => {
 		const site = await createSite();
 		const [ann] = await people(site, 1);
@@ -565,7 +565,7 @@ describe('durable timers', () => {
 	});
 });
 
-describe('broadcasts', () => {
+describe('broadcasts', { timeout: 30_000 }, () => {
 	it('sends each new post once to the audience, rendered once for all, started only by site events', async () => {
 		const site = await createSite();
 		const crowd = await people(site, 3);
@@ -632,7 +632,7 @@ describe('broadcasts', () => {
 			],
 			[{ ...base, goal: { event: 'purchase' } }, 'goal'],
 			[{ ...base, holdoutPercent: 10 }, 'holdoutPercent'],
-			[{ ...base, audience: { everyone: true } }, 'audience'],
+			[{ ...base, audience: { everyone: true } }, 'audience.everyone'],
 		];
 		for (const [body, field] of cases) {
 			const p = await problem(await api(site, '/automations', 'POST', body));
@@ -646,6 +646,14 @@ describe('broadcasts', () => {
 			await api(site, '/events', 'POST', { events: [{ site: true, userId: 'u1', name: 'post_published' }] }),
 		);
 		expect(both).toMatchObject({ status: 400 });
+		// A segment a broadcast sends to cannot be deleted from under it.
+		const seg = await json<{ segmentId: string }>(
+			await api(site, '/segments', 'POST', { name: 'Readers', filter: { status: ['allowed'] } }),
+		);
+		const readers = await create(site, { ...base, name: 'To readers', audience: { segment: seg.segmentId } });
+		const inUse = await problem(await api(site, `/segments/${seg.segmentId}`, 'DELETE'));
+		expect(inUse).toMatchObject({ status: 409, code: 'segment_in_use' });
+		expect(inUse.message).toContain(readers.automationId);
 		expect(both.message).toMatch(/^events\[0\]\.userId: exactly one of userId, subscriberId or site: true/);
 	});
 });

@@ -52,7 +52,7 @@ async function runAt(siteId: string, now: number): Promise<string[]> {
 	return rows.map((r) => r.id);
 }
 
-describe('Shopify store automations', () => {
+describe('Shopify store automations', { timeout: 30_000 }, () => {
 	beforeEach(() => {
 		useFakeShopify();
 	});
@@ -219,7 +219,7 @@ describe('Shopify store automations', () => {
 	});
 });
 
-describe('Shopify web pixel', () => {
+describe('Shopify web pixel', { timeout: 30_000 }, () => {
 	let fake: ReturnType<typeof useFakeShopify>;
 	beforeEach(() => {
 		fake = useFakeShopify();
@@ -381,7 +381,7 @@ describe('Shopify web pixel', () => {
 	});
 });
 
-describe('Shopify restocks and price drops', () => {
+describe('Shopify restocks and price drops', { timeout: 30_000 }, () => {
 	beforeEach(() => {
 		useFakeShopify();
 	});

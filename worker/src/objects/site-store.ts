@@ -738,7 +738,8 @@ export class SiteStore extends DurableObject<Env> {
 	async runJourneys(siteId: string, now: number): Promise<boolean> {
 		await this.open(siteId);
 		for (const input of pendingAutomationSends(this.sql)) await this.startAutomationSend(input);
-		if (nextJourneyDue(this.sql) === null || (nextJourneyDue(this.sql) as number) > now) return false;
+		const next = nextJourneyDue(this.sql);
+		if (next === null || next > now) return false;
 		const site = await findSite(this.env.DB, siteId);
 		if (!site) return false;
 		const settings = (
@@ -757,7 +758,7 @@ export class SiteStore extends DurableObject<Env> {
 		const ran = this.ctx.storage.transactionSync(() =>
 			runDueJourneys(this.sql, facts, now, () => newId('ntf')),
 		);
-		if (ran.inputs.some(() => true)) this.automationCache = null; // last_error may have changed
+		if (ran.failed) this.automationCache = null; // an automation's last_error changed
 		for (const input of ran.inputs) await this.startAutomationSend(input);
 		return ran.more;
 	}

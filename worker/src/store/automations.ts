@@ -220,7 +220,7 @@ export function automationsUsingResource(
 		.map((a) => ({ id: a.id, name: a.name, state: a.enabled === 1 ? 'enabled' : 'disabled' }));
 }
 
-/** The automations using a segment (in their trigger or exit rule). */
+/** The automations using a segment (in their trigger, exit rule or broadcast audience). */
 export function automationsUsingSegment(
 	sql: SqlStorage,
 	segmentId: string,
@@ -228,7 +228,8 @@ export function automationsUsingSegment(
 	return sql
 		.exec<{ id: string; name: string }>(
 			`SELECT id, name FROM automations WHERE json_extract(definition, '$.trigger.segment') = ?1
-				OR json_extract(definition, '$.exit.segment') = ?1 ORDER BY name COLLATE NOCASE`,
+				OR json_extract(definition, '$.exit.segment') = ?1 OR json_extract(definition, '$.audience.segment') = ?1
+				ORDER BY name COLLATE NOCASE`,
 			segmentId,
 		)
 		.toArray();
@@ -747,7 +748,7 @@ export function runDueJourneys(
 	site: SendFacts,
 	now: number,
 	newNotificationId: () => string,
-): { inputs: DispatchInput[]; journeys: number; rowsWritten: number; more: boolean } {
+): { inputs: DispatchInput[]; journeys: number; rowsWritten: number; more: boolean; failed: boolean } {
 	const due = sql
 		.exec<JourneyRow>(
 			'SELECT * FROM journeys WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?',
@@ -757,8 +758,9 @@ export function runDueJourneys(
 		.toArray();
 	const inputs: DispatchInput[] = [];
 	let written = 0;
-	if (due.length === 0) return { inputs, journeys: 0, rowsWritten: 0, more: false };
+	if (due.length === 0) return { inputs, journeys: 0, rowsWritten: 0, more: false, failed: false };
 	const tally = new Tally();
+	let failed = false;
 	const automations = new Map<string, AutomationRecord | null>();
 	const byAutomation = new Map<string, JourneyRow[]>();
 	for (const j of due) {
@@ -810,13 +812,20 @@ export function runDueJourneys(
 			const made = stepSends(sql, a, stepIndex, people, site, now, newNotificationId);
 			if (made.error) {
 				a.lastError = made.error;
+				failed = true;
 				sql.exec('UPDATE automations SET last_error = ? WHERE id = ?', made.error, a.id);
 			}
 			inputs.push(...made.inputs);
 		}
 	}
 	written += tally.flush(sql);
-	return { inputs, journeys: due.length, rowsWritten: written, more: due.length === JOURNEYS_PER_ALARM };
+	return {
+		inputs,
+		journeys: due.length,
+		rowsWritten: written,
+		more: due.length === JOURNEYS_PER_ALARM,
+		failed,
+	};
 }
 
 function end(sql: SqlStorage, j: JourneyRow, state: 'done' | 'stopped' | 'exited', now: number): number {

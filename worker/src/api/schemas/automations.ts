@@ -147,8 +147,8 @@ const definition = {
 		.optional()
 		.describe('Own quiet hours (delay or discard); null for none; "site" or absent: the site\'s default'),
 	ignoreFrequencyCap: optBool().describe("Transactional: not capped by the site's frequency cap"),
-	audience: z
-		.union([audienceRequest, z.null()])
+	audience: audienceRequest
+		.nullable()
 		.optional()
 		.describe(
 			'A broadcast: every step goes to this audience instead of the person. Started by site events (`site: true`) with the trigger key (one journey per key, e.g. a post id)',
