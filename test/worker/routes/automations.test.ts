@@ -6,6 +6,7 @@ import type { SiteStore } from '../../../worker/src/objects/site-store';
 import { decryptRecorded } from '../decrypt';
 import {
 	siteApi as api,
+	call,
 	createSite,
 	json,
 	makeSubscription,
@@ -602,6 +603,103 @@ describe('broadcasts', { timeout: 30_000 }, () => {
 			audience: { all: true },
 		});
 		expect((await report(site, a.automationId)).trigger.entered).toBe(1);
+	});
+
+	it('the New posts template: a post is sent while the event is recorded, to its categories, with its image', async () => {
+		const site = await createSite();
+		await api(site, '/settings', 'PATCH', {
+			prompt: {
+				categories: [
+					{ id: 'news', label: 'News' },
+					{ id: 'sport', label: 'Sport' },
+				],
+			},
+		});
+		const [fan, other] = await people(site, 2);
+		await call(`/v1/sites/${site.siteId}/subscribers/${fan?.id}`, {
+			method: 'PATCH',
+			body: JSON.stringify({ categories: ['sport'] }),
+		});
+		const { templates } = await json<{ templates: Array<{ id: string; body: Record<string, unknown> }> }>(
+			await api(site, '/automation-templates'),
+		);
+		const template = templates.find((x) => x.id === 'new_posts');
+		const a = await create(site, { ...template?.body, template: 'new_posts' });
+		const post = (sendId: string, eventId: string, extra: Record<string, string>) => ({
+			site: true,
+			name: 'post_published',
+			id: eventId,
+			properties: {
+				send_id: sendId,
+				title: 'Derby day',
+				body: 'Report',
+				url: `${site.origin}/derby`,
+				...extra,
+			},
+		});
+		const first = await json<{ notifications: Array<{ eventId: string; notificationId: string }> }>(
+			await api(site, '/events', 'POST', {
+				events: [
+					post('7', 'wp-1-post-7-publish', { categories: 'sport', image: `${site.origin}/derby.jpg` }),
+				],
+			}),
+		);
+		expect(first.notifications).toEqual([
+			{
+				eventId: 'wp-1-post-7-publish',
+				automationId: a.automationId,
+				notificationId: expect.stringMatching(/^ntf_/),
+			},
+		]);
+		const id = first.notifications[0]?.notificationId as string;
+		await waitDone(site, id);
+		expect(await sinkLog(fan?.sub.json.endpoint as string)).toHaveLength(1);
+		expect(await sinkLog(other?.sub.json.endpoint as string)).toHaveLength(0);
+		const view = await json<{ message: Record<string, string>; audience: unknown }>(
+			await api(site, `/notifications/${id}`),
+		);
+		// The image of the site's own origin is kept (http here); the blank icon left out (the site's icon is used).
+		expect(view).toMatchObject({
+			message: {
+				title: 'Derby day',
+				body: 'Report',
+				url: `${site.origin}/derby`,
+				image: `${site.origin}/derby.jpg`,
+			},
+			audience: { categories: ['sport'] },
+		});
+		expect(view.message).not.toHaveProperty('icon');
+		// The same event again (the plugin retrying after losing the answer): the first send, nothing new.
+		const again = await json<{ duplicates: number; notifications: unknown[] }>(
+			await api(site, '/events', 'POST', {
+				events: [post('7', 'wp-1-post-7-publish', { categories: 'sport' })],
+			}),
+		);
+		expect(again).toMatchObject({ duplicates: 1, notifications: first.notifications });
+		// No categories: everyone; an http image of another host is dropped, the push still goes.
+		const second = await json<{ notifications: Array<{ notificationId: string }> }>(
+			await api(site, '/events', 'POST', {
+				events: [post('8', 'wp-1-post-8-publish', { categories: '', image: 'http://elsewhere.test/x.jpg' })],
+			}),
+		);
+		const all = await waitDone(site, second.notifications[0]?.notificationId as string);
+		expect(all.counts).toMatchObject({ sent: 2 });
+		const plain = await json<{ message: Record<string, string>; audience: unknown }>(
+			await api(site, `/notifications/${second.notifications[0]?.notificationId}`),
+		);
+		expect(plain.audience).toEqual({ all: true });
+		expect(plain.message).not.toHaveProperty('image');
+		// categoriesFrom belongs to broadcasts.
+		const p = await problem(
+			await api(site, '/automations', 'POST', {
+				name: 'P',
+				trigger: { type: 'event', event: 'x' },
+				steps: [STEP],
+				categoriesFrom: 'categories',
+			}),
+		);
+		expect(p).toMatchObject({ status: 400 });
+		expect(p.message).toMatch(/^categoriesFrom: /);
 	});
 
 	it('renders per recipient when the message also reads the person, and refuses what a broadcast cannot do', async () => {

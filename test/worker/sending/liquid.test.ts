@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../worker/src/http/errors';
 import {
+	bindEvent,
 	checkTemplates,
 	compileMessage,
 	contextNeeds,
@@ -130,6 +131,41 @@ describe('parseSendRequest with Liquid', () => {
 			}),
 		).toThrow(/^actions\[1\]\.url: /);
 		expect(send({ url: 'javascript:alert(1)' })).toThrow(/^url: must be an http\(s\) URL/);
+	});
+});
+
+describe('templated images', () => {
+	it('takes Liquid in icon and image, renders them per event, and leaves out what is no usable URL', () => {
+		const { message } = parseSendRequest(
+			{
+				title: '{{ event.title }}',
+				image: '{{ event.image }}',
+				icon: '{{ event.icon }}',
+				audience: { all: true },
+			},
+			['http://blog.test'],
+		);
+		expect(message).toMatchObject({ image: '{{ event.image }}', icon: '{{ event.icon }}' });
+		const bind = (event: Record<string, string>) =>
+			bindEvent(message, { title: 'Post', ...event }, ['http://blog.test']);
+		expect(bind({ image: 'https://cdn.test/a.jpg', icon: 'http://blog.test/i.png' })).toEqual({
+			title: 'Post',
+			body: '',
+			image: 'https://cdn.test/a.jpg',
+			icon: 'http://blog.test/i.png',
+		});
+		// Blank, plain http of another host, or no URL at all: dropped, and the push still goes.
+		expect(bind({ image: '', icon: 'http://elsewhere.test/i.png' })).toEqual({ title: 'Post', body: '' });
+		expect(bind({ image: 'not a url', icon: 'javascript:alert(1)' })).toEqual({ title: 'Post', body: '' });
+		// Per recipient (no site origins in the context): https only.
+		const per = rendered(
+			{ title: 'x', body: '', image: '{{ user.photo }}' },
+			context({ user: { id: 'u', photo: 'http://blog.test/p.jpg' } }),
+		);
+		expect(per).not.toHaveProperty('image');
+		expect(() =>
+			parseSendRequest({ title: 'x', image: '{{ event.image', audience: { all: true } }, []),
+		).toThrow(/^image: /);
 	});
 });
 

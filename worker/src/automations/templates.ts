@@ -170,6 +170,33 @@ export const AUTOMATION_TEMPLATES: readonly AutomationTemplate[] = [
 			goal: { event: 'purchase', valueProperty: 'total', windowSeconds: 7 * DAY },
 		},
 	},
+	{
+		id: 'new_posts',
+		name: 'New posts',
+		description:
+			'Announces each new post to your subscribers once (readers of its categories when they chose some), with its title, excerpt, link and featured image. The WordPress plugin creates it when it connects and records a post_published event per post; any site can send the same event.',
+		sources: ['wordpress', 'any'],
+		body: {
+			name: 'New posts',
+			trigger: { type: 'event', event: 'post_published', key: 'send_id' },
+			steps: [
+				{
+					message: {
+						title: '{{ event.title }}',
+						body: '{{ event.body }}',
+						url: '{{ event.url }}',
+						icon: '{{ event.icon }}',
+						image: '{{ event.image }}',
+					},
+				},
+			],
+			audience: { all: true },
+			categoriesFrom: 'categories',
+			// As a plain send: news is not held back by quiet hours or the frequency cap unless the site says so.
+			quietHours: null,
+			ignoreFrequencyCap: true,
+		},
+	},
 ];
 
 /** A template by id. */

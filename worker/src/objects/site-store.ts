@@ -44,6 +44,8 @@ import {
 	automationReport,
 	automationsUsingSegment,
 	automationView,
+	type BroadcastSend,
+	broadcastSends,
 	createAutomation,
 	deleteAutomation,
 	findAutomation,
@@ -101,6 +103,7 @@ import {
 	purgeEvents,
 	recentEvents,
 	recordEvents,
+	SITE_SUBJECT,
 } from '../store/events';
 import {
 	countLegacyRows,
@@ -749,6 +752,7 @@ export class SiteStore extends DurableObject<Env> {
 		).campaigns;
 		const facts = {
 			siteId,
+			origins: site.origins,
 			homeUrl: site.homeUrl,
 			iconUrl: site.iconUrl,
 			disabled: site.disabledAt !== null,
@@ -879,7 +883,13 @@ export class SiteStore extends DurableObject<Env> {
 		siteId: string,
 		events: readonly EventInput[],
 		now: number,
-	): Promise<{ accepted: number; duplicates: number; rejected: number[]; rowsWritten: number }> {
+	): Promise<{
+		accepted: number;
+		duplicates: number;
+		rejected: number[];
+		rowsWritten: number;
+		notifications: BroadcastSend[];
+	}> {
 		await this.open(siteId);
 		const subscriberIds = [
 			...new Set(events.flatMap((e) => (e.subject.startsWith('s:') ? [e.subject.slice(2)] : []))),
@@ -898,11 +908,21 @@ export class SiteStore extends DurableObject<Env> {
 		});
 		if (result.accepted > 0) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		await this.armJourneys(result.journeys);
+		const siteEvents = kept
+			.filter((e) => e.subject === SITE_SUBJECT && e.id !== null)
+			.map((e) => e.id as string);
+		let notifications: BroadcastSend[] = [];
+		if (siteEvents.length > 0) {
+			// A broadcast due at once (a new post) is sent now, not on the alarm, so the caller learns its notification.
+			if (result.journeys && result.journeys.entered > 0) await this.runJourneys(siteId, now);
+			notifications = broadcastSends(this.sql, siteEvents);
+		}
 		return {
 			accepted: result.accepted,
 			duplicates: result.duplicates,
 			rowsWritten: result.rowsWritten + (result.journeys?.rowsWritten ?? 0),
 			rejected,
+			notifications,
 		};
 	}
 

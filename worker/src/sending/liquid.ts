@@ -29,6 +29,8 @@ export interface RenderContext {
 	user: ({ id: string } & Record<string, string | number | boolean>) | null;
 	/** The triggering event's properties, for a message an event sent. */
 	event?: Record<string, string | number | boolean>;
+	/** The site's own origins, whose images may be http (local development); else only https images are kept. */
+	origins?: readonly string[];
 }
 
 /** A message's templates, parsed (see compileMessage). */
@@ -37,6 +39,8 @@ export interface CompiledMessage {
 	readonly title: Template[] | null;
 	readonly body: Template[] | null;
 	readonly url: Template[] | null;
+	readonly icon: Template[] | null;
+	readonly image: Template[] | null;
 	readonly actions: ReadonlyArray<{ title: Template[] | null; url: Template[] | null }>;
 }
 
@@ -54,6 +58,8 @@ const PARSE_LIMIT = 4_096;
 const NID_PROBE = 'ntf_'.padEnd(24, 'x');
 const URL_PROBE = 'x'.repeat(MAX_URL_LENGTH);
 const TEMPLATE = /\{\{|\{%/;
+/** Image fields that may hold Liquid (a post's featured image from the event): a blank or unusable one is dropped. */
+const IMAGE_FIELDS = ['icon', 'image'] as const;
 const encoder = new TextEncoder();
 
 /** A tag that reads another template: a message has none to read, so using one is a mistake worth a 400. */
@@ -98,6 +104,8 @@ export function compileMessage(message: Message): CompiledMessage {
 		title: parse('title', message.title),
 		body: parse('body', message.body),
 		url: parse('url', message.url),
+		icon: parse('icon', message.icon),
+		image: parse('image', message.image),
 		actions: (message.actions ?? []).map((a, i) => ({
 			title: parse(`actions[${i}].title`, a.title),
 			url: parse(`actions[${i}].url`, a.url),
@@ -137,9 +145,9 @@ export interface LiftedUrls {
 }
 
 /**
- * Sets aside templated URLs (`url`, `actions[i].url`) of a send request: a template is not a URL until rendered,
- * and the URL schema would refuse it or percent-encode its braces. They are checked as templates, and as URLs per
- * recipient at send time.
+ * Sets aside templated URLs (`url`, `icon`, `image`, `actions[i].url`) of a send request: a template is not a URL
+ * until rendered, and the URL schema would refuse it or percent-encode its braces. They are checked as templates,
+ * and as URLs per recipient at send time (an image that renders to no usable URL is left out).
  */
 export function liftUrlTemplates(body: Record<string, unknown>): LiftedUrls {
 	const lifted = new Map<string, string>();
@@ -152,6 +160,7 @@ export function liftUrlTemplates(body: Record<string, unknown>): LiftedUrls {
 	};
 	const copy = { ...body };
 	if ('url' in body) copy.url = lift('url', body.url);
+	for (const field of IMAGE_FIELDS) if (field in body) copy[field] = lift(field, body[field]);
 	if (Array.isArray(body.actions)) {
 		copy.actions = body.actions.map((a: unknown, i) =>
 			a !== null && typeof a === 'object' && 'url' in a ? { ...a, url: lift(`actions[${i}].url`, a.url) } : a,
@@ -162,6 +171,10 @@ export function liftUrlTemplates(body: Record<string, unknown>): LiftedUrls {
 		restore(message) {
 			const url = lifted.get('url');
 			if (url !== undefined) message.url = url;
+			for (const field of IMAGE_FIELDS) {
+				const image = lifted.get(field);
+				if (image !== undefined) message[field] = image;
+			}
 			message.actions?.forEach((a, i) => {
 				const actionUrl = lifted.get(`actions[${i}].url`);
 				if (actionUrl !== undefined) a.url = actionUrl;
@@ -176,6 +189,10 @@ function templatedFields(message: Message): Array<[string, string]> {
 		['body', message.body],
 	];
 	if (message.url !== undefined) fields.push(['url', message.url]);
+	for (const field of IMAGE_FIELDS) {
+		const value = message[field];
+		if (value !== undefined) fields.push([field, value]);
+	}
 	message.actions?.forEach((a, i) => {
 		fields.push([`actions[${i}].title`, a.title]);
 		if (a.url !== undefined) fields.push([`actions[${i}].url`, a.url]);
@@ -207,6 +224,11 @@ function renderFields(compiled: CompiledMessage, ctx: RenderContext): Message {
 	const url = renderUrl(compiled.url, message.url, ctx);
 	if (url === undefined) delete out.url;
 	else out.url = url;
+	for (const field of IMAGE_FIELDS) {
+		const image = renderImage(compiled[field], message[field], ctx);
+		if (image === undefined) delete out[field];
+		else out[field] = image;
+	}
 	if (message.actions) {
 		out.actions = message.actions.map((a, i) => {
 			const parts = compiled.actions[i];
@@ -249,6 +271,23 @@ function renderUrl(
 		throw new Error('a URL rendered to something that is not an http(s) URL');
 	}
 	return url.href;
+}
+
+/**
+ * A templated image: kept when it renders to an https URL, or an http one of the site's own origins (when the
+ * context names them); dropped otherwise, blank included (an image is decoration: the push still goes).
+ */
+function renderImage(
+	templates: Template[] | null,
+	text: string | undefined,
+	ctx: RenderContext,
+): string | undefined {
+	if (text === undefined || templates === null) return text;
+	const url = URL.parse(render(templates, text, ctx));
+	if (!url || url.href.length > MAX_URL_LENGTH) return undefined;
+	if (url.protocol === 'https:' || (url.protocol === 'http:' && ctx.origins?.includes(url.origin)))
+		return url.href;
+	return undefined;
 }
 
 /** Which keys of `subscriber` and `user` a message's templates read: a set of keys, or 'all' (used whole). */
@@ -302,6 +341,7 @@ export function pruneContext(ctx: RenderContext, needs: ContextNeeds): RenderCon
 export function bindEvent(
 	message: Message,
 	event: Record<string, string | number | boolean>,
+	origins: readonly string[] = [],
 ): Message | null {
 	for (const [field, text] of templatedFields(message)) {
 		if (!TEMPLATE.test(text)) continue;
@@ -314,6 +354,7 @@ export function bindEvent(
 		subscriber: { id: '', browser: '', os: '', locale: null, timezone: null, last_url: null, categories: [] },
 		user: null,
 		event,
+		origins,
 	};
 	const rendered = renderMessage(compileMessage(message), ctx);
 	return rendered.ok ? rendered.message : null;

@@ -75,7 +75,13 @@ export async function trackEvents(
 		properties: e.properties ?? null,
 	}));
 	const result = await siteStore(env, siteId).recordEvents(siteId, events, now);
-	return { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected };
+	const answer: EventBatchResult = {
+		accepted: result.accepted,
+		duplicates: result.duplicates,
+		rejected: result.rejected,
+	};
+	if (input.events.some((e) => e.site)) answer.notifications = result.notifications;
+	return answer;
 }
 
 /**

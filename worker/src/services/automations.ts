@@ -95,6 +95,12 @@ function checkDefinition(input: Partial<CreateBody>): void {
 		if (input.goal) throw badRequest('goal', 'a broadcast measures no goal yet');
 		if (input.holdoutPercent) throw badRequest('holdoutPercent', 'a broadcast has no control group yet');
 		if (input.exit?.segment) throw badRequest('exit.segment', 'a broadcast has no person to check');
+	} else if (input.categoriesFrom && (input.audience === null || input.trigger)) {
+		// Without an audience (or taking it away) the automation speaks to a person, who has no categories to pick.
+		throw badRequest(
+			'categoriesFrom',
+			'only a broadcast (with an audience) sends to the categories of its event',
+		);
 	}
 	if (input.timezone !== undefined && !isZone(input.timezone)) {
 		throw badRequest('timezone', 'is not an IANA time zone (such as Europe/Berlin)');
@@ -151,6 +157,7 @@ export async function createAutomation(env: Env, site: Site, body: unknown): Pro
 		timezone: input.timezone ?? 'UTC',
 	};
 	if (input.audience) automation.audience = input.audience;
+	if (input.categoriesFrom) automation.categoriesFrom = input.categoriesFrom;
 	if (input.quietHours !== undefined && input.quietHours !== 'site') automation.quietHours = input.quietHours;
 	return unwrap(
 		await siteStore(env, site.id).createAutomation(site.id, newId('aut'), automation, Date.now()),
@@ -180,6 +187,7 @@ export async function updateAutomation(
 	if (input.ignoreFrequencyCap !== undefined) patch.ignoreFrequencyCap = input.ignoreFrequencyCap;
 	if (input.timezone !== undefined) patch.timezone = input.timezone;
 	if (input.audience !== undefined) patch.audience = input.audience;
+	if (input.categoriesFrom !== undefined) patch.categoriesFrom = input.categoriesFrom;
 	const view = unwrap(await siteStore(env, site.id).updateAutomation(site.id, id, patch, Date.now()));
 	if (!view) throw automationNotFound(id);
 	return view;

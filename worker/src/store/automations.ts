@@ -177,16 +177,6 @@ export function updateAutomation(
 	return automationView(sql, next);
 }
 
-/** Turns an automation on or off; off stops every journey under way (nothing more is sent). */
-export function setEnabled(
-	sql: SqlStorage,
-	id: string,
-	enabled: boolean,
-	now: number,
-): AutomationView | null {
-	return updateAutomation(sql, id, { enabled }, now);
-}
-
 function stopJourneys(sql: SqlStorage, id: string, now: number): void {
 	sql.exec(
 		"UPDATE journeys SET state = 'stopped', due_at = NULL, ended_at = ? WHERE automation_id = ? AND state = 'waiting'",
@@ -246,18 +236,12 @@ export function automationView(sql: SqlStorage, a: AutomationRecord): Automation
 			id,
 		)
 		.one();
-	const active = sql
-		.exec<{ n: number }>(
-			"SELECT count(*) AS n FROM journeys WHERE automation_id = ? AND state = 'waiting'",
-			id,
-		)
-		.one().n;
 	return {
 		...rest,
 		automationId: id,
 		lastError,
 		counts: {
-			active,
+			active: waitingJourneys(sql, id),
 			entered: totals.entered ?? 0,
 			converted: totals.converted ?? 0,
 			revenue: totals.revenue ?? 0,
@@ -265,6 +249,15 @@ export function automationView(sql: SqlStorage, a: AutomationRecord): Automation
 		createdAt: new Date(createdAt).toISOString(),
 		updatedAt: new Date(updatedAt).toISOString(),
 	};
+}
+
+function waitingJourneys(sql: SqlStorage, automationId: string): number {
+	return sql
+		.exec<{ n: number }>(
+			"SELECT count(*) AS n FROM journeys WHERE automation_id = ? AND state = 'waiting'",
+			automationId,
+		)
+		.one().n;
 }
 
 /** An automation's report: the trigger, each step (with its notifications' counts), the control group. */
@@ -304,15 +297,9 @@ export function automationReport(sql: SqlStorage, a: AutomationRecord): Automati
 		};
 	};
 	const control = stats.get(-2);
-	const active = sql
-		.exec<{ n: number }>(
-			"SELECT count(*) AS n FROM journeys WHERE automation_id = ? AND state = 'waiting'",
-			a.id,
-		)
-		.one().n;
 	return {
 		automationId: a.id,
-		active,
+		active: waitingJourneys(sql, a.id),
 		trigger: row(-1),
 		steps: a.steps.map((_, i) => row(i)),
 		control:
@@ -730,6 +717,8 @@ export function applyDateAttributes(
 /** The site facts a step's send needs. */
 export interface SendFacts {
 	siteId: string;
+	/** The site's own origins: a templated image may be served from them over http. */
+	origins: readonly string[];
 	homeUrl: string;
 	iconUrl: string | null;
 	disabled: boolean;
@@ -788,7 +777,7 @@ export function runDueJourneys(
 				)
 			: null;
 		// Step → people to send it to, with their trigger-event properties.
-		const sends = new Map<number, Array<{ subject: string; context: string | null }>>();
+		const sends = new Map<number, Array<{ subject: string; key: string; context: string | null }>>();
 		for (const j of journeys) {
 			const step = a.steps[j.step];
 			if (!step) {
@@ -803,7 +792,7 @@ export function runDueJourneys(
 			if (j.held !== 1) {
 				tally.add(a.id, j.step, 'entered');
 				const list = sends.get(j.step) ?? [];
-				list.push({ subject: j.subject, context: j.context });
+				list.push({ subject: j.subject, key: j.key, context: j.context });
 				sends.set(j.step, list);
 			}
 			written += advance(sql, a, j, now);
@@ -878,7 +867,7 @@ function stepSends(
 	sql: SqlStorage,
 	a: AutomationRecord,
 	stepIndex: number,
-	people: Array<{ subject: string; context: string | null }>,
+	people: Array<{ subject: string; key: string; context: string | null }>,
 	site: SendFacts,
 	now: number,
 	newNotificationId: () => string,
@@ -900,13 +889,66 @@ function stepSends(
 		translations = resolved.translations;
 		resource = resolved.ref;
 	}
-	const inputs: DispatchInput[] = [];
 	const quiet = quietHoursOf(a.quietHours, site.quietHours);
+	// One notification (tagged with its automation and step) and its dispatcher input, kept until it is started.
+	const queue = (
+		sent: Message,
+		sentTranslations: Record<string, Message> | null,
+		stored: Audience,
+		audience: Audience,
+		extra: Pick<DispatchInput, 'event' | 'events'>,
+	): DispatchInput => {
+		const notificationId = newNotificationId();
+		insertNotification(
+			sql,
+			{
+				id: notificationId,
+				siteId: site.siteId,
+				message: sent,
+				resource,
+				translations: sentTranslations,
+				audience: stored,
+				delivery: step.delivery,
+				status: 'queued',
+				counts: emptyCounts(),
+				createdAt: now,
+				finishedAt: null,
+			},
+			null,
+		);
+		sql.exec(
+			'UPDATE notifications SET automation_id = ?, automation_step = ? WHERE id = ?',
+			a.id,
+			stepIndex,
+			notificationId,
+		);
+		const input: DispatchInput = {
+			notificationId,
+			siteId: site.siteId,
+			message: sent,
+			audience,
+			delivery: step.delivery,
+			homeUrl: site.homeUrl,
+			iconUrl: site.iconUrl,
+			createdAt: now,
+			...extra,
+		};
+		if (sentTranslations) input.translations = [sentTranslations];
+		if (quiet) input.timing = { zone: a.timezone, quietHours: quiet };
+		if (site.frequencyCap && !a.ignoreFrequencyCap) input.cap = { ...site.frequencyCap, zone: a.timezone };
+		sql.exec(
+			'INSERT INTO automation_sends (notification_id, pending_input) VALUES (?, ?)',
+			notificationId,
+			JSON.stringify(input),
+		);
+		return input;
+	};
+	const inputs: DispatchInput[] = [];
 	if (a.audience) {
 		// A broadcast: each journey (a post, say) is a send of its own to the automation's audience.
-		let audience: Audience;
+		let resolved: Audience;
 		try {
-			audience = resolveAudience(sql, a.audience, now);
+			resolved = resolveAudience(sql, a.audience, now);
 		} catch (error) {
 			return {
 				inputs: [],
@@ -915,54 +957,24 @@ function stepSends(
 		}
 		for (const p of people) {
 			const event = p.context ? (JSON.parse(p.context) as Record<string, EventValue>) : {};
-			const bound = bindEvent(message, event);
+			const bound = bindEvent(message, event, site.origins);
 			const boundTranslations = translations
-				? Object.fromEntries(Object.entries(translations).map(([tag, m]) => [tag, bindEvent(m, event) ?? m]))
+				? Object.fromEntries(
+						Object.entries(translations).map(([tag, m]) => [tag, bindEvent(m, event, site.origins) ?? m]),
+					)
 				: null;
-			const notificationId = newNotificationId();
-			const sent = bound ?? message;
-			insertNotification(
-				sql,
-				{
-					id: notificationId,
-					siteId: site.siteId,
-					message: sent,
-					resource,
-					translations: boundTranslations,
-					audience: a.audience,
-					delivery: step.delivery,
-					status: 'queued',
-					counts: emptyCounts(),
-					createdAt: now,
-					finishedAt: null,
-				},
-				null,
-			);
-			sql.exec(
-				'UPDATE notifications SET automation_id = ?, automation_step = ? WHERE id = ?',
-				a.id,
-				stepIndex,
-				notificationId,
-			);
-			const input: DispatchInput = {
-				notificationId,
-				siteId: site.siteId,
-				message: sent,
-				audience,
-				delivery: step.delivery,
-				homeUrl: site.homeUrl,
-				iconUrl: site.iconUrl,
-				createdAt: now,
-			};
+			// The categories the event names (a post's), when the automation reads them: their readers instead.
+			const categories = a.categoriesFrom ? categoriesOf(event[a.categoriesFrom]) : [];
+			const [stored, audience] =
+				categories.length > 0 ? [{ categories }, { categories }] : [a.audience, resolved];
 			// Templates that also read the recipient get the event with each one.
-			if (!bound) input.event = event;
-			if (boundTranslations) input.translations = [boundTranslations];
-			if (quiet) input.timing = { zone: a.timezone, quietHours: quiet };
-			if (site.frequencyCap && !a.ignoreFrequencyCap) input.cap = { ...site.frequencyCap, zone: a.timezone };
+			const input = queue(bound ?? message, boundTranslations, stored, audience, bound ? {} : { event });
 			sql.exec(
-				'INSERT INTO automation_sends (notification_id, pending_input) VALUES (?, ?)',
-				notificationId,
-				JSON.stringify(input),
+				'UPDATE journeys SET notification_id = ? WHERE automation_id = ? AND subject = ? AND key = ?',
+				input.notificationId,
+				a.id,
+				p.subject,
+				p.key,
 			);
 			inputs.push(input);
 		}
@@ -974,53 +986,53 @@ function stepSends(
 			const slice = mine.slice(i, i + SUBJECTS_PER_SEND);
 			const ids = slice.map((p) => p.subject.slice(2));
 			const audience = kind === 'u:' ? { userIds: ids } : { subscriberIds: ids };
-			const notificationId = newNotificationId();
-			const record: NotificationRecord = {
-				id: notificationId,
-				siteId: site.siteId,
-				message,
-				resource,
-				translations,
-				audience,
-				delivery: step.delivery,
-				status: 'queued',
-				counts: emptyCounts(),
-				createdAt: now,
-				finishedAt: null,
-			};
-			insertNotification(sql, record, null);
-			sql.exec(
-				'UPDATE notifications SET automation_id = ?, automation_step = ? WHERE id = ?',
-				a.id,
-				stepIndex,
-				notificationId,
-			);
 			const events: Record<string, Record<string, EventValue>> = {};
 			for (const p of slice)
 				if (p.context) events[p.subject] = JSON.parse(p.context) as Record<string, EventValue>;
-			const input: DispatchInput = {
-				notificationId,
-				siteId: site.siteId,
-				message,
-				audience,
-				delivery: step.delivery,
-				homeUrl: site.homeUrl,
-				iconUrl: site.iconUrl,
-				createdAt: now,
-				events,
-			};
-			if (translations) input.translations = [translations];
-			if (quiet) input.timing = { zone: a.timezone, quietHours: quiet };
-			if (site.frequencyCap && !a.ignoreFrequencyCap) input.cap = { ...site.frequencyCap, zone: a.timezone };
-			sql.exec(
-				'INSERT INTO automation_sends (notification_id, pending_input) VALUES (?, ?)',
-				notificationId,
-				JSON.stringify(input),
-			);
-			inputs.push(input);
+			inputs.push(queue(message, translations, audience, audience, { events }));
 		}
 	}
 	return { inputs, error: null };
+}
+
+/** Category keys from an event property: a comma-separated list (a post's categories), blanks dropped. */
+function categoriesOf(value: EventValue | undefined): string[] {
+	if (typeof value !== 'string') return [];
+	return [
+		...new Set(
+			value
+				.split(',')
+				.map((c) => c.trim())
+				.filter((c) => c !== ''),
+		),
+	].slice(0, 12);
+}
+
+/** A broadcast journey's latest notification, by the site event that started the journey. */
+export interface BroadcastSend {
+	eventId: string;
+	automationId: string;
+	notificationId: string;
+}
+
+/** The notifications broadcast journeys sent for these site events (a repeated event finds its first send). */
+export function broadcastSends(sql: SqlStorage, eventIds: readonly string[]): BroadcastSend[] {
+	const out: BroadcastSend[] = [];
+	// A batch holds up to 1,000 events; a statement takes at most 100 bound values.
+	for (let i = 0; i < eventIds.length; i += 90) {
+		const ids = eventIds.slice(i, i + 90);
+		for (const r of sql
+			.exec<{ event_id: string; automation_id: string; notification_id: string }>(
+				`SELECT event_id, automation_id, notification_id FROM journeys
+				WHERE subject = '${SITE_SUBJECT}' AND event_id IN (${ids.map(() => '?').join(', ')})
+					AND notification_id IS NOT NULL`,
+				...ids,
+			)
+			.toArray()) {
+			out.push({ eventId: r.event_id, automationId: r.automation_id, notificationId: r.notification_id });
+		}
+	}
+	return out;
 }
 
 /** Step sends whose dispatcher was not started yet (a crash between the transaction and the start). */

@@ -327,4 +327,13 @@ CREATE TABLE shop_variants (
 	updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;`,
 	},
+	{
+		version: 7,
+		name: "a broadcast journey's notification",
+		up: `
+-- The notification a broadcast journey (a post) sent last: what POST /events answers for the site event that
+-- started it, so a caller (the WordPress plugin) can show and link it.
+ALTER TABLE journeys ADD COLUMN notification_id TEXT;
+CREATE INDEX journeys_event ON journeys (event_id) WHERE subject = 'site';`,
+	},
 ];

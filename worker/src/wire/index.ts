@@ -588,6 +588,11 @@ export interface EventBatchResult {
 	duplicates: number;
 	/** Indexes of events naming a subscriber the site does not have. */
 	rejected: number[];
+	/**
+	 * For site events (`site: true`) with an id: the notifications the broadcast automations they started have sent
+	 * (a first step without a wait is sent at once); a repeated event finds the first send's.
+	 */
+	notifications?: Array<{ eventId: string; automationId: string; notificationId: string }>;
 }
 
 // ---- Automations (issue 13) -------------------------------------------------------------------------------------
@@ -688,6 +693,11 @@ export interface AutomationDefinition {
 	 * events (subject `site`), one per trigger key. Absent or null: the person's own devices.
 	 */
 	audience?: Audience | null;
+	/**
+	 * A broadcast's event property listing category keys (comma-separated, such as a post's categories): when the
+	 * trigger event names any, the journey's steps go to those categories' subscribers instead of `audience`.
+	 */
+	categoriesFrom?: string | null;
 	/** The zone of subjects without one (their subscriber's zone otherwise). */
 	timezone: string;
 }
@@ -732,7 +742,7 @@ export interface AutomationReport {
 }
 
 /** Where a template's events come from: Beckon itself or any site that sends them ('any'), or a host's app. */
-export type TemplateSource = 'any' | 'shopify' | 'woocommerce';
+export type TemplateSource = 'any' | 'shopify' | 'woocommerce' | 'wordpress';
 
 /** A ready-made automation (GET …/automation-templates). */
 export interface AutomationTemplate {

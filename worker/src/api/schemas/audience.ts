@@ -167,6 +167,12 @@ export const eventBatchResult = z.object({
 	accepted: z.number(),
 	duplicates: z.number(),
 	rejected: z.array(z.number()).describe('Indexes of events naming a subscriber the site does not have'),
+	notifications: z
+		.array(z.object({ eventId: z.string(), automationId: z.string(), notificationId: z.string() }))
+		.optional()
+		.describe(
+			'With site events that have an id: the notifications the broadcast automations they started sent (a first step without a wait goes at once); a repeated event finds the first send',
+		),
 });
 
 /** A user's event days in a data-request export. */

@@ -153,6 +153,12 @@ const definition = {
 		.describe(
 			'A broadcast: every step goes to this audience instead of the person. Started by site events (`site: true`) with the trigger key (one journey per key, e.g. a post id)',
 		),
+	categoriesFrom: z
+		.union([property('must be a property name'), z.null()])
+		.optional()
+		.describe(
+			"A broadcast's event property listing category keys (comma-separated, a post's categories): when the event names any, their subscribers get the steps instead of the audience",
+		),
 	timezone: optText(64).describe('IANA zone of subjects without one (default UTC)'),
 };
 
@@ -191,6 +197,7 @@ export const automationView = z.object({
 	quietHours: quietHours.nullable().optional(),
 	ignoreFrequencyCap: z.boolean(),
 	audience: audience.nullable().optional(),
+	categoriesFrom: z.string().nullable().optional(),
 	timezone: z.string(),
 	lastError: z.string().nullable(),
 	counts: z.object({ active: z.number(), entered: z.number(), converted: z.number(), revenue: z.number() }),
@@ -228,7 +235,7 @@ export const automationTemplateList = z.object({
 			name: z.string(),
 			description: z.string(),
 			sources: z
-				.array(z.enum(['any', 'shopify', 'woocommerce']))
+				.array(z.enum(['any', 'shopify', 'woocommerce', 'wordpress']))
 				.describe('Hosts that record its events themselves'),
 			body: z.record(z.string(), z.unknown()).describe('The body to POST to …/automations (edit it first)'),
 		}),
