@@ -353,4 +353,51 @@ describe('console automations: list, templates, editor and report', () => {
 		expect(saved.steps[0]?.message).toMatchObject({ title: 'Your cart is waiting', body: 'Come back' });
 		expect(await page.getByRole('switch', { name: 'Abandoned checkout' }).isChecked()).toBe(false);
 	});
+
+	it('copies New posts: a broadcast whose image and categories come from the event, sent to a segment', async () => {
+		const segment = (await api('/segments', {
+			method: 'POST',
+			body: JSON.stringify({ name: 'Readers', filter: { status: ['allowed'] } }),
+		})) as { segmentId: string };
+		await go('#/automations/templates');
+		await page.click('[data-template=new_posts] [data-testid=use-template]');
+		await page.locator('[data-testid=automation-form]').waitFor();
+		expect(await page.isChecked('#automation-recipients-all')).toBe(true);
+		expect(await page.inputValue('#automation-categories-from')).toBe('categories');
+		expect(await page.inputValue('#trigger-key')).toBe('send_id');
+		expect(await page.inputValue('#step-1-image')).toBe('{{ event.image }}');
+		expect(await page.isChecked('#automation-quiet-none')).toBe(true);
+
+		// A segment not chosen yet: the 400 shows at the segment's field.
+		await page.check('#automation-recipients-segment');
+		await page.click('[data-testid=save-enable]');
+		await page.locator('#automation-audience-segment-error').waitFor();
+		expect(await page.locator('#automation-audience-segment-error').textContent()).toMatch(
+			/^audience\.segment: /,
+		);
+		await page.selectOption('#automation-audience-segment', segment.segmentId);
+		await shoot('automation-editor-broadcast');
+		await page.click('[data-testid=save-enable]');
+		await page.waitForFunction(() => /^#\/automations\/aut_[^/]+$/.test(location.hash));
+		const id = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2] ?? '');
+		const saved = (await api(`/automations/${id}`)) as AutomationView;
+		expect(saved).toMatchObject({
+			template: 'new_posts',
+			enabled: true,
+			audience: { segment: segment.segmentId },
+			categoriesFrom: 'categories',
+			trigger: { type: 'event', event: 'post_published', key: 'send_id' },
+			quietHours: null,
+			ignoreFrequencyCap: true,
+		});
+		expect(saved.steps[0]?.message).toMatchObject({ title: '{{ event.title }}', image: '{{ event.image }}' });
+		await page.locator('[data-testid=automation-recipients-text]').waitFor();
+		expect(await page.locator('[data-testid=automation-recipients-text]').textContent()).toBe(
+			'The segment Readers (a broadcast)or the readers of the categories in categories, when the event names any',
+		);
+		// Back to the person it happened to: no audience, and no categories either.
+		await go(`#/automations/${id}/edit`);
+		await page.check('#automation-recipients-person');
+		expect(await page.locator('#automation-categories-from').count()).toBe(0);
+	});
 });

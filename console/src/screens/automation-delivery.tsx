@@ -1,10 +1,10 @@
 import { useMemo } from 'preact/hooks';
-import type { QuietHoursRule } from '#wire';
+import type { QuietHoursRule, SegmentView } from '#wire';
 import { sprintf, value } from '../ui/format';
 import { useT } from '../ui/parts';
 import { type AutomationError, errorAt } from './automation-errors';
-import { invalidProps, TextField } from './automation-fields';
-import type { AutomationForm } from './automation-form';
+import { invalidProps, SegmentSelect, TextField } from './automation-fields';
+import { type AutomationForm, recipientsOf } from './automation-form';
 import { Check, Radio } from './campaign-delivery';
 import { Step } from './campaign-steps';
 import { FieldError } from './message-fields';
@@ -21,14 +21,16 @@ function siteQuiet(rule: QuietHoursRule | null, t: (text: string) => string): st
 }
 
 /**
- * Quiet hours (the site's, none, or the automation's own), the frequency cap's exemption and the time zone of
- * people whose own is unknown.
+ * Who gets each step (the person, or a broadcast's audience with the event's categories), quiet hours (the
+ * site's, none, or the automation's own), the frequency cap's exemption and the time zone of people whose own is
+ * unknown.
  */
 export function AutomationDelivery(props: {
 	form: AutomationForm;
 	set: (patch: Partial<AutomationForm>) => void;
 	/** The site's default quiet hours. */
 	siteRule: QuietHoursRule | null;
+	segments: SegmentView[];
 	error: AutomationError | null;
 }) {
 	const { form, set, error } = props;
@@ -45,9 +47,59 @@ export function AutomationDelivery(props: {
 		/>
 	);
 	const tzError = errorAt(error, 'timezone');
+	const to = (kind: AutomationForm['recipients'], label: string) => (
+		<Radio
+			name="automation-recipients"
+			id={`automation-recipients-${kind}`}
+			checked={form.recipients === kind}
+			onPick={() => set({ recipients: kind })}
+			label={label}
+		/>
+	);
+	const audienceError = errorAt(error, 'audience');
 	return (
 		<section class="card form" aria-labelledby="step-delivery" data-testid="automation-delivery">
 			<Step id="step-delivery" n={5} title={t('Delivery')} />
+			<fieldset class="checks" data-testid="automation-recipients">
+				<legend>{t('Who gets each step')}</legend>
+				{to('person', t('the person it happened to, on their subscribed browsers'))}
+				{to(
+					'all',
+					t('everyone subscribed: a broadcast, started by the site’s own events (such as a new post)'),
+				)}
+				{to('segment', t('a segment: a broadcast, started by the site’s own events'))}
+				{recipientsOf(form.keptAudience) === 'kept' && to('kept', t('the audience set through the API'))}
+			</fieldset>
+			{form.recipients === 'segment' && (
+				<div class="indent">
+					<SegmentSelect
+						id="automation-audience-segment"
+						label={t('Segment')}
+						none={t('Choose a segment')}
+						value={form.audienceSegment}
+						segments={props.segments}
+						onChange={(audienceSegment) => set({ audienceSegment })}
+						error={audienceError}
+					/>
+				</div>
+			)}
+			{form.recipients !== 'person' && (
+				<div class="indent">
+					{form.recipients !== 'segment' && audienceError && (
+						<p class="notice notice-error">{audienceError}</p>
+					)}
+					<TextField
+						id="automation-categories-from"
+						label={t('Categories from the event property')}
+						hint={t(
+							'optional: a property listing category keys, such as a post’s; their readers get the step instead',
+						)}
+						value={form.categoriesFrom}
+						onChange={(categoriesFrom) => set({ categoriesFrom })}
+						error={errorAt(error, 'categoriesFrom')}
+					/>
+				</div>
+			)}
 			<fieldset class="checks">
 				<legend>{t('Quiet hours')}</legend>
 				{quiet('site', sprintf(t('the site’s default (%s)'), siteQuiet(props.siteRule, t)))}

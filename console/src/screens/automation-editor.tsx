@@ -15,6 +15,7 @@ import {
 	automationBody,
 	formOf,
 	newStep,
+	previewOf,
 	type StepForm,
 	stepMessage,
 } from './automation-form';
@@ -180,6 +181,7 @@ export function AutomationEditor({ id, template }: { id: string; template: strin
 							form={form.trigger}
 							set={(patch) => set({ trigger: { ...form.trigger, ...patch } })}
 							segments={segments ?? []}
+							broadcast={form.recipients !== 'person'}
 							error={placed}
 						/>
 						<StepsStep steps={steps} open={open} onOpen={setOpen} actions={actions} error={placed} />
@@ -188,6 +190,7 @@ export function AutomationEditor({ id, template }: { id: string; template: strin
 							form={form}
 							set={set}
 							siteRule={site.settings.campaigns?.quietHours ?? null}
+							segments={segments ?? []}
 							error={placed}
 						/>
 						<div class="card form campaign-save">
@@ -226,7 +229,7 @@ export function AutomationEditor({ id, template }: { id: string; template: strin
 					<div class="side">
 						{step && (
 							<BrowserPreviews
-								message={stepMessage({ ...step, fields: shownFields(step.fields, step.picked) })}
+								message={previewOf(stepMessage({ ...step, fields: shownFields(step.fields, step.picked) }))}
 								site={site}
 								heading={sprintf(t('Preview of step %d in each browser'), open + 1)}
 							/>

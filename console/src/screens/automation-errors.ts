@@ -19,7 +19,8 @@ const SHOWN = [
 	/^steps\[\d+\]\.(wait|message\.(title|body|url|icon|image|actions|resource))\b/,
 	/^exit\.(events|segment)\b/,
 	/^goal\.(event|valueProperty|windowSeconds)\b/,
-	/^(reentryAfterSeconds|holdoutPercent|timezone)$/,
+	/^(reentryAfterSeconds|holdoutPercent|timezone|categoriesFrom)$/,
+	/^audience\b/,
 	/^quietHours\.(start|end|action)$/,
 ];
 

@@ -1,4 +1,5 @@
 import type {
+	Audience,
 	AutomationCondition,
 	AutomationStep,
 	AutomationTrigger,
@@ -91,6 +92,12 @@ export interface AutomationForm {
 	quietAction: QuietHoursRule['action'];
 	ignoreCap: boolean;
 	timezone: string;
+	/** Who gets each step: the person it happened to, or a broadcast's audience. */
+	recipients: 'person' | 'all' | 'segment' | 'kept';
+	audienceSegment: string;
+	/** A broadcast audience the form has no inputs for (categories, a filter…), kept as it is. */
+	keptAudience: Audience | null;
+	categoriesFrom: string;
 }
 
 /** Most steps an automation has (the API's limit). */
@@ -168,7 +175,32 @@ export function formOf(a: AutomationSource, zone: string): AutomationForm {
 		quietAction: quiet?.action ?? 'delay',
 		ignoreCap: a.ignoreFrequencyCap ?? false,
 		timezone: a.timezone ?? zone,
+		recipients: recipientsOf(a.audience),
+		audienceSegment: a.audience && 'segment' in a.audience ? a.audience.segment : '',
+		keptAudience: a.audience ?? null,
+		categoriesFrom: a.categoriesFrom ?? '',
 	};
+}
+
+/** The recipients option an audience is shown as. */
+export function recipientsOf(audience: Audience | null | undefined): AutomationForm['recipients'] {
+	if (!audience) return 'person';
+	if ('all' in audience && !audience.exclude) return 'all';
+	if ('segment' in audience && !audience.exclude) return 'segment';
+	return 'kept';
+}
+
+function audienceOf(f: AutomationForm): Audience | null {
+	switch (f.recipients) {
+		case 'all':
+			return { all: true };
+		case 'segment':
+			return { segment: f.audienceSegment };
+		case 'kept':
+			return f.keptAudience;
+		default:
+			return null;
+	}
 }
 
 /** Only the filled-in optional parts of a trigger. */
@@ -204,6 +236,13 @@ function triggerOf(f: TriggerForm): Record<string, unknown> {
 
 /** The message a step sends, as the preview shows it. */
 export const stepMessage = (s: StepForm): Message => ({ body: '', ...s.extras, ...toMessage(s.fields) });
+
+/** A message as the previews can show it: an icon or image that is a template (`{{ event.image }}`) is no picture yet. */
+export function previewOf(m: Message): Message {
+	const out = { ...m };
+	for (const field of ['icon', 'image'] as const) if (out[field]?.includes('{')) delete out[field];
+	return out;
+}
 
 function stepOf(s: StepForm): Record<string, unknown> {
 	const wait =
@@ -243,5 +282,7 @@ export function automationBody(f: AutomationForm): Record<string, unknown> {
 					: { start: f.quietStart, end: f.quietEnd, action: f.quietAction },
 		ignoreFrequencyCap: f.ignoreCap,
 		...optional({ timezone: f.timezone.trim() }),
+		audience: audienceOf(f),
+		categoriesFrom: f.recipients !== 'person' && f.categoriesFrom.trim() ? f.categoriesFrom.trim() : null,
 	};
 }

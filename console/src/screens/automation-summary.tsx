@@ -26,8 +26,28 @@ export function AutomationSummary({ a, segments }: { a: AutomationView; segments
 		...a.exit.events,
 		...(exitSegment ? [sprintf(t('leaving the segment %s'), exitSegment)] : []),
 	];
+	const audience = a.audience;
+	const recipients = !audience
+		? t('The person it happened to')
+		: 'all' in audience && !audience.exclude
+			? t('Everyone subscribed (a broadcast)')
+			: 'segment' in audience && !audience.exclude
+				? sprintf(
+						t('The segment %s (a broadcast)'),
+						segments.find((s) => s.segmentId === audience.segment)?.name ?? audience.segment,
+					)
+				: t('The audience set through the API (a broadcast)');
 	return (
 		<dl class="facts" data-testid="automation-summary">
+			<dt>{t('Who gets it')}</dt>
+			<dd data-testid="automation-recipients-text">
+				{recipients}
+				{audience && a.categoriesFrom && (
+					<span class="muted small block">
+						{sprintf(t('or the readers of the categories in %s, when the event names any'), a.categoriesFrom)}
+					</span>
+				)}
+			</dd>
 			<dt>{t('Trigger')}</dt>
 			<dd data-testid="automation-trigger-text">
 				{triggerText(a.trigger, t)}

@@ -20,6 +20,8 @@ export function TriggerStep(props: {
 	form: TriggerForm;
 	set: (patch: Partial<TriggerForm>) => void;
 	segments: SegmentView[];
+	/** A broadcast has no person to check against a segment (one chosen before stays, for its 400). */
+	broadcast?: boolean;
 	error: AutomationError | null;
 }) {
 	const { form, set, error } = props;
@@ -100,7 +102,7 @@ export function TriggerStep(props: {
 				/>
 				<FieldError id="trigger-where-error" error={at('where')} />
 			</fieldset>
-			{form.type !== 'date' && (
+			{form.type !== 'date' && !(props.broadcast && !form.segment) && (
 				<SegmentSelect
 					id="trigger-segment"
 					label={t('Only people in')}

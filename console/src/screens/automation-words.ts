@@ -112,6 +112,8 @@ export function sourceText(source: TemplateSource, t: T): string {
 			return t('Shopify (the app records its events)');
 		case 'woocommerce':
 			return t('WordPress with WooCommerce (the plugin records its events)');
+		case 'wordpress':
+			return t('WordPress (the plugin records its events)');
 		default:
 			return t('any site');
 	}

@@ -42,8 +42,11 @@ export const audienceRequest = strictObject(
 		subscriberIds: optTextList(10_000, 64),
 		userIds: optTextList(10_000, 255),
 		categories: optTextList(12, 64),
-		segment: optText(64, (s) =>
-			s.regex(/^seg_[A-Za-z0-9_-]{1,40}$/, { error: 'must be a segment id such as seg_…' }),
+		// Blank is no segment id (not a missing key): a form whose segment is not chosen yet hears so at the field.
+		segment: opt(
+			z
+				.string({ error: 'must be a segment id such as seg_…' })
+				.regex(/^seg_[A-Za-z0-9_-]{1,40}$/, { error: 'must be a segment id such as seg_…' }),
 		).describe('A saved segment, read when the send is accepted'),
 		filter: filter.optional(),
 		test: opt(z.literal(true, { error: 'must be true' })).describe('Only the subscribers marked as testers'),
