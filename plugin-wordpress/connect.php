@@ -184,6 +184,10 @@ function beckon_settings_changed( $old_value, $value ): void {
 		return;
 	}
 	$moved = $old['url'] !== $new['url'] || $old['site_id'] !== $new['site_id'];
+	if ( $moved ) {
+		// The "New posts" automation, at once, so the console lists it; a failure is tried again on the next post.
+		beckon_posts_automation();
+	}
 	if ( $moved || $old['categories'] !== $new['categories'] ) {
 		$synced = beckon_sync_categories( $new );
 		if ( is_wp_error( $synced ) ) {

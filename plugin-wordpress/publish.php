@@ -3,7 +3,9 @@
  * Push on publish, once per post. A post is noted when its status becomes `publish` by any route (editor,
  * REST, XML-RPC, schedule, import: all pass through transition_post_status) and sent on wp_after_insert_post,
  * when its terms and meta from the same request are saved (the block editor writes meta after the status).
- * Sent posts carry `_beckon_notification_id`; the backend's idempotency key makes a race harmless too.
+ * Sending is the backend's "New posts" automation (a broadcast, created when the plugin connects): the plugin
+ * records a `post_published` site event carrying the post's message, and the backend answers with the
+ * notification it sent. Sent posts carry `_beckon_notification_id`; the event id makes a race harmless too.
  *
  * @package Beckon
  */
@@ -143,7 +145,7 @@ function beckon_push_post( WP_Post $post, string $reason, int $attempt = 1 ) {
 	}
 	$sends = (int) get_post_meta( $post->ID, '_beckon_sends', true );
 	$key   = sprintf( 'wp-%d-post-%d-%s', get_current_blog_id(), $post->ID, 'publish' === $reason ? 'publish' : 'again-' . ( $sends + 1 ) );
-	$sent  = beckon_send_notification( beckon_post_message( $post ), beckon_post_audience( $post ), $key );
+	$sent  = beckon_announce_post( $post, $key, 'publish' === $reason ? (string) $post->ID : $post->ID . '-again-' . ( $sends + 1 ) );
 	if ( is_wp_error( $sent ) ) {
 		update_post_meta( $post->ID, '_beckon_error', $sent->get_error_message() );
 		$data = $sent->get_error_data();
@@ -175,6 +177,128 @@ function beckon_retry_push( int $post_id, string $reason, int $attempt ): void {
 	if ( $post instanceof WP_Post && 'publish' === $post->post_status ) {
 		beckon_push_post( $post, $reason, $attempt );
 	}
+}
+
+/**
+ * Hands a post to the backend's "New posts" automation: a `post_published` site event with the post's message and
+ * its readers' categories. A filter-chosen audience other than everyone or categories (a segment, users) cannot be
+ * said by the event, so that post is sent directly, as before the automation.
+ *
+ * @param WP_Post $post    Post.
+ * @param string  $key     Event id (and idempotency key): the same key never sends twice.
+ * @param string  $send_id The automation's journey key: the post id, or `<id>-again-<n>` for a send again.
+ * @return array{notificationId: string, duplicate: bool}|WP_Error Result.
+ */
+function beckon_announce_post( WP_Post $post, string $key, string $send_id ) {
+	$message  = beckon_post_message( $post );
+	$audience = beckon_post_audience( $post );
+	$keys     = array_keys( $audience );
+	if ( array( 'all' ) !== $keys && array( 'categories' ) !== $keys ) {
+		return beckon_send_notification( $message, $audience, $key );
+	}
+	$automation = beckon_posts_automation();
+	if ( is_wp_error( $automation ) ) {
+		return $automation;
+	}
+	$properties = array(
+		'send_id'    => $send_id,
+		'post_id'    => (string) $post->ID,
+		'post_type'  => $post->post_type,
+		'categories' => isset( $audience['categories'] ) ? implode( ',', array_map( 'strval', (array) $audience['categories'] ) ) : '',
+	);
+	foreach ( array( 'title', 'body', 'url', 'icon', 'image' ) as $field ) {
+		$properties[ $field ] = isset( $message[ $field ] ) && is_scalar( $message[ $field ] ) ? (string) $message[ $field ] : '';
+	}
+	// An event holds 2 KB of properties: the pictures go first (the site's icon stands in), then the text shrinks.
+	foreach ( array( 'icon', 'image' ) as $field ) {
+		if ( strlen( (string) wp_json_encode( $properties ) ) > 2000 ) {
+			$properties[ $field ] = '';
+		}
+	}
+	$size = strlen( (string) wp_json_encode( $properties ) );
+	while ( $size > 2000 && '' !== $properties['body'] ) {
+		$limit              = (int) ( mb_strlen( $properties['body'] ) * 0.8 );
+		$properties['body'] = $limit < 2 ? '' : beckon_plain_text( $properties['body'], $limit );
+		$size               = strlen( (string) wp_json_encode( $properties ) );
+	}
+	$event    = array(
+		'site'       => true,
+		'name'       => 'post_published',
+		'id'         => $key,
+		'properties' => $properties,
+	);
+	$recorded = beckon_api_request( 'POST', beckon_site_path( '/events' ), array( 'events' => array( $event ) ) );
+	if ( is_wp_error( $recorded ) ) {
+		return $recorded;
+	}
+	foreach ( (array) ( $recorded['data']['notifications'] ?? array() ) as $made ) {
+		if ( is_array( $made ) && ( $made['eventId'] ?? '' ) === $key && ( $made['automationId'] ?? '' ) === $automation ) {
+			return array(
+				'notificationId' => (string) $made['notificationId'],
+				'duplicate'      => ! empty( $recorded['data']['duplicates'] ),
+			);
+		}
+	}
+	return new WP_Error( 'beckon_automation_off', __( 'Beckon\'s "New posts" automation sent nothing: it is turned off, deleted, or waits before sending. See Beckon → Automations.', 'beckon-web-push' ) );
+}
+
+/**
+ * The id of the backend's "New posts" automation for this connection: remembered, else found by its template on
+ * the site, else created from the template and turned on. One deleted in the console stays deleted (until the
+ * plugin connects to another site).
+ *
+ * @return string|WP_Error Automation id.
+ */
+function beckon_posts_automation() {
+	$settings   = beckon_get_settings();
+	$connection = md5( $settings['url'] . '|' . $settings['site_id'] );
+	$known      = get_option( 'beckon_posts_automation' );
+	if ( is_array( $known ) && ( $known['for'] ?? '' ) === $connection && '' !== (string) ( $known['id'] ?? '' ) ) {
+		return (string) $known['id'];
+	}
+	$list = beckon_api_request( 'GET', beckon_site_path( '/automations' ) );
+	if ( is_wp_error( $list ) ) {
+		return $list;
+	}
+	$id = '';
+	foreach ( (array) ( $list['data']['automations'] ?? array() ) as $automation ) {
+		if ( is_array( $automation ) && 'new_posts' === ( $automation['template'] ?? '' ) ) {
+			$id = (string) $automation['automationId'];
+			break;
+		}
+	}
+	if ( '' === $id ) {
+		$templates = beckon_api_request( 'GET', beckon_site_path( '/automation-templates' ) );
+		if ( is_wp_error( $templates ) ) {
+			return $templates;
+		}
+		$body = null;
+		foreach ( (array) ( $templates['data']['templates'] ?? array() ) as $template ) {
+			if ( is_array( $template ) && 'new_posts' === ( $template['id'] ?? '' ) ) {
+				$body = (array) $template['body'];
+			}
+		}
+		if ( null === $body ) {
+			return new WP_Error( 'beckon_old_backend', __( 'The Beckon backend has no "New posts" automation; update the backend.', 'beckon-web-push' ) );
+		}
+		$body['name']     = __( 'New posts', 'beckon-web-push' );
+		$body['template'] = 'new_posts';
+		$body['enabled']  = true;
+		$created          = beckon_api_request( 'POST', beckon_site_path( '/automations' ), $body, array( 'timeout' => 10 ) );
+		if ( is_wp_error( $created ) ) {
+			return $created;
+		}
+		$id = (string) ( $created['data']['automationId'] ?? '' );
+	}
+	update_option(
+		'beckon_posts_automation',
+		array(
+			'for' => $connection,
+			'id'  => $id,
+		),
+		false
+	);
+	return $id;
 }
 
 /**

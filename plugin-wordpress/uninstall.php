@@ -19,6 +19,7 @@ function beckon_uninstall_site(): void {
 	global $wpdb;
 	// Not via the plugin's constant: the plugin itself is not loaded while it is uninstalled.
 	delete_option( 'beckon_settings' );
+	delete_option( 'beckon_posts_automation' );
 	wp_unschedule_hook( 'beckon_retry_push' );
 	// Transients (counts cache, per-user notices) have generated names, and no API deletes them by prefix.
 	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the object cache is flushed below.

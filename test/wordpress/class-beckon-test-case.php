@@ -118,7 +118,23 @@ abstract class Beckon_Test_Case extends TestCase {
 	 * @return array<int, array<string, mixed>> Calls.
 	 */
 	protected function sends(): array {
-		return $this->calls_to( 'POST', '/notifications' );
+		$sends = $this->calls_to( 'POST', '/notifications' );
+		// A post goes out through the "New posts" automation: its site event, read as the send it asks for.
+		foreach ( $this->calls_to( 'POST', '/events' ) as $call ) {
+			$event = $call['body']['events'][0] ?? array();
+			if ( empty( $event['site'] ) || 'post_published' !== $event['name'] ) {
+				continue;
+			}
+			$p                = $event['properties'];
+			$call['headers']  = array( 'Idempotency-Key' => $event['id'] );
+			$call['body']     = array_filter( array_intersect_key( $p, array_flip( array( 'title', 'body', 'url', 'icon', 'image' ) ) ) );
+			$call['body']    += array(
+				'audience' => '' === $p['categories'] ? array( 'all' => true ) : array( 'categories' => explode( ',', $p['categories'] ) ),
+			);
+			$call['event']    = $event;
+			$sends[]          = $call;
+		}
+		return $sends;
 	}
 
 	/**

@@ -43,7 +43,7 @@ class Beckon_Multisite_Test extends Beckon_Test_Case {
 			array_filter(
 				self::$calls,
 				static function ( array $call ): bool {
-					return 'POST' === $call['method'] && '/notifications' === substr( $call['path'], -14 );
+					return 'POST' === $call['method'] && '/events' === substr( $call['path'], -7 ) && 'post_published' === ( $call['body']['events'][0]['name'] ?? '' );
 				}
 			)
 		);
@@ -92,11 +92,13 @@ class Beckon_Multisite_Test extends Beckon_Test_Case {
 		}
 		$sends = $this->all_sends();
 		$this->assertCount( 2, $sends );
-		$this->assertSame( '/v1/sites/' . self::$connected['site_id'] . '/notifications', $sends[0]['path'] );
-		$this->assertSame( sprintf( 'wp-1-post-%d-publish', $one ), $sends[0]['headers']['Idempotency-Key'] );
-		$this->assertSame( '/v1/sites/' . $second['site_id'] . '/notifications', $sends[1]['path'] );
-		$this->assertSame( sprintf( 'wp-%d-post-%d-publish', self::second(), $two ), $sends[1]['headers']['Idempotency-Key'] );
-		$this->assertStringStartsWith( 'http://127.0.0.1/second/', $sends[1]['body']['url'] );
+		$this->assertSame( '/v1/sites/' . self::$connected['site_id'] . '/events', $sends[0]['path'] );
+		$this->assertSame( sprintf( 'wp-1-post-%d-publish', $one ), $sends[0]['body']['events'][0]['id'] );
+		$this->assertSame( '/v1/sites/' . $second['site_id'] . '/events', $sends[1]['path'] );
+		$this->assertSame( sprintf( 'wp-%d-post-%d-publish', self::second(), $two ), $sends[1]['body']['events'][0]['id'] );
+		$this->assertStringStartsWith( 'http://127.0.0.1/second/', $sends[1]['body']['events'][0]['properties']['url'] );
+		$this->assertSame( 'Bearer ' . $second['api_key'], $sends[1]['headers']['Authorization'] );
+		$this->assertNotSame( '', get_post_meta( $one, '_beckon_notification_id', true ) );
 	}
 
 	public function test_uninstall_removes_the_data_of_every_site(): void {

@@ -32,7 +32,13 @@ class Beckon_Publish_Test extends Beckon_Test_Case {
 		$this->assertSame( get_permalink( $id ), $sends[0]['body']['url'] );
 		$this->assertSame( array( 'all' => true ), $sends[0]['body']['audience'] );
 		$this->assertArrayNotHasKey( 'icon', $sends[0]['body'], 'without a site icon the backend uses the site\'s own' );
-		$this->assertMatchesRegularExpression( '/^ntf_/', get_post_meta( $id, '_beckon_notification_id', true ) );
+		$notification = get_post_meta( $id, '_beckon_notification_id', true );
+		$this->assertMatchesRegularExpression( '/^ntf_/', $notification );
+		// What the backend's "New posts" automation sent: the post's message, to everyone.
+		$sent = $this->worker( 'GET', '/notifications/' . $notification )['data'];
+		$this->assertSame( 'Fish & Chips tonight', $sent['message']['title'] );
+		$this->assertSame( get_permalink( $id ), $sent['message']['url'] );
+		$this->assertSame( array( 'all' => true ), $sent['audience'] );
 
 		$this->edit_twice( $id );
 		wp_update_post(
@@ -239,6 +245,8 @@ class Beckon_Publish_Test extends Beckon_Test_Case {
 		);
 		$this->assertSame( array( 'categories' => array( 'cat-' . $news ) ), $this->sends_for( $in )[0]['body']['audience'] );
 		$this->assertSame( array( 'all' => true ), $this->sends_for( $out )[0]['body']['audience'] );
+		$sent = $this->worker( 'GET', '/notifications/' . get_post_meta( $in, '_beckon_notification_id', true ) )['data'];
+		$this->assertSame( array( 'categories' => array( 'cat-' . $news ) ), $sent['audience'] );
 		update_option( 'beckon_settings', array( 'categories' => array() ) );
 	}
 
@@ -260,12 +268,16 @@ class Beckon_Publish_Test extends Beckon_Test_Case {
 		$this->assertNotFalse( wp_next_scheduled( 'beckon_retry_push', array( $id, 'publish', 2 ) ) );
 		$this->assertStringContainsString( 'was not sent', get_transient( 'beckon_notices_1' )[0]['message'] );
 
+		// The first try failed before its event: finding the "New posts" automation could not reach the backend.
+		$this->assertCount( 0, $this->sends_for( $id ) );
+
 		update_option( 'beckon_settings', array( 'url' => self::$connected['url'] ) );
 		do_action( 'beckon_retry_push', $id, 'publish', 2 );
-		$this->assertSame( 202, $this->sends_for( $id )[1]['status'] );
+		$this->assertSame( 202, $this->sends_for( $id )[0]['status'] );
+		$this->assertMatchesRegularExpression( '/^ntf_/', get_post_meta( $id, '_beckon_notification_id', true ) );
 		$this->assertSame( '', get_post_meta( $id, '_beckon_error', true ) );
 		do_action( 'beckon_retry_push', $id, 'publish', 3 );
-		$this->assertCount( 2, $this->sends_for( $id ), 'a late retry after success sends nothing' );
+		$this->assertCount( 1, $this->sends_for( $id ), 'a late retry after success sends nothing' );
 	}
 
 	public function test_nothing_is_sent_or_broken_when_not_connected(): void {
@@ -286,5 +298,61 @@ class Beckon_Publish_Test extends Beckon_Test_Case {
 		beckon_flush_pending_posts();
 		$this->assertCount( 1, $this->sends_for( $id ) );
 		$this->assertSame( 'draft', $post->post_status );
+	}
+
+	public function test_new_posts_is_an_automation_the_owner_can_see_edit_and_turn_off(): void {
+		$id         = beckon_posts_automation();
+		$automation = $this->worker( 'GET', '/automations/' . $id )['data'];
+		$this->assertSame( 'new_posts', $automation['template'] );
+		$this->assertTrue( $automation['enabled'] );
+		$this->assertSame( array( 'all' => true ), $automation['audience'] );
+		// The owner edits the message in the console: the next post goes out with it.
+		$message            = $automation['steps'][0]['message'];
+		$edited             = $message;
+		$edited['title']    = 'New on the blog: {{ event.title }}';
+		$edited['actions']  = array(
+			array(
+				'action' => 'read',
+				'title'  => 'Read it',
+			),
+		);
+		$patched            = $this->worker( 'PATCH', '/automations/' . $id, array( 'steps' => array( array( 'message' => $edited ) ) ) );
+		$this->assertSame( 200, $patched['status'], wp_json_encode( $patched['data'] ) );
+		$post = $this->post(
+			array(
+				'post_title'  => 'Pruning',
+				'post_status' => 'publish',
+			)
+		);
+		$sent = $this->worker( 'GET', '/notifications/' . get_post_meta( $post, '_beckon_notification_id', true ) )['data'];
+		$this->assertSame( 'New on the blog: Pruning', $sent['message']['title'] );
+		$this->assertSame( 'Read it', $sent['message']['actions'][0]['title'] );
+		$report = $this->worker( 'GET', '/automations/' . $id . '/report' )['data'];
+		$this->assertGreaterThanOrEqual( 1, $report['trigger']['entered'] );
+		// Turned off: the post is recorded, nothing is sent, and the editor is told why.
+		$this->assertSame( 200, $this->worker( 'POST', '/automations/' . $id . '/disable' )['status'] );
+		$off = $this->post( array( 'post_status' => 'publish' ) );
+		$this->assertSame( '', get_post_meta( $off, '_beckon_notification_id', true ) );
+		$this->assertStringContainsString( 'sent nothing', get_post_meta( $off, '_beckon_error', true ) );
+		$this->assertFalse( wp_next_scheduled( 'beckon_retry_push', array( $off, 'publish', 2 ) ) );
+		$this->assertSame( 200, $this->worker( 'POST', '/automations/' . $id . '/enable' )['status'] );
+		$this->assertSame( 200, $this->worker( 'PATCH', '/automations/' . $id, array( 'steps' => array( array( 'message' => $message ) ) ) )['status'] );
+	}
+
+	public function test_a_message_too_big_for_an_event_drops_its_pictures_first_and_still_sends(): void {
+		$huge = static function ( array $message ): array {
+			$message['image'] = 'https://example.test/' . str_repeat( 'i', 1500 ) . '.jpg';
+			$message['body']  = str_repeat( 'Long words ', 60 );
+			return $message;
+		};
+		add_filter( 'beckon_post_message', $huge );
+		$id = $this->post( array( 'post_status' => 'publish' ) );
+		remove_filter( 'beckon_post_message', $huge );
+		$event = $this->sends_for( $id )[0]['event'];
+		$this->assertSame( '', $event['properties']['image'] );
+		$this->assertLessThanOrEqual( 2000, strlen( (string) wp_json_encode( $event['properties'] ) ) );
+		$sent = $this->worker( 'GET', '/notifications/' . get_post_meta( $id, '_beckon_notification_id', true ) )['data'];
+		$this->assertArrayNotHasKey( 'image', $sent['message'] );
+		$this->assertStringStartsWith( 'Long words', $sent['message']['body'] );
 	}
 }
