@@ -36,26 +36,21 @@ export function AutomationDelivery(props: {
 	const { form, set, error } = props;
 	const t = useT();
 	const zones = useMemo(timeZones, []);
-	const quiet = (kind: AutomationForm['quiet'], label: string, disabled = false) => (
-		<Radio
-			name="automation-quiet"
-			id={`automation-quiet-${kind}`}
-			checked={form.quiet === kind}
-			onPick={() => set({ quiet: kind })}
-			label={label}
-			disabled={disabled}
-		/>
-	);
+	// A radio button of one of the form's choices (quiet hours, recipients).
+	const choice =
+		<K extends 'quiet' | 'recipients'>(field: K) =>
+		(kind: AutomationForm[K], label: string) => (
+			<Radio
+				name={`automation-${field}`}
+				id={`automation-${field}-${kind}`}
+				checked={form[field] === kind}
+				onPick={() => set({ [field]: kind })}
+				label={label}
+			/>
+		);
+	const quiet = choice('quiet');
+	const to = choice('recipients');
 	const tzError = errorAt(error, 'timezone');
-	const to = (kind: AutomationForm['recipients'], label: string) => (
-		<Radio
-			name="automation-recipients"
-			id={`automation-recipients-${kind}`}
-			checked={form.recipients === kind}
-			onPick={() => set({ recipients: kind })}
-			label={label}
-		/>
-	);
 	const audienceError = errorAt(error, 'audience');
 	return (
 		<section class="card form" aria-labelledby="step-delivery" data-testid="automation-delivery">
