@@ -11,7 +11,7 @@ import { rarely } from './values';
  * Site ids: the attacked site three times in four, else as the other files pick them (pathId: the site, the other
  * site, junk). pathId alone sends three cases in four to another site or a junk id, a 403 or 404 before any
  * resource code runs; with a third of the runs per route this keeps the cases that reach it as many as the other
- * files' 600.
+ * files' RUNS.
  */
 export const attackedSiteId = (world: World) =>
 	fc.oneof(

@@ -17,7 +17,7 @@ import { type BodyModel, bodyBytes, fieldsObject, nastyString, rarely, utf8, wro
 // each kind listen (those start, end and convert journeys).
 
 /**
- * Cases per property: a third of check.ts's RUNS (200 by default), as in resource-routes: six properties over ten
+ * Cases per property: a third of check.ts's RUNS (100 by default), as in resource-routes: six properties over ten
  * routes here, a case as costly (the write watch dominates), and most cases reach the automation code (see siteId).
  */
 const ROUTE_RUNS = Math.max(1, Math.round(RUNS / 3));

@@ -16,10 +16,10 @@ import { bodyBytes, fieldsObject, nastyString, rarely, utf8, wrongValue } from '
 // never a 5xx.
 
 /**
- * Cases per route: a third of check.ts's RUNS (200 by default, VITE_FUZZ_RUNS=<n> gives n/3). A case costs about
+ * Cases per route: a third of check.ts's RUNS (100 by default, VITE_FUZZ_RUNS=<n> gives n/3). A case costs about
  * 30 ms here as elsewhere (the write watch dominates) and this file fuzzes six routes to the campaign file's two, so
- * at the full 600 each it would run three times as long; at 200 it takes about as long as campaign-routes, and the
- * site id bias below keeps as many cases reaching the resource code as the other files' 600 do.
+ * at the full RUNS each it would run three times as long; at a third it takes about as long as campaign-routes, and the
+ * site id bias below keeps as many cases reaching the resource code as the other files' full RUNS do.
  */
 const ROUTE_RUNS = Math.max(1, Math.round(RUNS / 3));
 

@@ -487,7 +487,7 @@ describe('delivery rules', { timeout: 30_000 }, () => {
 		});
 		const t0 = Date.now();
 		await track(site, [{ subscriberId: night?.id, name: 'ping' }]);
-		const [nid] = await run(site, t0);
+		const [nid] = await run(site, Date.now() + 1000);
 		const done = await waitDone(site, nid as string);
 		expect(done.counts).toMatchObject({ sent: 0 });
 		expect((done.counts as { skipped?: Record<string, number> }).skipped).toEqual({ quiet_hours: 1 });
