@@ -251,26 +251,45 @@ describe('demo store and console in Chromium', () => {
 		await context.close();
 	});
 
-	it('creates an API key shown once, which works until it is revoked', async () => {
+	it('creates a read-only API key shown once, rotates it, and revokes it', async () => {
 		const { context, page } = await freshPage(browser);
 		await openConsole(page, worker, '#/settings/api-keys');
 		await page.locator('[data-testid=api-keys]').waitFor();
 		await page.fill('#key-name', 'CI key');
+		await page.selectOption('#key-scope', 'read');
 		await page.click('button:has-text("Create key")');
 		await page.locator('[data-testid=new-key]').waitFor();
 		const key = await page.inputValue('#new-key-value');
 		expect(key).toMatch(/^bk_/);
 		expect(await page.locator('[data-testid=new-key] [role=alert]').textContent()).toContain('only once');
-		await page.locator('[data-testid=api-keys] tr:has-text("CI key")').waitFor();
-		await shoot(page, 'api-keys');
+		const row = page.locator('[data-testid=api-keys] tr:has-text("CI key")');
+		await row.waitFor();
+		expect(await row.locator('[data-testid=key-scope]').textContent()).toBe('Read: look only');
+		expect(await row.locator('[data-testid=key-last-used]').textContent()).toBe('never');
+		// It reads, and nothing more.
 		expect((await api('', {}, key)).status).toBe(200);
+		expect((await api('/notifications', { method: 'POST', body: '{}' }, key)).status).toBe(403);
+		await page.reload();
+		await row.waitFor();
+		expect(await row.locator('[data-testid=key-last-used]').textContent()).not.toBe('never');
+		await shoot(page, 'api-keys');
+
+		await row.locator('button:has-text("Rotate")').click();
+		await row.locator('button:has-text("Yes, rotate")').click();
+		await page.waitForFunction((old) => {
+			const input = document.querySelector<HTMLInputElement>('#new-key-value');
+			return input !== null && input.value !== old;
+		}, key);
+		const rotated = await page.inputValue('#new-key-value');
+		expect((await api('', {}, key)).status).toBe(401);
+		expect((await api('', {}, rotated)).status).toBe(200);
 		await page.click('[data-testid=new-key] button:has-text("Done")');
 		expect(await page.locator('[data-testid=new-key]').count()).toBe(0);
-		expect(await page.content()).not.toContain(key);
-		await page.click('[data-testid=api-keys] tr:has-text("CI key") button:has-text("Revoke")');
-		await page.click('[data-testid=api-keys] tr:has-text("CI key") button:has-text("Yes, revoke")');
-		await page.locator('[data-testid=api-keys] tr:has-text("CI key")').waitFor({ state: 'detached' });
-		expect((await api('', {}, key)).status).toBe(401);
+		expect(await page.content()).not.toContain(rotated);
+		await row.locator('button:has-text("Revoke")').click();
+		await row.locator('button:has-text("Yes, revoke")').click();
+		await row.waitFor({ state: 'detached' });
+		expect((await api('', {}, rotated)).status).toBe(401);
 		await context.close();
 	});
 

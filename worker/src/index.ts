@@ -12,6 +12,7 @@ import {
 	listApiKeysRoute,
 	listDataRequestsRoute,
 	revokeApiKeyRoute,
+	rotateApiKeyRoute,
 } from './routes/access';
 import {
 	automationReportRoute,
@@ -109,6 +110,9 @@ const router = Router<IRequest, Args>({
 	.post('/v1/sites/:siteId/api-keys', (req, env) => createApiKeyRoute(req, env, req.params.siteId as string))
 	.delete('/v1/sites/:siteId/api-keys/:keyId', (req, env) =>
 		revokeApiKeyRoute(req, env, req.params.siteId as string, req.params.keyId as string),
+	)
+	.post('/v1/sites/:siteId/api-keys/:keyId/rotate', (req, env) =>
+		rotateApiKeyRoute(req, env, req.params.siteId as string, req.params.keyId as string),
 	)
 	.get('/v1/sites/:siteId/subscribers', (req, env) => listSubscribers(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/subscribers/export.csv', (req, env) =>

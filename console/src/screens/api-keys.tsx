@@ -1,11 +1,25 @@
 import { useState } from 'preact/hooks';
-import type { ApiKeyView, NewApiKey } from '#wire';
+import type { ApiKeyScope, ApiKeyView, NewApiKey } from '#wire';
 import { can, useConsole } from '../context';
 import { sprintf, sprintfNodes, value, when } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 
-/** The site's API keys: list, create (the key is shown once), revoke. Admins only. */
+type T = (text: string) => string;
+
+/** What a key of each scope may do, in words. */
+function scopeText(scope: ApiKeyScope, t: T): string {
+	switch (scope) {
+		case 'send':
+			return t('Send: read, send notifications, record events and user attributes');
+		case 'read':
+			return t('Read: look only');
+		default:
+			return t('Full: everything');
+	}
+}
+
+/** The site's API keys: list, create with a scope (the key is shown once), rotate, revoke. Admins only. */
 export function ApiKeys() {
 	const { api, token, host } = useConsole();
 	const t = useT();
@@ -15,6 +29,7 @@ export function ApiKeys() {
 		[admin],
 	);
 	const [name, setName] = useState('');
+	const [scope, setScope] = useState<ApiKeyScope>('full');
 	const [created, setCreated] = useState<NewApiKey | null>(null);
 	const [error, setError] = useState<unknown>(null);
 	const [copied, setCopied] = useState(false);
@@ -32,9 +47,25 @@ export function ApiKeys() {
 		e.preventDefault();
 		setError(null);
 		try {
-			setCreated(await api.call<NewApiKey>('/api-keys', { method: 'POST', body: { name: name.trim() } }));
+			setCreated(
+				await api.call<NewApiKey>('/api-keys', { method: 'POST', body: { name: name.trim(), scope } }),
+			);
 			setCopied(false);
 			setName('');
+			setScope('full');
+			reload();
+		} catch (err) {
+			setError(err);
+		}
+	};
+
+	const rotate = async (key: ApiKeyView) => {
+		setError(null);
+		try {
+			setCreated(
+				await api.call<NewApiKey>(`/api-keys/${encodeURIComponent(key.keyId)}/rotate`, { method: 'POST' }),
+			);
+			setCopied(false);
 			reload();
 		} catch (err) {
 			setError(err);
@@ -68,6 +99,16 @@ export function ApiKeys() {
 							value={name}
 							onInput={(e) => setName(value(e))}
 						/>
+					</label>
+					<label>
+						{t('It may')}
+						<select id="key-scope" value={scope} onChange={(e) => setScope(value(e) as ApiKeyScope)}>
+							{(['full', 'send', 'read'] as const).map((x) => (
+								<option key={x} value={x}>
+									{scopeText(x, t)}
+								</option>
+							))}
+						</select>
 					</label>
 					<button type="submit" class="primary align-end">
 						{t('Create key')}
@@ -118,7 +159,9 @@ export function ApiKeys() {
 							<tr>
 								<th scope="col">{t('Name')}</th>
 								<th scope="col">{t('Starts with')}</th>
+								<th scope="col">{t('May')}</th>
 								<th scope="col">{t('Created')}</th>
+								<th scope="col">{t('Last used')}</th>
 								<th scope="col">
 									<span class="sr-only">{t('Actions')}</span>
 								</th>
@@ -133,10 +176,25 @@ export function ApiKeys() {
 									<td data-label={t('Starts with')} class="mono">
 										{k.prefix}…
 									</td>
+									<td data-label={t('May')} data-testid="key-scope">
+										{scopeText(k.scope, t)}
+									</td>
 									<td data-label={t('Created')} class="nowrap">
 										{when(k.createdAt)}
 									</td>
-									<td>
+									<td data-label={t('Last used')} class="nowrap" data-testid="key-last-used">
+										{k.lastUsedAt ? when(k.lastUsedAt) : t('never')}
+									</td>
+									<td class="nowrap">
+										<ConfirmButton
+											label={t('Rotate')}
+											yes={t('Yes, rotate')}
+											confirm={sprintf(
+												t('Rotate “%s”? It gets a new secret; the old one stops working at once.'),
+												k.name,
+											)}
+											onConfirm={() => rotate(k)}
+										/>{' '}
 										<ConfirmButton
 											label={t('Revoke')}
 											yes={t('Yes, revoke')}

@@ -154,7 +154,10 @@ describe('API keys', () => {
 				keyId: expect.stringMatching(/^key_[0-9a-f]{16}$/),
 				name: 'First key',
 				prefix: site.apiKey.slice(0, 7),
+				scope: 'full',
 				createdAt: expect.any(String),
+				// This very call used it.
+				lastUsedAt: expect.any(String),
 			},
 		]);
 		expect(JSON.stringify(listed)).not.toContain(site.apiKey);

@@ -69,7 +69,12 @@ const SECURITY_SCHEMES: Record<Exclude<Auth, 'none'>, Json> = {
 		scheme: 'bearer',
 		description: "The deployment's ADMIN_TOKEN secret: creates and lists sites",
 	},
-	siteApiKey: { type: 'http', scheme: 'bearer', description: "A site's API key (`bk_…`): the admin role" },
+	siteApiKey: {
+		type: 'http',
+		scheme: 'bearer',
+		description:
+			"A site's API key (`bk_…`) and its scope: full (the admin role), send (reads; POST …/notifications, POST …/events, PUT …/users/{userId}) or read (GET only)",
+	},
 	consoleToken: {
 		type: 'http',
 		scheme: 'bearer',

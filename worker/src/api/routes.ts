@@ -246,6 +246,17 @@ export const ROUTES: readonly RouteSpec[] = [
 		errors: [...ADMIN_ERRORS, 409],
 	},
 	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/api-keys/{keyId}/rotate',
+		operationId: 'rotateApiKey',
+		summary: 'Rotate an API key: a new secret, the same name and scope',
+		description: `The new key is in the answer this once (with its new keyId); the old one stops working at once. ${role('admin')}`,
+		tag: 'Access',
+		auth: ADMIN,
+		responses: { 200: { description: 'The new key', schema: newApiKey } },
+		errors: ADMIN_ERRORS,
+	},
+	{
 		method: 'get',
 		path: '/v1/sites/{siteId}/data-requests',
 		operationId: 'listDataRequests',

@@ -1,8 +1,8 @@
-import type { Role, Staff } from '#wire';
+import type { ApiKeyScope, Role, Staff } from '#wire';
 import { config, type Env } from '../env';
 import { isConsoleToken, verifyConsoleToken } from '../lib/console-token';
 import { secretsEqual, sha256Hex } from '../lib/secrets';
-import { findSiteIdByKeyHash } from '../store/sites';
+import { findApiKeyByHash, touchApiKey } from '../store/sites';
 import { HttpError } from './errors';
 import { allowAnyOrigin } from './public';
 
@@ -48,7 +48,30 @@ export interface Principal {
 	role: Role;
 	/** The staff member a console token speaks for; null for an API key. */
 	staff: Staff | null;
+	/** An API key's scope; null for a console token (its role says what it may do). */
+	scope?: ApiKeyScope | null;
 }
+
+/** Each scope's role, before the scope's own limits (a send key writes only what sending needs). */
+const SCOPE_ROLE: Record<ApiKeyScope, Role> = { full: 'admin', send: 'editor', read: 'viewer' };
+
+/** What a `send` key may write besides reading: sends, events and user attributes. */
+const SEND_ROUTES: ReadonlyArray<[string, RegExp]> = [
+	['POST', /^\/v1\/sites\/[^/]+\/notifications$/],
+	['POST', /^\/v1\/sites\/[^/]+\/events$/],
+	['PUT', /^\/v1\/sites\/[^/]+\/users\/[^/]+$/],
+];
+
+/** Whether an API key's scope allows this request (reading is always allowed; the role decides the rest). */
+function scopeAllows(scope: ApiKeyScope, request: Request): boolean {
+	if (scope === 'full' || request.method === 'GET' || request.method === 'HEAD') return true;
+	if (scope === 'read') return false;
+	const path = new URL(request.url).pathname;
+	return SEND_ROUTES.some(([method, re]) => method === request.method && re.test(path));
+}
+
+/** A key's last use is written when it is older than this: a busy key costs a write now and then. */
+const TOUCH_EVERY_MS = 5 * 60_000;
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
@@ -90,18 +113,34 @@ export async function requireSiteAdmin(
 		}
 		principal = { kind: 'console', role: checked.claims.role, staff: checked.claims.staff };
 	} else {
-		const owner = await findSiteIdByKeyHash(env.DB, await sha256Hex(token));
-		if (owner === null) {
+		const hash = await sha256Hex(token);
+		const key = await findApiKeyByHash(env.DB, hash);
+		if (key === null) {
 			throw new HttpError(401, 'unauthorized', 'This API key is not valid', { 'www-authenticate': 'Bearer' });
 		}
-		if (owner !== siteId) throw new HttpError(403, 'forbidden', 'This API key does not belong to this site');
-		principal = { kind: 'api_key', role: 'admin', staff: null };
+		if (key.siteId !== siteId)
+			throw new HttpError(403, 'forbidden', 'This API key does not belong to this site');
+		if (!scopeAllows(key.scope, request)) {
+			throw new HttpError(
+				403,
+				'forbidden',
+				key.scope === 'read'
+					? 'This API key is read-only (scope read); use a key with the send or full scope'
+					: 'This API key may only read, send notifications and record events and user attributes (scope send); use a full key',
+			);
+		}
+		const now = Date.now();
+		if (key.lastUsedAt === null || key.lastUsedAt < now - TOUCH_EVERY_MS)
+			await touchApiKey(env.DB, hash, now);
+		principal = { kind: 'api_key', role: SCOPE_ROLE[key.scope], staff: null, scope: key.scope };
 	}
 	if (RANK[principal.role] < RANK[need]) {
 		throw new HttpError(
 			403,
 			'forbidden',
-			`This needs the ${need} role; this console token has the ${principal.role} role`,
+			principal.kind === 'api_key'
+				? `This needs a full API key; this one has the ${principal.scope} scope`
+				: `This needs the ${need} role; this console token has the ${principal.role} role`,
 		);
 	}
 	return principal;

@@ -7,7 +7,7 @@ import { readJsonObject } from '../http/body';
 import { HttpError } from '../http/errors';
 import { allowAnyOrigin, requireSite } from '../http/public';
 import { isConsoleToken } from '../lib/console-token';
-import { apiKeys, createApiKey, mintConsoleToken, revokeApiKey } from '../services/access';
+import { apiKeys, createApiKey, mintConsoleToken, revokeApiKey, rotateApiKey } from '../services/access';
 import { listDataRequests } from '../shopify/store/privacy';
 import { findShopOfSite } from '../shopify/store/shops';
 
@@ -59,12 +59,23 @@ export async function listApiKeysRoute(request: Request, env: Env, siteId: strin
 	return Response.json({ apiKeys: await apiKeys(env, siteId) });
 }
 
-/** POST /v1/sites/:siteId/api-keys (admin) `{name}`: a new key, shown this once. */
+/** POST /v1/sites/:siteId/api-keys (admin) `{name, scope?}`: a new key, shown this once. */
 export async function createApiKeyRoute(request: Request, env: Env, siteId: string): Promise<Response> {
 	await requireSiteAdmin(request, env, siteId, 'admin');
 	await requireSite(env, siteId);
-	const { name } = parse(apiKeyRequest, await readJsonObject(request, 4096));
-	return Response.json(await createApiKey(env, siteId, name), { status: 201 });
+	const { name, scope } = parse(apiKeyRequest, await readJsonObject(request, 4096));
+	return Response.json(await createApiKey(env, siteId, name, scope), { status: 201 });
+}
+
+/** POST /v1/sites/:siteId/api-keys/:keyId/rotate (admin): a new secret for the key (shown once); the old one stops. */
+export async function rotateApiKeyRoute(
+	request: Request,
+	env: Env,
+	siteId: string,
+	keyId: string,
+): Promise<Response> {
+	await requireSiteAdmin(request, env, siteId, 'admin');
+	return Response.json(await rotateApiKey(env, siteId, keyId));
 }
 
 /** DELETE /v1/sites/:siteId/api-keys/:keyId (admin): revokes a key at once (never the last one). */

@@ -1,10 +1,10 @@
-import type { ApiKeyView, ConsoleToken, NewApiKey, Role, Staff } from '#wire';
+import type { ApiKeyScope, ApiKeyView, ConsoleToken, NewApiKey, Role, Staff } from '#wire';
 import type { Env } from '../env';
 import { HttpError } from '../http/errors';
 import { signConsoleToken } from '../lib/console-token';
 import { newSecret } from '../lib/ids';
 import { sha256Hex } from '../lib/secrets';
-import { type ApiKeyRecord, deleteApiKey, insertApiKey, listApiKeys } from '../store/sites';
+import { type ApiKeyRecord, deleteApiKey, insertApiKey, listApiKeys, replaceApiKey } from '../store/sites';
 import { requireMasterKey } from './sites';
 
 // Who may reach a site's admin API: its API keys (servers, plugins) and console tokens (staff in the console).
@@ -25,7 +25,9 @@ function keyView(key: ApiKeyRecord): ApiKeyView {
 		keyId: key.keyId,
 		name: key.name,
 		prefix: key.prefix,
+		scope: key.scope,
 		createdAt: new Date(key.createdAt).toISOString(),
+		lastUsedAt: key.lastUsedAt === null ? null : new Date(key.lastUsedAt).toISOString(),
 	};
 }
 
@@ -35,14 +37,33 @@ export async function apiKeys(env: Env, siteId: string): Promise<ApiKeyView[]> {
 }
 
 /** Makes a new API key for a site; the key is in the answer this once and stored only as its SHA-256. */
-export async function createApiKey(env: Env, siteId: string, name: string): Promise<NewApiKey> {
+export async function createApiKey(
+	env: Env,
+	siteId: string,
+	name: string,
+	scope: ApiKeyScope = 'full',
+): Promise<NewApiKey> {
 	const apiKey = newSecret('bk_');
 	const record = await insertApiKey(
 		env.DB,
 		siteId,
-		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7), name },
+		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7), name, scope },
 		Date.now(),
 	);
+	return { ...keyView(record), apiKey };
+}
+
+/** Rotates an API key: a new secret with the same name and scope (shown this once); the old one stops at once. */
+export async function rotateApiKey(env: Env, siteId: string, keyId: string): Promise<NewApiKey> {
+	const apiKey = newSecret('bk_');
+	const record = await replaceApiKey(
+		env.DB,
+		siteId,
+		keyId,
+		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7) },
+		Date.now(),
+	);
+	if (!record) throw new HttpError(404, 'api_key_not_found', `No API key ${keyId} on this site`);
 	return { ...keyView(record), apiKey };
 }
 

@@ -1,3 +1,5 @@
+import { API_KEY_SCOPES, type ApiKeyScope } from '#wire';
+
 /** Where a site runs; decides nothing in the worker but is shown to operators and used by plugins. */
 export type Platform = 'wordpress' | 'shopify' | 'custom';
 
@@ -87,12 +89,14 @@ export async function insertSite(
 function insertApiKeyStatement(
 	db: D1Database,
 	siteId: string,
-	key: { hash: string; prefix: string; name: string },
+	key: { hash: string; prefix: string; name: string; scope?: ApiKeyScope },
 	now: number,
 ): D1PreparedStatement {
 	return db
-		.prepare('INSERT INTO api_keys (key_hash, site_id, prefix, name, created_at) VALUES (?, ?, ?, ?, ?)')
-		.bind(key.hash, siteId, key.prefix, key.name, now);
+		.prepare(
+			'INSERT INTO api_keys (key_hash, site_id, prefix, name, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+		)
+		.bind(key.hash, siteId, key.prefix, key.name, key.scope ?? 'full', now);
 }
 
 /** An API key as its site lists it; the id is the first 16 hex digits of its hash (no secret in it). */
@@ -100,34 +104,101 @@ export interface ApiKeyRecord {
 	keyId: string;
 	name: string;
 	prefix: string;
+	scope: ApiKeyScope;
 	createdAt: number;
+	lastUsedAt: number | null;
+}
+
+interface ApiKeyRow {
+	key_hash: string;
+	name: string;
+	prefix: string;
+	scope: string;
+	created_at: number;
+	last_used_at: number | null;
 }
 
 const keyIdOf = (hash: string) => `key_${hash.slice(0, 16)}`;
 
+const toKey = (r: ApiKeyRow): ApiKeyRecord => ({
+	keyId: keyIdOf(r.key_hash),
+	name: r.name,
+	prefix: r.prefix,
+	scope: (API_KEY_SCOPES as readonly string[]).includes(r.scope) ? (r.scope as ApiKeyScope) : 'read',
+	createdAt: r.created_at,
+	lastUsedAt: r.last_used_at,
+});
+
 /** A site's API keys, oldest first. */
 export async function listApiKeys(db: D1Database, siteId: string): Promise<ApiKeyRecord[]> {
 	const { results } = await db
-		.prepare('SELECT key_hash, name, prefix, created_at FROM api_keys WHERE site_id = ? ORDER BY created_at')
+		.prepare(
+			'SELECT key_hash, name, prefix, scope, created_at, last_used_at FROM api_keys WHERE site_id = ? ORDER BY created_at',
+		)
 		.bind(siteId)
-		.all<{ key_hash: string; name: string; prefix: string; created_at: number }>();
-	return results.map((r) => ({
-		keyId: keyIdOf(r.key_hash),
-		name: r.name,
-		prefix: r.prefix,
-		createdAt: r.created_at,
-	}));
+		.all<ApiKeyRow>();
+	return results.map(toKey);
 }
 
 /** Adds an API key to a site. */
 export async function insertApiKey(
 	db: D1Database,
 	siteId: string,
-	key: { hash: string; prefix: string; name: string },
+	key: { hash: string; prefix: string; name: string; scope: ApiKeyScope },
 	now: number,
 ): Promise<ApiKeyRecord> {
 	await insertApiKeyStatement(db, siteId, key, now).run();
-	return { keyId: keyIdOf(key.hash), name: key.name, prefix: key.prefix, createdAt: now };
+	return {
+		keyId: keyIdOf(key.hash),
+		name: key.name,
+		prefix: key.prefix,
+		scope: key.scope,
+		createdAt: now,
+		lastUsedAt: null,
+	};
+}
+
+/**
+ * Replaces one of a site's keys by a new secret with the same name and scope, in one batch: the old key stops
+ * working at once. Null when the site has no such key.
+ */
+export async function replaceApiKey(
+	db: D1Database,
+	siteId: string,
+	keyId: string,
+	key: { hash: string; prefix: string },
+	now: number,
+): Promise<ApiKeyRecord | null> {
+	const old = (await listApiKeysWithHash(db, siteId)).find((k) => keyIdOf(k.key_hash) === keyId);
+	if (!old) return null;
+	const scope = toKey(old).scope;
+	const [, deleted] = await db.batch([
+		insertApiKeyStatement(db, siteId, { ...key, name: old.name, scope }, now),
+		db
+			.prepare('DELETE FROM api_keys WHERE key_hash = ? AND site_id = ? RETURNING key_hash')
+			.bind(old.key_hash, siteId),
+	]);
+	if (!deleted?.results.length) {
+		// Revoked meanwhile: the new key must not outlive it.
+		await db.prepare('DELETE FROM api_keys WHERE key_hash = ?').bind(key.hash).run();
+		return null;
+	}
+	return {
+		keyId: keyIdOf(key.hash),
+		name: old.name,
+		prefix: key.prefix,
+		scope,
+		createdAt: now,
+		lastUsedAt: null,
+	};
+}
+
+async function listApiKeysWithHash(db: D1Database, siteId: string): Promise<ApiKeyRow[]> {
+	const { results } = await db
+		.prepare('SELECT key_hash, name, prefix, scope, created_at, last_used_at FROM api_keys WHERE site_id = ?')
+		.bind(siteId)
+		.all<ApiKeyRow>();
+	return results;
 }
 
 /**
@@ -175,9 +246,25 @@ export async function findSite(db: D1Database, id: string): Promise<Site | null>
 	return row ? toSite(row) : null;
 }
 
-/** The site id an API key hash belongs to, or null. */
-export async function findSiteIdByKeyHash(db: D1Database, hash: string): Promise<string | null> {
-	return db.prepare('SELECT site_id FROM api_keys WHERE key_hash = ?').bind(hash).first<string>('site_id');
+/** An API key by its hash: its site, scope and when it was last used; null for none. */
+export async function findApiKeyByHash(
+	db: D1Database,
+	hash: string,
+): Promise<{ siteId: string; scope: ApiKeyScope; lastUsedAt: number | null } | null> {
+	const row = await db
+		.prepare(
+			'SELECT site_id, key_hash, name, prefix, scope, created_at, last_used_at FROM api_keys WHERE key_hash = ?',
+		)
+		.bind(hash)
+		.first<ApiKeyRow & { site_id: string }>();
+	if (!row) return null;
+	const key = toKey(row);
+	return { siteId: row.site_id, scope: key.scope, lastUsedAt: key.lastUsedAt };
+}
+
+/** Notes that a key was used (the caller writes at most every few minutes per key). */
+export async function touchApiKey(db: D1Database, hash: string, now: number): Promise<void> {
+	await db.prepare('UPDATE api_keys SET last_used_at = ? WHERE key_hash = ?').bind(now, hash).run();
 }
 
 /** The sealed VAPID private key of a site (for the sender only). */

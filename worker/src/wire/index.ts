@@ -539,12 +539,22 @@ export interface ConsoleToken {
 }
 
 /** An API key as listed: never the key itself. */
+/**
+ * What an API key may do: `full` everything; `send` read, send notifications (POST …/notifications), record events
+ * (POST …/events) and user attributes (PUT …/users/:id); `read` only GET. Console tokens carry roles instead.
+ */
+export const API_KEY_SCOPES = ['full', 'send', 'read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export interface ApiKeyView {
 	keyId: string;
 	name: string;
 	/** The key's first characters, to recognise it. */
 	prefix: string;
+	scope: ApiKeyScope;
 	createdAt: string;
+	/** When it was last used (to within 5 minutes); null: never. */
+	lastUsedAt: string | null;
 }
 
 /** POST /v1/sites/:siteId/api-keys: the new key, shown this once. */

@@ -1,5 +1,16 @@
 import * as z from 'zod';
-import { optHttpUrl, optInt, optObject, optOneOf, optText, queryInt, reqText, reqTextList } from '../fields';
+import { API_KEY_SCOPES } from '#wire';
+import {
+	opt,
+	optHttpUrl,
+	optInt,
+	optObject,
+	optOneOf,
+	optText,
+	queryInt,
+	reqText,
+	reqTextList,
+} from '../fields';
 import { prompt } from './prompt';
 
 // Sites, their settings and who may reach them (operator, API keys, console tokens).
@@ -36,7 +47,12 @@ export const consoleTokenRequest = z.object({
 });
 
 /** Body of POST /v1/sites/{siteId}/api-keys. */
-export const apiKeyRequest = z.object({ name: reqText(100) });
+export const apiKeyRequest = z.object({
+	name: reqText(100),
+	scope: opt(z.enum(API_KEY_SCOPES, { error: `must be one of ${API_KEY_SCOPES.join(', ')}` })).describe(
+		'full (default): everything; send: read, send notifications, record events and user attributes; read: GET only',
+	),
+});
 
 /** Body of POST /v1/admin/storage/migrate (may be empty). */
 export const migrateRequest = z.object({
@@ -131,7 +147,9 @@ export const apiKeyView = z.object({
 	keyId: z.string(),
 	name: z.string(),
 	prefix: z.string().describe("The key's first characters, to recognise it"),
+	scope: z.enum(API_KEY_SCOPES),
 	createdAt: z.string(),
+	lastUsedAt: z.string().nullable().describe('When it was last used, to within 5 minutes; null: never'),
 });
 
 export const newApiKey = apiKeyView.extend({ apiKey: z.string().describe('Shown this once') });
