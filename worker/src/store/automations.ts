@@ -915,12 +915,7 @@ function stepSends(
 				finishedAt: null,
 			},
 			null,
-		);
-		sql.exec(
-			'UPDATE notifications SET automation_id = ?, automation_step = ? WHERE id = ?',
-			a.id,
-			stepIndex,
-			notificationId,
+			{ id: a.id, step: stepIndex },
 		);
 		const input: DispatchInput = {
 			notificationId,

@@ -74,12 +74,13 @@ type Row = {
 
 /**
  * Inserts a new notification in state `queued`. With an idempotency key already used on the site, inserts
- * nothing and returns the notification that has it.
+ * nothing and returns the notification that has it. `automation`: the automation step it is (its report counts it).
  */
 export function insertNotification(
 	sql: SqlStorage,
 	n: NotificationRecord,
 	idempotencyKey: string | null,
+	automation: { id: string; step: number } | null = null,
 ): { record: NotificationRecord; duplicate: boolean } {
 	if (idempotencyKey !== null) {
 		const row = sql
@@ -89,8 +90,8 @@ export function insertNotification(
 	}
 	sql.exec(
 		`INSERT INTO notifications (id, message, audience, delivery, status, counts, created_at, idempotency_key,
-			resource, translations)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			resource, translations, automation_id, automation_step)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.id,
 		JSON.stringify(n.message),
 		JSON.stringify(n.audience),
@@ -101,6 +102,8 @@ export function insertNotification(
 		idempotencyKey,
 		n.resource ? JSON.stringify(n.resource) : null,
 		n.translations ? JSON.stringify(n.translations) : null,
+		automation?.id ?? null,
+		automation?.step ?? null,
 	);
 	return { record: n, duplicate: false };
 }
