@@ -36,6 +36,15 @@ export async function apiKeys(env: Env, siteId: string): Promise<ApiKeyView[]> {
 	return (await listApiKeys(env.DB, siteId)).map(keyView);
 }
 
+const keyNotFound = (keyId: string) =>
+	new HttpError(404, 'api_key_not_found', `No API key ${keyId} on this site`);
+
+/** A new key's secret (shown once), its SHA-256 (all that is stored) and its prefix. */
+async function newKeySecret(): Promise<{ apiKey: string; hash: string; prefix: string }> {
+	const apiKey = newSecret('bk_');
+	return { apiKey, hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7) };
+}
+
 /** Makes a new API key for a site; the key is in the answer this once and stored only as its SHA-256. */
 export async function createApiKey(
 	env: Env,
@@ -43,35 +52,23 @@ export async function createApiKey(
 	name: string,
 	scope: ApiKeyScope = 'full',
 ): Promise<NewApiKey> {
-	const apiKey = newSecret('bk_');
-	const record = await insertApiKey(
-		env.DB,
-		siteId,
-		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7), name, scope },
-		Date.now(),
-	);
+	const { apiKey, ...key } = await newKeySecret();
+	const record = await insertApiKey(env.DB, siteId, { ...key, name, scope }, Date.now());
 	return { ...keyView(record), apiKey };
 }
 
 /** Rotates an API key: a new secret with the same name and scope (shown this once); the old one stops at once. */
 export async function rotateApiKey(env: Env, siteId: string, keyId: string): Promise<NewApiKey> {
-	const apiKey = newSecret('bk_');
-	const record = await replaceApiKey(
-		env.DB,
-		siteId,
-		keyId,
-		{ hash: await sha256Hex(apiKey), prefix: apiKey.slice(0, 7) },
-		Date.now(),
-	);
-	if (!record) throw new HttpError(404, 'api_key_not_found', `No API key ${keyId} on this site`);
+	const { apiKey, ...key } = await newKeySecret();
+	const record = await replaceApiKey(env.DB, siteId, keyId, key, Date.now());
+	if (!record) throw keyNotFound(keyId);
 	return { ...keyView(record), apiKey };
 }
 
 /** Revokes an API key: it stops working at once. A site's last key cannot be revoked (409). */
 export async function revokeApiKey(env: Env, siteId: string, keyId: string): Promise<void> {
 	const outcome = await deleteApiKey(env.DB, siteId, keyId);
-	if (outcome === 'not_found')
-		throw new HttpError(404, 'api_key_not_found', `No API key ${keyId} on this site`);
+	if (outcome === 'not_found') throw keyNotFound(keyId);
 	if (outcome === 'last_key') {
 		throw new HttpError(
 			409,

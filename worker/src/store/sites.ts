@@ -129,15 +129,28 @@ const toKey = (r: ApiKeyRow): ApiKeyRecord => ({
 	lastUsedAt: r.last_used_at,
 });
 
-/** A site's API keys, oldest first. */
-export async function listApiKeys(db: D1Database, siteId: string): Promise<ApiKeyRecord[]> {
+/** A site's key rows, oldest first. */
+async function keyRows(db: D1Database, siteId: string): Promise<ApiKeyRow[]> {
 	const { results } = await db
 		.prepare(
 			'SELECT key_hash, name, prefix, scope, created_at, last_used_at FROM api_keys WHERE site_id = ? ORDER BY created_at',
 		)
 		.bind(siteId)
 		.all<ApiKeyRow>();
-	return results.map(toKey);
+	return results;
+}
+
+/** A site's API keys, oldest first. */
+export async function listApiKeys(db: D1Database, siteId: string): Promise<ApiKeyRecord[]> {
+	return (await keyRows(db, siteId)).map(toKey);
+}
+
+/** A new key's record (never used yet). */
+function newRecord(
+	key: { hash: string; prefix: string; name: string; scope: ApiKeyScope },
+	now: number,
+): ApiKeyRecord {
+	return toKey({ ...key, key_hash: key.hash, created_at: now, last_used_at: null });
 }
 
 /** Adds an API key to a site. */
@@ -148,14 +161,7 @@ export async function insertApiKey(
 	now: number,
 ): Promise<ApiKeyRecord> {
 	await insertApiKeyStatement(db, siteId, key, now).run();
-	return {
-		keyId: keyIdOf(key.hash),
-		name: key.name,
-		prefix: key.prefix,
-		scope: key.scope,
-		createdAt: now,
-		lastUsedAt: null,
-	};
+	return newRecord(key, now);
 }
 
 /**
@@ -169,11 +175,11 @@ export async function replaceApiKey(
 	key: { hash: string; prefix: string },
 	now: number,
 ): Promise<ApiKeyRecord | null> {
-	const old = (await listApiKeysWithHash(db, siteId)).find((k) => keyIdOf(k.key_hash) === keyId);
+	const old = (await keyRows(db, siteId)).find((k) => keyIdOf(k.key_hash) === keyId);
 	if (!old) return null;
-	const scope = toKey(old).scope;
+	const fresh = { ...key, name: old.name, scope: toKey(old).scope };
 	const [, deleted] = await db.batch([
-		insertApiKeyStatement(db, siteId, { ...key, name: old.name, scope }, now),
+		insertApiKeyStatement(db, siteId, fresh, now),
 		db
 			.prepare('DELETE FROM api_keys WHERE key_hash = ? AND site_id = ? RETURNING key_hash')
 			.bind(old.key_hash, siteId),
@@ -183,22 +189,7 @@ export async function replaceApiKey(
 		await db.prepare('DELETE FROM api_keys WHERE key_hash = ?').bind(key.hash).run();
 		return null;
 	}
-	return {
-		keyId: keyIdOf(key.hash),
-		name: old.name,
-		prefix: key.prefix,
-		scope,
-		createdAt: now,
-		lastUsedAt: null,
-	};
-}
-
-async function listApiKeysWithHash(db: D1Database, siteId: string): Promise<ApiKeyRow[]> {
-	const { results } = await db
-		.prepare('SELECT key_hash, name, prefix, scope, created_at, last_used_at FROM api_keys WHERE site_id = ?')
-		.bind(siteId)
-		.all<ApiKeyRow>();
-	return results;
+	return newRecord(fresh, now);
 }
 
 /**
@@ -210,13 +201,10 @@ export async function deleteApiKey(
 	siteId: string,
 	keyId: string,
 ): Promise<'deleted' | 'not_found' | 'last_key'> {
-	const keys = await db
-		.prepare('SELECT key_hash FROM api_keys WHERE site_id = ?')
-		.bind(siteId)
-		.all<{ key_hash: string }>();
-	const target = keys.results.find((k) => keyIdOf(k.key_hash) === keyId);
+	const keys = await keyRows(db, siteId);
+	const target = keys.find((k) => keyIdOf(k.key_hash) === keyId);
 	if (!target) return 'not_found';
-	if (keys.results.length === 1) return 'last_key';
+	if (keys.length === 1) return 'last_key';
 	// The count is checked again in the statement, so two revocations racing cannot remove the last key.
 	const gone = await db
 		.prepare(
