@@ -244,7 +244,7 @@ function beckon_announce_post( WP_Post $post, string $key, string $send_id ) {
 
 /**
  * The id of the backend's "New posts" automation for this connection: remembered, else found by its template on
- * the site, else created from the template and turned on. One deleted in the console stays deleted (until the
+ * the site, else made by the backend from its template and turned on. One deleted in the console stays deleted (until the
  * plugin connects to another site).
  *
  * @return string|WP_Error Automation id.
@@ -268,23 +268,17 @@ function beckon_posts_automation() {
 		}
 	}
 	if ( '' === $id ) {
-		$templates = beckon_api_request( 'GET', beckon_site_path( '/automation-templates' ) );
-		if ( is_wp_error( $templates ) ) {
-			return $templates;
-		}
-		$body = null;
-		foreach ( (array) ( $templates['data']['templates'] ?? array() ) as $template ) {
-			if ( is_array( $template ) && 'new_posts' === ( $template['id'] ?? '' ) ) {
-				$body = (array) $template['body'];
-			}
-		}
-		if ( null === $body ) {
-			return new WP_Error( 'beckon_old_backend', __( 'The Beckon backend has no "New posts" automation; update the backend.', 'beckon-web-push' ) );
-		}
-		$body['name']     = __( 'New posts', 'beckon-web-push' );
-		$body['template'] = 'new_posts';
-		$body['enabled']  = true;
-		$created          = beckon_api_request( 'POST', beckon_site_path( '/automations' ), $body, array( 'timeout' => 10 ) );
+		// The backend makes it from its own template: the same definition on every host.
+		$created = beckon_api_request(
+			'POST',
+			beckon_site_path( '/automations' ),
+			array(
+				'template' => 'new_posts',
+				'name'     => __( 'New posts', 'beckon-web-push' ),
+				'enabled'  => true,
+			),
+			array( 'timeout' => 10 )
+		);
 		if ( is_wp_error( $created ) ) {
 			return $created;
 		}

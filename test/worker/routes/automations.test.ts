@@ -620,11 +620,21 @@ describe('broadcasts', { timeout: 30_000 }, () => {
 			method: 'PATCH',
 			body: JSON.stringify({ categories: ['sport'] }),
 		});
+		// Made from the template by name alone, as the WordPress plugin makes it.
+		const a = await create(site, { template: 'new_posts' });
 		const { templates } = await json<{ templates: Array<{ id: string; body: Record<string, unknown> }> }>(
 			await api(site, '/automation-templates'),
 		);
-		const template = templates.find((x) => x.id === 'new_posts');
-		const a = await create(site, { ...template?.body, template: 'new_posts' });
+		const { name: _name, ...body } = templates.find((x) => x.id === 'new_posts')?.body ?? {};
+		expect(await json(await api(site, `/automations/${a.automationId}`))).toMatchObject({
+			...body,
+			name: 'Test',
+			template: 'new_posts',
+			enabled: true,
+		});
+		const unknown = await problem(await api(site, '/automations', 'POST', { template: 'no_such' }));
+		expect(unknown).toMatchObject({ status: 400 });
+		expect(unknown.message).toMatch(/^template: is not a ready-made automation/);
 		const post = (sendId: string, eventId: string, extra: Record<string, string>) => ({
 			site: true,
 			name: 'post_published',

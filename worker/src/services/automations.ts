@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import type { AutomationReport, AutomationView, Message } from '#wire';
 import { parse } from '../api/parse';
 import { automationCreate, automationPatch } from '../api/schemas/automations';
+import { findTemplate } from '../automations/templates';
 import { isZone } from '../campaigns/timing';
 import type { Env } from '../env';
 import { badRequest, HttpError } from '../http/errors';
@@ -140,8 +141,21 @@ function goalOf(goal: CreateBody['goal']): AutomationInput['goal'] {
 	};
 }
 
+/**
+ * A body that names a template and no trigger takes the template's body under its own fields (`{template,
+ * enabled}` makes the ready-made automation as it is): every host makes one the same way, from one definition.
+ */
+function withTemplate(body: unknown): unknown {
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+	const given = body as Record<string, unknown>;
+	if (typeof given.template !== 'string' || 'trigger' in given) return body;
+	const template = findTemplate(given.template);
+	if (!template) throw badRequest('template', `is not a ready-made automation (GET …/automation-templates)`);
+	return { ...template.body, ...given };
+}
+
 export async function createAutomation(env: Env, site: Site, body: unknown): Promise<AutomationView> {
-	const input = parseBody(automationCreate, body);
+	const input = parseBody(automationCreate, withTemplate(body));
 	checkDefinition(input);
 	const automation: AutomationInput = {
 		name: input.name,

@@ -165,7 +165,9 @@ const definition = {
 export const automationCreate = z.strictObject({
 	name: reqText(100, 'is required: a name that says what it does'),
 	enabled: optBool().describe('Turn it on at once (default off)'),
-	template: optText(64).describe('The ready-made automation it comes from'),
+	template: optText(64).describe(
+		'The ready-made automation it comes from; without a trigger, the body is that template’s (with these fields over it)',
+	),
 	...definition,
 });
 
