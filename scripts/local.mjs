@@ -131,6 +131,18 @@ export async function startLocal(options = {}) {
 		await stop();
 		throw new Error(`${error.message}\n--- wrangler output ---\n${tail.join('')}`);
 	}
+	// The port was free when chosen, but another server may have taken it first: then health answers, yet our
+	// admin token is refused. Say so plainly, so that a caller can try another port.
+	const mine = await fetch(`${url}/v1/sites`, {
+		headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` },
+	});
+	await mine.arrayBuffer();
+	if (!mine.ok || child.exitCode !== null) {
+		await stop();
+		const error = new Error(`port ${port} is answered by another server (${mine.status}), not this worker`);
+		error.code = 'BECKON_PORT_TAKEN';
+		throw error;
+	}
 	const demo = await ensureDemoSite(url, secrets.ADMIN_TOKEN, stateDir, port);
 	return { url, adminToken: secrets.ADMIN_TOKEN, demo, stop, pid: child.pid };
 }

@@ -28,17 +28,26 @@ export function freePort(): Promise<number> {
 /** Starts the worker with fresh local D1/DO/Queue state; assets must already be built (npm test does it). */
 export async function startWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
 	const dir = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
-	const local = (await startLocal({
-		port: await freePort(),
-		stateDir: join(dir, 'state'),
-		secretsFile: join(dir, 'secrets.env'),
-		skipBuild: true,
-		vars: { RATE_LIMIT_PUBLIC: 'false', ...vars },
-	})) as LocalWorker;
+	let local: LocalWorker | undefined;
+	// A port can be taken between choosing it and wrangler binding it (other test files start servers too).
+	for (let attempt = 1; !local; attempt++) {
+		try {
+			local = (await startLocal({
+				port: await freePort(),
+				stateDir: join(dir, 'state'),
+				secretsFile: join(dir, 'secrets.env'),
+				skipBuild: true,
+				vars: { RATE_LIMIT_PUBLIC: 'false', ...vars },
+			})) as LocalWorker;
+		} catch (error) {
+			if ((error as { code?: string }).code !== 'BECKON_PORT_TAKEN' || attempt >= 3) throw error;
+		}
+	}
+	const started = local;
 	return {
-		...local,
+		...started,
 		stop: async () => {
-			await local.stop();
+			await started.stop();
 			rmSync(dir, { recursive: true, force: true });
 		},
 	};
