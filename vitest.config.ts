@@ -17,6 +17,9 @@ export default defineConfig({
 									MASTER_KEY: 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE',
 									ALLOW_LOOPBACK_PUSH: 'true',
 									PUSH_TIMEOUT_MS: '1500',
+									// Webhook retries at once instead of over 24 hours; receivers answer within 1.5 s.
+									WEBHOOK_RETRY_SCALE: '0',
+									WEBHOOK_TIMEOUT_MS: '1500',
 									PUSH_SINK_URL: sink.url,
 									// The values @shopify/shopify-api's test helpers sign with (API_KEY, API_SECRET_KEY).
 									SHOPIFY_API_KEY: 'testApiKey',

@@ -273,6 +273,8 @@ export const STORE_DATA_TABLES = [
 	'automation_sends',
 	'shop_orders',
 	'shop_variants',
+	'webhooks',
+	'webhook_deliveries',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

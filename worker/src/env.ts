@@ -1,6 +1,7 @@
 import type { Dispatcher } from './objects/dispatcher';
 import type { SiteStore } from './objects/site-store';
 import type { PushBatch } from './queue/messages';
+import type { WebhookMessage } from './webhooks/deliver';
 
 /** Bindings and secrets the worker receives; see wrangler.toml for what each one is. */
 export interface Env {
@@ -9,6 +10,7 @@ export interface Env {
 	DISPATCHER: DurableObjectNamespace<Dispatcher>;
 	SITE_STORE: DurableObjectNamespace<SiteStore>;
 	PUSH_QUEUE: Queue<PushBatch>;
+	WEBHOOK_QUEUE: Queue<WebhookMessage>;
 	PUBLIC_RATE_LIMIT?: RateLimit;
 	ADMIN_TOKEN?: string;
 	MASTER_KEY?: string;
@@ -18,6 +20,8 @@ export interface Env {
 	PUSH_TIMEOUT_MS?: string;
 	RATE_LIMIT_PUBLIC?: string;
 	DISPATCH_WATCHDOG_MS?: string;
+	WEBHOOK_TIMEOUT_MS?: string;
+	WEBHOOK_RETRY_SCALE?: string;
 	/** Shopify app (optional; see worker/src/shopify/config.ts and wrangler.toml). */
 	SHOPIFY_API_KEY?: string;
 	SHOPIFY_API_SECRET?: string;
@@ -37,6 +41,10 @@ export interface Config {
 	rateLimitPublic: boolean;
 	/** A queued batch with no report after this long is sent again (lost queue message, crashed consumer). */
 	dispatchWatchdogMs: number;
+	/** Milliseconds a webhook receiver has to answer. */
+	webhookTimeoutMs: number;
+	/** Multiplies the webhook retry delays (tests shorten 24 hours to seconds). */
+	webhookRetryScale: number;
 }
 
 const cache = new WeakMap<Env, Config>();
@@ -47,6 +55,8 @@ export function config(env: Env): Config {
 	if (!cfg) {
 		const timeout = Number.parseInt(env.PUSH_TIMEOUT_MS ?? '', 10);
 		const watchdog = Number.parseInt(env.DISPATCH_WATCHDOG_MS ?? '', 10);
+		const hookTimeout = Number.parseInt(env.WEBHOOK_TIMEOUT_MS ?? '', 10);
+		const retryScale = Number.parseFloat(env.WEBHOOK_RETRY_SCALE ?? '');
 		cfg = {
 			adminToken: env.ADMIN_TOKEN || null,
 			masterKey: env.MASTER_KEY || null,
@@ -56,6 +66,8 @@ export function config(env: Env): Config {
 			pushTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
 			rateLimitPublic: env.RATE_LIMIT_PUBLIC !== 'false',
 			dispatchWatchdogMs: Number.isFinite(watchdog) && watchdog >= 1000 ? watchdog : 10 * 60_000,
+			webhookTimeoutMs: Number.isFinite(hookTimeout) && hookTimeout > 0 ? hookTimeout : 15_000,
+			webhookRetryScale: Number.isFinite(retryScale) && retryScale >= 0 ? retryScale : 1,
 		};
 		cache.set(env, cfg);
 	}

@@ -70,7 +70,18 @@ import {
 } from './routes/subscribers';
 import { claimTesterRoute, testerLinkRoute } from './routes/testers';
 import { deleteUserRoute, getUserRoute, postEventsRoute, putUserRoute } from './routes/users';
+import {
+	createWebhookRoute,
+	deleteWebhookRoute,
+	getWebhookRoute,
+	listDeliveriesRoute,
+	listWebhooksRoute,
+	patchWebhookRoute,
+	rotateWebhookSecretRoute,
+	testWebhookRoute,
+} from './routes/webhooks';
 import { shopifyRouter } from './shopify/router';
+import { consumeWebhookCalls, type WebhookMessage } from './webhooks/deliver';
 
 export { Dispatcher } from './objects/dispatcher';
 export { SiteStore } from './objects/site-store';
@@ -113,6 +124,26 @@ const router = Router<IRequest, Args>({
 	)
 	.post('/v1/sites/:siteId/api-keys/:keyId/rotate', (req, env) =>
 		rotateApiKeyRoute(req, env, req.params.siteId as string, req.params.keyId as string),
+	)
+	.get('/v1/sites/:siteId/webhooks', (req, env) => listWebhooksRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/webhooks', (req, env) => createWebhookRoute(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/webhooks/:webhookId', (req, env) =>
+		getWebhookRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
+	)
+	.patch('/v1/sites/:siteId/webhooks/:webhookId', (req, env) =>
+		patchWebhookRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
+	)
+	.delete('/v1/sites/:siteId/webhooks/:webhookId', (req, env) =>
+		deleteWebhookRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
+	)
+	.post('/v1/sites/:siteId/webhooks/:webhookId/rotate-secret', (req, env) =>
+		rotateWebhookSecretRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
+	)
+	.post('/v1/sites/:siteId/webhooks/:webhookId/test', (req, env) =>
+		testWebhookRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
+	)
+	.get('/v1/sites/:siteId/webhooks/:webhookId/deliveries', (req, env) =>
+		listDeliveriesRoute(req, env, req.params.siteId as string, req.params.webhookId as string),
 	)
 	.get('/v1/sites/:siteId/subscribers', (req, env) => listSubscribers(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/subscribers/export.csv', (req, env) =>
@@ -285,8 +316,12 @@ const router = Router<IRequest, Args>({
 
 export default {
 	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-	queue: (batch, env) => consumePushBatches(batch, env),
+	// Two queues (their names are the operator's to choose): a batch is of webhook calls when its messages name one.
+	queue: (batch, env) =>
+		batch.messages.some((m) => 'deliveryId' in m.body)
+			? consumeWebhookCalls(batch as MessageBatch<WebhookMessage>, env)
+			: consumePushBatches(batch as MessageBatch<PushBatch>, env),
 	scheduled: async (controller, env) => {
 		await runHousekeeping(env, controller.scheduledTime);
 	},
-} satisfies ExportedHandler<Env, PushBatch>;
+} satisfies ExportedHandler<Env, PushBatch | WebhookMessage>;

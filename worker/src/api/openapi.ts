@@ -104,6 +104,8 @@ const TAGS: Record<string, string> = {
 		'Push resources: saved, named messages with language variants, sent by sends and campaigns in place of an inline message',
 	Automations:
 		'Journeys that run by themselves: a trigger (event, inaction within a time, date), 1–5 steps of waits and pushes, exit rules, conversions per step',
+	Webhooks:
+		"Outbound webhooks: the site's events posted to your endpoints, signed per the Standard Webhooks scheme, retried for 24 hours",
 	Public:
 		"Browser-facing: called by the widget from the site's own origins (CORS), rate-limited per IP × site",
 	Shopify: 'The Shopify embedded admin page (App Bridge session token)',

@@ -1,7 +1,7 @@
 import { encodeBase64Url } from '../push/base64url';
 
 /** A random identifier with a readable prefix, e.g. `sub_q3Rk…` (15 random bytes → 20 characters). */
-export function newId(prefix: 'site' | 'sub' | 'ntf' | 'seg' | 'cmp' | 'res' | 'aut'): string {
+export function newId(prefix: 'site' | 'sub' | 'ntf' | 'seg' | 'cmp' | 'res' | 'aut' | 'wh'): string {
 	return `${prefix}_${encodeBase64Url(crypto.getRandomValues(new Uint8Array(15)))}`;
 }
 

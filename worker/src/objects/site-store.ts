@@ -16,11 +16,16 @@ import type {
 	ResourceView,
 	SegmentView,
 	UserDetail,
+	WebhookDeliveryView,
+	WebhookEventType,
+	WebhookView,
 } from '#wire';
 import { SqlParams } from '../audience/compile';
 import { listensTo } from '../automations/rules';
-import type { Env } from '../env';
+import { config, type Env } from '../env';
 import { newId } from '../lib/ids';
+import { describeError } from '../lib/redact';
+import { openSecret, sealSecret } from '../lib/secrets';
 import type { Audience } from '../sending/message';
 import {
 	type AudiencePage,
@@ -51,6 +56,7 @@ import {
 	findAutomation,
 	findOrder,
 	forgetJourneysOf,
+	type JourneyConversion,
 	type JourneyOutcome,
 	markAutomationSendStarted,
 	nextJourneyDue,
@@ -172,6 +178,25 @@ import {
 	upsertSubscriber as upsertSubscriberIn,
 } from '../store/subscribers';
 import { deleteUserRow, findUser, type MergeResult, mergeUser, type StoredValue } from '../store/users';
+import {
+	type AttemptOutcome,
+	beginAttempt,
+	deleteWebhook,
+	deliveryViews,
+	finishAttempt,
+	insertWebhook,
+	MAX_WEBHOOKS,
+	overdueCalls,
+	recordCalls,
+	trimDeliveries,
+	updateWebhook,
+	type WebhookCall,
+	webhookRow,
+	webhookRows,
+	webhookViews,
+} from '../store/webhooks';
+import type { WebhookMessage } from '../webhooks/deliver';
+import { newWebhookSecret } from '../webhooks/sign';
 import type { DispatchInput } from './dispatcher';
 import { migrate } from './schema';
 
@@ -192,6 +217,8 @@ const IMPORT_PAGE = 1000;
  * copied over several calls, the store's alarm carrying on between them.
  */
 const IMPORT_PAGES_PER_CALL = 900;
+/** A webhook call still pending this long after its attempt was due lost its queue message: it is queued again. */
+const WEBHOOK_OVERDUE_MS = 15 * 60_000;
 
 /** The store of one site. Call it only after the request was authorised for `siteId`. */
 export function siteStore(env: Env, siteId: string): DurableObjectStub<SiteStore> {
@@ -228,6 +255,10 @@ export class SiteStore extends DurableObject<Env> {
 	private sentIndex: SentIndex | null = null;
 	/** The site's automations and the event names the enabled ones listen to (read on first use, dropped on change). */
 	private automationCache: { all: AutomationRecord[]; names: Set<string> } | null = null;
+	/** The enabled webhook endpoints by the event types they take (read on first use, dropped on change). */
+	private webhookCache: Map<string, string[]> | null = null;
+	/** Webhook calls recorded by transactions of this request, queued once they committed. */
+	private outgoing: WebhookCall[] = [];
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -251,11 +282,13 @@ export class SiteStore extends DurableObject<Env> {
 		const result = this.ctx.storage.transactionSync(() => {
 			const upserted = upsertSubscriberIn(this.sql, newId, report, now, hashes);
 			const event = recordStatusChange(this.sql, upserted.id, upserted.previous, report.status, now);
+			this.statusChanged(event, now);
 			const journeys = event ? this.journeys([event], now) : null;
 			return { id: upserted.id, created: upserted.created, journeys };
 		});
 		if (result.created) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		await this.armJourneys(result.journeys);
+		await this.post();
 		return { id: result.id, created: result.created };
 	}
 
@@ -274,6 +307,7 @@ export class SiteStore extends DurableObject<Env> {
 		});
 		if (result === null) return null;
 		await this.armJourneys(result.journeys);
+		await this.post();
 		return result.written;
 	}
 
@@ -284,10 +318,12 @@ export class SiteStore extends DurableObject<Env> {
 			const before = subscriberStatus(this.sql, id);
 			if (!updateStatus(this.sql, id, status, now)) return null;
 			const event = recordStatusChange(this.sql, id, before, subscriberStatus(this.sql, id), now);
+			this.statusChanged(event, now);
 			return { journeys: event ? this.journeys([event], now) : null };
 		});
 		if (result === null) return false;
 		await this.armJourneys(result.journeys);
+		await this.post();
 		return true;
 	}
 
@@ -297,7 +333,14 @@ export class SiteStore extends DurableObject<Env> {
 	 */
 	async deleteSubscriber(siteId: string, id: string, unsubscribe = false): Promise<boolean> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => {
+		const deleted = this.ctx.storage.transactionSync(() => {
+			if (unsubscribe) {
+				const now = Date.now();
+				this.emit('subscriber.unsubscribed', now, () => {
+					const data = this.subscriberData(id);
+					return data.browser === null ? null : { ...data, reason: 'unsubscribed' };
+				});
+			}
 			const row = this.sql
 				.exec<{ status: SubscriberStatus; external_user_id: string | null }>(
 					'SELECT status, external_user_id FROM subscribers WHERE id = ?',
@@ -318,6 +361,8 @@ export class SiteStore extends DurableObject<Env> {
 			}
 			return true;
 		});
+		await this.post();
+		return deleted;
 	}
 
 	/**
@@ -794,6 +839,7 @@ export class SiteStore extends DurableObject<Env> {
 			return { recorded: recorded.accepted, journeys: this.journeys(recorded.fresh, now) };
 		});
 		await this.armJourneys(result.journeys);
+		await this.post();
 		return result.recorded;
 	}
 
@@ -819,7 +865,9 @@ export class SiteStore extends DurableObject<Env> {
 		if (names.size === 0) return null;
 		const heard = events.filter((e) => names.has(e.name));
 		if (heard.length === 0) return null;
-		return applyEvents(this.sql, all, heard, now);
+		const outcome = applyEvents(this.sql, all, heard, now);
+		if (outcome.conversions.length > 0) this.converted(outcome.conversions, now);
+		return outcome;
 	}
 
 	/** Date-attribute automations after a user's attributes changed (inside the transaction). */
@@ -857,7 +905,8 @@ export class SiteStore extends DurableObject<Env> {
 			if (merged.ok) moved = this.dateJourneys(userId, changes, now);
 			return merged;
 		});
-		if (moved > 0) await this.armJourneys({ entered: 1, exited: 0, converted: 0, rowsWritten: moved });
+		if (moved > 0)
+			await this.armJourneys({ entered: 1, exited: 0, converted: 0, rowsWritten: moved, conversions: [] });
 		return result;
 	}
 
@@ -903,11 +952,13 @@ export class SiteStore extends DurableObject<Env> {
 		});
 		const result = this.ctx.storage.transactionSync(() => {
 			const recorded = recordEvents(this.sql, kept);
+			this.clicked(recorded.fresh, now);
 			const journeys = this.journeys(recorded.fresh, now);
 			return { ...recorded, journeys };
 		});
 		if (result.accepted > 0) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
 		await this.armJourneys(result.journeys);
+		await this.post();
 		const siteEvents = kept
 			.filter((e) => e.subject === SITE_SUBJECT && e.id !== null)
 			.map((e) => e.id as string);
@@ -1003,7 +1054,13 @@ export class SiteStore extends DurableObject<Env> {
 	/** Deletes subscriptions a push service reported gone (only while they still hold the endpoint sent to). */
 	async pruneGone(siteId: string, gone: Array<{ id: string; endpoint: string }>): Promise<number> {
 		await this.open(siteId);
-		return this.ctx.storage.transactionSync(() => pruneGone(this.sql, gone));
+		const n = this.ctx.storage.transactionSync(() => {
+			const pruned = pruneGone(this.sql, gone);
+			this.gone(pruned, 'push_service', Date.now());
+			return pruned.length;
+		});
+		await this.post();
+		return n;
 	}
 
 	// ---- notifications -------------------------------------------------------------------------------------------
@@ -1038,7 +1095,31 @@ export class SiteStore extends DurableObject<Env> {
 		finishedAt: number | null,
 	): Promise<boolean> {
 		await this.open(siteId);
-		return saveProgress(this.sql, id, status, counts, finishedAt);
+		const saved = this.ctx.storage.transactionSync(() => {
+			// Told once, when it first finishes (counts keep changing afterwards as pushes are shown and clicked).
+			const finishing =
+				status === 'done' && this.hooks('notification.completed').length > 0
+					? this.sql
+							.exec<{ status: string; created_at: number; title: string | null }>(
+								"SELECT status, created_at, json_extract(message, '$.title') AS title FROM notifications WHERE id = ?",
+								id,
+							)
+							.toArray()[0]
+					: undefined;
+			const ok = saveProgress(this.sql, id, status, counts, finishedAt);
+			if (ok && finishing && finishing.status !== 'done') {
+				this.emit('notification.completed', Date.now(), () => ({
+					notificationId: id,
+					title: finishing.title,
+					counts,
+					createdAt: new Date(finishing.created_at).toISOString(),
+					finishedAt: new Date(finishedAt ?? Date.now()).toISOString(),
+				}));
+			}
+			return ok;
+		});
+		await this.post();
+		return saved;
 	}
 
 	// ---- privacy (Shopify's mandatory webhooks) ------------------------------------------------------------------
@@ -1127,16 +1208,22 @@ export class SiteStore extends DurableObject<Env> {
 		for (const id of open) await this.env.DISPATCHER.get(this.env.DISPATCHER.idFromName(id)).resume();
 		let pruned = 0;
 		for (let round = 0; round < 10; round++) {
-			const n = pruneStaleApple(this.sql, now - APPLE_STALE_MS, 1000);
-			pruned += n;
-			if (n < 1000) break;
+			const stale = this.ctx.storage.transactionSync(() => {
+				const rows = pruneStaleApple(this.sql, now - APPLE_STALE_MS, 1000);
+				this.gone(rows, 'stale', now);
+				return rows.length;
+			});
+			pruned += stale;
+			if (stale < 1000) break;
 		}
+		trimDeliveries(this.sql, now);
 		const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
 		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
 		purgeEvents(this.sql, dayOf(now) - this.retentionDays());
 		purgeSentSets(this.sql, this.sentIndex, now);
 		purgeJourneys(this.sql, now);
 		this.setMeta('housekept_at', String(now));
+		await this.post();
 		return { resumed: open.length, pruned };
 	}
 
@@ -1150,6 +1237,7 @@ export class SiteStore extends DurableObject<Env> {
 			if (!this.ready) return;
 		}
 		const now = Date.now();
+		await this.requeueOverdue(now);
 		const moreJourneys = await this.runJourneys(siteId, now);
 		const ranCampaigns = await this.runCampaigns(siteId, now);
 		// An alarm that started campaign runs housekeeps only when the last round is older than the resume period.
@@ -1167,6 +1255,289 @@ export class SiteStore extends DurableObject<Env> {
 		);
 		if (moreJourneys) due.push(now);
 		if (due.length > 0) await this.armAlarm(Math.max(Math.min(...due), now));
+	}
+
+	// ---- outbound webhooks ---------------------------------------------------------------------------------------
+
+	async webhooks(siteId: string, now: number): Promise<WebhookView[]> {
+		await this.open(siteId);
+		return webhookViews(this.sql, now);
+	}
+
+	async webhook(siteId: string, id: string, now: number): Promise<WebhookView | null> {
+		await this.open(siteId);
+		return webhookViews(this.sql, now, id)[0] ?? null;
+	}
+
+	/** Adds an endpoint with a fresh signing secret (returned this once); a CheckError beyond {@link MAX_WEBHOOKS}. */
+	async createWebhook(
+		siteId: string,
+		input: { url: string; description: string; events: readonly WebhookEventType[] },
+		now: number,
+	): Promise<Checked<WebhookView & { secret: string }>> {
+		await this.open(siteId);
+		if (webhookRows(this.sql).length >= MAX_WEBHOOKS) {
+			return {
+				ok: false,
+				status: 409,
+				code: 'too_many_webhooks',
+				message: `A site can have ${MAX_WEBHOOKS} webhook endpoints; delete one first`,
+			};
+		}
+		const id = newId('wh');
+		const secret = newWebhookSecret();
+		const sealed = await sealSecret(config(this.env).masterKey, secret, `webhook:${siteId}:${id}`);
+		insertWebhook(this.sql, { id, ...input, secret: sealed }, now);
+		this.webhookCache = null;
+		return { ok: true, value: { ...(webhookViews(this.sql, now, id)[0] as WebhookView), secret } };
+	}
+
+	/** Changes an endpoint (url, description, events, on/off); null when there is none. */
+	async updateWebhook(
+		siteId: string,
+		id: string,
+		patch: { url?: string; description?: string; events?: readonly WebhookEventType[]; enabled?: boolean },
+		now: number,
+	): Promise<WebhookView | null> {
+		await this.open(siteId);
+		if (!updateWebhook(this.sql, id, patch, now)) return null;
+		this.webhookCache = null;
+		return webhookViews(this.sql, now, id)[0] ?? null;
+	}
+
+	/** A new signing secret (the old one stops at once); null when there is no such endpoint. */
+	async rotateWebhookSecret(
+		siteId: string,
+		id: string,
+		now: number,
+	): Promise<(WebhookView & { secret: string }) | null> {
+		await this.open(siteId);
+		if (!webhookRow(this.sql, id)) return null;
+		const secret = newWebhookSecret();
+		const sealed = await sealSecret(config(this.env).masterKey, secret, `webhook:${siteId}:${id}`);
+		updateWebhook(this.sql, id, { secret: sealed }, now);
+		return { ...(webhookViews(this.sql, now, id)[0] as WebhookView), secret };
+	}
+
+	async deleteWebhook(siteId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		const gone = this.ctx.storage.transactionSync(() => deleteWebhook(this.sql, id));
+		this.webhookCache = null;
+		return gone;
+	}
+
+	/** Sends a `webhook.test` call to one endpoint (even one turned off: it is how an owner checks a fix). */
+	async testWebhook(siteId: string, id: string, now: number): Promise<string | null> {
+		await this.open(siteId);
+		const row = webhookRow(this.sql, id);
+		if (!row) return null;
+		const calls = recordCalls(
+			this.sql,
+			[id],
+			'webhook.test',
+			{ webhookId: id, message: 'A test event from Beckon' },
+			1,
+			now,
+		);
+		this.outgoing.push(...calls);
+		await this.post();
+		return calls[0]?.deliveryId ?? null;
+	}
+
+	async webhookDeliveries(siteId: string, id: string, limit: number): Promise<WebhookDeliveryView[] | null> {
+		await this.open(siteId);
+		if (!webhookRow(this.sql, id)) return null;
+		return deliveryViews(this.sql, id, limit);
+	}
+
+	/**
+	 * The queue consumer's look-up before it posts a call: the endpoint, its opened secret and the body; null when
+	 * there is nothing to send (delivered already, endpoint removed or turned off: recorded as failed then).
+	 */
+	async webhookAttempt(
+		siteId: string,
+		deliveryId: string,
+		now: number,
+	): Promise<{ url: string; secret: string; body: string; attempt: number } | null> {
+		await this.open(siteId);
+		const attempt = beginAttempt(this.sql, deliveryId, now);
+		if (!attempt.send) return null;
+		const row = this.sql
+			.exec<{ webhook_id: string }>('SELECT webhook_id FROM webhook_deliveries WHERE id = ?', deliveryId)
+			.one();
+		const secret = await openSecret(
+			config(this.env).masterKey,
+			attempt.sealedSecret,
+			`webhook:${siteId}:${row.webhook_id}`,
+		);
+		return { url: attempt.url, secret, body: attempt.body, attempt: attempt.attempt };
+	}
+
+	/** Records an attempt's outcome: seconds until the retry, or null when the call is over. */
+	async webhookOutcome(
+		siteId: string,
+		deliveryId: string,
+		outcome: AttemptOutcome,
+		now: number,
+		retryScale: number,
+	): Promise<number | null> {
+		await this.open(siteId);
+		const retry = this.ctx.storage.transactionSync(() =>
+			finishAttempt(this.sql, deliveryId, outcome, now, retryScale),
+		);
+		this.webhookCache = null;
+		return retry;
+	}
+
+	/** The enabled endpoints taking `type`. */
+	private hooks(type: WebhookEventType): string[] {
+		if (!this.webhookCache) {
+			const byType = new Map<string, string[]>();
+			for (const row of webhookRows(this.sql)) {
+				if (row.status !== 'enabled') continue;
+				for (const t of JSON.parse(row.events) as string[]) byType.set(t, [...(byType.get(t) ?? []), row.id]);
+			}
+			this.webhookCache = byType;
+		}
+		return this.webhookCache.get(type) ?? [];
+	}
+
+	/**
+	 * Records a call of `type` to every endpoint taking it, inside the caller's transaction. `data` runs only when
+	 * one does (null: nothing to tell); `events` is how many events the call carries.
+	 */
+	private emit(type: WebhookEventType, now: number, data: () => unknown, events = 1): void {
+		const ids = this.hooks(type);
+		if (ids.length === 0) return;
+		const payload = data();
+		if (payload === null) return;
+		this.outgoing.push(...recordCalls(this.sql, ids, type, payload, events, now));
+	}
+
+	/** Queues the calls recorded so far; if the queue refuses, they stay pending and the alarm queues them again. */
+	private async post(): Promise<void> {
+		if (this.outgoing.length === 0 || this.siteId === null) return;
+		const calls = this.outgoing;
+		this.outgoing = [];
+		const siteId = this.siteId;
+		try {
+			for (let i = 0; i < calls.length; i += 100) {
+				await this.env.WEBHOOK_QUEUE.sendBatch(
+					calls.slice(i, i + 100).map(
+						(c): MessageSendRequest<WebhookMessage> => ({
+							body: { siteId, deliveryId: c.deliveryId },
+						}),
+					),
+				);
+			}
+		} catch (error) {
+			console.error('webhook calls not queued', describeError(error));
+			await this.armAlarm(Date.now() + WEBHOOK_OVERDUE_MS);
+		}
+	}
+
+	/** Calls whose attempt is long overdue (their queue message was lost) are queued again. */
+	private async requeueOverdue(now: number): Promise<void> {
+		this.outgoing.push(...overdueCalls(this.sql, now - WEBHOOK_OVERDUE_MS, 500));
+		await this.post();
+	}
+
+	/** A subscriber as webhooks tell it: ids and browser, never its push endpoint or keys. */
+	private subscriberData(id: string): {
+		subscriberId: string;
+		externalUserId: string | null;
+		browser: string | null;
+		os: string | null;
+	} {
+		const row = this.sql
+			.exec<{ external_user_id: string | null; browser: string; os: string }>(
+				'SELECT external_user_id, browser, os FROM subscribers WHERE id = ?',
+				id,
+			)
+			.toArray()[0];
+		return {
+			subscriberId: id,
+			externalUserId: row?.external_user_id ?? null,
+			browser: row?.browser ?? null,
+			os: row?.os ?? null,
+		};
+	}
+
+	/** `subscriber.created` / `subscriber.unsubscribed` for a permission change (inside its transaction). */
+	private statusChanged(event: EventInput | null, now: number): void {
+		if (!event) return;
+		const id = event.subject.slice(2);
+		if (event.name === 'subscribed') this.emit('subscriber.created', now, () => this.subscriberData(id));
+		else
+			this.emit('subscriber.unsubscribed', now, () => ({ ...this.subscriberData(id), reason: 'permission' }));
+	}
+
+	/** One `subscriber.gone` call for subscriptions pruned together. */
+	private gone(
+		rows: Array<{ id: string; external_user_id: string | null }>,
+		reason: string,
+		now: number,
+	): void {
+		if (rows.length === 0) return;
+		this.emit(
+			'subscriber.gone',
+			now,
+			() => ({
+				reason,
+				subscribers: rows.map((r) => ({ subscriberId: r.id, externalUserId: r.external_user_id })),
+			}),
+			rows.length,
+		);
+	}
+
+	/** One `notification.clicked` call for the clicks a dispatcher flushed together. */
+	private clicked(events: readonly EventInput[], now: number): void {
+		const clicks = events.filter((e) => e.name === 'clicked' && e.subject.startsWith('s:'));
+		if (clicks.length === 0) return;
+		this.emit(
+			'notification.clicked',
+			now,
+			() => {
+				const users = new Map<string, string | null>();
+				for (const row of this.sql.exec<{ id: string; external_user_id: string | null }>(
+					'SELECT id, external_user_id FROM subscribers WHERE id IN (SELECT value FROM json_each(?))',
+					JSON.stringify(clicks.map((e) => e.subject.slice(2))),
+				)) {
+					users.set(row.id, row.external_user_id);
+				}
+				return {
+					clicks: clicks.map((e) => ({
+						notificationId: e.properties?.notificationId ?? null,
+						subscriberId: e.subject.slice(2),
+						externalUserId: users.get(e.subject.slice(2)) ?? null,
+						clickedAt: new Date(e.time).toISOString(),
+					})),
+				};
+			},
+			clicks.length,
+		);
+	}
+
+	/** One `conversion` call for the journeys a batch of events converted. */
+	private converted(conversions: readonly JourneyConversion[], now: number): void {
+		this.emit(
+			'conversion',
+			now,
+			() => ({
+				conversions: conversions.map((c) => ({
+					automationId: c.automationId,
+					...(c.subject.startsWith('u:')
+						? { externalUserId: c.subject.slice(2) }
+						: { subscriberId: c.subject.slice(2) }),
+					step: c.step,
+					heldOut: c.heldOut,
+					event: c.event,
+					value: c.value,
+					convertedAt: new Date(c.time).toISOString(),
+				})),
+			}),
+			conversions.length,
+		);
 	}
 
 	// ---- internals -----------------------------------------------------------------------------------------------

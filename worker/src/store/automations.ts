@@ -465,6 +465,20 @@ export interface JourneyOutcome {
 	exited: number;
 	converted: number;
 	rowsWritten: number;
+	/** The journeys the events converted (what the `conversion` webhook tells). */
+	conversions: JourneyConversion[];
+}
+
+/** A goal reached: which automation, whose journey (`u:<userId>` or `s:<subscriberId>`), credited to which step. */
+export interface JourneyConversion {
+	automationId: string;
+	subject: string;
+	/** The step last sent (1-based), or null when none was (yet, or the holdout kept the person from them). */
+	step: number | null;
+	heldOut: boolean;
+	event: string;
+	value: number;
+	time: number;
 }
 
 /**
@@ -478,7 +492,7 @@ export function applyEvents(
 	events: readonly EventInput[],
 	now: number,
 ): JourneyOutcome {
-	const out: JourneyOutcome = { entered: 0, exited: 0, converted: 0, rowsWritten: 0 };
+	const out: JourneyOutcome = { entered: 0, exited: 0, converted: 0, rowsWritten: 0, conversions: [] };
 	const live = automations.filter((a) => a.enabled);
 	if (live.length === 0 || events.length === 0) return out;
 	const byEvent = new Map<string, AutomationRecord[]>();
@@ -546,6 +560,15 @@ function react(
 				const value = Number(e.properties?.[a.goal?.valueProperty ?? 'value'] ?? 0);
 				tally.add(a.id, step, 'converted', 1, Number.isFinite(value) ? value : 0);
 				out.converted++;
+				out.conversions.push({
+					automationId: a.id,
+					subject: person,
+					step: step >= 0 ? step + 1 : null,
+					heldOut: step === -2,
+					event: e.name,
+					value: Number.isFinite(value) ? value : 0,
+					time: e.time,
+				});
 				written += sql.exec(
 					`UPDATE journeys SET state = 'converted', due_at = NULL, ended_at = coalesce(ended_at, ?)
 					WHERE automation_id = ? AND subject = ? AND key = ?`,

@@ -336,4 +336,42 @@ CREATE TABLE shop_variants (
 ALTER TABLE journeys ADD COLUMN notification_id TEXT;
 CREATE INDEX journeys_event ON journeys (event_id) WHERE subject = 'site';`,
 	},
+	{
+		version: 8,
+		name: 'outbound webhooks and their deliveries',
+		up: `
+-- Endpoints the site's events are posted to (Standard Webhooks). The signing secret is sealed with MASTER_KEY.
+CREATE TABLE webhooks (
+	id TEXT PRIMARY KEY,
+	url TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	events TEXT NOT NULL,                -- JSON array of event types
+	secret TEXT NOT NULL,                -- sealed whsec_…
+	status TEXT NOT NULL CHECK (status IN ('enabled', 'disabled')),
+	disabled_reason TEXT,
+	disabled_at INTEGER,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+
+-- One row per call (an event, or a batch of clicks), kept 7 days: the body it carries for its retries and the
+-- outcome of its last attempt. Written when the call is made and after each attempt, never per recipient.
+CREATE TABLE webhook_deliveries (
+	id TEXT PRIMARY KEY,                 -- the webhook-id header
+	webhook_id TEXT NOT NULL,
+	type TEXT NOT NULL,
+	events INTEGER NOT NULL,
+	body TEXT NOT NULL,
+	status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+	attempts INTEGER NOT NULL DEFAULT 0,
+	http_status INTEGER,
+	latency_ms INTEGER,
+	last_error TEXT,
+	created_at INTEGER NOT NULL,
+	last_attempt_at INTEGER,
+	next_attempt_at INTEGER
+);
+CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (webhook_id, created_at DESC);
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';`,
+	},
 ];

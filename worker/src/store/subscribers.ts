@@ -239,26 +239,40 @@ export function deleteSubscriber(sql: SqlStorage, id: string): boolean {
 }
 
 /** Deletes subscriptions a push service reported gone, only if each still has the endpoint that was sent to. */
-export function pruneGone(sql: SqlStorage, gone: ReadonlyArray<{ id: string; endpoint: string }>): number {
-	let n = 0;
+export function pruneGone(
+	sql: SqlStorage,
+	gone: ReadonlyArray<{ id: string; endpoint: string }>,
+): Array<{ id: string; external_user_id: string | null }> {
+	const pruned: Array<{ id: string; external_user_id: string | null }> = [];
 	for (const g of gone) {
-		n += sql
-			.exec('DELETE FROM subscribers WHERE id = ? AND endpoint = ? RETURNING id', g.id, g.endpoint)
-			.toArray().length;
+		pruned.push(
+			...sql
+				.exec<{ id: string; external_user_id: string | null }>(
+					'DELETE FROM subscribers WHERE id = ? AND endpoint = ? RETURNING id, external_user_id',
+					g.id,
+					g.endpoint,
+				)
+				.toArray(),
+		);
 	}
-	return n;
+	return pruned;
 }
 
-/** Deletes allowed Apple subscriptions unseen since `before` (Safari never answers 410); how many went. */
-export function pruneStaleApple(sql: SqlStorage, before: number, limit: number): number {
+/** Deletes allowed Apple subscriptions unseen since `before` (Safari never answers 410); the ones that went. */
+export function pruneStaleApple(
+	sql: SqlStorage,
+	before: number,
+	limit: number,
+): Array<{ id: string; external_user_id: string | null }> {
 	return sql
-		.exec(
+		.exec<{ id: string; external_user_id: string | null }>(
 			`DELETE FROM subscribers WHERE id IN (SELECT id FROM subscribers
-				WHERE push_service = 'apple' AND status = 'allowed' AND last_seen_at < ? LIMIT ?) RETURNING id`,
+				WHERE push_service = 'apple' AND status = 'allowed' AND last_seen_at < ? LIMIT ?)
+				RETURNING id, external_user_id`,
 			before,
 			limit,
 		)
-		.toArray().length;
+		.toArray();
 }
 
 /** One keyset page of the allowed subscribers after `afterId`. */

@@ -562,6 +562,61 @@ export interface NewApiKey extends ApiKeyView {
 	apiKey: string;
 }
 
+/**
+ * What an outbound webhook can subscribe to (Standard Webhooks `type`). `notification.clicked` and
+ * `subscriber.gone` are batched: one call carries many (see README "Webhooks"); `webhook.test` is only sent by
+ * "send test event".
+ */
+export const WEBHOOK_EVENT_TYPES = [
+	'subscriber.created',
+	'subscriber.unsubscribed',
+	'subscriber.gone',
+	'notification.completed',
+	'notification.clicked',
+	'conversion',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An outbound webhook endpoint as listed: never its secret. */
+export interface WebhookView {
+	webhookId: string;
+	url: string;
+	description: string;
+	events: WebhookEventType[];
+	/** `disabled` by its owner or, after 24 hours of failed retries, by Beckon (then `disabledReason` says why). */
+	status: 'enabled' | 'disabled';
+	disabledReason: string | null;
+	disabledAt: string | null;
+	createdAt: string;
+	updatedAt: string;
+	/** The last 24 hours of calls: how many were delivered and how many failed (after their retries) or wait. */
+	recent: { delivered: number; failed: number; pending: number };
+}
+
+/** A new endpoint, or a rotated secret: the signing secret is shown this once. */
+export interface NewWebhook extends WebhookView {
+	secret: string;
+}
+
+/** One call of a webhook endpoint (one event, or a batch of clicks), with its last attempt. */
+export interface WebhookDeliveryView {
+	/** The `webhook-id` header: the same on every retry of this call. */
+	deliveryId: string;
+	type: WebhookEventType | 'webhook.test';
+	/** Events the call carries (batched types carry many). */
+	events: number;
+	status: 'pending' | 'delivered' | 'failed';
+	attempts: number;
+	/** The last attempt's HTTP status (null: no answer) and time to answer. */
+	httpStatus: number | null;
+	latencyMs: number | null;
+	lastError: string | null;
+	createdAt: string;
+	lastAttemptAt: string | null;
+	/** When the next retry is due (pending calls that failed once or more). */
+	nextAttemptAt: string | null;
+}
+
 /** Every error response. */
 export interface ApiErrorBody {
 	error: { code: string; message: string };
