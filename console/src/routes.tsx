@@ -22,6 +22,7 @@ import { SegmentEdit, Segments } from './screens/segments';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
 import { UserPage } from './screens/user';
+import { Webhooks } from './screens/webhooks';
 import { sprintfNodes } from './ui/format';
 import { Screen, useT } from './ui/parts';
 
@@ -75,6 +76,8 @@ export function Routes() {
 			return <PromptSettings />;
 		case 'settings/api-keys':
 			return <ApiKeys />;
+		case 'settings/webhooks':
+			return <Webhooks />;
 		case 'data-requests':
 			return <DataRequests />;
 		default:

@@ -16,6 +16,7 @@ const NAV: Array<[string, string]> = [
 	['segments', translatable('Segments')],
 	['settings/prompt', translatable('Prompt & widget')],
 	['settings/api-keys', translatable('API keys')],
+	['settings/webhooks', translatable('Webhooks')],
 ];
 const SOON = [translatable('Staff alerts')];
 

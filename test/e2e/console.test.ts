@@ -1,6 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { capture, type Finding, freshPage, openConsole, PHONE, subscribe } from '../support/console.ts';
@@ -291,6 +294,93 @@ describe('demo store and console in Chromium', () => {
 		await row.waitFor({ state: 'detached' });
 		expect((await api('', {}, rotated)).status).toBe(401);
 		await context.close();
+	});
+
+	it('adds webhook endpoints, shows the secret once, sends a signed test event and logs a failing receiver', async () => {
+		// A receiver on this machine: /ok answers 204, /fail 500. Each call is checked with the scheme's own library.
+		const got: Array<{ path: string; headers: Record<string, string>; body: string }> = [];
+		const receiver = createServer(async (req, res) => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			got.push({
+				path: req.url ?? '',
+				headers: req.headers as Record<string, string>,
+				body: Buffer.concat(chunks).toString(),
+			});
+			res.statusCode = req.url === '/ok' ? 204 : 500;
+			res.end(req.url === '/ok' ? undefined : 'receiver is down');
+		});
+		await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+		const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+		const { context, page } = await freshPage(browser);
+		try {
+			await openConsole(page, worker, '#/settings/webhooks');
+			await page.locator('text=No endpoints yet').waitFor();
+			await page.fill('#hook-url', `${base}/ok`);
+			await page.fill('#hook-description', 'CRM sync');
+			await page.check('[data-testid=hook-events] input[value="notification.completed"]');
+			await page.click('button:has-text("Add endpoint")');
+			await page.locator('[data-testid=new-secret]').waitFor();
+			const secret = await page.inputValue('#new-secret-value');
+			expect(secret).toMatch(/^whsec_/);
+			const row = page.locator('[data-testid=webhooks] tr:has-text("CRM sync")');
+			await row.waitFor();
+			expect(await row.textContent()).toContain('A send finished');
+			await page.click('[data-testid=new-secret] button:has-text("Done")');
+			expect(await page.content()).not.toContain(secret);
+
+			// The log opened with the new endpoint: a test event goes out, signed, and shows as delivered.
+			const log = page.locator('[data-testid=delivery-log]');
+			await log.locator('text=Nothing sent to it yet.').waitFor();
+			await log.locator('button:has-text("Send test event")').click();
+			await expect.poll(() => got.filter((g) => g.path === '/ok').length, { timeout: 15_000 }).toBe(1);
+			const call = got.find((g) => g.path === '/ok');
+			expect(new Webhook(secret).verify(call?.body ?? '', call?.headers ?? {})).toMatchObject({
+				type: 'webhook.test',
+			});
+			await expect
+				.poll(
+					async () => {
+						await log.locator('button:has-text("Refresh")').click();
+						return log.locator('tr[data-status=delivered]').count();
+					},
+					{ timeout: 15_000 },
+				)
+				.toBe(1);
+			expect(await log.locator('tr[data-status=delivered]').textContent()).toContain('204');
+
+			// A failing receiver: its call waits for a retry, with the receiver's answer as the error.
+			await page.fill('#hook-url', `${base}/fail`);
+			await page.fill('#hook-description', 'Broken receiver');
+			await page.click('button:has-text("Add endpoint")');
+			await page.locator('[data-testid=delivery-log] h2:has-text("/fail")').waitFor();
+			await page.click('[data-testid=new-secret] button:has-text("Done")');
+			await log.locator('button:has-text("Send test event")').click();
+			await expect
+				.poll(
+					async () => {
+						await log.locator('button:has-text("Refresh")').click();
+						return log.locator('[data-testid=last-error]').first().textContent();
+					},
+					{ timeout: 15_000 },
+				)
+				.toBe('HTTP 500: receiver is down');
+			expect(await log.locator('tr[data-status=pending]').textContent()).toContain('Retrying');
+			await shoot(page, 'webhooks');
+
+			// Turned off by hand, it says so.
+			const broken = page.locator('[data-testid=webhooks] tr:has-text("Broken receiver")');
+			await broken.locator('button:has-text("Turn off")').click();
+			await expect
+				.poll(() => broken.locator('[data-testid=hook-status]').textContent())
+				.toBe('OffTurned off by its owner');
+			await broken.locator('button:has-text("Delete")').click();
+			await broken.locator('button:has-text("Yes, delete")').click();
+			await broken.waitFor({ state: 'detached' });
+		} finally {
+			await context.close();
+			receiver.close();
+		}
 	});
 
 	it('gets a new console token when one expires and retries the request', async () => {
