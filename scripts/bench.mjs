@@ -15,6 +15,9 @@
 //      100k subscribers with 1M events (section "Audience: events, reach estimates, segment sends")
 //  10. bench/automations/run.mjs 10k journeys started by events and fired by the site store's alarm: rows and CPU per
 //      journey, against one notification per journey (section "Automations: journeys started and fired")
+//  11. bench/webhooks/run.mjs a send to 10k, then clicks of 10 % of them with a webhook endpoint taking
+//      `notification.clicked`: calls, clicks per call and webhook rows per push, against one call per click (section
+//      "Webhooks: batched clicks")
 // campaign, subscribe and tenants run twice: on the per-site storage design (the working tree) and on the single-D1
 // design (bench/campaign/common.mjs D1_DESIGN_COMMIT, `--designs current,d1`); a design whose commit is not in the
 // repository (shallow clone) is reported as skipped.
@@ -22,7 +25,7 @@
 // load" (per-site design) and "Per-site storage vs the single-D1 design" (both) of BENCHMARKS.md are rewritten from
 // the results (other sections are left as they are).
 // Usage: node scripts/bench.mjs [--only crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience,
-//        automations] [--quick]
+//        automations,webhooks] [--quick]
 //        [--designs current,d1] [--no-write] [--out FILE] [--results DIR [--render-only]]
 //   --quick runs smaller versions (20k recipients, 5 s of load and 20k subscribers for /stats, 50 tenants × 20,
 //   a 4,000-request burst, 1 Lighthouse run each) and does not touch BENCHMARKS.md.
@@ -40,6 +43,7 @@ import { BEACONS_TITLE, beaconsSection } from '../bench/beacons/section.mjs';
 import { LIGHTHOUSE_TITLE, lighthouseSection } from '../bench/lighthouse/section.mjs';
 import { SCALE_TITLE, scaleSection } from '../bench/scale/section.mjs';
 import { STORAGE_TITLE, storageSection } from '../bench/tenants/section.mjs';
+import { WEBHOOKS_TITLE, webhooksSection } from '../bench/webhooks/section.mjs';
 import { buildAssets } from './build.mjs';
 
 const CAMPAIGN_TITLE = '## 100k-recipient campaign (local stack)';
@@ -50,7 +54,8 @@ const { values: opts } = parseArgs({
 	options: {
 		only: {
 			type: 'string',
-			default: 'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience,automations',
+			default:
+				'crypto,campaign,subscribe,tenants,widget,beacons,scale,lighthouse,audience,automations,webhooks',
 		},
 		// Storage designs the campaign, subscribe and tenants benches run on (current = per-site stores).
 		designs: { type: 'string', default: 'current,d1' },
@@ -358,6 +363,7 @@ async function main() {
 			'lighthouse',
 			'audience',
 			'automations',
+			'webhooks',
 		]) {
 			for (const design of ['current', 'd1']) {
 				const key = resultName(name, design);
@@ -438,6 +444,12 @@ async function main() {
 			if (code !== 0) failures.push('bench/automations/run.mjs');
 			if (existsSync(out)) results.automations = JSON.parse(readFileSync(out, 'utf8'));
 		}
+		if (only.has('webhooks')) {
+			const out = join(tmp, 'webhooks.json');
+			const code = await run('bench/webhooks/run.mjs', ['--json', out, ...(opts.quick ? ['--quick'] : [])]);
+			if (code !== 0) failures.push('bench/webhooks/run.mjs');
+			if (existsSync(out)) results.webhooks = JSON.parse(readFileSync(out, 'utf8'));
+		}
 		if (only.has('lighthouse')) {
 			if (!only.has('widget')) await buildAssets();
 			const out = join(tmp, 'lighthouse.json');
@@ -475,6 +487,7 @@ async function main() {
 		if (results.lighthouse) replaceSection(file, LIGHTHOUSE_TITLE, lighthouseSection(results.lighthouse));
 		if (results.audience) replaceSection(file, AUDIENCE_TITLE, audienceSection(results.audience));
 		if (results.automations) replaceSection(file, AUTOMATIONS_TITLE, automationsSection(results.automations));
+		if (results.webhooks) replaceSection(file, WEBHOOKS_TITLE, webhooksSection(results.webhooks));
 		if (Object.keys(results).some((k) => k !== 'widget')) console.log(`\nupdated ${file}`);
 	}
 	if (failures.length) {

@@ -275,6 +275,15 @@ export const STORE_DATA_TABLES = [
 	'shop_variants',
 	'webhooks',
 	'webhook_deliveries',
+	'staff',
+	'teams',
+	'team_members',
+	'staff_devices',
+	'conversations',
+	'conversation_reads',
+	'conversation_messages',
+	'staff_inbox',
+	'staff_events',
 ] as const;
 
 /** Row count of each of a site's store data tables, by name (one query inside the store). */

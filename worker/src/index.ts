@@ -59,6 +59,26 @@ import {
 	patchSegmentRoute,
 } from './routes/segments';
 import { createSite, getSite, listSitesRoute, patchSettings, rotateIdentitySecret } from './routes/sites';
+import {
+	addDeviceRoute,
+	createStaffRoute,
+	createTeamRoute,
+	deleteDeviceRoute,
+	deleteStaffRoute,
+	deleteTeamRoute,
+	getPreferencesRoute,
+	getStaffRoute,
+	inboxReadRoute,
+	inboxRoute,
+	listDevicesRoute,
+	listStaffRoute,
+	listTeamsRoute,
+	patchStaffRoute,
+	patchTeamRoute,
+	presenceRoute,
+	putPreferencesRoute,
+	staffEventsRoute,
+} from './routes/staff';
 import { getStats } from './routes/stats';
 import { migrateStorage } from './routes/storage';
 import {
@@ -124,6 +144,58 @@ const router = Router<IRequest, Args>({
 	)
 	.post('/v1/sites/:siteId/api-keys/:keyId/rotate', (req, env) =>
 		rotateApiKeyRoute(req, env, req.params.siteId as string, req.params.keyId as string),
+	)
+	.get('/v1/sites/:siteId/staff', (req, env) => listStaffRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/staff', (req, env) => createStaffRoute(req, env, req.params.siteId as string))
+	.get('/v1/sites/:siteId/staff/:staffId', (req, env) =>
+		getStaffRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.patch('/v1/sites/:siteId/staff/:staffId', (req, env) =>
+		patchStaffRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.delete('/v1/sites/:siteId/staff/:staffId', (req, env) =>
+		deleteStaffRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.get('/v1/sites/:siteId/staff/:staffId/preferences', (req, env) =>
+		getPreferencesRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.put('/v1/sites/:siteId/staff/:staffId/preferences', (req, env) =>
+		putPreferencesRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.post('/v1/sites/:siteId/staff/:staffId/presence', (req, env) =>
+		presenceRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.get('/v1/sites/:siteId/staff/:staffId/devices', (req, env) =>
+		listDevicesRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.post('/v1/sites/:siteId/staff/:staffId/devices', (req, env) =>
+		addDeviceRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.delete('/v1/sites/:siteId/staff/:staffId/devices/:deviceId', (req, env) =>
+		deleteDeviceRoute(
+			req,
+			env,
+			req.params.siteId as string,
+			req.params.staffId as string,
+			req.params.deviceId as string,
+		),
+	)
+	.get('/v1/sites/:siteId/staff/:staffId/notifications', (req, env) =>
+		inboxRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.post('/v1/sites/:siteId/staff/:staffId/notifications/read', (req, env) =>
+		inboxReadRoute(req, env, req.params.siteId as string, req.params.staffId as string),
+	)
+	.get('/v1/sites/:siteId/teams', (req, env) => listTeamsRoute(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/teams', (req, env) => createTeamRoute(req, env, req.params.siteId as string))
+	.patch('/v1/sites/:siteId/teams/:teamId', (req, env) =>
+		patchTeamRoute(req, env, req.params.siteId as string, req.params.teamId as string),
+	)
+	.delete('/v1/sites/:siteId/teams/:teamId', (req, env) =>
+		deleteTeamRoute(req, env, req.params.siteId as string, req.params.teamId as string),
+	)
+	.post('/v1/sites/:siteId/staff-events', (req, env) =>
+		staffEventsRoute(req, env, req.params.siteId as string),
 	)
 	.get('/v1/sites/:siteId/webhooks', (req, env) => listWebhooksRoute(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/webhooks', (req, env) => createWebhookRoute(req, env, req.params.siteId as string))

@@ -11,6 +11,7 @@ const SEND_WRITES = new Set([
 	'POST /v1/sites/{siteId}/notifications',
 	'POST /v1/sites/{siteId}/events',
 	'PUT /v1/sites/{siteId}/users/{userId}',
+	'POST /v1/sites/{siteId}/staff-events',
 ]);
 
 const ADMIN_ROUTES = ROUTES.filter(

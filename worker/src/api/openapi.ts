@@ -104,6 +104,8 @@ const TAGS: Record<string, string> = {
 		'Push resources: saved, named messages with language variants, sent by sends and campaigns in place of an inline message',
 	Automations:
 		'Journeys that run by themselves: a trigger (event, inaction within a time, date), 1–5 steps of waits and pushes, exit rules, conversions per step',
+	Staff:
+		'Staff alerts: staff members, teams, alert preferences, console presence, staff devices, the in-console list, and the events of a chat or helpdesk',
 	Webhooks:
 		"Outbound webhooks: the site's events posted to your endpoints, signed per the Standard Webhooks scheme, retried for 24 hours",
 	Public:

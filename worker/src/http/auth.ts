@@ -55,11 +55,12 @@ export interface Principal {
 /** Each scope's role, before the scope's own limits (a send key writes only what sending needs). */
 const SCOPE_ROLE: Record<ApiKeyScope, Role> = { full: 'admin', send: 'editor', read: 'viewer' };
 
-/** What a `send` key may write besides reading: sends, events and user attributes. */
+/** What a `send` key may write besides reading: sends, events, user attributes and staff events. */
 const SEND_ROUTES: ReadonlyArray<[string, RegExp]> = [
 	['POST', /^\/v1\/sites\/[^/]+\/notifications$/],
 	['POST', /^\/v1\/sites\/[^/]+\/events$/],
 	['PUT', /^\/v1\/sites\/[^/]+\/users\/[^/]+$/],
+	['POST', /^\/v1\/sites\/[^/]+\/staff-events$/],
 ];
 
 /** Whether an API key's scope allows this request (reading is always allowed; the role decides the rest). */

@@ -15,6 +15,11 @@ import type {
 	ResourceVersionView,
 	ResourceView,
 	SegmentView,
+	Staff,
+	StaffInboxItem,
+	StaffPreferences,
+	StaffView,
+	TeamView,
 	UserDetail,
 	WebhookDeliveryView,
 	WebhookEventType,
@@ -27,6 +32,8 @@ import { newId } from '../lib/ids';
 import { describeError } from '../lib/redact';
 import { openSecret, sealSecret } from '../lib/secrets';
 import type { Audience } from '../sending/message';
+import { pushToStaff } from '../staff/push';
+import { DEFAULT_REMINDER_MINUTES } from '../staff/rules';
 import {
 	type AudiencePage,
 	audiencePredicate,
@@ -153,6 +160,31 @@ import {
 import { CAP_LOOKBACK_MS, purgeSentSets, recordPage, SentIndex, type SentPage } from '../store/sent-sets';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { findSite } from '../store/sites';
+import {
+	addDevice,
+	deleteDevice,
+	deleteStaff,
+	deleteTeam,
+	devicesOf,
+	handleStaffEvents,
+	inbox,
+	markInboxRead,
+	preferences,
+	pruneDevices,
+	remindersPossible,
+	type StaffEvent,
+	savePreferences,
+	saveTeam,
+	setPresence,
+	setStaffTeams,
+	staffRow,
+	staffViews,
+	teamViews,
+	trimStaff,
+	unknownStaff,
+	unknownTeams,
+	upsertStaff,
+} from '../store/staff';
 import { readStats, type SiteStats } from '../store/stats';
 import {
 	deleteSubscriber,
@@ -1217,6 +1249,7 @@ export class SiteStore extends DurableObject<Env> {
 			if (stale < 1000) break;
 		}
 		trimDeliveries(this.sql, now);
+		trimStaff(this.sql, now);
 		const cutoff = new Date(now - DAILY_KEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
 		this.sql.exec('DELETE FROM daily WHERE day < ?', cutoff);
 		purgeEvents(this.sql, dayOf(now) - this.retentionDays());
@@ -1255,6 +1288,231 @@ export class SiteStore extends DurableObject<Env> {
 		);
 		if (moreJourneys) due.push(now);
 		if (due.length > 0) await this.armAlarm(Math.max(Math.min(...due), now));
+	}
+
+	// ---- staff alerts ------------------------------------------------------------------------------------------------
+
+	async staffList(siteId: string, now: number): Promise<StaffView[]> {
+		await this.open(siteId);
+		return staffViews(this.sql, now);
+	}
+
+	async staffMember(siteId: string, id: string, now: number): Promise<StaffView | null> {
+		await this.open(siteId);
+		return staffViews(this.sql, now, id)[0] ?? null;
+	}
+
+	/**
+	 * Creates or changes a staff member; `teams` (when given) replaces their teams. `create: false` refuses an
+	 * unknown id (404) instead of creating it. A team that does not exist is a 400 at `teams`.
+	 */
+	async saveStaff(
+		siteId: string,
+		id: string,
+		fields: {
+			name?: string | null;
+			email?: string | null;
+			timezone?: string | null;
+			teams?: readonly string[];
+		},
+		now: number,
+		create = true,
+	): Promise<Checked<StaffView>> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync((): Checked<StaffView> => {
+			if (!create && !staffRow(this.sql, id)) {
+				return { ok: false, status: 404, code: 'not_found', message: `No staff member ${id} on this site` };
+			}
+			const missing = unknownTeams(this.sql, fields.teams ?? []);
+			if (missing.length > 0) {
+				return {
+					ok: false,
+					status: 400,
+					code: 'invalid_request',
+					path: ['teams'],
+					message: `no team ${missing.join(', ')} on this site`,
+				};
+			}
+			upsertStaff(this.sql, id, fields, now);
+			if (fields.teams) setStaffTeams(this.sql, id, fields.teams);
+			return { ok: true, value: staffViews(this.sql, now, id)[0] as StaffView };
+		});
+	}
+
+	/** The console's own staff member: made from the token's identity on first use, name and email kept current. */
+	async ensureStaff(siteId: string, staff: Staff, now: number): Promise<StaffView> {
+		await this.open(siteId);
+		const existing = staffRow(this.sql, staff.id);
+		const fields: { name?: string | null; email?: string | null } = {};
+		if (staff.name !== null) fields.name = staff.name;
+		if (staff.email !== null && !existing?.email) fields.email = staff.email;
+		if (!existing || Object.keys(fields).length > 0) upsertStaff(this.sql, staff.id, fields, now);
+		return staffViews(this.sql, now, staff.id)[0] as StaffView;
+	}
+
+	async deleteStaff(siteId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => deleteStaff(this.sql, id));
+	}
+
+	async staffPreferences(siteId: string, id: string): Promise<StaffPreferences | null> {
+		await this.open(siteId);
+		return preferences(this.sql, id);
+	}
+
+	async saveStaffPreferences(
+		siteId: string,
+		id: string,
+		prefs: StaffPreferences,
+		now: number,
+	): Promise<StaffPreferences | null> {
+		await this.open(siteId);
+		if (!staffRow(this.sql, id)) return null;
+		savePreferences(this.sql, id, prefs, now);
+		await this.armReminders(now);
+		return preferences(this.sql, id);
+	}
+
+	async setStaffPresence(siteId: string, id: string, active: boolean, now: number): Promise<void> {
+		await this.open(siteId);
+		setPresence(this.sql, id, active, now);
+	}
+
+	async addStaffDevice(
+		siteId: string,
+		staffId: string,
+		device: { endpoint: string; p256dh: string; auth: string; browser: string },
+		now: number,
+	): Promise<string> {
+		await this.open(siteId);
+		return addDevice(this.sql, staffId, device, now);
+	}
+
+	async staffDevices(
+		siteId: string,
+		staffId: string,
+	): Promise<Array<{ deviceId: string; browser: string; createdAt: string }>> {
+		await this.open(siteId);
+		return devicesOf(this.sql, [staffId]).map((d) => ({
+			deviceId: d.id,
+			browser: d.browser,
+			createdAt: new Date(d.created_at).toISOString(),
+		}));
+	}
+
+	async deleteStaffDevice(siteId: string, staffId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		return deleteDevice(this.sql, staffId, id);
+	}
+
+	async staffInbox(
+		siteId: string,
+		staffId: string,
+		limit: number,
+	): Promise<{ notifications: StaffInboxItem[]; unread: number }> {
+		await this.open(siteId);
+		return inbox(this.sql, staffId, limit);
+	}
+
+	async readStaffInbox(
+		siteId: string,
+		staffId: string,
+		ids: readonly string[] | null,
+		now: number,
+	): Promise<number> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => markInboxRead(this.sql, staffId, ids, now));
+	}
+
+	async teams(siteId: string): Promise<TeamView[]> {
+		await this.open(siteId);
+		return teamViews(this.sql);
+	}
+
+	/** Creates or changes a team; members must be staff of the site (a 400 at `members` names the unknown). */
+	async saveTeam(
+		siteId: string,
+		id: string,
+		fields: { name?: string; members?: readonly string[] },
+		now: number,
+		create: boolean,
+	): Promise<Checked<TeamView>> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync((): Checked<TeamView> => {
+			if (!create && teamViews(this.sql, id).length === 0) {
+				return { ok: false, status: 404, code: 'not_found', message: `No team ${id} on this site` };
+			}
+			if (create && teamViews(this.sql, id).length > 0) {
+				return { ok: false, status: 409, code: 'team_exists', message: `A team ${id} exists already` };
+			}
+			const missing = unknownStaff(this.sql, fields.members ?? []);
+			if (missing.length > 0) {
+				return {
+					ok: false,
+					status: 400,
+					code: 'invalid_request',
+					path: ['members'],
+					message: `no staff member ${missing.join(', ')} on this site`,
+				};
+			}
+			saveTeam(this.sql, id, fields, now);
+			return { ok: true, value: teamViews(this.sql, id)[0] as TeamView };
+		});
+	}
+
+	async deleteTeam(siteId: string, id: string): Promise<boolean> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => deleteTeam(this.sql, id));
+	}
+
+	/**
+	 * Handles staff events (see {@link handleStaffEvents}) and sends the pushes they owe, at once. A device its push
+	 * service says is gone is removed.
+	 */
+	async staffEvents(
+		siteId: string,
+		events: readonly StaffEvent[],
+		now: number,
+	): Promise<{
+		accepted: number;
+		duplicates: number;
+		notified: number;
+		pushed: number;
+		heldForPresence: number;
+	}> {
+		await this.open(siteId);
+		const outcome = this.ctx.storage.transactionSync(() => handleStaffEvents(this.sql, events, now));
+		let pushed = 0;
+		if (outcome.pushes.length > 0) {
+			const devices = devicesOf(this.sql, [...new Set(outcome.pushes.map((p) => p.staffId))]);
+			if (devices.length > 0) {
+				const site = await findSite(this.env.DB, siteId);
+				const sent = await pushToStaff(this.env, siteId, site?.homeUrl ?? '', outcome.pushes, devices);
+				pushed = sent.sent;
+				if (sent.gone.length > 0) pruneDevices(this.sql, sent.gone);
+			}
+		}
+		if (outcome.accepted > 0) await this.armReminders(now);
+		return {
+			accepted: outcome.accepted,
+			duplicates: outcome.duplicates,
+			notified: outcome.notified,
+			pushed,
+			heldForPresence: outcome.heldForPresence,
+		};
+	}
+
+	/** Sets the unread-reminder timer when a reminder may be owed and none is set. */
+	private async armReminders(now: number): Promise<void> {
+		if (this.meta('staff_reminder_at') !== null || !remindersPossible(this.sql)) return;
+		const at = now + this.reminderMinutes() * 60_000;
+		this.setMeta('staff_reminder_at', String(at));
+		await this.armAlarm(at);
+	}
+
+	private reminderMinutes(): number {
+		const n = Number(this.meta('staff_reminder_minutes'));
+		return Number.isFinite(n) && n >= 1 ? n : DEFAULT_REMINDER_MINUTES;
 	}
 
 	// ---- outbound webhooks ---------------------------------------------------------------------------------------

@@ -374,4 +374,87 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (webhook_id, created_at DESC);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';`,
 	},
+	{
+		version: 9,
+		name: 'staff alerts: staff, teams, devices, conversations, the in-console list',
+		up: `
+-- The people who run the site (issue 14). Their id is the console token's staff id (or one given by the API).
+CREATE TABLE staff (
+	id TEXT PRIMARY KEY,
+	name TEXT,
+	email TEXT,
+	timezone TEXT,
+	preferences TEXT NOT NULL DEFAULT '{}', -- JSON: overrides of the defaults, per alert kind
+	active_at INTEGER,                      -- last heartbeat of a visible, recently used console tab
+	reminded_at INTEGER,                    -- last unread-reminder email
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE team_members (
+	team_id TEXT NOT NULL,
+	staff_id TEXT NOT NULL,
+	PRIMARY KEY (team_id, staff_id)
+) WITHOUT ROWID;
+CREATE INDEX team_members_staff ON team_members (staff_id);
+
+-- A staff member's browsers (push subscriptions made on the worker's own origin): never a visitor subscriber.
+CREATE TABLE staff_devices (
+	id TEXT PRIMARY KEY,
+	staff_id TEXT NOT NULL,
+	endpoint TEXT NOT NULL UNIQUE,
+	p256dh TEXT NOT NULL,
+	auth TEXT NOT NULL,
+	browser TEXT NOT NULL DEFAULT 'other',
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX staff_devices_staff ON staff_devices (staff_id);
+
+-- Conversations an integration told about, their routing and read state.
+CREATE TABLE conversations (
+	id TEXT PRIMARY KEY,
+	title TEXT,
+	url TEXT,                    -- the conversation's page in the helpdesk (a staff click opens it)
+	assignee TEXT,               -- staff id
+	team TEXT,                   -- team id
+	read_any_at INTEGER,         -- the last read by anyone (counts for everyone while unassigned)
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE conversation_reads (
+	conversation_id TEXT NOT NULL,
+	staff_id TEXT NOT NULL,
+	read_at INTEGER NOT NULL,
+	PRIMARY KEY (conversation_id, staff_id)
+) WITHOUT ROWID;
+-- Visitor messages (for the unread reminders), kept 30 days.
+CREATE TABLE conversation_messages (
+	conversation_id TEXT NOT NULL,
+	id TEXT NOT NULL,
+	author TEXT,                 -- the visitor's name as the integration gave it
+	text TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (conversation_id, id)
+) WITHOUT ROWID;
+CREATE INDEX conversation_messages_recent ON conversation_messages (created_at);
+
+-- Each staff member's in-console list: one live entry per conversation (a newer alert replaces it).
+CREATE TABLE staff_inbox (
+	id TEXT PRIMARY KEY,
+	staff_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	conversation_id TEXT,
+	title TEXT NOT NULL,
+	body TEXT NOT NULL,
+	url TEXT,
+	created_at INTEGER NOT NULL,
+	read_at INTEGER
+);
+CREATE UNIQUE INDEX staff_inbox_conversation ON staff_inbox (staff_id, conversation_id)
+	WHERE conversation_id IS NOT NULL;
+CREATE INDEX staff_inbox_recent ON staff_inbox (staff_id, created_at DESC);
+
+-- Staff event ids already handled (idempotency), kept 7 days.
+CREATE TABLE staff_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`,
+	},
 ];

@@ -617,6 +617,82 @@ export interface WebhookDeliveryView {
 	nextAttemptAt: string | null;
 }
 
+/**
+ * What staff are alerted about (issue 14). Conversation kinds come from a chat or helpdesk integration
+ * (`POST …/staff-events`); the others from the platforms (Shopify orders, WordPress comments and sign-ups) or a
+ * site's own code (`alert`).
+ */
+export const STAFF_ALERT_KINDS = [
+	'conversation.created',
+	'message.created',
+	'conversation.assigned',
+	'mention',
+	'order.created',
+	'comment.pending',
+	'user.registered',
+	'alert',
+] as const;
+export type StaffAlertKind = (typeof STAFF_ALERT_KINDS)[number];
+
+/** Kinds about a conversation: their scope says whose conversations. */
+export const CONVERSATION_KINDS: readonly StaffAlertKind[] = [
+	'conversation.created',
+	'message.created',
+	'conversation.assigned',
+	'mention',
+];
+
+/**
+ * Whose conversations a staff member hears about: `mine` (assigned to them), `teams` (routed to a team they are
+ * in), `unassigned` (nobody's yet), `all` (every conversation not routed to a team they are not in).
+ */
+export const STAFF_SCOPES = ['mine', 'teams', 'unassigned', 'all'] as const;
+export type StaffScope = (typeof STAFF_SCOPES)[number];
+
+/** One kind's preference: for conversation kinds the scopes it applies to; the channels. */
+export interface StaffPreference {
+	scopes: StaffScope[];
+	/** A push to this staff member's devices (never while they are active in the console). */
+	push: boolean;
+	/** Unread visitor messages in an unread-reminder email (conversation kinds; see README "Staff alerts"). */
+	email: boolean;
+}
+
+export type StaffPreferences = Record<StaffAlertKind, StaffPreference>;
+
+/** A staff member of a site. */
+export interface StaffView {
+	staffId: string;
+	name: string | null;
+	email: string | null;
+	timezone: string | null;
+	teams: string[];
+	/** Whether a console tab of theirs is visible and in use now (then nothing external is sent to them). */
+	active: boolean;
+	devices: number;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface TeamView {
+	teamId: string;
+	name: string;
+	members: string[];
+	createdAt: string;
+}
+
+/** One entry of a staff member's in-console notification list (one per conversation: the latest replaces). */
+export interface StaffInboxItem {
+	notificationId: string;
+	kind: StaffAlertKind;
+	conversationId: string | null;
+	title: string;
+	body: string;
+	url: string | null;
+	createdAt: string;
+	readAt: string | null;
+}
+
 /** Every error response. */
 export interface ApiErrorBody {
 	error: { code: string; message: string };

@@ -143,7 +143,7 @@ export const subscriberListQuery = subscriberFilter.extend({
 /** Query of GET /v1/sites/{siteId}/notifications. */
 export const notificationListQuery = z.object({ limit: queryInt(1, 100).describe('Default 20') });
 
-function isTimeZone(value: string): boolean {
+export function isTimeZone(value: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: value });
 		return true;
