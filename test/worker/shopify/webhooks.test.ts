@@ -277,6 +277,42 @@ describe('shopify webhooks', () => {
 		expect(purchases[0]?.time).toBe(order.created_at);
 	});
 
+	it('orders/create alerts the shop staff of every order (guests too), once, with a link to the order in Shopify admin', async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed } = await shopWithCustomer(store);
+		// The merchant opened the app: they are a staff member of the shop's site.
+		expect((await siteApi(installed, '/staff/me')).status).toBe(200);
+		const order = {
+			id: 5_570_001,
+			name: '#1042',
+			created_at: new Date(Date.now() - 60_000).toISOString(),
+			total_price: '129.5',
+			currency: 'EUR',
+			customer: null,
+			email: 'buyer@example.com',
+			line_items: [{ id: 1 }, { id: 2 }, { id: 3 }],
+		};
+		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({
+			ok: true,
+			ignored: 'guest_order',
+			staff: 1,
+		});
+		expect(await json(await deliverWebhook('orders/create', shop, order))).toMatchObject({ staff: 0 });
+		const list = await json<{ notifications: Array<Record<string, unknown>> }>(
+			await siteApi(installed, '/staff/me/notifications'),
+		);
+		expect(list.notifications).toEqual([
+			expect.objectContaining({
+				kind: 'order.created',
+				title: 'New order #1042 · 129.50 EUR',
+				body: '3 items',
+				url: `https://admin.shopify.com/store/${store}/orders/5570001`,
+			}),
+		]);
+		expect(JSON.stringify(list)).not.toContain('buyer@example.com');
+	});
+
 	it("links a guest's order to the browser named by the _beckon cart attribute, once, and to no one else", async () => {
 		const store = newStore();
 		const shop = shopOf(store);

@@ -119,7 +119,10 @@ async function handle(env: Env, delivery: Delivery): Promise<Record<string, unkn
 				const product = parseProduct(payload, record.primaryUrl);
 				return { notified: await siteStore(env, record.siteId).productChanged(record.siteId, product, now) };
 			}
-			if (topic === 'ORDERS_CREATE') return recordPurchase(env, record.siteId, payload, now);
+			if (topic === 'ORDERS_CREATE') {
+				const staff = await alertStaffOfOrder(env, record.siteId, shop, payload, now);
+				return { ...(await recordPurchase(env, record.siteId, payload, now)), staff };
+			}
 			if (topic === 'FULFILLMENT_EVENTS_CREATE')
 				return recordFulfillmentEvent(env, record.siteId, payload, now);
 			return recordCheckout(env, record.siteId, payload, now);
@@ -216,6 +219,41 @@ async function recordPurchase(
 		now,
 	);
 	return { purchase: result.accepted === 1 ? 'recorded' : 'duplicate' };
+}
+
+/**
+ * orders/create → an `order.created` staff alert (every order, guests too): its name, total and item count, and a
+ * link to the order in Shopify admin. Nothing about the buyer. Idempotent by the order id.
+ */
+async function alertStaffOfOrder(
+	env: Env,
+	siteId: string,
+	shop: string,
+	payload: Payload,
+	now: number,
+): Promise<number> {
+	const orderId = /^\d{1,20}$/.test(String(payload.id)) ? String(payload.id) : null;
+	if (orderId === null) throw malformed('ORDERS_CREATE');
+	const name = typeof payload.name === 'string' && payload.name.length <= 64 ? payload.name : `#${orderId}`;
+	const total = Number(payload.total_price);
+	const currency =
+		typeof payload.currency === 'string' && /^[A-Z]{3}$/.test(payload.currency) ? payload.currency : '';
+	const items = Array.isArray(payload.line_items) ? payload.line_items.length : null;
+	const amount = Number.isFinite(total) ? ` · ${total.toFixed(2)}${currency ? ` ${currency}` : ''}` : '';
+	const result = await siteStore(env, siteId).staffEvents(
+		siteId,
+		[
+			{
+				id: `shopify-order-${orderId}`,
+				type: 'order.created',
+				title: `New order ${name}${amount}`,
+				...(items === null ? {} : { body: items === 1 ? '1 item' : `${items} items` }),
+				url: `https://admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, '')}/orders/${orderId}`,
+			},
+		],
+		now,
+	);
+	return result.notified;
 }
 
 /** An https URL as given, or null. */
