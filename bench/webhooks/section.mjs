@@ -38,7 +38,7 @@ export function webhooksSection(r) {
 | | measured | check |
 |---|---:|---|
 | send: pushes at the sink / status | ${n0(s.pushesAtSink)} of ${n0(N)} / \`${s.status}\` in ${fmt(s.doneSeconds)} s (${n0(s.sinkBad)} bad) | |
-| webhook calls received: \`notification.clicked\` / \`notification.completed\` / \`subscriber.gone\` | ${n0(rx.byType['notification.clicked'] ?? 0)} / ${n0(rx.byType['notification.completed'] ?? 0)} / ${n0(rx.byType['subscriber.gone'] ?? 0)} | one \`completed\` for the send: ${met(s.completedCalls === 1)} |
+| webhook calls received in the whole run (send, burst, trickle): \`notification.clicked\` / \`notification.completed\` / \`subscriber.gone\` | ${n0(rx.byType['notification.clicked'] ?? 0)} / ${n0(rx.byType['notification.completed'] ?? 0)} / ${n0(rx.byType['subscriber.gone'] ?? 0)} | one \`completed\` for the send: ${met(s.completedCalls === 1)} |
 | signatures that failed \`standardwebhooks\` verification / call ids received twice | ${n0(rx.badSignatures)} / ${n0(rx.repeatedIds)} | 0 / 0: ${met(rx.badSignatures === 0 && rx.repeatedIds === 0)} |
 | burst: beacons, wall time, answers | ${n0(C)} in ${fmt(b.seconds)} s (${fmt(b.beaconsPerSecond, 0)}/s; p50 / p99 ${n0(b.latencyMs.p50)} / ${n0(b.latencyMs.p99)} ms), ${answers} | |
 | burst: \`notification.clicked\` calls, clicks carried | ${n0(b.clickCalls)} calls, ${n0(b.clicksReceived)} clicks (all calls of the run, trickle included: ${n0(rx.distinctSubscribers)} distinct subscribers, ${n0(rx.subscribersClickedTwice)} of them twice); the notification's \`clicked\` ${n0(b.clickedCount)} | every click once: ${met(b.clicksReceived === C && rx.subscribersClickedTwice === 0)} |
@@ -64,5 +64,10 @@ ${t ? `| trickle: ${n0(t.clicks)} clicks ${n0(t.intervalMs)} ms apart | ${n0(t.c
 - The burst's other store rows are not the webhooks': \`event_days\` is the \`clicked\` event each click records in
   the event log (one row per click, with or without webhooks) and \`notifications\` updates are the progress saves
   that carry the click counts.
+- \`shown\` beacons (one per push delivered, the higher volume) make no webhook call at all: there is no such event
+  type; they stay counters of the Dispatcher (section "Beacon burst").
+- One flush carries at most 1,000 clicks (the Dispatcher's \`MAX_PENDING_CLICKS\`, read from the code, not reached
+  here): clicks beyond that within one ~2.25 s window (over ~440 clicks/s on one notification) are counted on the
+  notification but reach neither the event log nor webhooks.
 `;
 }
