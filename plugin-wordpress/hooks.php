@@ -59,6 +59,10 @@ add_action( 'beckon_retry_purchase', 'beckon_retry_purchase', 10, 2 );
 add_action( 'comment_post', 'beckon_comment_posted', 10, 2 );
 add_action( 'transition_comment_status', 'beckon_comment_approved', 10, 3 );
 
+// Staff alerts: comments awaiting moderation and new users.
+add_action( 'comment_post', 'beckon_alert_pending_comment', 20, 2 );
+add_action( 'user_register', 'beckon_alert_new_user' );
+
 // editor.php: after post types are registered (init, 10); it also filters rest_pre_insert_<type> for those types.
 add_action( 'init', 'beckon_register_post_meta', 20 );
 add_action( 'enqueue_block_editor_assets', 'beckon_enqueue_editor_panel' );

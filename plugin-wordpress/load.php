@@ -37,6 +37,7 @@ require_once __DIR__ . '/publish.php';
 require_once __DIR__ . '/replies.php';
 require_once __DIR__ . '/commerce.php';
 require_once __DIR__ . '/developer-api.php';
+require_once __DIR__ . '/staff-alerts.php';
 require_once __DIR__ . '/editor.php';
 require_once __DIR__ . '/console-token.php';
 require_once __DIR__ . '/admin-page.php';

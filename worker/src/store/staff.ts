@@ -701,6 +701,7 @@ export interface Reminder {
 	staffId: string;
 	name: string | null;
 	email: string;
+	timezone: string | null;
 	conversations: Array<{
 		conversationId: string;
 		title: string | null;
@@ -755,7 +756,15 @@ export function dueReminders(sql: SqlStorage, now: number): Reminder[] {
 				messages: messages.map((m) => ({ author: m.author, text: m.text, at: m.created_at })),
 			});
 		}
-		if (mine.length > 0) reminders.push({ staffId: s.id, name: s.name, email: s.email, conversations: mine });
+		if (mine.length > 0) {
+			reminders.push({
+				staffId: s.id,
+				name: s.name,
+				email: s.email,
+				timezone: s.timezone,
+				conversations: mine,
+			});
+		}
 	}
 	return reminders;
 }
