@@ -36,6 +36,7 @@ export const DEFAULT_AWAY_MINUTES = 5;
 export const MAX_AWAY_IDS = 100;
 const AWAY_ERROR = 'must be true, false or {minutes: 1–1440}';
 
+// At most a day: the shortest event retention (1 day) still keeps yesterday's pageview rows.
 const onlyIfAway = opt(
 	z.union([z.boolean(), z.strictObject({ minutes: int(1, 1440) })], { error: AWAY_ERROR }),
 )
