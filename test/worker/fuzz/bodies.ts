@@ -33,6 +33,7 @@ export const SEND_FIELDS = [
 	'audience',
 	'idempotencyKey',
 	'Idempotency-Key',
+	'onlyIfAway',
 ];
 
 /** Send bodies for a site: with every field plausible or wrong, and fully valid ones. */
@@ -68,6 +69,13 @@ export function sendBodies(origin: string, subscriberIds: string[]) {
 		tag: maybe(fc.string({ maxLength: 70 })),
 		audience: maybe(audience),
 		idempotencyKey: maybe(fc.string({ maxLength: 140 })),
+		onlyIfAway: maybe(
+			fc.oneof(
+				fc.boolean(),
+				fc.record({ minutes: fc.integer({ min: -1, max: 1500 }) }),
+				fc.constantFrom('yes', 5, { seconds: 60 }),
+			),
+		),
 	});
 	const valid = fc.record(
 		{

@@ -51,6 +51,8 @@ export interface DispatchInput {
 	events?: Record<string, Record<string, string | number | boolean>>;
 	/** A broadcast automation's trigger event, for every recipient (when its templates also read the recipient). */
 	event?: Record<string, string | number | boolean>;
+	/** Recipients left out before the dispatch (an only-if-away send's present ones), by reason: counted as skipped. */
+	skipped?: Record<string, number>;
 }
 
 /** What a queue consumer reports after sending one batch. */
@@ -210,6 +212,7 @@ export class Dispatcher extends DurableObject<Env> {
 		migrate(this.ctx.storage, DISPATCHER_MIGRATIONS);
 		this.input = input;
 		this.write('INSERT INTO meta (k, v) VALUES (?, ?)', 'input', JSON.stringify(input));
+		for (const [reason, n] of Object.entries(input.skipped ?? {})) this.countSkipped(reason, n);
 		this.saveState();
 		await this.ctx.storage.setAlarm(Date.now());
 	}

@@ -137,6 +137,7 @@ import {
 	openNotificationIds,
 	saveProgress,
 } from '../store/notifications';
+import { awayAudience } from '../store/presence';
 import { type ProductUpdate, productChanged } from '../store/products';
 import {
 	createResource,
@@ -1030,6 +1031,16 @@ export class SiteStore extends DurableObject<Env> {
 	}
 
 	// ---- sending -------------------------------------------------------------------------------------------------
+
+	/** An only-if-away send's 1:1 audience less those present on the site, and how many that left out. */
+	async awayAudience(
+		siteId: string,
+		audience: Audience,
+		minutes: number,
+	): Promise<{ audience: Audience; present: number }> {
+		await this.open(siteId);
+		return awayAudience(this.sql, audience, minutes, Date.now());
+	}
 
 	/**
 	 * The next page of an audience's allowed subscribers. `cursor` is the last id (keyset), or for {subscriberIds}

@@ -1,6 +1,6 @@
 import type { Audience, Delivery, Message, PushPayload } from '#wire';
 import { parse } from '../api/parse';
-import { MAX_URL_LENGTH, sendRequest } from '../api/schemas/send';
+import { MAX_AWAY_IDS, MAX_URL_LENGTH, sendRequest } from '../api/schemas/send';
 import { badRequest, HttpError } from '../http/errors';
 import { checkTemplates, liftUrlTemplates } from './liquid';
 
@@ -43,6 +43,10 @@ export function parseSendRequest(
 
 	const delivery: Delivery = { ttl: input.ttl ?? DEFAULT_TTL, urgency: input.urgency ?? 'normal' };
 	if (input.topic !== undefined) delivery.topic = input.topic;
+	if (input.onlyIfAway) {
+		checkOneToOne(input.audience);
+		delivery.onlyIfAway = input.onlyIfAway;
+	}
 
 	// On the template text as written: what each recipient's rendering adds is checked per recipient at send time.
 	const probe: PushPayload = {
@@ -62,6 +66,18 @@ export function parseSendRequest(
 		);
 	}
 	return { message, audience: input.audience, delivery, idempotencyKey: input.idempotencyKey ?? null };
+}
+
+// Presence is read per listed id when the send is accepted: a broadcast has no "away" worth a read per subscriber.
+function checkOneToOne(audience: Audience): void {
+	const ids =
+		'subscriberIds' in audience ? audience.subscriberIds : 'userIds' in audience ? audience.userIds : null;
+	if (ids === null || ids.length > MAX_AWAY_IDS) {
+		throw badRequest(
+			'onlyIfAway',
+			`is only for a 1:1 send: an audience of subscriberIds or userIds (at most ${MAX_AWAY_IDS})`,
+		);
+	}
 }
 
 // A notification image is fetched by every recipient's browser; plain http would let anyone on their network swap

@@ -56,7 +56,10 @@ export async function sendNotification(
 	}
 	// Checked against the site before anything is stored (a bad filter is a 400 that writes nothing), and frozen:
 	// the dispatcher pages saved segments as they are now, whatever happens to them during the send.
-	const audience = await resolveAudience(env, site.id, input.audience);
+	const resolved = await resolveAudience(env, site.id, input.audience);
+	const { audience, present } = await leaveOutPresent(env, site.id, resolved, input.delivery);
+	const counts = emptyCounts();
+	if (present > 0) counts.skipped = { present };
 	const record: NotificationRecord = {
 		id: newId('ntf'),
 		siteId: site.id,
@@ -64,7 +67,7 @@ export async function sendNotification(
 		audience: input.audience,
 		delivery: input.delivery,
 		status: 'queued',
-		counts: emptyCounts(),
+		counts,
 		createdAt: Date.now(),
 		finishedAt: null,
 		resource: input.resource ?? null,
@@ -72,8 +75,9 @@ export async function sendNotification(
 	};
 	const inserted = await siteStore(env, site.id).insertNotification(site.id, record, input.idempotencyKey);
 	if (inserted.duplicate) {
+		const first = inserted.record;
 		return {
-			result: { notificationId: inserted.record.id, status: inserted.record.status, duplicate: true },
+			result: { notificationId: first.id, status: first.status, duplicate: true, ...skippedOf(first) },
 			created: false,
 		};
 	}
@@ -87,8 +91,32 @@ export async function sendNotification(
 		iconUrl: site.iconUrl,
 		createdAt: record.createdAt,
 		...(input.translations ? { translations: [input.translations] } : {}),
+		...(counts.skipped ? { skipped: counts.skipped } : {}),
 	});
-	return { result: { notificationId: record.id, status: 'queued' }, created: true };
+	return {
+		result: { notificationId: record.id, status: 'queued', ...skippedOf(record) },
+		created: true,
+	};
+}
+
+/**
+ * An only-if-away send's audience less the recipients present on the site, read when the send is accepted: the
+ * answer can say how many were left out, and a repeated idempotency key never sends later to someone who was here.
+ */
+async function leaveOutPresent(
+	env: Env,
+	siteId: string,
+	audience: Audience,
+	delivery: Delivery,
+): Promise<{ audience: Audience; present: number }> {
+	if (!delivery.onlyIfAway) return { audience, present: 0 };
+	return siteStore(env, siteId).awayAudience(siteId, audience, delivery.onlyIfAway.minutes);
+}
+
+/** The answer's `skipped` for an only-if-away send (zero included: the caller asked), else nothing. */
+function skippedOf(record: NotificationRecord): Pick<SendResult, 'skipped'> {
+	if (!record.delivery.onlyIfAway) return {};
+	return { skipped: { present: record.counts.skipped?.present ?? 0 } };
 }
 
 /** One notification with its live status and counts from its dispatcher, or a 404. */

@@ -157,11 +157,13 @@ export interface AudienceEstimate {
 	byBrowser: Record<string, number>;
 }
 
-/** Push-service delivery options (RFC 8030). */
+/** Push-service delivery options (RFC 8030), and a 1:1 send's condition. */
 export interface Delivery {
 	ttl: number;
 	urgency: 'very-low' | 'low' | 'normal' | 'high';
 	topic?: string;
+	/** Only to recipients without a pageview in the last `minutes` (a user: on none of their devices). */
+	onlyIfAway?: { minutes: number };
 }
 
 /** The JSON the service worker receives, one per recipient. */
@@ -184,8 +186,8 @@ export interface Counts {
 	closed: number;
 	failures: Record<string, number>;
 	/**
-	 * Recipients left out on purpose, by reason (`local_time_passed`, `quiet_hours`, `expired`); only when some
-	 * were. Not failures: nothing was tried.
+	 * Recipients left out on purpose, by reason (`local_time_passed`, `quiet_hours`, `expired`, `holdout`, `capped`,
+	 * `present`); only when some were. Not failures: nothing was tried.
 	 */
 	skipped?: Record<string, number>;
 	/** A campaign run with A/B variants: the counts of each variant, in order. */
@@ -454,6 +456,8 @@ export interface SendResult {
 	notificationId: string;
 	status: NotificationStatus;
 	duplicate?: true;
+	/** An `onlyIfAway` send: subscribers left out as present on the site, counted when it was accepted. */
+	skipped?: { present: number };
 }
 
 /** GET /v1/sites/:siteId/stats: counters (O(1)) and 30 days of growth, oldest first. */

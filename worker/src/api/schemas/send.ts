@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Audience } from '#wire';
 import { MAX_ACTIONS } from '../../wire/browsers';
 import {
+	int,
 	object,
 	opt,
 	optBool,
@@ -28,6 +29,23 @@ const action = object({
 	title: reqText(64),
 	url: optHttpUrl(MAX_URL_LENGTH),
 }).meta({ description: 'A button on the notification' });
+
+/** Minutes without a pageview that make a recipient away when `onlyIfAway` is `true`. */
+export const DEFAULT_AWAY_MINUTES = 5;
+/** Most ids a send with `onlyIfAway` may list: presence is read for each when the send is accepted. */
+export const MAX_AWAY_IDS = 100;
+const AWAY_ERROR = 'must be true, false or {minutes: 1–1440}';
+
+// At most a day: the shortest event retention (1 day) still keeps yesterday's pageview rows.
+const onlyIfAway = opt(
+	z.union([z.boolean(), z.strictObject({ minutes: int(1, 1440) })], { error: AWAY_ERROR }),
+)
+	.transform((value) =>
+		value === true ? { minutes: DEFAULT_AWAY_MINUTES } : value === false ? undefined : value,
+	)
+	.describe(
+		`A 1:1 send (audience subscriberIds or userIds, at most ${MAX_AWAY_IDS}) only to recipients away from the site: no pageview within the last \`minutes\` (true = ${DEFAULT_AWAY_MINUTES}). A user is away only when none of their devices viewed a page. Those present are left out when the send is accepted and counted as skipped \`present\` (in the answer and the notification's counts)`,
+	);
 
 const imageUrl = (what: string) =>
 	optText(1024).describe(`${what}: an https URL, or a URL on one of the site's own origins (may be http)`);
@@ -109,6 +127,7 @@ export const sendRequest = z.object({
 	urgency: optOneOf(URGENCIES),
 	topic: optText(32, (s) => s.regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1–32 base64url characters' })),
 	idempotencyKey: optText(128).describe('The same key on a site returns the first notification'),
+	onlyIfAway,
 	audience: audienceRequest,
 });
 export type SendRequest = z.output<typeof sendRequest>;
@@ -146,6 +165,10 @@ export const delivery = z.object({
 	ttl: z.number(),
 	urgency: z.enum(URGENCIES),
 	topic: z.string().optional(),
+	onlyIfAway: z
+		.object({ minutes: z.number() })
+		.optional()
+		.describe('A 1:1 send only to recipients without a pageview in the last `minutes`'),
 });
 
 export const counts = z.object({
@@ -161,7 +184,9 @@ export const counts = z.object({
 	skipped: z
 		.record(z.string(), z.number())
 		.optional()
-		.describe('Recipients left out on purpose, by reason: local_time_passed, quiet_hours, expired'),
+		.describe(
+			'Recipients left out on purpose, by reason: local_time_passed, quiet_hours, expired, holdout, capped, present (an onlyIfAway send)',
+		),
 });
 
 const notificationStatus = z.enum(['queued', 'sending', 'done']);
@@ -197,6 +222,10 @@ export const sendResult = z.object({
 	notificationId: z.string(),
 	status: notificationStatus,
 	duplicate: z.literal(true).optional(),
+	skipped: z
+		.object({ present: z.number() })
+		.optional()
+		.describe('An onlyIfAway send: subscribers left out because they (or their user) viewed a page recently'),
 });
 
 export const notificationList = z.object({ notifications: z.array(notificationView) });
