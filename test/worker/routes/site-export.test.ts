@@ -282,6 +282,11 @@ describe('site export and import', { timeout: 60_000 }, () => {
 				new RegExp(`^line ${at}: colour: not a field of a subscriber record`),
 			],
 			[
+				'a list that is not one',
+				body((ls) => ls.toSpliced(subscriberAt, 1, { ...(ls[subscriberAt] as Line), categories: 'news' })),
+				new RegExp(`^line ${at}: categories: must be an array`),
+			],
+			[
 				'status SQLite refuses',
 				body((ls) =>
 					ls.toSpliced(subscriberAt + 1, 1, { ...(ls[subscriberAt + 1] as Line), status: 'maybe' } as Line),

@@ -3,8 +3,8 @@
 // read. What is left out (journeys in progress, sent sets, pending dispatcher inputs, counters) is rebuilt or
 // not owed; see README "Moving a site".
 
-/** How a column is written in a record: text, an integer, a number, or JSON (any value). */
-type Kind = 'text' | 'int' | 'real' | 'json';
+/** How a column is written in a record: text, an integer, a number, or a JSON object or array (stored as text). */
+type Kind = 'text' | 'int' | 'real' | 'object' | 'list';
 
 /** One column: its SQL name, kind, and whether it may be null (a missing nullable field imports as null). */
 interface Column {
@@ -26,7 +26,8 @@ interface TableSpec {
 const t = (sql: string, nullable = false): Column => ({ sql, kind: 'text', nullable });
 const i = (sql: string, nullable = false): Column => ({ sql, kind: 'int', nullable });
 const r = (sql: string, nullable = false): Column => ({ sql, kind: 'real', nullable });
-const j = (sql: string, nullable = false): Column => ({ sql, kind: 'json', nullable });
+const j = (sql: string, nullable = false): Column => ({ sql, kind: 'object', nullable });
+const l = (sql: string, nullable = false): Column => ({ sql, kind: 'list', nullable });
 
 /** Every exported table, in the order an export writes them (an import needs no order among them). */
 export const EXPORT_TABLES: readonly TableSpec[] = [
@@ -44,7 +45,7 @@ export const EXPORT_TABLES: readonly TableSpec[] = [
 			t('push_service', true),
 			t('browser'),
 			t('os'),
-			j('categories'),
+			l('categories'),
 			t('external_user_id', true),
 			t('timezone', true),
 			t('locale', true),
@@ -72,7 +73,7 @@ export const EXPORT_TABLES: readonly TableSpec[] = [
 		type: 'event_day',
 		table: 'event_days',
 		key: ['subject', 'name', 'day'],
-		columns: [t('subject'), t('name'), i('day'), i('n'), i('first_at'), i('last_at'), j('recent')],
+		columns: [t('subject'), t('name'), i('day'), i('n'), i('first_at'), i('last_at'), l('recent')],
 	},
 	{
 		type: 'segment',
@@ -84,7 +85,7 @@ export const EXPORT_TABLES: readonly TableSpec[] = [
 		type: 'resource',
 		table: 'resources',
 		key: ['id'],
-		columns: [t('id'), t('name'), t('name_key'), j('labels'), i('version'), i('created_at'), i('updated_at')],
+		columns: [t('id'), t('name'), t('name_key'), l('labels'), i('version'), i('created_at'), i('updated_at')],
 	},
 	{
 		type: 'resource_version',
@@ -99,7 +100,7 @@ export const EXPORT_TABLES: readonly TableSpec[] = [
 		columns: [
 			t('id'),
 			t('name'),
-			j('labels'),
+			l('labels'),
 			t('state'),
 			j('message'),
 			j('audience'),
@@ -220,7 +221,8 @@ export function exportPage(
 		const record: StoreRecord = { type };
 		for (const c of spec.columns) {
 			const value = row[c.sql];
-			record[fieldOf(c)] = c.kind === 'json' && typeof value === 'string' ? JSON.parse(value) : value;
+			const json = c.kind === 'object' || c.kind === 'list';
+			record[fieldOf(c)] = json && typeof value === 'string' ? JSON.parse(value) : value;
 		}
 		return record;
 	});
@@ -255,7 +257,12 @@ export function checkStoreRecord(
 		if (value === undefined || value === null) {
 			if (!c.nullable) return { problem: `${field}: is required in a ${spec.type} record` };
 			row[c.sql] = null;
-		} else if (c.kind === 'json') {
+		} else if (c.kind === 'list') {
+			if (!Array.isArray(value)) return { problem: `${field}: must be an array` };
+			row[c.sql] = JSON.stringify(value);
+		} else if (c.kind === 'object') {
+			if (typeof value !== 'object' || Array.isArray(value))
+				return { problem: `${field}: must be an object` };
 			row[c.sql] = JSON.stringify(value);
 		} else if (c.kind === 'text') {
 			if (typeof value !== 'string') return { problem: `${field}: must be a string` };
