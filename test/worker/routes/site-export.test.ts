@@ -303,7 +303,11 @@ describe('site export and import', { timeout: 60_000 }, () => {
 				),
 				new RegExp(`^line ${at + 1}: .*UNIQUE`),
 			],
-			['cut short', body((ls) => ls.slice(0, -1)), /the trailer .* is missing/],
+			[
+				'cut short',
+				body((ls) => ls.slice(0, -1)),
+				new RegExp(`^line ${lines.length}: the trailer .* is missing`),
+			],
 			[
 				'counts differ',
 				body((ls) => ls.toSpliced(subscriberAt, 1)),

@@ -164,8 +164,10 @@ export async function importSite(
 			batchBytes = 0;
 		};
 		let trailer: { counts: unknown; line: number } | null = null;
+		let last = 2;
 		for (let next = await lines.next(); !next.done; next = await lines.next()) {
 			const at = next.value.line;
+			last = at;
 			const value = record(next.value.text, at);
 			if (trailer) throw lineError(at, 'nothing may follow the trailer ({"type":"end"})');
 			if (value.type === 'end') {
@@ -190,7 +192,7 @@ export async function importSite(
 		await flush();
 		if (!trailer)
 			throw lineError(
-				0,
+				last + 1,
 				'the trailer {"type":"end",…} is missing: the file was cut short',
 				'import_truncated',
 			);
