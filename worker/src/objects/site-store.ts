@@ -145,7 +145,7 @@ import {
 	segmentsReferring,
 } from '../store/segments';
 import { CAP_LOOKBACK_MS, purgeSentSets, recordPage, SentIndex, type SentPage } from '../store/sent-sets';
-import { EXPORT_TABLES, type ExportCursor, exportPage, insertStoreRow } from '../store/site-export';
+import { type ExportCursor, exportPage, insertStoreRow } from '../store/site-export';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { findSite } from '../store/sites';
 import { readStats, type SiteStats } from '../store/stats';
@@ -1119,14 +1119,6 @@ export class SiteStore extends DurableObject<Env> {
 		const page = exportPage(this.sql, type, after, limit);
 		const ndjson = page.records.map((r) => `${JSON.stringify(r)}\n`).join('');
 		return { ndjson, count: page.records.length, next: page.next };
-	}
-
-	/** Whether the store holds none of what an import writes (an import only ever goes into an empty store). */
-	async isEmpty(siteId: string): Promise<boolean> {
-		await this.open(siteId);
-		return EXPORT_TABLES.every(
-			(spec) => this.sql.exec(`SELECT 1 FROM ${spec.table} LIMIT 1`).toArray().length === 0,
-		);
 	}
 
 	/**
