@@ -11,6 +11,7 @@ import {
 	send,
 	sinkLog,
 	siteApi,
+	storeSql,
 	subscribe,
 	type TestSite,
 	tableRowCounts,
@@ -197,6 +198,43 @@ describe('site export and import', { timeout: 60_000 }, () => {
 		const last = log.at(-1);
 		expect(last?.headers.authorization).toContain(`k=${site.vapidPublicKey}`);
 		expect(await decryptRecorded(last?.body ?? '', sub)).toMatchObject({ title: 'From the new site' });
+	});
+
+	it('pages through thousands of rows (composite keys too) and imports them in batches, none lost or doubled', async () => {
+		const site = await createSite();
+		const n = 2_345;
+		const ids = Array.from({ length: n }, (_, k) => `sub_${String(k).padStart(6, '0')}`);
+		await seedSubscribers(
+			site.siteId,
+			ids.map((id) => ({ id, endpoint: `https://push.example/${id}`, p256dh: 'p', auth: 'a' })),
+		);
+		// 1,200 event days over 3 names x 400 days: keyset pages over (subject, name, day).
+		await storeSql(
+			site.siteId,
+			`WITH RECURSIVE k(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM k WHERE x < 1199)
+			INSERT INTO event_days (subject, name, day, n, first_at, last_at, recent)
+			SELECT 's:sub_000001', 'e' || (x % 3), 20000 + x / 3, 1, 0, 0, '[]' FROM k`,
+		);
+		const lines = parseLines(await textOf(await exportText(site, '?keys=clear')));
+		const subscribers = lines.filter((l) => l.type === 'subscriber').map((l) => l.id);
+		expect(subscribers).toEqual(ids);
+		expect(lines.filter((l) => l.type === 'event_day')).toHaveLength(1_200);
+		expect(lines.at(-1)?.counts).toMatchObject({ subscriber: n, event_day: 1_200 });
+
+		const moved = await imported(lines.map((l) => JSON.stringify(l)).join('\n'));
+		const [held] = await storeSql<{ subscribers: number; events: number; allowed: number }>(
+			moved.siteId,
+			`SELECT (SELECT count(*) FROM subscribers) AS subscribers, (SELECT count(*) FROM event_days) AS events,
+				(SELECT n FROM counts WHERE key = 'status:allowed') AS allowed`,
+		);
+		expect(held).toEqual({ subscribers: n, events: 1_200, allowed: n });
+		// Endpoints are found by their hash, as a browser's next report finds its row.
+		const [found] = await storeSql<{ id: string }>(
+			moved.siteId,
+			'SELECT id FROM subscribers WHERE endpoint_hash IS NOT NULL AND endpoint = ?',
+			`https://push.example/${ids[7]}`,
+		);
+		expect(found?.id).toBe(ids[7]);
 	});
 
 	it('writes the private key sealed by default, which this deployment opens again', async () => {
