@@ -69,8 +69,9 @@ function headerSite(header: StoreRecord) {
 	const settings = site.settings ?? {};
 	if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
 		throw lineError(1, 'site.settings: must be an object');
-	if (site.identitySecret !== undefined && typeof site.identitySecret !== 'string')
-		throw lineError(1, 'site.identitySecret: must be a string');
+	const secret = site.identitySecret;
+	if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16 || secret.length > 200))
+		throw lineError(1, 'site.identitySecret: must be a string of 16 to 200 characters');
 	try {
 		const fields = parse(createSiteRequest, {
 			name: site.name,
