@@ -237,6 +237,34 @@ describe('site export and import', { timeout: 60_000 }, () => {
 		expect(found?.id).toBe(ids[7]);
 	});
 
+	it('exports gzipped on request and imports a gzipped body; a body that is not gzip is a 400', async () => {
+		const site = await createSite();
+		const subscriberId = await subscribe(site, await makeSubscription());
+		const response = await exportText(site, '?keys=clear&gzip=true');
+		expect(response.headers.get('content-type')).toBe('application/gzip');
+		expect(response.headers.get('content-disposition')).toMatch(/\.ndjson\.gz"$/);
+		const gzipped = new Uint8Array(await response.arrayBuffer());
+		expect([gzipped[0], gzipped[1]]).toEqual([0x1f, 0x8b]);
+		for (const headers of [{ 'content-encoding': 'gzip' }, { 'content-type': 'application/gzip' }] as Array<
+			Record<string, string>
+		>) {
+			const made = await call('/v1/sites/import', { method: 'POST', key: OPERATOR, body: gzipped, headers });
+			expect(made.status).toBe(201);
+			const moved = await json<TestSite>(made);
+			expect((await ok(siteApi(moved, `/subscribers/${subscriberId}`), 200)).status).toBe('allowed');
+		}
+		const notGzip = await call('/v1/sites/import', {
+			method: 'POST',
+			key: OPERATOR,
+			body: '{"type":"beckon-export"}',
+			headers: { 'content-encoding': 'gzip' },
+		});
+		expect(await problem(notGzip)).toMatchObject({
+			status: 400,
+			message: expect.stringMatching(/^line 1: the body could not be read/),
+		});
+	});
+
 	it('writes the private key sealed by default, which this deployment opens again', async () => {
 		const site = await createSite();
 		const text = await textOf(await exportText(site));

@@ -137,7 +137,8 @@ export const ROUTES: readonly RouteSpec[] = [
 		summary: 'Create a site from an export',
 		description:
 			'The body is an export of GET /v1/sites/{siteId}/export (NDJSON, read line by line; a line at most 256 KiB, ' +
-			'the body at most 100 MiB). Makes a new site with the exported key pair, settings and every record, ids ' +
+			'at most 1 GiB of NDJSON; send it gzipped with `Content-Encoding: gzip` or `Content-Type: application/gzip`, ' +
+			'e.g. an export taken with gzip=true). Makes a new site with the exported key pair, settings and every record, ids ' +
 			'kept; scheduled campaigns come back paused. A bad line is a 400 naming it, and nothing is kept.',
 		tag: 'Operator',
 		auth: OPERATOR,

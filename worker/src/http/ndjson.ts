@@ -40,7 +40,18 @@ export async function* readLines(
 	};
 	const reader = body.getReader();
 	for (;;) {
-		const { done, value } = await reader.read();
+		let chunk: ReadableStreamReadResult<Uint8Array>;
+		try {
+			chunk = await reader.read();
+		} catch {
+			// A body said to be gzip that is not (DecompressionStream fails), or a connection cut mid-body.
+			throw new HttpError(
+				400,
+				'invalid_import',
+				`line ${number + 1}: the body could not be read (not valid gzip?)`,
+			);
+		}
+		const { done, value } = chunk;
 		if (done) break;
 		total += value.byteLength;
 		if (total > maxTotal) {

@@ -10,6 +10,10 @@ export const exportQuery = z.object({
 		'Default sealed: the VAPID private key as stored, which only this deployment can open. clear writes it, and ' +
 			'the identity secret, in clear: needed to move the site to another deployment; keep that file secret',
 	),
+	gzip: optOneOf(['true', 'false'] as const).describe(
+		'true answers the same NDJSON gzipped (application/gzip, a .ndjson.gz file): what to send to an import ' +
+			'when the export is larger than the request body limit (100 MB on Cloudflare Free and Pro plans)',
+	),
 });
 
 /** Query of POST /v1/sites/import. */
