@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXPORT_TABLES, NOT_EXPORTED } from '../../../worker/src/store/site-export';
 import { decryptRecorded } from '../decrypt';
 import {
 	call,
@@ -140,6 +141,16 @@ function comparable(lines: Line[]): Line[] {
 }
 
 describe('site export and import', { timeout: 60_000 }, () => {
+	it('decides on every table of the store: exported, or left out with a reason', async () => {
+		const site = await createSite();
+		const tables = await storeSql<{ name: string }>(
+			site.siteId,
+			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
+		);
+		const decided = [...EXPORT_TABLES.map((t) => t.table), ...Object.keys(NOT_EXPORTED)].sort();
+		expect(tables.map((t) => t.name).sort()).toEqual(decided);
+	});
+
 	it('round-trips everything into a new site that sends to the same browsers with the same key', async () => {
 		const { site, sub, subscriberId, campaignId } = await furnishedSite();
 		const response = await exportText(site, '?keys=clear');
