@@ -58,6 +58,7 @@ import {
 	listSegmentsRoute,
 	patchSegmentRoute,
 } from './routes/segments';
+import { exportSiteRoute, importSiteRoute } from './routes/site-export';
 import { createSite, getSite, listSitesRoute, patchSettings, rotateIdentitySecret } from './routes/sites';
 import {
 	addDeviceRoute,
@@ -122,12 +123,15 @@ const router = Router<IRequest, Args>({
 	.options('/v1/sites', (req) => adminPreflight(req))
 	.post('/v1/sites', (req, env) => createSite(req, env))
 	.get('/v1/sites', (req, env) => listSitesRoute(req, env))
+	.options('/v1/sites/import', (req) => adminPreflight(req))
+	.post('/v1/sites/import', (req, env) => importSiteRoute(req, env))
 	.post('/v1/admin/storage/migrate', (req, env) => migrateStorage(req, env))
 	.get('/v1/sites/:siteId', (req, env) => getSite(req, env, req.params.siteId as string))
 	.patch('/v1/sites/:siteId/settings', (req, env) => patchSettings(req, env, req.params.siteId as string))
 	.post('/v1/sites/:siteId/identity-secret', (req, env) =>
 		rotateIdentitySecret(req, env, req.params.siteId as string),
 	)
+	.get('/v1/sites/:siteId/export', (req, env) => exportSiteRoute(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/stats', (req, env) => getStats(req, env, req.params.siteId as string))

@@ -164,6 +164,11 @@ export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Json {
 				required: !route.bodyOptional,
 				content: { 'application/json': { schema: ref(route.body, `${id}Request`, 'request') } },
 			};
+		} else if (route.bodyMediaType) {
+			operation.requestBody = {
+				required: true,
+				content: { [route.bodyMediaType]: { schema: { type: 'string' } } },
+			};
 		}
 		const answers: Record<string, Json> = {};
 		for (const [status, answer] of Object.entries(route.responses)) {

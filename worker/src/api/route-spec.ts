@@ -29,6 +29,8 @@ export interface RouteSpec {
 	auth: readonly Auth[];
 	query?: z.ZodObject;
 	body?: z.ZodType;
+	/** Media type of a non-JSON request body (its schema is a string); instead of `body`. */
+	bodyMediaType?: string;
 	/** The body may be left out (an empty body reads as `{}`). */
 	bodyOptional?: boolean;
 	/** Documented request headers (name → description). */

@@ -43,6 +43,7 @@ import {
 } from './schemas/segments';
 import { notificationList, notificationView, sendRequest, sendResult } from './schemas/send';
 import { dataRequestList } from './schemas/shopify';
+import { exportQuery, importedSite, importQuery } from './schemas/site-export';
 import {
 	apiKeyList,
 	apiKeyRequest,
@@ -159,6 +160,23 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: OPERATOR,
 		body: createSiteRequest,
 		responses: { 201: { description: 'The new site with its secrets', schema: createdSite } },
+		errors: [400, 401, 413, 503],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/import',
+		operationId: 'importSite',
+		summary: 'Create a site from an export',
+		description:
+			'The body is an export of GET /v1/sites/{siteId}/export (NDJSON, read line by line; a line at most 256 KiB, ' +
+			'at most 1 GiB of NDJSON; send it gzipped with `Content-Encoding: gzip` or `Content-Type: application/gzip`, ' +
+			'e.g. an export taken with gzip=true). Makes a new site with the exported key pair, settings and every record, ids ' +
+			'kept; scheduled campaigns come back paused. A bad line is a 400 naming it, and nothing is kept.',
+		tag: 'Operator',
+		auth: OPERATOR,
+		query: importQuery,
+		bodyMediaType: 'application/x-ndjson',
+		responses: { 201: { description: 'The new site with its secrets', schema: importedSite } },
 		errors: [400, 401, 413, 503],
 	},
 	{
@@ -620,6 +638,23 @@ export const ROUTES: readonly RouteSpec[] = [
 		auth: ADMIN,
 		query: subscriberListQuery,
 		responses: { 200: { description: 'One page', schema: subscriberPage } },
+		errors: [400, ...ADMIN_ERRORS],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/export',
+		operationId: 'exportSite',
+		summary: 'Everything of the site as NDJSON',
+		description:
+			'A header line `{type:"beckon-export", version:1, site}`, the VAPID key pair, one line per record ' +
+			'(subscriber, user, attribute_def, event_day, segment, resource, resource_version, campaign, ' +
+			'campaign_run, automation, automation_stat, notification, shop_order, shop_variant, daily) and a trailer ' +
+			'`{type:"end", counts}`. A full API key, an admin console token or the operator token. Never API keys ' +
+			'or Shopify tokens.',
+		tag: 'Sites',
+		auth: [...ADMIN, 'operatorToken'],
+		query: exportQuery,
+		responses: { 200: { description: 'NDJSON, streamed', mediaType: 'application/x-ndjson' } },
 		errors: [400, ...ADMIN_ERRORS],
 	},
 	{

@@ -159,6 +159,7 @@ import {
 	segmentsReferring,
 } from '../store/segments';
 import { CAP_LOOKBACK_MS, purgeSentSets, recordPage, SentIndex, type SentPage } from '../store/sent-sets';
+import { type ExportCursor, exportPage, insertStoreRow } from '../store/site-export';
 import { SITE_STORE_MIGRATIONS } from '../store/site-schema';
 import { findSite } from '../store/sites';
 import {
@@ -1224,6 +1225,74 @@ export class SiteStore extends DurableObject<Env> {
 		migrate(this.ctx.storage, SITE_STORE_MIGRATIONS);
 		this.setMeta('site', siteId);
 		this.setMeta('imported_at', String(Date.now()));
+	}
+
+	// ---- site export and import (README "Moving a site") ---------------------------------------------------------
+
+	/**
+	 * One page of a table's records for a site export (see {@link exportPage}), already as NDJSON lines: what the
+	 * export streams, without a structured clone of every row.
+	 */
+	async exportPage(
+		siteId: string,
+		type: string,
+		after: ExportCursor | null,
+		limit: number,
+	): Promise<{ ndjson: string; count: number; next: ExportCursor | null }> {
+		await this.open(siteId);
+		const page = exportPage(this.sql, type, after, limit);
+		const ndjson = page.records.map((r) => `${JSON.stringify(r)}\n`).join('');
+		return { ndjson, count: page.records.length, next: page.next };
+	}
+
+	/**
+	 * Writes import rows (checked by `checkStoreRecord`) in one transaction: all of them, or, when SQLite
+	 * refuses one (a duplicate id, a status it does not know), none, with the index of the one refused.
+	 */
+	async importRecords(
+		siteId: string,
+		records: Array<{ type: string; row: Record<string, SqlStorageValue> }>,
+	): Promise<{ ok: true } | { ok: false; index: number; message: string }> {
+		await this.open(siteId);
+		const hashes = await Promise.all(
+			records.map((r) =>
+				r.type === 'subscriber' && typeof r.row.endpoint === 'string' ? endpointHash(r.row.endpoint) : null,
+			),
+		);
+		let at = 0;
+		try {
+			this.ctx.storage.transactionSync(() => {
+				for (at = 0; at < records.length; at++) {
+					const record = records[at] as (typeof records)[number];
+					const hash = hashes[at] ?? null;
+					insertStoreRow(this.sql, record.type, record.row, hash === null ? {} : { endpoint_hash: hash });
+				}
+			});
+		} catch (error) {
+			return { ok: false, index: at, message: error instanceof Error ? error.message : String(error) };
+		}
+		return { ok: true };
+	}
+
+	/**
+	 * Ends an import: the daily growth as exported (the counting triggers took every imported subscriber for
+	 * today's growth), the event retention of the site's settings, the housekeeping alarm.
+	 */
+	async finishImport(
+		siteId: string,
+		daily: Array<{ day: string; added: number; removed: number }>,
+		retentionDays: number | null,
+	): Promise<void> {
+		await this.open(siteId);
+		this.ctx.storage.transactionSync(() => {
+			this.sql.exec('DELETE FROM daily');
+			for (const d of daily) {
+				this.sql.exec('INSERT INTO daily (day, added, removed) VALUES (?, ?, ?)', d.day, d.added, d.removed);
+			}
+			if (retentionDays !== null) this.setMeta('event_retention_days', String(retentionDays));
+		});
+		this.automationCache = null;
+		await this.armAlarm(Date.now() + HOUSEKEEPING_EVERY_MS);
 	}
 
 	// ---- upgrade and housekeeping --------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ import { createSiteRequest, listSitesQuery } from '../api/schemas/sites';
 import { config, type Env } from '../env';
 import { requireOperator, requireSiteAdmin } from '../http/auth';
 import { readJsonObject } from '../http/body';
-import { badRequest, HttpError } from '../http/errors';
+import { HttpError } from '../http/errors';
 import { allowAnyOrigin, requireSite } from '../http/public';
 import { newSecret } from '../lib/ids';
 import { openSecret, sealSecret } from '../lib/secrets';
 import {
 	createSite as createSiteService,
 	identityContext,
+	normaliseOrigins,
 	sitePage,
 	siteView,
 	updateSettings,
@@ -95,24 +96,5 @@ export async function patchSettings(request: Request, env: Env, siteId: string):
 	const site = await requireSite(env, siteId);
 	return Response.json({
 		settings: await updateSettings(env, site, prompt, events?.retentionDays, campaigns),
-	});
-}
-
-/** Each origin as `URL.origin` writes it; a 400 naming the first that is a page URL or not http(s). */
-function normaliseOrigins(values: string[]): string[] {
-	return values.map((value, i) => {
-		let url: URL;
-		try {
-			url = new URL(value);
-		} catch {
-			throw badRequest(`origins[${i}]`, 'must be an origin like https://shop.example');
-		}
-		if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
-			throw badRequest(
-				`origins[${i}]`,
-				'must be an origin (scheme, host and port only) like https://shop.example',
-			);
-		}
-		return url.origin;
 	});
 }

@@ -5,10 +5,10 @@ import { badRequest, HttpError } from '../http/errors';
 import { newId, newSecret } from '../lib/ids';
 import { sealSecret, sha256Hex } from '../lib/secrets';
 import { siteStore } from '../objects/site-store';
-import { generateVapidKeys } from '../push/vapid';
+import { generateVapidKeys, type VapidKeys } from '../push/vapid';
 import { chooseVapidSubject } from '../sending/subject';
 import { mergePromptSettings, type PromptPatch, promptOf } from '../settings/prompt';
-import { insertSite, listSites, type Site, saveSettings } from '../store/sites';
+import { insertSite, listSites, type Site, type SiteSettings, saveSettings } from '../store/sites';
 
 // The site service: what the operator API, the console and the Shopify install do with sites, one way each.
 
@@ -66,14 +66,23 @@ export function identityContext(siteId: string): string {
 	return `${siteId}:identity`;
 }
 
+/** What a site moved from elsewhere brings instead of fresh secrets (see services/site-import.ts). */
+export interface CarriedOver {
+	keys?: VapidKeys;
+	identitySecret?: string;
+	settings?: SiteSettings;
+}
+
 /**
  * Creates a site with its VAPID key pair and identity secret, and a first API key when `withApiKey` (the secrets
- * are returned this once). Shopify shops get none: their admin reaches the site through its session tokens.
+ * are returned this once). Shopify shops get none: their admin reaches the site through its session tokens. An
+ * imported site brings its key pair, identity secret and settings (`carried`).
  */
 export async function createSite(
 	env: Env,
 	input: NewSite,
 	{ withApiKey }: { withApiKey: boolean },
+	carried: CarriedOver = {},
 ): Promise<{
 	site: Site;
 	apiKey: string | null;
@@ -82,7 +91,7 @@ export async function createSite(
 }> {
 	const masterKey = requireMasterKey(env);
 	const id = newId('site');
-	const keys = await generateVapidKeys();
+	const keys = carried.keys ?? (await generateVapidKeys());
 	const homeUrl = input.homeUrl ?? `${input.origins[0]}/`;
 	const site: Site = {
 		id,
@@ -91,13 +100,13 @@ export async function createSite(
 		origins: input.origins,
 		homeUrl,
 		iconUrl: input.iconUrl ?? null,
-		settings: {},
+		settings: carried.settings ?? {},
 		vapidPublicKey: keys.publicKey,
 		vapidKeyId: keys.publicKey.slice(0, 16),
 		createdAt: Date.now(),
 		disabledAt: null,
 	};
-	const identitySecret = newSecret('bis_');
+	const identitySecret = carried.identitySecret ?? newSecret('bis_');
 	const apiKey = withApiKey ? newSecret('bk_') : null;
 	const sealed = {
 		privateKey: await sealSecret(masterKey, keys.privateKey, id),
@@ -170,4 +179,23 @@ export async function sitePage(
 		sites: sites.map(siteSummary),
 		next: sites.length === limit ? (sites[sites.length - 1]?.id ?? null) : null,
 	};
+}
+
+/** Each origin as `URL.origin` writes it; a 400 naming the first that is a page URL or not http(s). */
+export function normaliseOrigins(values: string[]): string[] {
+	return values.map((value, i) => {
+		let url: URL;
+		try {
+			url = new URL(value);
+		} catch {
+			throw badRequest(`origins[${i}]`, 'must be an origin like https://shop.example');
+		}
+		if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
+			throw badRequest(
+				`origins[${i}]`,
+				'must be an origin (scheme, host and port only) like https://shop.example',
+			);
+		}
+		return url.origin;
+	});
 }

@@ -316,3 +316,11 @@ export async function updateOrigins(
 		.bind(JSON.stringify(origins), homeUrl, id)
 		.run();
 }
+
+/** Deletes a site and its API keys (an import that failed half way takes its new site back). */
+export async function deleteSite(db: D1Database, id: string): Promise<void> {
+	await db.batch([
+		db.prepare('DELETE FROM api_keys WHERE site_id = ?').bind(id),
+		db.prepare('DELETE FROM sites WHERE id = ?').bind(id),
+	]);
+}
