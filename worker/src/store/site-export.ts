@@ -185,6 +185,78 @@ export const EXPORT_TABLES: readonly TableSpec[] = [
 		key: ['id'],
 		columns: [t('id'), t('product_id'), r('price', true), i('available'), i('updated_at')],
 	},
+	{
+		type: 'staff',
+		table: 'staff',
+		key: ['id'],
+		columns: [
+			t('id'),
+			t('name', true),
+			t('email', true),
+			t('timezone', true),
+			j('preferences'),
+			i('active_at', true),
+			i('reminded_at', true),
+			i('created_at'),
+			i('updated_at'),
+		],
+	},
+	{ type: 'team', table: 'teams', key: ['id'], columns: [t('id'), t('name'), i('created_at')] },
+	{
+		type: 'team_member',
+		table: 'team_members',
+		key: ['team_id', 'staff_id'],
+		columns: [t('team_id'), t('staff_id')],
+	},
+	{
+		type: 'staff_device',
+		table: 'staff_devices',
+		key: ['id'],
+		columns: [t('id'), t('staff_id'), t('endpoint'), t('p256dh'), t('auth'), t('browser'), i('created_at')],
+	},
+	{
+		type: 'conversation',
+		table: 'conversations',
+		key: ['id'],
+		columns: [
+			t('id'),
+			t('title', true),
+			t('url', true),
+			t('assignee', true),
+			t('team', true),
+			i('read_any_at', true),
+			i('created_at'),
+			i('updated_at'),
+		],
+	},
+	{
+		type: 'conversation_read',
+		table: 'conversation_reads',
+		key: ['conversation_id', 'staff_id'],
+		columns: [t('conversation_id'), t('staff_id'), i('read_at')],
+	},
+	{
+		type: 'conversation_message',
+		table: 'conversation_messages',
+		key: ['conversation_id', 'id'],
+		columns: [t('conversation_id'), t('id'), t('author', true), t('text'), i('created_at')],
+	},
+	{
+		type: 'staff_inbox',
+		table: 'staff_inbox',
+		key: ['id'],
+		columns: [
+			t('id'),
+			t('staff_id'),
+			t('kind'),
+			t('conversation_id', true),
+			t('title'),
+			t('body'),
+			t('url', true),
+			i('created_at'),
+			i('read_at', true),
+		],
+	},
 	{ type: 'daily', table: 'daily', key: ['day'], columns: [t('day'), i('added'), i('removed')] },
 ];
 
@@ -199,6 +271,10 @@ export const NOT_EXPORTED: Readonly<Record<string, string>> = {
 	journeys: 'automations in progress start afresh on the new site (a half-walked journey would send twice)',
 	automation_sends: 'dispatcher inputs in flight belong to the old site',
 	sent_sets: "the frequency cap's recent sends: at most days old, kept per send",
+	webhooks:
+		'endpoints carry signing secrets sealed for the old site (like API keys, never exported): add them again on the new site',
+	webhook_deliveries: "the old site's delivery log and pending retries",
+	staff_events: 'staff event ids already handled (idempotency for 7 days) belong to the old site',
 };
 
 const BY_TYPE = new Map(EXPORT_TABLES.map((spec) => [spec.type, spec]));
