@@ -13,7 +13,7 @@ export type { BeckonState, EventProperties } from './types';
 
 /**
  * How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity,
- * data-api).
+ * data-api, data-unregister-previous).
  */
 export interface BeckonOptions {
 	siteId: string;
@@ -24,6 +24,11 @@ export interface BeckonOptions {
 	scope?: string;
 	/** Identity token of the signed-in user, signed by the platform. */
 	identity?: string;
+	/**
+	 * Unregister the service workers of the push tool the site used before (OneSignal, PushEngage, Perfecty Push) on
+	 * this origin; their browsers move to Beckon (README "Moving from another push tool").
+	 */
+	unregisterPrevious?: boolean;
 }
 
 type Listener = (state: BeckonState) => void;
@@ -32,7 +37,8 @@ const script = document.currentScript as HTMLScriptElement | null;
 const scriptUrl = script?.src || '';
 
 class Beckon {
-	#o: Required<Omit<BeckonOptions, 'identity'>> | null = null;
+	#o: Required<Omit<BeckonOptions, 'identity' | 'unregisterPrevious'>> | null = null;
+	#prev = false;
 	#s = storage('beckon:');
 	#config: Promise<PublicConfig> | null = null;
 	#reg: Promise<ServiceWorkerRegistration> | null = null;
@@ -67,6 +73,7 @@ class Beckon {
 			serviceWorker: options.serviceWorker || `/beckon-sw.js?site=${encodeURIComponent(options.siteId)}`,
 			scope: options.scope || '/',
 		};
+		this.#prev = !!options.unregisterPrevious;
 		this.#s = storage(`beckon:${options.siteId}:`);
 		// A tester link from the console (README "Test subscribers"): kept until the browser has a subscriber id.
 		const m = /#?beckon-tester=([\w.-]+)/.exec(location.hash);
@@ -120,6 +127,9 @@ class Beckon {
 		const key = keyBytes(config.vapidPublicKey);
 		let sub = await reg.pushManager.getSubscription();
 		if (sub && !sameKey(sub, key)) {
+			// Made with another key (an imported subscription, or a key since changed): the report of the new one
+			// names this endpoint, so the worker updates the subscriber in place.
+			this.#s.set('endpoint', sub.endpoint);
 			await sub.unsubscribe();
 			sub = null;
 		}
@@ -253,6 +263,7 @@ class Beckon {
 			if (iosNeedsInstall() && prompt.trigger.type !== 'manual' && !this.#later()) await this.#draw('ios');
 			return;
 		}
+		if (this.#prev) await this.#unregisterPrevious();
 		void this.#registration();
 		if (this.#state === 'allowed') await this.#refresh();
 		else if (this.#state === 'blocked' && this.#s.get('sid') && this.#s.get('reported') !== 'denied') {
@@ -362,6 +373,23 @@ class Beckon {
 		this.#flush();
 		void this.#mark();
 		if (status === 'suspended') this.#set('suspended');
+	}
+
+	/**
+	 * Unregisters the service workers of previous push tools on this origin. One at Beckon's own scope is kept:
+	 * registering Beckon there replaces its script and keeps its push subscription, which then moves to the site's
+	 * key like any other. Elsewhere, its subscription's endpoint is remembered so that the subscription Beckon makes
+	 * replaces the imported subscriber instead of adding one.
+	 */
+	async #unregisterPrevious(): Promise<void> {
+		const scope = new URL(this.#need().scope, location.href).href;
+		for (const r of await navigator.serviceWorker.getRegistrations()) {
+			const url = (r.active || r.waiting || r.installing)?.scriptURL || '';
+			if (r.scope === scope || !/OneSignalSDK|pushengage|perfecty/i.test(url)) continue;
+			const sub = await r.pushManager.getSubscription();
+			if (sub && !this.#s.get('endpoint')) this.#s.set('endpoint', sub.endpoint);
+			await r.unregister();
+		}
 	}
 
 	#registration(): Promise<ServiceWorkerRegistration> {
@@ -485,6 +513,14 @@ window.Beckon = beckon;
 const data = script?.dataset;
 // Empty or missing attributes fall back to the defaults (init reads them with ||).
 const auto: BeckonOptions | undefined = data?.site
-	? { siteId: data.site, serviceWorker: data.sw, scope: data.scope, identity: data.identity, api: data.api }
+	? {
+			siteId: data.site,
+			serviceWorker: data.sw,
+			scope: data.scope,
+			identity: data.identity,
+			api: data.api,
+			// A boolean attribute: present (even empty) means on.
+			unregisterPrevious: data.unregisterPrevious !== undefined,
+		}
 	: window.BeckonConfig;
 if (auto) void beckon.init(auto);
