@@ -180,6 +180,12 @@ describe('POST /v1/sites/:siteId/subscribers/import', { timeout: 60_000 }, () =>
 			status: 400,
 			message: expect.stringMatching(/^subscriptions: must hold at most 10000 rows/),
 		});
+		const huge = await call(`/v1/sites/${site.siteId}/subscribers/import`, {
+			method: 'POST',
+			key: site.apiKey,
+			body: JSON.stringify({ csv: 'x'.repeat(6 * 1024 * 1024) }),
+		});
+		expect(await problem(huge)).toMatchObject({ status: 413, code: 'body_too_large' });
 		expect((await storeRowCounts(site.siteId)).subscribers).toBe(0);
 		expect(
 			await env.DB.prepare('SELECT COUNT(*) AS n FROM vapid_keys WHERE site_id = ?')
