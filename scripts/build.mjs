@@ -36,6 +36,12 @@ export async function buildAssets() {
 		mangleProps: /^__./,
 	});
 	await build({ ...common, entryPoints: [join(root, 'widget/sw/sw.ts')], outfile: join(out, 'sw.js') });
+	// Loaded by the core only on pages that ask it to unregister a previous push tool's service workers.
+	await build({
+		...common,
+		entryPoints: [join(root, 'widget/src/prev.ts')],
+		outfile: join(out, 'beckon-prev.js'),
+	});
 	// A second, slower minifier pass on what every shop page downloads: ~80 bytes gzip that keep the UI chunk
 	// (preact included) inside its 6 KB budget.
 	for (const file of ['beckon.js', 'beckon-ui.js']) {

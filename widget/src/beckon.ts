@@ -13,7 +13,7 @@ export type { BeckonState, EventProperties } from './types';
 
 /**
  * How a page starts Beckon (also read from the script tag's data-site, data-sw, data-scope, data-identity,
- * data-api).
+ * data-api, data-unregister-previous).
  */
 export interface BeckonOptions {
 	siteId: string;
@@ -24,6 +24,11 @@ export interface BeckonOptions {
 	scope?: string;
 	/** Identity token of the signed-in user, signed by the platform. */
 	identity?: string;
+	/**
+	 * Unregister the service workers of the push tool the site used before (OneSignal, PushEngage, Perfecty Push) on
+	 * this origin; their browsers move to Beckon (README "Moving from another push tool").
+	 */
+	unregisterPrevious?: boolean;
 }
 
 type Listener = (state: BeckonState) => void;
@@ -32,7 +37,7 @@ const script = document.currentScript as HTMLScriptElement | null;
 const scriptUrl = script?.src || '';
 
 class Beckon {
-	#o: Required<Omit<BeckonOptions, 'identity'>> | null = null;
+	#o: (Required<Omit<BeckonOptions, 'identity' | 'unregisterPrevious'>> & { p?: unknown }) | null = null;
 	#s = storage('beckon:');
 	#config: Promise<PublicConfig> | null = null;
 	#reg: Promise<ServiceWorkerRegistration> | null = null;
@@ -66,6 +71,8 @@ class Beckon {
 			api,
 			serviceWorker: options.serviceWorker || `/beckon-sw.js?site=${encodeURIComponent(options.siteId)}`,
 			scope: options.scope || '/',
+			// unregisterPrevious: true, or the data attribute present (empty) or "true".
+			p: [true, '', 'true'].includes(options.unregisterPrevious as boolean),
 		};
 		this.#s = storage(`beckon:${options.siteId}:`);
 		// A tester link from the console (README "Test subscribers"): kept until the browser has a subscriber id.
@@ -82,14 +89,7 @@ class Beckon {
 				void this.#declarative();
 			});
 		}
-		return new Promise((resolve) =>
-			whenIdle(() =>
-				this.#start().then(resolve, (e) => {
-					console.warn('Beckon:', e);
-					resolve();
-				}),
-			),
-		);
+		return new Promise((resolve) => whenIdle(() => this.#start().then(resolve, (e) => resolve(warn(e)))));
 	}
 
 	/** This browser's state: unsupported, ask, allowed, blocked (or suspended, as the backend reported it). */
@@ -120,6 +120,9 @@ class Beckon {
 		const key = keyBytes(config.vapidPublicKey);
 		let sub = await reg.pushManager.getSubscription();
 		if (sub && !sameKey(sub, key)) {
+			// Made with another key (an imported subscription, or a key since changed): the report of the new one
+			// names this endpoint, so the worker updates the subscriber in place.
+			this.#s.set('endpoint', sub.endpoint);
 			await sub.unsubscribe();
 			sub = null;
 		}
@@ -132,7 +135,7 @@ class Beckon {
 		this.#s.set('reported', 'granted');
 		// Listeners hear every subscription made, even when permission was already granted (state stays allowed).
 		this.#set('allowed', true);
-		if (this.#token) await this.#tie(this.#token, true).catch((e) => console.warn('Beckon:', e));
+		if (this.#token) await this.#tie(this.#token, true).catch(warn);
 		this.#pageview();
 		return this.#state;
 	}
@@ -253,6 +256,12 @@ class Beckon {
 			if (iosNeedsInstall() && prompt.trigger.type !== 'manual' && !this.#later()) await this.#draw('ios');
 			return;
 		}
+		// The previous push tools' workers go first (beckon-prev.js, loaded only for this), before Beckon registers.
+		const o = this.#need();
+		if (o.p) {
+			await this.#load(this.#ui.replace(/ui\.js$/, 'prev.js'));
+			await self.BeckonPrev?.(o, this.#s);
+		}
 		void this.#registration();
 		if (this.#state === 'allowed') await this.#refresh();
 		else if (this.#state === 'blocked' && this.#s.get('sid') && this.#s.get('reported') !== 'denied') {
@@ -305,7 +314,7 @@ class Beckon {
 		if (sub.endpoint !== this.#s.get('endpoint') || !this.#s.get('sid')) {
 			await this.#report({ permission: 'granted', subscription: sub.toJSON() });
 		}
-		if (this.#token) await this.#tie(this.#token, true).catch((e) => console.warn('Beckon:', e));
+		if (this.#token) await this.#tie(this.#token, true).catch(warn);
 		this.#pageview();
 		await this.#mark();
 	}
@@ -364,6 +373,16 @@ class Beckon {
 		if (status === 'suspended') this.#set('suspended');
 	}
 
+	/** Loads a script of the worker's (a chunk); resolves once it ran or failed. */
+	#load(src: string): Promise<unknown> {
+		return new Promise((resolve) => {
+			const tag = document.createElement('script');
+			tag.src = src;
+			tag.onload = tag.onerror = resolve;
+			document.head.append(tag);
+		});
+	}
+
 	#registration(): Promise<ServiceWorkerRegistration> {
 		const o = this.#need();
 		this.#reg ??= navigator.serviceWorker.register(o.serviceWorker, { scope: o.scope });
@@ -387,12 +406,7 @@ class Beckon {
 			void this.#report({ permission: 'default' }).catch(() => undefined);
 		}
 		if (!this.#el) {
-			if (!customElements.get('beckon-widget')) {
-				const tag = document.createElement('script');
-				tag.src = this.#ui;
-				tag.async = true;
-				document.head.append(tag);
-			}
+			if (!customElements.get('beckon-widget')) void this.#load(this.#ui);
 			await customElements.whenDefined('beckon-widget');
 			this.#el = document.createElement('beckon-widget') as WidgetElement;
 			document.body.append(this.#el);
@@ -428,9 +442,7 @@ class Beckon {
 	#actions: Actions = {
 		subscribe: (categories) => {
 			this.#s.set('categories', JSON.stringify(categories));
-			void this.subscribe(categories.length ? categories : undefined).catch((e) =>
-				console.warn('Beckon:', e),
-			);
+			void this.subscribe(categories.length ? categories : undefined).catch(warn);
 		},
 		later: () =>
 			void this.#publicConfig().then((c) => {
@@ -442,11 +454,7 @@ class Beckon {
 			void this.#redraw();
 		},
 		unsubscribe: () => void this.unsubscribe().then(() => this.#hide()),
-		saveCategories: (categories) =>
-			void this.setCategories(categories).then(
-				() => this.#hide(),
-				(e) => console.warn('Beckon:', e),
-			),
+		saveCategories: (categories) => void this.setCategories(categories).then(() => this.#hide(), warn),
 	};
 }
 
@@ -462,6 +470,11 @@ function tokenUser(token: string): string | null {
 	} catch {
 		return null;
 	}
+}
+
+/** Logs what went wrong without breaking the page. */
+function warn(e: unknown): void {
+	console.warn('Beckon:', e);
 }
 
 /** Throws `Beckon: <the worker's error message>` for a failed response. */
@@ -485,6 +498,7 @@ window.Beckon = beckon;
 const data = script?.dataset;
 // Empty or missing attributes fall back to the defaults (init reads them with ||).
 const auto: BeckonOptions | undefined = data?.site
-	? { siteId: data.site, serviceWorker: data.sw, scope: data.scope, identity: data.identity, api: data.api }
+	? // data-scope, data-identity, data-api and data-unregister-previous are read by their own names.
+		{ ...(data as unknown as BeckonOptions), siteId: data.site, serviceWorker: data.sw }
 	: window.BeckonConfig;
 if (auto) void beckon.init(auto);

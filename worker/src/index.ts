@@ -91,6 +91,7 @@ import {
 } from './routes/subscribers';
 import { claimTesterRoute, testerLinkRoute } from './routes/testers';
 import { deleteUserRoute, getUserRoute, postEventsRoute, putUserRoute } from './routes/users';
+import { listVapidKeys, postImport, removeVapidKey } from './routes/vapid-keys';
 import {
 	createWebhookRoute,
 	deleteWebhookRoute,
@@ -226,6 +227,13 @@ const router = Router<IRequest, Args>({
 		exportSubscribers(req, env, req.params.siteId as string),
 	)
 	.post('/v1/sites/:siteId/subscribers', (req, env) => postSubscriber(req, env, req.params.siteId as string))
+	.post('/v1/sites/:siteId/subscribers/import', (req, env) =>
+		postImport(req, env, req.params.siteId as string),
+	)
+	.get('/v1/sites/:siteId/vapid-keys', (req, env) => listVapidKeys(req, env, req.params.siteId as string))
+	.delete('/v1/sites/:siteId/vapid-keys/:vapidKeyId', (req, env) =>
+		removeVapidKey(req, env, req.params.siteId as string, req.params.vapidKeyId as string),
+	)
 	.get('/v1/sites/:siteId/subscribers/:subscriberId', (req, env) =>
 		getSubscriber(req, env, req.params.siteId as string, req.params.subscriberId as string),
 	)

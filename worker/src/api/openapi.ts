@@ -129,6 +129,7 @@ const PATH_PARAMS: Record<string, string> = {
 	subscriberId: 'A subscriber id (`sub_…`)',
 	notificationId: 'A notification id (`ntf_…`)',
 	keyId: 'An API key id',
+	vapidKeyId: 'A VAPID key id (the first 16 characters of its public key)',
 };
 
 /** The OpenAPI 3.1 document of every route in the registry. */

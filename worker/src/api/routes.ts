@@ -92,6 +92,14 @@ import {
 	testerLinkRequest,
 } from './schemas/subscribers';
 import {
+	importReport,
+	importRequest,
+	MAX_IMPORT_ROWS,
+	vapidKeyDeleted,
+	vapidKeyDeleteQuery,
+	vapidKeyList,
+} from './schemas/vapid-keys';
+import {
 	deliveriesQuery,
 	newWebhook,
 	webhookCreate,
@@ -667,6 +675,42 @@ export const ROUTES: readonly RouteSpec[] = [
 		query: subscriberFilter,
 		responses: { 200: { description: 'CSV with a header row', mediaType: 'text/csv' } },
 		errors: [400, ...ADMIN_ERRORS],
+	},
+	{
+		method: 'post',
+		path: '/v1/sites/{siteId}/subscribers/import',
+		operationId: 'importSubscribers',
+		summary: "Import subscriptions made with another push tool's VAPID key pair",
+		description: `The key pair must sign and verify (else 400 naming the field); it is kept, sealed, as one of the site's VAPID keys (unless it is the current one) and sends to these subscribers sign with it until the widget moves each browser to the current key. Rows come as \`subscriptions\` (JSON) or \`csv\` (text with a header), at most ${MAX_IMPORT_ROWS.toLocaleString('en')} per request and 6 MB (413); each is checked alone and reported (imported, duplicate, invalid with the reason). Safe to repeat: rows already there are duplicates. No subscribed events or welcome journeys. ${role('admin')}`,
+		tag: 'Subscribers',
+		auth: ADMIN,
+		body: importRequest,
+		responses: { 200: { description: 'What became of each row', schema: importReport } },
+		errors: [400, ...ADMIN_ERRORS, 413, 503],
+	},
+	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/vapid-keys',
+		operationId: 'listVapidKeys',
+		summary: "The site's VAPID keys (public parts) and how many subscribers use each",
+		description:
+			'The current key first, then keys imported with subscribers. Private keys never leave the worker.',
+		tag: 'Subscribers',
+		auth: ADMIN,
+		responses: { 200: { description: 'The keys', schema: vapidKeyList } },
+		errors: ADMIN_ERRORS,
+	},
+	{
+		method: 'delete',
+		path: '/v1/sites/{siteId}/vapid-keys/{vapidKeyId}',
+		operationId: 'deleteVapidKey',
+		summary: 'Delete an imported VAPID key',
+		description: `The current key cannot be deleted (409 vapid_key_current). A key subscribers still use is refused (409 vapid_key_in_use, saying how many) unless \`force=true\`: those subscribers are then deleted too. ${role('admin')}`,
+		tag: 'Subscribers',
+		auth: ADMIN,
+		query: vapidKeyDeleteQuery,
+		responses: { 200: { description: 'Deleted', schema: vapidKeyDeleted } },
+		errors: [400, ...ADMIN_ERRORS, 409],
 	},
 	{
 		method: 'get',

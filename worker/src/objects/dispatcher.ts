@@ -738,13 +738,14 @@ export function messagesOf(input: Pick<DispatchInput, 'message' | 'variants'>): 
 }
 
 function toRecipient(
-	[id, endpoint, p256dh, auth, lastUrl, ctx]: AudienceTuple,
+	[id, endpoint, p256dh, auth, lastUrl, keyId, ctx]: AudienceTuple,
 	input: DispatchInput,
 ): Recipient {
 	// A templated URL is rendered per recipient; the fallback kept here is what a URL that renders blank opens.
 	const url = input.message.url;
 	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
 	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
+	if (keyId) recipient.k = keyId;
 	if (input.variants) recipient.v = variantOf(input.variants.seed, id, input.variants.weights);
 	if (ctx && hasTranslations(input)) {
 		const tags = Object.keys(input.translations?.[recipient.v ?? 0] ?? {});

@@ -118,6 +118,7 @@ import {
 	recordEvents,
 	SITE_SUBJECT,
 } from '../store/events';
+import { countByKey, deleteByKey, insertImported, type StoredImportRow } from '../store/imported';
 import {
 	countLegacyRows,
 	type LegacyCounts,
@@ -1093,6 +1094,34 @@ export class SiteStore extends DurableObject<Env> {
 	async audienceZones(siteId: string, audience: Audience): Promise<Array<{ zone: string; n: number }>> {
 		await this.open(siteId);
 		return audienceZones(this.sql, audience, Date.now());
+	}
+
+	/**
+	 * Adds subscriptions imported from another push tool, made with the VAPID key `keyId`, in one transaction;
+	 * rows whose endpoint the site already holds are duplicates (an import is safe to repeat).
+	 */
+	async importSubscribers(
+		siteId: string,
+		rows: StoredImportRow[],
+		keyId: string,
+		now: number,
+	): Promise<{ imported: number; duplicate: number }> {
+		await this.open(siteId);
+		const result = this.ctx.storage.transactionSync(() => insertImported(this.sql, rows, keyId, now));
+		if (result.imported > 0) await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		return result;
+	}
+
+	/** How many subscribers with a push subscription each VAPID key id has. */
+	async subscribersByKey(siteId: string): Promise<Array<{ keyId: string | null; subscribers: number }>> {
+		await this.open(siteId);
+		return countByKey(this.sql);
+	}
+
+	/** Deletes the subscribers made with a VAPID key that is being deleted; how many went. */
+	async deleteSubscribersOfKey(siteId: string, keyId: string): Promise<number> {
+		await this.open(siteId);
+		return this.ctx.storage.transactionSync(() => deleteByKey(this.sql, keyId));
 	}
 
 	/** Deletes subscriptions a push service reported gone (only while they still hold the endpoint sent to). */

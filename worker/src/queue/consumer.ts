@@ -121,6 +121,17 @@ export async function sendBatch(
 		const counts = byVariant?.[v ?? 0];
 		if (counts) counts.failed++;
 	};
+	// A recipient whose subscription was made with another of the site's keys (imported) signs with that key.
+	// A key that is gone (deleted) or does not open fails its subscribers alone, each counted with the reason.
+	const signerOf = async (k: string | undefined): Promise<VapidSigner | string> => {
+		if (k === undefined) return signer;
+		try {
+			return await signerFor(env, input.siteId, input.homeUrl, k);
+		} catch (error) {
+			if (!(error instanceof VapidKeyUnavailable)) throw error;
+			return error.unknownKey ? 'vapid_key_unknown' : 'vapid_key_unreadable';
+		}
+	};
 	const ttlLeft = Math.max(0, input.delivery.ttl - Math.floor((Date.now() - input.createdAt) / 1000));
 	let retryAfter = 0;
 
@@ -149,6 +160,8 @@ export async function sendBatch(
 					if (!rendered.ok) return fail(rendered.reason, v);
 					message = rendered.message;
 				}
+				const keySigner = await signerOf(recipient.k);
+				if (typeof keySigner === 'string') return fail(keySigner, v);
 				let request: PushRequest;
 				try {
 					request = await buildPushRequest(
@@ -170,7 +183,7 @@ export async function sendBatch(
 							urgency: input.delivery.urgency,
 							...(input.delivery.topic ? { topic: input.delivery.topic } : {}),
 						},
-						await signer.authorization(recipient.endpoint),
+						await keySigner.authorization(recipient.endpoint),
 					);
 				} catch (error) {
 					// One recipient whose push cannot be built (bad stored keys, say) ends alone, in its own state.

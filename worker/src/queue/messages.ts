@@ -7,6 +7,8 @@ export interface Recipient {
 	p256dh: string;
 	auth: string;
 	url: string;
+	/** The VAPID key id the subscription was made with (absent: the site's current key). */
+	k?: string;
 	/** What a personalised message's Liquid reads for this recipient (absent when the message has none). */
 	ctx?: RenderContext;
 	/** The A/B variant this recipient gets (index into the run's variants), when the run has some. */
@@ -36,7 +38,14 @@ export function chunkRecipients(recipients: Recipient[]): Recipient[][] {
 	let current: Recipient[] = [];
 	let size = 0;
 	for (const r of recipients) {
-		let bytes = r.endpoint.length + r.p256dh.length + r.auth.length + r.url.length + r.id.length + 64;
+		let bytes =
+			r.endpoint.length +
+			r.p256dh.length +
+			r.auth.length +
+			r.url.length +
+			r.id.length +
+			(r.k?.length ?? 0) +
+			64;
 		// In bytes: names and attribute values are often not ASCII.
 		if (r.ctx) bytes += encoder.encode(JSON.stringify(r.ctx)).byteLength + 8;
 		if (

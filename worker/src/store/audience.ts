@@ -95,7 +95,7 @@ export interface AudiencePage {
 	done: boolean;
 }
 
-const TUPLE = 's.id, s.endpoint, s.p256dh, s.auth, s.last_url';
+const TUPLE = 's.id, s.endpoint, s.p256dh, s.auth, s.last_url, s.vapid_key_id';
 /** With personalisation: what a Liquid template may read of the subscriber and its user. */
 const CONTEXT = 's.browser, s.os, s.locale, s.timezone, s.categories, s.external_user_id, u.attributes';
 
@@ -150,23 +150,37 @@ export function pageAudience(
 	return { rows, ...next(rows) };
 }
 
-/** A row of TUPLE + CONTEXT as a tuple whose sixth element is the recipient's personalisation context. */
+/** A row of TUPLE + CONTEXT as a tuple whose seventh element is the recipient's personalisation context. */
 function withRenderContext(row: SqlStorageValue[], types: ReadonlyMap<string, AttributeType>): AudienceTuple {
-	const [id, endpoint, p256dh, auth, lastUrl, browser, os, locale, timezone, categories, userId, attributes] =
-		row as [
-			string,
-			string,
-			string,
-			string,
-			string | null,
-			string,
-			string,
-			string | null,
-			string | null,
-			string,
-			string | null,
-			string | null,
-		];
+	const [
+		id,
+		endpoint,
+		p256dh,
+		auth,
+		lastUrl,
+		keyId,
+		browser,
+		os,
+		locale,
+		timezone,
+		categories,
+		userId,
+		attributes,
+	] = row as [
+		string,
+		string,
+		string,
+		string,
+		string | null,
+		string | null,
+		string,
+		string,
+		string | null,
+		string | null,
+		string,
+		string | null,
+		string | null,
+	];
 	let user: RenderContext['user'] = null;
 	if (userId !== null) {
 		const stored = JSON.parse(attributes ?? '{}') as Record<string, string | number | boolean>;
@@ -189,7 +203,7 @@ function withRenderContext(row: SqlStorageValue[], types: ReadonlyMap<string, At
 		},
 		user,
 	};
-	return [id, endpoint, p256dh, auth, lastUrl, context];
+	return [id, endpoint, p256dh, auth, lastUrl, keyId, context];
 }
 
 /** Compiles a filter against the site as it is now, only to check it (throws a FilterError). */

@@ -30,12 +30,13 @@ export interface SubscriberReport {
 }
 
 /**
- * A recipient as the dispatcher pages it: [id, endpoint, p256dh, auth, lastUrl], read as SQL's own row arrays
- * (`raw()`): a page of 1,000 crosses from the store to the dispatcher, and key names were a third of its bytes.
+ * A recipient as the dispatcher pages it: [id, endpoint, p256dh, auth, lastUrl, vapidKeyId], read as SQL's own row
+ * arrays (`raw()`): a page of 1,000 crosses from the store to the dispatcher, and key names were a third of its
+ * bytes. The VAPID key id is the key the subscription was made with (null: the site's current key).
  */
-export type AudienceTuple = [string, string, string, string, string | null, RenderContext?];
+export type AudienceTuple = [string, string, string, string, string | null, string | null, RenderContext?];
 
-const AUDIENCE_COLUMNS = 'id, endpoint, p256dh, auth, last_url';
+const AUDIENCE_COLUMNS = 'id, endpoint, p256dh, auth, last_url, vapid_key_id';
 
 /*
  * Everything below runs inside a site's store (a SQLite Durable Object holding one site): synchronous SQL on its
