@@ -85,6 +85,7 @@ export async function sendNotification(
 		delivery: input.delivery,
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
+		vapidKeyId: site.vapidKeyId,
 		createdAt: record.createdAt,
 		...(input.translations ? { translations: [input.translations] } : {}),
 	});
