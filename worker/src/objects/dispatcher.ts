@@ -24,6 +24,8 @@ export interface DispatchInput {
 	homeUrl: string;
 	iconUrl: string | null;
 	createdAt: number;
+	/** The site's current VAPID key id: recipients whose subscription was made with it carry no key id. */
+	vapidKeyId?: string;
 	/** A campaign run's timing (local time, quiet hours, cut-off, throttle): sent in waves by time zone. */
 	timing?: DispatchTiming;
 	/** A campaign's control group: subscribers whose bucket of (seed, id) falls under `percent` are not sent to. */
@@ -745,7 +747,8 @@ function toRecipient(
 	const url = input.message.url;
 	const fixed = url !== undefined && !/\{\{|\{%/.test(url) ? url : undefined;
 	const recipient: Recipient = { id, endpoint, p256dh, auth, url: fixed ?? lastUrl ?? input.homeUrl };
-	if (keyId) recipient.k = keyId;
+	// Only a subscription made with another key (imported) names its key: most messages carry none.
+	if (keyId && keyId !== input.vapidKeyId) recipient.k = keyId;
 	if (input.variants) recipient.v = variantOf(input.variants.seed, id, input.variants.weights);
 	if (ctx && hasTranslations(input)) {
 		const tags = Object.keys(input.translations?.[recipient.v ?? 0] ?? {});

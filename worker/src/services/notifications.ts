@@ -89,6 +89,7 @@ export async function sendNotification(
 		delivery: input.delivery,
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
+		vapidKeyId: site.vapidKeyId,
 		createdAt: record.createdAt,
 		...(input.translations ? { translations: [input.translations] } : {}),
 		...(counts.skipped ? { skipped: counts.skipped } : {}),

@@ -743,6 +743,7 @@ export interface SendFacts {
 	/** The site's own origins: a templated image may be served from them over http. */
 	origins: readonly string[];
 	homeUrl: string;
+	vapidKeyId?: string;
 	iconUrl: string | null;
 	disabled: boolean;
 	frequencyCap: FrequencyCap | null;
@@ -948,6 +949,7 @@ function stepSends(
 			delivery: step.delivery,
 			homeUrl: site.homeUrl,
 			iconUrl: site.iconUrl,
+			vapidKeyId: site.vapidKeyId,
 			createdAt: now,
 			...extra,
 		};

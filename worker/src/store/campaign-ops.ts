@@ -233,6 +233,7 @@ export function startRun(
 	site: {
 		siteId: string;
 		homeUrl: string;
+		vapidKeyId?: string;
 		iconUrl: string | null;
 		disabled: boolean;
 		frequencyCap: FrequencyCap | null;
@@ -320,6 +321,7 @@ export function startRun(
 		delivery: c.delivery,
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
+		vapidKeyId: site.vapidKeyId,
 		createdAt: now,
 	};
 	const timing = runTiming(c, scheduledFor, now, site.quietHours ?? null);
@@ -505,6 +507,7 @@ export function pickWinner(
 	site: {
 		siteId: string;
 		homeUrl: string;
+		vapidKeyId?: string;
 		iconUrl: string | null;
 		disabled: boolean;
 		frequencyCap: FrequencyCap | null;
@@ -583,6 +586,7 @@ export function pickWinner(
 		delivery: c.delivery,
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
+		vapidKeyId: site.vapidKeyId,
 		createdAt: now,
 		split: { seed: c.id, percent: c.experiment.testPercent ?? 0, part: 'rest' },
 	};
