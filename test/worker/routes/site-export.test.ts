@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateVapidKeys } from '../../../worker/src/push/vapid';
 import { EXPORT_TABLES, NOT_EXPORTED } from '../../../worker/src/store/site-export';
 import { decryptRecorded } from '../decrypt';
 import {
@@ -209,6 +210,42 @@ describe('site export and import', { timeout: 60_000 }, () => {
 		const last = log.at(-1);
 		expect(last?.headers.authorization).toContain(`k=${site.vapidPublicKey}`);
 		expect(await decryptRecorded(last?.body ?? '', sub)).toMatchObject({ title: 'From the new site' });
+	});
+
+	it('carries the key pairs imported from another tool, so their subscribers are still sent to with the old key', async () => {
+		const site = await createSite();
+		const old = await generateVapidKeys();
+		const sub = await makeSubscription();
+		await ok(
+			siteApi(site, '/subscribers/import', 'POST', {
+				vapidPublicKey: old.publicKey,
+				vapidPrivateKey: old.privateKey,
+				label: 'Old tool',
+				subscriptions: [sub.json],
+			}),
+			200,
+		);
+		const text = await textOf(await exportText(site, '?keys=clear'));
+		const keyLines = parseLines(text).filter((l) => l.type === 'vapid_key');
+		expect(keyLines.map((l) => [l.current, l.publicKey, l.label ?? null])).toEqual([
+			[true, site.vapidPublicKey, null],
+			[false, old.publicKey, 'Old tool'],
+		]);
+		// Sealed (the default), the old key's private half is not in the file.
+		expect(await textOf(await exportText(site))).not.toContain(old.privateKey);
+
+		const moved = await imported(text);
+		const keys = await ok(siteApi(moved, '/vapid-keys'), 200);
+		expect(keys).toMatchObject({
+			vapidKeys: expect.arrayContaining([
+				expect.objectContaining({ publicKey: old.publicKey, subscribers: 1 }),
+			]),
+		});
+		const id = await send(moved, { title: 'Still here' });
+		expect((await waitDone(moved, id)).counts.sent).toBe(1);
+		const pushes = await sinkLog(sub.json.endpoint);
+		expect(pushes.at(-1)?.headers.authorization).toContain(`k=${old.publicKey}`);
+		expect((await decryptRecorded(pushes.at(-1)?.body ?? '', sub)).title).toBe('Still here');
 	});
 
 	it('pages through thousands of rows (composite keys too) and imports them in batches, none lost or doubled', async () => {

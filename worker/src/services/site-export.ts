@@ -4,6 +4,7 @@ import { openSecret } from '../lib/secrets';
 import { siteStore } from '../objects/site-store';
 import { EXPORT_TABLES, type ExportCursor } from '../store/site-export';
 import { findSealedIdentitySecret, findSealedVapidKey, type Site } from '../store/sites';
+import { findSealedVapidKeyById, listExtraVapidKeys } from '../store/vapid-keys';
 import { identityContext } from './sites';
 
 // A whole site as NDJSON (README "Moving a site"): a header line, the site's VAPID key pairs, one line per row of
@@ -47,7 +48,7 @@ async function headerLine(env: Env, site: Site, keys: KeyMode): Promise<Record<s
 }
 
 /**
- * The site's VAPID key pairs (one today), current first: the private key in clear (base64url `d`) with `clear`,
+ * The site's VAPID key pairs, current first, then those imported from another tool: the private key in clear (base64url `d`) with `clear`,
  * else sealed as stored, which only this deployment can open.
  */
 async function vapidKeyLines(env: Env, site: Site, keys: KeyMode): Promise<Array<Record<string, unknown>>> {
@@ -67,7 +68,28 @@ async function vapidKeyLines(env: Env, site: Site, keys: KeyMode): Promise<Array
 		line.note =
 			"The private key is sealed with this deployment's MASTER_KEY; export with ?keys=clear to move it elsewhere";
 	}
-	return [line];
+	const lines = [line];
+	// Key pairs imported from another push tool, for the subscribers not yet moved to the current key.
+	for (const extra of await listExtraVapidKeys(env.DB, site.id)) {
+		const sealed = await findSealedVapidKeyById(env.DB, site.id, extra.keyId);
+		if (!sealed) continue;
+		const other: Record<string, unknown> = {
+			type: 'vapid_key',
+			keyId: extra.keyId,
+			publicKey: extra.publicKey,
+			current: false,
+			label: extra.label,
+			createdAt: new Date(extra.createdAt).toISOString(),
+		};
+		if (keys === 'clear')
+			other.privateKey = await openSecret(config(env).masterKey, sealed.sealed, sealed.context);
+		else {
+			other.sealed = sealed.sealed;
+			other.sealedFor = sealed.context;
+		}
+		lines.push(other);
+	}
+	return lines;
 }
 
 /**

@@ -3,11 +3,12 @@ import { createSiteRequest } from '../api/schemas/sites';
 import { config, type Env } from '../env';
 import { HttpError } from '../http/errors';
 import { readLines } from '../http/ndjson';
-import { openSecret } from '../lib/secrets';
+import { openSecret, sealSecret } from '../lib/secrets';
 import { siteStore } from '../objects/site-store';
 import { importVapidPrivateKey, VapidError, type VapidKeys } from '../push/vapid';
 import { checkStoreRecord, isStoreRecord, type StoreRecord } from '../store/site-export';
 import { deleteSite, type Site, type SiteSettings } from '../store/sites';
+import { extraKeyContext, insertExtraVapidKey } from '../store/vapid-keys';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './site-export';
 import { createSite, normaliseOrigins, requireMasterKey } from './sites';
 
@@ -157,6 +158,7 @@ export async function importSite(
 	const store = siteStore(env, siteId);
 	try {
 		const counts: Record<string, number> = { vapid_key: 1 };
+		let droppedKeys = 0;
 		const daily: Array<{ day: string; added: number; removed: number }> = [];
 		let batchBytes = 0;
 		let batch: Array<{ type: string; row: Record<string, SqlStorageValue>; line: number }> = [];
@@ -178,7 +180,38 @@ export async function importSite(
 				trailer = { counts: value.counts, line: at };
 				continue;
 			}
-			if (value.type === 'vapid_key') throw lineError(at, 'this deployment imports one key pair per site');
+			if (value.type === 'vapid_key') {
+				if (value.current === true) throw lineError(at, 'current: only the key on line 2 is the current one');
+				const extra = await keyPair(env, value, at);
+				if (extra === null) {
+					if (!options.withoutKeys) {
+						throw lineError(
+							at,
+							'this imported VAPID private key is sealed by another deployment: export with ?keys=clear',
+							'vapid_key_sealed',
+						);
+					}
+					droppedKeys++;
+				} else {
+					const keyId = extra.publicKey.slice(0, 16);
+					if (typeof value.keyId === 'string' && value.keyId !== keyId)
+						throw lineError(at, 'keyId: must be the first 16 characters of publicKey');
+					const created = typeof value.createdAt === 'string' ? Date.parse(value.createdAt) : Number.NaN;
+					await insertExtraVapidKey(
+						env.DB,
+						siteId,
+						{
+							keyId,
+							publicKey: extra.publicKey,
+							label: typeof value.label === 'string' ? value.label.slice(0, 100) : 'Imported',
+							createdAt: Number.isNaN(created) ? Date.now() : created,
+						},
+						await sealSecret(config(env).masterKey, extra.privateKey, extraKeyContext(siteId, keyId)),
+					);
+				}
+				counts.vapid_key = (counts.vapid_key ?? 0) + 1;
+				continue;
+			}
 			if (!isStoreRecord(value.type))
 				throw lineError(at, `type: unknown record type ${JSON.stringify(value.type)}`);
 			const checked = checkStoreRecord(value);
@@ -207,16 +240,26 @@ export async function importSite(
 			site: made.site,
 			apiKey: made.apiKey as string,
 			identitySecret: made.identitySecret,
-			warnings: keys
-				? made.warnings
-				: [
-						...made.warnings,
-						{
-							code: 'vapid_key_replaced',
-							message:
-								'The export had no usable private key: the site has a new key pair, and its imported subscribers cannot be sent to until their browsers subscribe again',
-						},
-					],
+			warnings: [
+				...(droppedKeys > 0
+					? [
+							{
+								code: 'vapid_key_dropped',
+								message: `${droppedKeys} imported key pair(s) had no usable private key: the subscribers made with them cannot be sent to until their browsers subscribe again`,
+							},
+						]
+					: []),
+				...(keys
+					? made.warnings
+					: [
+							...made.warnings,
+							{
+								code: 'vapid_key_replaced',
+								message:
+									'The export had no usable private key: the site has a new key pair, and its imported subscribers cannot be sent to until their browsers subscribe again',
+							},
+						]),
+			],
 			imported: counts,
 		};
 	} catch (error) {

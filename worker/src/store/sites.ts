@@ -321,6 +321,7 @@ export async function updateOrigins(
 export async function deleteSite(db: D1Database, id: string): Promise<void> {
 	await db.batch([
 		db.prepare('DELETE FROM api_keys WHERE site_id = ?').bind(id),
+		db.prepare('DELETE FROM vapid_keys WHERE site_id = ?').bind(id),
 		db.prepare('DELETE FROM sites WHERE id = ?').bind(id),
 	]);
 }
