@@ -105,6 +105,32 @@ describe('smtpProvider', () => {
 		expect(error.message).toContain(`SMTP server 127.0.0.1:${env.SMTP_UNUSED_PORT}`);
 	});
 
+	it('fails retryably when the server does not answer in time', async () => {
+		// The push sink is an HTTP server: it accepts the connection and waits for a request, never greeting.
+		const port = new URL(env.PUSH_SINK_URL).port;
+		const error = await failure(
+			provider({ SMTP_PORT: port, EMAIL_TIMEOUT_MS: '300' }).send({
+				to: [{ email: 'x@example.com' }],
+				subject: 'x',
+				text: 'x',
+			}),
+		);
+		expect(error.retryable).toBe(true);
+		expect(error.message).toBe(`SMTP server 127.0.0.1:${port} did not answer within 300 ms (greeting)`);
+	});
+
+	it('never falls back to plain text when SMTP_SECURITY=starttls and the server does not offer it', async () => {
+		const error = await failure(
+			provider({ SMTP_SECURITY: 'starttls', SMTP_USER: 'beckon-test', SMTP_PASSWORD: 'sink-password' }).send({
+				to: [{ email: 'x@example.com' }],
+				subject: 'x',
+				text: 'x',
+			}),
+		);
+		expect(error.retryable).toBe(false);
+		expect(error.message).toBe('SMTP server does not offer STARTTLS');
+	});
+
 	it('refuses header injection in the subject, names, addresses and extra headers before connecting', async () => {
 		const p = provider({ SMTP_PORT: env.SMTP_UNUSED_PORT });
 		const base = { to: [{ email: 'x@example.com' }], subject: 'ok', text: 'x' };

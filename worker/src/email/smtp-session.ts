@@ -71,6 +71,8 @@ export class SmtpSession {
 
 	/** Switches the connection to TLS after a 220 answer to STARTTLS. */
 	upgrade(): void {
+		// Anything that arrived before the handshake was not protected by it (a STARTTLS injection): refuse it.
+		if (this.buffer) throw new EmailError(`${this.where} sent data before the TLS handshake`, false);
 		this.reader.releaseLock();
 		this.writer.releaseLock();
 		this.socket = this.socket.startTls();
