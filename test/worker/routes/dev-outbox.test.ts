@@ -24,16 +24,19 @@ describe('GET /v1/dev/outbox', () => {
 		expect(messages.find((m) => m.envelope.to.includes(to))).toMatchObject({ subject: 'Outbox check' });
 	});
 
-	it('answers 503 with a hint when the sink is not set or not running', async () => {
+	it('answers 503 with a hint when the sink is not set or something else answers', async () => {
 		const unset = await devOutbox(request, { ...env, DEMO: 'true', DEV_OUTBOX_URL: '' }).catch(
 			(e: unknown) => e,
 		);
 		expect(unset).toMatchObject({ status: 503 });
-		const down = await devOutbox(request, {
-			...env,
-			DEMO: 'true',
-			DEV_OUTBOX_URL: `http://127.0.0.1:${env.SMTP_UNUSED_PORT}`,
-		}).catch((e: unknown) => e);
-		expect(down).toMatchObject({ status: 503, code: 'outbox_unavailable' });
+		// Another server on that address (here the push sink, which has no /messages).
+		const wrong = await devOutbox(request, { ...env, DEMO: 'true', DEV_OUTBOX_URL: env.PUSH_SINK_URL }).catch(
+			(e: unknown) => e,
+		);
+		expect(wrong).toMatchObject({
+			status: 503,
+			code: 'outbox_unavailable',
+			message: 'The local SMTP sink answered 404',
+		});
 	});
 });
