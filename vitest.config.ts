@@ -1,6 +1,17 @@
+import { createServer } from 'node:net';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { startPushSink } from './test/support/push-sink.ts';
+import { startSmtpSink } from './test/support/smtp-sink.ts';
+
+/** A port nothing listens on (bound, then released), for the "wrong port" email test. */
+async function unusedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
 
 export default defineConfig({
 	test: {
@@ -9,6 +20,8 @@ export default defineConfig({
 				plugins: [
 					cloudflareTest(async () => {
 						const sink = await startPushSink();
+						// Mail goes to a real SMTP server (smtp-server); AUTH is offered with these credentials, but optional.
+						const mail = await startSmtpSink({ auth: { user: 'beckon-test', password: 'sink-password' } });
 						return {
 							wrangler: { configPath: './wrangler.toml' },
 							miniflare: {
@@ -21,6 +34,13 @@ export default defineConfig({
 									WEBHOOK_RETRY_SCALE: '0',
 									WEBHOOK_TIMEOUT_MS: '1500',
 									PUSH_SINK_URL: sink.url,
+									EMAIL_FROM: 'Beckon Alerts <alerts@beckon.test>',
+									SMTP_HOST: '127.0.0.1',
+									SMTP_PORT: String(mail.smtpPort),
+									SMTP_SECURITY: 'none',
+									EMAIL_TIMEOUT_MS: '3000',
+									SMTP_SINK_URL: mail.url,
+									SMTP_UNUSED_PORT: String(await unusedPort()),
 									// The values @shopify/shopify-api's test helpers sign with (API_KEY, API_SECRET_KEY).
 									SHOPIFY_API_KEY: 'testApiKey',
 									SHOPIFY_API_SECRET: 'testApiSecretKey',

@@ -6,6 +6,9 @@ declare global {
 		interface Env extends BeckonEnv {
 			TEST_MIGRATIONS: D1Migration[];
 			PUSH_SINK_URL: string;
+			/** HTTP side of the SMTP sink (scripts/smtp-sink.mjs): GET/DELETE /messages. */
+			SMTP_SINK_URL: string;
+			SMTP_UNUSED_PORT: string;
 		}
 	}
 }

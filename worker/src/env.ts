@@ -28,6 +28,18 @@ export interface Env {
 	SHOPIFY_APP_URL?: string;
 	SHOPIFY_SCOPES?: string;
 	SHOPIFY_FAKE_ADMIN_ORIGIN?: string;
+	/** Email for staff reminders (optional; see worker/src/email/config.ts and wrangler.toml). */
+	EMAIL_FROM?: string;
+	SMTP_HOST?: string;
+	SMTP_PORT?: string;
+	SMTP_SECURITY?: string;
+	SMTP_USER?: string;
+	SMTP_PASSWORD?: string;
+	EMAIL_HTTP_URL?: string;
+	EMAIL_HTTP_TOKEN?: string;
+	EMAIL_TIMEOUT_MS?: string;
+	/** Local development: the SMTP sink's message list, shown at GET /v1/dev/outbox when DEMO is on. */
+	DEV_OUTBOX_URL?: string;
 }
 
 /** Typed, validated settings read once from the bindings. */

@@ -36,6 +36,7 @@ import {
 	testCampaignRoute,
 } from './routes/campaigns';
 import { demoSite, serviceWorkerStub } from './routes/demo';
+import { devOutbox } from './routes/dev-outbox';
 import { postEvent, postPixelEvents } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
 import { createNotification, getNotification, listNotifications } from './routes/notifications';
@@ -121,6 +122,7 @@ const router = Router<IRequest, Args>({
 	.options('/v1/sites/:siteId/*', (req, env) => preflight(req, env, req.params.siteId as string))
 	.get('/v1/health', () => Response.json({ ok: true }))
 	.get('/v1/openapi.json', () => getOpenApi())
+	.get('/v1/dev/outbox', (req, env) => devOutbox(req, env))
 	.options('/v1/sites', (req) => adminPreflight(req))
 	.post('/v1/sites', (req, env) => createSite(req, env))
 	.get('/v1/sites', (req, env) => listSitesRoute(req, env))

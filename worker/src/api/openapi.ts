@@ -91,6 +91,7 @@ const SECURITY_SCHEMES: Record<Exclude<Auth, 'none'>, Json> = {
 
 const TAGS: Record<string, string> = {
 	Meta: 'The API itself',
+	Development: 'Local development (`npm start`, DEMO=true) only',
 	Operator: "The deployment's operator (ADMIN_TOKEN)",
 	Sites: "A site's settings and counters (site API key or console token)",
 	Access: 'API keys and console tokens',

@@ -24,6 +24,7 @@ import {
 	campaignView,
 } from './schemas/campaigns';
 import { health } from './schemas/common';
+import { outbox } from './schemas/dev';
 import { settingsPatch } from './schemas/prompt';
 import {
 	resourceCreate,
@@ -156,6 +157,19 @@ export const ROUTES: readonly RouteSpec[] = [
 			200: { description: 'The OpenAPI 3.1 description of the API', mediaType: 'application/json' },
 		},
 		errors: [],
+	},
+	{
+		method: 'get',
+		path: '/v1/dev/outbox',
+		operationId: 'getDevOutbox',
+		summary: 'Mail caught by the local SMTP sink',
+		description:
+			'Local development only (DEMO=true, as `npm start` runs): the messages the SMTP sink received, e.g. staff ' +
+			'reminders, oldest first. Any other deployment answers 404.',
+		tag: 'Development',
+		auth: PUBLIC,
+		responses: { 200: { description: 'The caught messages', schema: outbox } },
+		errors: [404, 503],
 	},
 	{
 		method: 'post',
