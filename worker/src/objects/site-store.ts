@@ -27,11 +27,13 @@ import type {
 } from '#wire';
 import { SqlParams } from '../audience/compile';
 import { listensTo } from '../automations/rules';
+import { EmailError, type EmailProvider, emailProvider } from '../email';
 import { config, type Env } from '../env';
 import { newId } from '../lib/ids';
 import { describeError } from '../lib/redact';
 import { openSecret, sealSecret } from '../lib/secrets';
 import type { Audience } from '../sending/message';
+import { composeReminder } from '../staff/digest';
 import { pushToStaff } from '../staff/push';
 import { DEFAULT_REMINDER_MINUTES } from '../staff/rules';
 import {
@@ -169,9 +171,11 @@ import {
 	deleteStaff,
 	deleteTeam,
 	devicesOf,
+	dueReminders,
 	handleStaffEvents,
 	inbox,
 	markInboxRead,
+	markReminded,
 	preferences,
 	pruneDevices,
 	remindersPossible,
@@ -1382,6 +1386,7 @@ export class SiteStore extends DurableObject<Env> {
 		}
 		const now = Date.now();
 		await this.requeueOverdue(now);
+		await this.runReminders(siteId, now);
 		const moreJourneys = await this.runJourneys(siteId, now);
 		const ranCampaigns = await this.runCampaigns(siteId, now);
 		// An alarm that started campaign runs housekeeps only when the last round is older than the resume period.
@@ -1398,6 +1403,8 @@ export class SiteStore extends DurableObject<Env> {
 			(t): t is number => t !== null,
 		);
 		if (moreJourneys) due.push(now);
+		const reminderAt = Number(this.meta('staff_reminder_at') ?? 0);
+		if (reminderAt > 0) due.push(reminderAt);
 		if (due.length > 0) await this.armAlarm(Math.max(Math.min(...due), now));
 	}
 
@@ -1611,6 +1618,40 @@ export class SiteStore extends DurableObject<Env> {
 			pushed,
 			heldForPresence: outcome.heldForPresence,
 		};
+	}
+
+	/**
+	 * The unread reminders due (seed 002): one email per staff member, after which its conversations count as read
+	 * for them. Without email settings nothing is sent (and nothing marked). Another round is set while a reminder
+	 * failed for a reason that may pass, or a member with unread messages is active in the console now.
+	 */
+	private async runReminders(siteId: string, now: number): Promise<void> {
+		const at = Number(this.meta('staff_reminder_at') ?? 0);
+		if (at === 0 || at > now) return;
+		this.sql.exec("DELETE FROM meta WHERE k = 'staff_reminder_at'");
+		const due = dueReminders(this.sql, now);
+		let again = dueReminders(this.sql, now, true).length > due.length;
+		if (due.length > 0) {
+			let provider: EmailProvider | null = null;
+			try {
+				provider = emailProvider(this.env);
+			} catch (error) {
+				console.error('staff reminders: email settings', describeError(error));
+			}
+			if (!provider) console.log(`staff reminders: ${due.length} due, but email is not set up`);
+			const site = provider ? await findSite(this.env.DB, siteId) : null;
+			for (const reminder of provider ? due : []) {
+				const mail = composeReminder(site?.name ?? 'your site', reminder, reminder.timezone);
+				try {
+					await provider?.send({ to: [{ email: reminder.email, name: reminder.name }], ...mail });
+					this.ctx.storage.transactionSync(() => markReminded(this.sql, reminder, Date.now()));
+				} catch (error) {
+					console.error('staff reminder not sent', describeError(error));
+					if (!(error instanceof EmailError) || error.retryable) again = true;
+				}
+			}
+		}
+		if (again) await this.armReminders(now);
 	}
 
 	/** Sets the unread-reminder timer when a reminder may be owed and none is set. */

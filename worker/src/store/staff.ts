@@ -715,7 +715,7 @@ export interface Reminder {
  * not active in the console, the conversations in their message scopes with visitor messages newer than their read
  * mark (an assigned conversation: their own reads; an unassigned one: anyone's).
  */
-export function dueReminders(sql: SqlStorage, now: number): Reminder[] {
+export function dueReminders(sql: SqlStorage, now: number, includeActive = false): Reminder[] {
 	const teams = teamsByStaff(sql);
 	const conversations = sql.exec<ConversationRow>('SELECT * FROM conversations').toArray();
 	const reads = new Map<string, number>();
@@ -733,7 +733,7 @@ export function dueReminders(sql: SqlStorage, now: number): Reminder[] {
 	const reminders: Reminder[] = [];
 	for (const s of sql.exec<StaffRow>('SELECT * FROM staff WHERE email IS NOT NULL').toArray()) {
 		const pref = preferencesOf(s.preferences)['message.created'];
-		if (!pref.email || isActive(s.active_at, now) || !s.email) continue;
+		if (!pref.email || (!includeActive && isActive(s.active_at, now)) || !s.email) continue;
 		const mine: Reminder['conversations'] = [];
 		for (const c of conversations) {
 			if (!inScope(s.id, teams.get(s.id) ?? new Set(), c, pref.scopes)) continue;
