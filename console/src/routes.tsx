@@ -10,6 +10,7 @@ import { CampaignEditor } from './screens/campaign-editor';
 import { CampaignRunReport } from './screens/campaign-report';
 import { Campaigns } from './screens/campaigns';
 import { Composer } from './screens/composer';
+import { DataMoves } from './screens/data-moves';
 import { DataRequests } from './screens/data-requests';
 import { History } from './screens/history';
 import { Overview } from './screens/overview';
@@ -78,6 +79,8 @@ export function Routes() {
 			return <ApiKeys />;
 		case 'settings/webhooks':
 			return <Webhooks />;
+		case 'settings/data':
+			return <DataMoves />;
 		case 'data-requests':
 			return <DataRequests />;
 		default:

@@ -17,6 +17,7 @@ const NAV: Array<[string, string]> = [
 	['settings/prompt', translatable('Prompt & widget')],
 	['settings/api-keys', translatable('API keys')],
 	['settings/webhooks', translatable('Webhooks')],
+	['settings/data', translatable('Import & export')],
 ];
 const SOON = [translatable('Staff alerts')];
 

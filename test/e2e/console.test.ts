@@ -383,6 +383,70 @@ describe('demo store and console in Chromium', () => {
 		}
 	});
 
+	it('imports subscribers with another tool’s key pair, reports each row, exports everything, and retires the old key', async () => {
+		const b64u = (bytes: ArrayBuffer | Uint8Array) =>
+			Buffer.from(new Uint8Array(bytes)).toString('base64url');
+		const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+			'sign',
+			'verify',
+		])) as CryptoKeyPair;
+		const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+		const oldPublic = b64u(await crypto.subtle.exportKey('raw', pair.publicKey));
+		const browserKey = async () => {
+			const p = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+				'deriveBits',
+			])) as CryptoKeyPair;
+			return b64u(await crypto.subtle.exportKey('raw', p.publicKey));
+		};
+		const auth = () => b64u(crypto.getRandomValues(new Uint8Array(16)));
+		const csv = [
+			'endpoint,p256dh,auth',
+			`http://127.0.0.1:9/push/old-1,${await browserKey()},${auth()}`,
+			`http://127.0.0.1:9/push/old-2,${await browserKey()},${auth()}`,
+			`http://127.0.0.1:9/push/old-3,AAAA,${auth()}`,
+		].join('\n');
+		const { context, page } = await freshPage(browser);
+		try {
+			await openConsole(page, worker, '#/settings/data');
+			await page.fill('#import-public', oldPublic);
+			await page.fill('#import-private', jwk.d as string);
+			await page.fill('#import-label', 'Old tool');
+			await page.fill('#import-rows', csv);
+			await page.click('button:has-text("Import")');
+			const report = page.locator('[data-testid=import-report]');
+			await report.waitFor();
+			expect(await report.locator('p').textContent()).toBe('2 imported, 0 already here, 1 refused.');
+			expect(await report.locator('li').textContent()).toMatch(/^Row 3: p256dh/);
+			const old = page.locator(`[data-testid=vapid-keys] tr:has-text("Old tool")`);
+			await old.waitFor();
+			expect(await old.locator('td.num').textContent()).toBe('2');
+			await shoot(page, 'import-export');
+
+			// The export downloads as NDJSON with both key pairs, the private halves sealed.
+			const [file] = await Promise.all([
+				page.waitForEvent('download'),
+				page.click('[data-testid=export-all]'),
+			]);
+			const text = readFileSync((await file.path()) as string, 'utf8');
+			const lines = text
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { type: string; current?: boolean });
+			expect(lines[0]?.type).toBe('beckon-export');
+			expect(lines.filter((l) => l.type === 'vapid_key').map((l) => l.current)).toEqual([true, false]);
+			expect(text).not.toContain(jwk.d as string);
+			expect(lines.at(-1)?.type).toBe('end');
+
+			// Retiring a key still in use deletes its subscribers, after saying so.
+			await old.locator('button:has-text("Retire")').click();
+			expect(await old.textContent()).toContain('2 subscribers still use this key');
+			await old.locator('button:has-text("Yes, retire")').click();
+			await old.waitFor({ state: 'detached' });
+		} finally {
+			await context.close();
+		}
+	});
+
 	it('gets a new console token when one expires and retries the request', async () => {
 		const { context, page } = await freshPage(browser);
 		const minted: string[] = [];
