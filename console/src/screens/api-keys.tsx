@@ -4,6 +4,7 @@ import { can, useConsole } from '../context';
 import { sprintf, sprintfNodes, value, when } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { ShownOnce } from '../ui/shown-once';
 
 type T = (text: string) => string;
 
@@ -32,7 +33,6 @@ export function ApiKeys() {
 	const [scope, setScope] = useState<ApiKeyScope>('full');
 	const [created, setCreated] = useState<NewApiKey | null>(null);
 	const [error, setError] = useState<unknown>(null);
-	const [copied, setCopied] = useState(false);
 
 	if (!admin)
 		return (
@@ -50,7 +50,6 @@ export function ApiKeys() {
 			setCreated(
 				await api.call<NewApiKey>('/api-keys', { method: 'POST', body: { name: name.trim(), scope } }),
 			);
-			setCopied(false);
 			setName('');
 			setScope('full');
 			reload();
@@ -65,7 +64,6 @@ export function ApiKeys() {
 			setCreated(
 				await api.call<NewApiKey>(`/api-keys/${encodeURIComponent(key.keyId)}/rotate`, { method: 'POST' }),
 			);
-			setCopied(false);
 			reload();
 		} catch (err) {
 			setError(err);
@@ -116,40 +114,16 @@ export function ApiKeys() {
 				</div>
 			</form>
 			{created && (
-				<section class="card new-key" aria-labelledby="created-title" data-testid="new-key">
-					<h2 id="created-title">
-						{sprintfNodes(t('New key “%s”'), <span dir="auto">{created.name}</span>)}
-					</h2>
-					<p class="notice notice-warning" role="alert">
-						{t('Copy this key now: it is shown only once and cannot be recovered.')}
-					</p>
-					<div class="row">
-						<input
-							id="new-key-value"
-							class="mono"
-							readOnly
-							aria-label={t('The new API key')}
-							value={created.apiKey}
-							onFocus={(e) => (e.target as HTMLInputElement).select()}
-						/>
-						<button
-							type="button"
-							onClick={async () => {
-								try {
-									await navigator.clipboard.writeText(created.apiKey);
-									setCopied(true);
-								} catch {
-									host.toast(t('Copy failed; select the key and copy it by hand'), true);
-								}
-							}}
-						>
-							{copied ? t('Copied') : t('Copy')}
-						</button>
-						<button type="button" onClick={() => setCreated(null)}>
-							{t('Done')}
-						</button>
-					</div>
-				</section>
+				<ShownOnce
+					key={created.apiKey}
+					title={sprintfNodes(t('New key “%s”'), <span dir="auto">{created.name}</span>)}
+					warning={t('Copy this key now: it is shown only once and cannot be recovered.')}
+					value={created.apiKey}
+					label={t('The new API key')}
+					copyFailed={t('Copy failed; select the key and copy it by hand')}
+					ids={{ section: 'new-key', title: 'created-title', input: 'new-key-value' }}
+					onDone={() => setCreated(null)}
+				/>
 			)}
 			<ErrorNote error={error ?? loadError} />
 			{data && (

@@ -10,6 +10,7 @@ import { can, useConsole } from '../context';
 import { fmt, sprintf, value, when } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { ShownOnce } from '../ui/shown-once';
 
 type T = (text: string) => string;
 
@@ -148,7 +149,6 @@ export function Webhooks() {
 	const [created, setCreated] = useState<NewWebhook | null>(null);
 	const [open, setOpen] = useState<string | null>(null);
 	const [error, setError] = useState<unknown>(null);
-	const [copied, setCopied] = useState(false);
 
 	if (!admin)
 		return (
@@ -177,7 +177,6 @@ export function Webhooks() {
 				body: { url: url.trim(), description: description.trim(), events },
 			});
 			setCreated(hook);
-			setCopied(false);
 			setUrl('');
 			setDescription('');
 			setOpen(hook.webhookId);
@@ -249,42 +248,18 @@ export function Webhooks() {
 				</div>
 			</form>
 			{created && (
-				<section class="card new-key" aria-labelledby="secret-title" data-testid="new-secret">
-					<h2 id="secret-title" class="break">
-						{sprintf(t('Signing secret of %s'), created.url)}
-					</h2>
-					<p class="notice notice-warning" role="alert">
-						{t(
-							'Copy this secret now: it is shown only once. Your receiver checks each call’s webhook-signature with it.',
-						)}
-					</p>
-					<div class="row">
-						<input
-							id="new-secret-value"
-							class="mono"
-							readOnly
-							aria-label={t('The signing secret')}
-							value={created.secret}
-							onFocus={(e) => (e.target as HTMLInputElement).select()}
-						/>
-						<button
-							type="button"
-							onClick={async () => {
-								try {
-									await navigator.clipboard.writeText(created.secret);
-									setCopied(true);
-								} catch {
-									host.toast(t('Copy failed; select the secret and copy it by hand'), true);
-								}
-							}}
-						>
-							{copied ? t('Copied') : t('Copy')}
-						</button>
-						<button type="button" onClick={() => setCreated(null)}>
-							{t('Done')}
-						</button>
-					</div>
-				</section>
+				<ShownOnce
+					key={created.secret}
+					title={sprintf(t('Signing secret of %s'), created.url)}
+					warning={t(
+						'Copy this secret now: it is shown only once. Your receiver checks each call’s webhook-signature with it.',
+					)}
+					value={created.secret}
+					label={t('The signing secret')}
+					copyFailed={t('Copy failed; select the secret and copy it by hand')}
+					ids={{ section: 'new-secret', title: 'secret-title', input: 'new-secret-value' }}
+					onDone={() => setCreated(null)}
+				/>
 			)}
 			<ErrorNote error={error ?? loadError} />
 			{data && data.webhooks.length === 0 && (
@@ -359,7 +334,6 @@ export function Webhooks() {
 													setCreated(
 														await api.call<NewWebhook>(`${path(h)}/rotate-secret`, { method: 'POST' }),
 													);
-													setCopied(false);
 												})
 											}
 										/>{' '}
