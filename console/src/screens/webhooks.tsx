@@ -29,6 +29,10 @@ function eventText(type: WebhookEventType | 'webhook.test', t: T): string {
 			return t('Notifications clicked (batched)');
 		case 'conversion':
 			return t('Automation conversions (batched)');
+		case 'automation.entered':
+			return t('Automation journeys started (batched)');
+		case 'staff.alert':
+			return t('Staff alerts raised (batched)');
 		default:
 			return t('Test event');
 	}

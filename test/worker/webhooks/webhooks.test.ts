@@ -275,7 +275,7 @@ describe('webhook endpoints', { timeout: 30_000 }, () => {
 	it('tells a conversion when an automation goal arrives', async () => {
 		const site = await createSite();
 		const url = receiver();
-		await hook(site, ['conversion'], url);
+		await hook(site, ['conversion', 'automation.entered'], url);
 		const id = await subscribe(site, await makeSubscription());
 		const automation = await api(site, '/automations', 'POST', {
 			name: 'Checkout',
@@ -290,6 +290,18 @@ describe('webhook endpoints', { timeout: 30_000 }, () => {
 			api(site, '/events', 'POST', { events: [{ subscriberId: id, name, properties }] });
 		expect((await track('checkout_started', {})).status).toBe(202);
 		expect((await track('purchase', { total: 42.5 })).status).toBe(202);
+		const [entered] = await calls(url, 1, (b) => b.type === 'automation.entered');
+		expect(JSON.parse(text(entered as Received)).data).toEqual({
+			journeys: [
+				{
+					automationId,
+					subscriberId: id,
+					key: expect.any(String),
+					heldOut: false,
+					enteredAt: expect.any(String),
+				},
+			],
+		});
 		const [conversion] = await calls(url, 1, (b) => b.type === 'conversion');
 		expect(JSON.parse(text(conversion as Received)).data).toEqual({
 			conversions: [
@@ -304,6 +316,33 @@ describe('webhook endpoints', { timeout: 30_000 }, () => {
 				},
 			],
 		});
+	});
+});
+
+describe('staff alerts as webhooks', { timeout: 30_000 }, () => {
+	it('tells which staff members an alert reached, without its text', async () => {
+		const site = await createSite();
+		const url = receiver();
+		await hook(site, ['staff.alert'], url);
+		const minted = await api(site, '/console-tokens', 'POST', { staff: { id: 'ana', name: 'Ana' } });
+		const { token } = await json<{ token: string }>(minted);
+		await call(`/v1/sites/${site.siteId}/staff/me`, { key: token });
+		const sent = await api(site, '/staff-events', 'POST', {
+			events: [
+				{
+					id: 'e1',
+					type: 'conversation.created',
+					conversation: { id: 'c1' },
+					message: { id: 'm1', text: 'A private question' },
+				},
+			],
+		});
+		expect(sent.status).toBe(202);
+		const [alert] = await calls(url, 1, (b) => b.type === 'staff.alert');
+		expect(JSON.parse(text(alert as Received)).data).toEqual({
+			alerts: [{ eventId: 'e1', kind: 'conversation.created', conversationId: 'c1', staffIds: ['ana'] }],
+		});
+		expect(text(alert as Received)).not.toContain('A private question');
 	});
 });
 

@@ -276,6 +276,11 @@ export interface ImportState {
 
 export type { AudiencePage, Checked } from '../store/audience';
 
+/** Whom a journey or conversion is of, as webhooks tell it: a signed user, or an anonymous subscriber. */
+function personData(subject: string): { externalUserId: string } | { subscriberId: string } {
+	return subject.startsWith('u:') ? { externalUserId: subject.slice(2) } : { subscriberId: subject.slice(2) };
+}
+
 /**
  * One per site (named by its id): the site's subscribers, exact counters, daily growth and notification history
  * in the object's own SQLite, each request one transaction. Only the worker reaches it, through
@@ -908,6 +913,23 @@ export class SiteStore extends DurableObject<Env> {
 		if (heard.length === 0) return null;
 		const outcome = applyEvents(this.sql, all, heard, now);
 		if (outcome.conversions.length > 0) this.converted(outcome.conversions, now);
+		const entries = outcome.entries.filter((j) => j.subject !== SITE_SUBJECT);
+		if (entries.length > 0) {
+			this.emit(
+				'automation.entered',
+				now,
+				() => ({
+					journeys: entries.map((j) => ({
+						automationId: j.automationId,
+						...personData(j.subject),
+						key: j.key,
+						heldOut: j.heldOut,
+						enteredAt: new Date(j.time).toISOString(),
+					})),
+				}),
+				entries.length,
+			);
+		}
 		return outcome;
 	}
 
@@ -947,7 +969,14 @@ export class SiteStore extends DurableObject<Env> {
 			return merged;
 		});
 		if (moved > 0)
-			await this.armJourneys({ entered: 1, exited: 0, converted: 0, rowsWritten: moved, conversions: [] });
+			await this.armJourneys({
+				entered: 1,
+				exited: 0,
+				converted: 0,
+				rowsWritten: moved,
+				conversions: [],
+				entries: [],
+			});
 		return result;
 	}
 
@@ -1599,7 +1628,13 @@ export class SiteStore extends DurableObject<Env> {
 		heldForPresence: number;
 	}> {
 		await this.open(siteId);
-		const outcome = this.ctx.storage.transactionSync(() => handleStaffEvents(this.sql, events, now));
+		const outcome = this.ctx.storage.transactionSync(() => {
+			const handled = handleStaffEvents(this.sql, events, now);
+			if (handled.alerts.length > 0) {
+				this.emit('staff.alert', now, () => ({ alerts: handled.alerts }), handled.alerts.length);
+			}
+			return handled;
+		});
 		let pushed = 0;
 		if (outcome.pushes.length > 0) {
 			const devices = devicesOf(this.sql, [...new Set(outcome.pushes.map((p) => p.staffId))]);
@@ -1611,6 +1646,7 @@ export class SiteStore extends DurableObject<Env> {
 			}
 		}
 		if (outcome.accepted > 0) await this.armReminders(now);
+		await this.post();
 		return {
 			accepted: outcome.accepted,
 			duplicates: outcome.duplicates,
@@ -1936,9 +1972,7 @@ export class SiteStore extends DurableObject<Env> {
 			() => ({
 				conversions: conversions.map((c) => ({
 					automationId: c.automationId,
-					...(c.subject.startsWith('u:')
-						? { externalUserId: c.subject.slice(2) }
-						: { subscriberId: c.subject.slice(2) }),
+					...personData(c.subject),
 					step: c.step,
 					heldOut: c.heldOut,
 					event: c.event,

@@ -467,6 +467,8 @@ export interface JourneyOutcome {
 	rowsWritten: number;
 	/** The journeys the events converted (what the `conversion` webhook tells). */
 	conversions: JourneyConversion[];
+	/** The journeys the events started (what the `automation.entered` webhook tells). */
+	entries: Array<{ automationId: string; subject: string; key: string; heldOut: boolean; time: number }>;
 }
 
 /** A goal reached: which automation, whose journey (`u:<userId>` or `s:<subscriberId>`), credited to which step. */
@@ -492,7 +494,14 @@ export function applyEvents(
 	events: readonly EventInput[],
 	now: number,
 ): JourneyOutcome {
-	const out: JourneyOutcome = { entered: 0, exited: 0, converted: 0, rowsWritten: 0, conversions: [] };
+	const out: JourneyOutcome = {
+		entered: 0,
+		exited: 0,
+		converted: 0,
+		rowsWritten: 0,
+		conversions: [],
+		entries: [],
+	};
 	const live = automations.filter((a) => a.enabled);
 	if (live.length === 0 || events.length === 0) return out;
 	const byEvent = new Map<string, AutomationRecord[]>();
@@ -636,6 +645,7 @@ function react(
 	).rowsWritten;
 	tally.add(a.id, held ? -2 : -1, 'entered');
 	out.entered++;
+	out.entries.push({ automationId: a.id, subject: person, key, heldOut: held, time: e.time });
 	return written;
 }
 

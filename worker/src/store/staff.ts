@@ -92,6 +92,8 @@ export interface StaffOutcome {
 	pushes: StaffPush[];
 	/** Staff members a push was owed to but who are active in the console (the list still updates). */
 	heldForPresence: number;
+	/** Each alert raised: what the `staff.alert` webhook tells (who was alerted, never message text). */
+	alerts: Array<{ eventId: string; kind: StaffAlertKind; conversationId: string | null; staffIds: string[] }>;
 }
 
 // ---- staff and teams -------------------------------------------------------------------------------------------
@@ -572,7 +574,14 @@ function textOf(
  * returned (none to staff active in the console). An event id seen before does nothing.
  */
 export function handleStaffEvents(sql: SqlStorage, events: readonly StaffEvent[], now: number): StaffOutcome {
-	const out: StaffOutcome = { accepted: 0, duplicates: 0, notified: 0, pushes: [], heldForPresence: 0 };
+	const out: StaffOutcome = {
+		accepted: 0,
+		duplicates: 0,
+		notified: 0,
+		pushes: [],
+		heldForPresence: 0,
+		alerts: [],
+	};
 	const staff = sql.exec<StaffRow>('SELECT * FROM staff').toArray();
 	const teams = teamsByStaff(sql);
 	for (const e of events) {
@@ -630,8 +639,10 @@ export function handleStaffEvents(sql: SqlStorage, events: readonly StaffEvent[]
 			recipients = staff.filter((s) => preferencesOf(s.preferences)[e.type].scopes.length > 0);
 		}
 		const text = textOf(e, c);
+		const alerted: string[] = [];
 		for (const s of recipients) {
 			if (s.id === actor) continue;
+			alerted.push(s.id);
 			const pref = preferencesOf(s.preferences)[text.kind];
 			notify(
 				sql,
@@ -654,6 +665,9 @@ export function handleStaffEvents(sql: SqlStorage, events: readonly StaffEvent[]
 				url: urlOf(e, c),
 				tag: c ? `conversation-${c.id}` : `${text.kind}-${e.id}`,
 			});
+		}
+		if (alerted.length > 0) {
+			out.alerts.push({ eventId: e.id, kind: text.kind, conversationId: c?.id ?? null, staffIds: alerted });
 		}
 	}
 	return out;

@@ -567,9 +567,9 @@ export interface NewApiKey extends ApiKeyView {
 }
 
 /**
- * What an outbound webhook can subscribe to (Standard Webhooks `type`). `notification.clicked` and
- * `subscriber.gone` are batched: one call carries many (see README "Webhooks"); `webhook.test` is only sent by
- * "send test event".
+ * What an outbound webhook can subscribe to (Standard Webhooks `type`). `notification.clicked`, `subscriber.gone`,
+ * `conversion`, `automation.entered` and `staff.alert` are batched: one call carries many (see README "Webhooks");
+ * `webhook.test` is only sent by "send test event".
  */
 export const WEBHOOK_EVENT_TYPES = [
 	'subscriber.created',
@@ -578,6 +578,8 @@ export const WEBHOOK_EVENT_TYPES = [
 	'notification.completed',
 	'notification.clicked',
 	'conversion',
+	'automation.entered',
+	'staff.alert',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
