@@ -19,6 +19,8 @@ import { ResourceEditor } from './screens/resource-editor';
 import { ResourceVersion } from './screens/resource-version';
 import { Resources } from './screens/resources';
 import { SegmentEdit, Segments } from './screens/segments';
+import { StaffAlerts } from './screens/staff-alerts';
+import { StaffPreferencesScreen } from './screens/staff-preferences';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
 import { UserPage } from './screens/user';
@@ -78,6 +80,9 @@ export function Routes() {
 			return <ApiKeys />;
 		case 'settings/webhooks':
 			return <Webhooks />;
+		case 'alerts':
+			if (id === 'preferences') return <StaffPreferencesScreen />;
+			return <StaffAlerts />;
 		case 'data-requests':
 			return <DataRequests />;
 		default:
