@@ -20,6 +20,7 @@ import { ResourceVersion } from './screens/resource-version';
 import { Resources } from './screens/resources';
 import { SegmentEdit, Segments } from './screens/segments';
 import { StaffAlerts } from './screens/staff-alerts';
+import { StaffDevices } from './screens/staff-devices';
 import { StaffPreferencesScreen } from './screens/staff-preferences';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
@@ -82,6 +83,7 @@ export function Routes() {
 			return <Webhooks />;
 		case 'alerts':
 			if (id === 'preferences') return <StaffPreferencesScreen />;
+			if (id === 'devices') return <StaffDevices />;
 			return <StaffAlerts />;
 		case 'data-requests':
 			return <DataRequests />;

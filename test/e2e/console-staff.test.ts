@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffPreferences, StaffView } from '../../worker/src/wire/index.ts';
@@ -146,5 +147,54 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		expect(prefs['message.created']).toEqual({ scopes: ['mine', 'unassigned'], push: true, email: false });
 		expect(prefs['user.registered'].scopes).toEqual([]);
 		expect(prefs['order.created'].push).toBe(false);
+	});
+
+	it('registers the staff service worker on the worker origin; without a push service it says why', async () => {
+		await context.grantPermissions(['notifications'], { origin: worker.url });
+		await go('#/alerts/devices');
+		await page.locator('[data-testid=devices-empty]').waitFor();
+		await page.locator('[data-testid=push-on]').click();
+		// Chromium here has no push service to subscribe with: the screen says so instead of hanging.
+		const error = page.locator('.notice-error');
+		await error.waitFor({ timeout: 30_000 });
+		expect(await error.textContent()).toContain('could not reach its push service');
+		const script = await page.evaluate(
+			async () => (await navigator.serviceWorker.getRegistration('/console/'))?.active?.scriptURL ?? null,
+		);
+		expect(script).toBe(`${worker.url}/console/staff-sw.js`);
+	});
+
+	it('lists the member’s devices and removes one', async () => {
+		const { token } = (await api('/console-tokens', {
+			method: 'POST',
+			body: JSON.stringify({ staff: { id: 'owner', name: 'Site owner' } }),
+		})) as { token: string };
+		const response = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}/staff/me/devices`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${token}`,
+				'content-type': 'application/json',
+				'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0',
+			},
+			body: JSON.stringify({
+				subscription: {
+					endpoint: `https://updates.push.services.mozilla.com/wpush/v2/${randomBytes(8).toString('hex')}`,
+					keys: {
+						p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+						auth: randomBytes(16).toString('base64url'),
+					},
+				},
+			}),
+		});
+		expect(response.status, await response.clone().text()).toBe(201);
+		await page.reload();
+		const device = page.locator('[data-testid=devices] li');
+		await device.waitFor();
+		expect(await device.textContent()).toContain('Firefox');
+		await device.getByRole('button', { name: 'Remove' }).click();
+		await device.getByRole('button', { name: 'Yes, remove' }).click();
+		await page.locator('[data-testid=devices-empty]').waitFor();
+		expect((await owner()).devices).toBe(0);
+		await shoot('alert-devices');
 	});
 });
