@@ -22,6 +22,7 @@ import { SegmentEdit, Segments } from './screens/segments';
 import { StaffAlerts } from './screens/staff-alerts';
 import { StaffDevices } from './screens/staff-devices';
 import { StaffPreferencesScreen } from './screens/staff-preferences';
+import { StaffTeams } from './screens/staff-teams';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
 import { UserPage } from './screens/user';
@@ -84,6 +85,7 @@ export function Routes() {
 		case 'alerts':
 			if (id === 'preferences') return <StaffPreferencesScreen />;
 			if (id === 'devices') return <StaffDevices />;
+			if (id === 'teams') return <StaffTeams />;
 			return <StaffAlerts />;
 		case 'data-requests':
 			return <DataRequests />;

@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffPreferences, StaffView } from '../../worker/src/wire/index.ts';
+import type { StaffPreferences, StaffView, TeamView } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { auditScreen, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
@@ -196,5 +196,46 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		await page.locator('[data-testid=devices-empty]').waitFor();
 		expect((await owner()).devices).toBe(0);
 		await shoot('alert-devices');
+	});
+
+	it('adds a team, sets its members from the staff list, and deletes a team', async () => {
+		await api('/staff', {
+			method: 'POST',
+			body: JSON.stringify({ staffId: 'agent-bea', name: 'Bea Agent', email: 'bea@example.com' }),
+		});
+		await go('#/alerts/teams');
+		for (const [id, name] of [
+			['support', 'Support'],
+			['sales', 'Sales'],
+		] as const) {
+			await page.locator('#team-id').fill(id);
+			await page.locator('#team-name').fill(name);
+			await page.getByRole('button', { name: 'Add team' }).click();
+			await page.locator(`[data-testid=teams] tr[data-team="${id}"]`).waitFor();
+		}
+		// A new team opens its members form.
+		const form = page.locator('[data-testid=members-form]');
+		await form.waitFor();
+		await form.getByLabel('Bea Agent').check();
+		await form.getByLabel('Site owner').check();
+		await form.getByRole('button', { name: 'Save members' }).click();
+		await form.waitFor({ state: 'detached' });
+		const sales = page.locator('[data-testid=teams] tr[data-team="sales"] [data-testid=team-members]');
+		await page.waitForFunction(
+			() =>
+				document
+					.querySelector('[data-testid=teams] tr[data-team="sales"] [data-testid=team-members]')
+					?.textContent?.includes('Bea Agent') === true,
+		);
+		expect(await sales.textContent()).toContain('Site owner');
+		const { teams } = (await api('/teams')) as { teams: TeamView[] };
+		expect(teams.find((x) => x.teamId === 'sales')?.members.sort()).toEqual(['agent-bea', 'owner']);
+		await shoot('teams');
+
+		const support = page.locator('[data-testid=teams] tr[data-team="support"]');
+		await support.getByRole('button', { name: 'Delete' }).click();
+		await support.getByRole('button', { name: 'Yes, delete' }).click();
+		await support.waitFor({ state: 'detached' });
+		expect(((await api('/teams')) as { teams: TeamView[] }).teams.map((x) => x.teamId)).toEqual(['sales']);
 	});
 });
