@@ -1,4 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffPreferences, StaffView, TeamView } from '../../worker/src/wire/index.ts';
@@ -154,10 +156,11 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		await go('#/alerts/devices');
 		await page.locator('[data-testid=devices-empty]').waitFor();
 		await page.locator('[data-testid=push-on]').click();
-		// Chromium here has no push service to subscribe with: the screen says so instead of hanging.
+		// Chromium here refuses push (headless) or has no push service: the screen says why instead of hanging.
 		const error = page.locator('.notice-error');
 		await error.waitFor({ timeout: 30_000 });
-		expect(await error.textContent()).toContain('could not reach its push service');
+		expect(await error.textContent()).toMatch(/^Push is not on: this browser (blocks|could not reach)/);
+		await shoot('alert-devices-error');
 		const script = await page.evaluate(
 			async () => (await navigator.serviceWorker.getRegistration('/console/'))?.active?.scriptURL ?? null,
 		);
@@ -237,5 +240,34 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		await support.getByRole('button', { name: 'Yes, delete' }).click();
 		await support.waitFor({ state: 'detached' });
 		expect(((await api('/teams')) as { teams: TeamView[] }).teams.map((x) => x.teamId)).toEqual(['sales']);
+	});
+
+	it('inside wp-admin (another origin) links to the console on the worker origin to turn push on', async () => {
+		const wp = await freshPage(browser);
+		const boot = await api('/console-tokens', {
+			method: 'POST',
+			body: JSON.stringify({ staff: { id: 'wp-7', name: 'Eve' }, role: 'editor' }),
+		});
+		// wp-admin stand-in: a page of its own origin (another port) that loads the console from the worker.
+		const html = `<!doctype html><html lang="en"><head><title>WP</title><link rel="stylesheet" href="${worker.url}/console/console.css"><script>window.beckonConsoleWp = ${JSON.stringify({ token: boot, refreshUrl: '/wp-refresh', nonce: 'n' })};</script><script type="module" src="${worker.url}/console/console.js"></script></head><body><div id="beckon-console" data-host="wordpress" data-api="${worker.url}"></div></body></html>`;
+		const wpServer = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+		await new Promise<void>((resolve) => wpServer.listen(0, '127.0.0.1', resolve));
+		const wpUrl = `http://127.0.0.1:${(wpServer.address() as AddressInfo).port}`;
+		await wp.page.goto(`${wpUrl}/wp-admin/admin.php#/alerts/devices`);
+		const note = wp.page.locator('[data-testid=push-elsewhere]');
+		await note.waitFor();
+		expect(await note.locator('a').getAttribute('href')).toBe(`${worker.url}/console/#/alerts/devices`);
+		expect(await wp.page.locator('[data-testid=push-on]').count()).toBe(0);
+		// The WordPress user is a staff member of their own, present while their tab is in use.
+		await until(async () => ((await api('/staff/wp-7')) as StaffView).active);
+		// Their preferences save across origins too (PUT passes the admin API's CORS preflight).
+		await wp.page.evaluate(() => (location.hash = '#/alerts/preferences'));
+		await wp.page.locator('tr[data-kind=mention] [data-cell=all]').check();
+		await wp.page.getByRole('button', { name: 'Save preferences' }).click();
+		await wp.page.getByText('Preferences saved').waitFor();
+		const prefs = (await api('/staff/wp-7/preferences')) as StaffPreferences;
+		expect(prefs.mention.scopes).toContain('all');
+		await wp.context.close();
+		wpServer.close();
 	});
 });

@@ -17,12 +17,15 @@ function failure(result: Exclude<PushOnResult, { ok: true }>, t: T): string {
 		case 'unsupported':
 			return t('This browser cannot receive web push. Try a current Firefox, Chrome, Edge or Safari.');
 		case 'denied':
-			return t(
-				'Notifications are blocked for this page. Allow them in the browser’s site settings, then try again.',
+			return sprintf(
+				t(
+					'Push is not on: this browser blocks notifications or push for this page (%s). Allow them in the browser’s site settings, then try again.',
+				),
+				result.detail || t('permission denied'),
 			);
 		case 'subscribe_failed':
 			return sprintf(
-				t('This browser could not reach its push service, so push is not on: %s'),
+				t('Push is not on: this browser could not reach its push service (%s).'),
 				result.detail || t('no reason given'),
 			);
 		default:

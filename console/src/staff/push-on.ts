@@ -63,7 +63,9 @@ export async function turnOnPush(api: Api, vapidPublicKey: string): Promise<Push
 				'no answer from the push service',
 			));
 	} catch (e) {
-		return { ok: false, reason: 'subscribe_failed', detail: detailOf(e) };
+		// NotAllowedError: permission for push itself was refused (a headless or locked-down browser).
+		const denied = e instanceof DOMException && e.name === 'NotAllowedError';
+		return { ok: false, reason: denied ? 'denied' : 'subscribe_failed', detail: detailOf(e) };
 	}
 	try {
 		const device = await api.call<StaffDeviceView>('/staff/me/devices', {
