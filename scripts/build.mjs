@@ -90,6 +90,12 @@ async function buildConsole(common) {
 		jsxImportSource: 'preact',
 	});
 	await cp(join(src, 'console.css'), join(dest, 'console.css'));
+	// Staff pushes (issue 14): the console registers it on the worker's origin, scope /console/.
+	await build({
+		...common,
+		entryPoints: [join(root, 'console/sw/staff-sw.ts')],
+		outfile: join(dest, 'staff-sw.js'),
+	});
 	// WordPress loads the console from the backend's origin into wp-admin as a module script, which a browser runs
 	// only with CORS: the bundle is public and sent without credentials, so any origin may have it.
 	await writeFile(join(out, '_headers'), '/console/*\n  Access-Control-Allow-Origin: *\n');

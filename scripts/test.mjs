@@ -29,6 +29,7 @@ for (const project of [
 	'widget/tsconfig.json',
 	'widget/sw/tsconfig.json',
 	'console/tsconfig.json',
+	'console/sw/tsconfig.json',
 ]) {
 	step(`typecheck ${project}`, bin('tsc'), ['-p', project, '--noEmit']);
 }

@@ -5,10 +5,12 @@ export { ApiError } from './api-error';
 
 /** Options of one call. */
 export interface CallOptions {
-	method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+	method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	/** Sent as JSON. */
 	body?: unknown;
 	idempotencyKey?: string;
+	/** Lets the request outlive the page (a presence report on pagehide). */
+	keepalive?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class Api {
 				method: options.method ?? 'GET',
 				headers,
 				body: options.body === undefined ? undefined : JSON.stringify(options.body),
+				keepalive: options.keepalive,
 			});
 			if (response.ok) return response;
 			const error = await readError(response);

@@ -20,6 +20,10 @@ import { ResourceEditor } from './screens/resource-editor';
 import { ResourceVersion } from './screens/resource-version';
 import { Resources } from './screens/resources';
 import { SegmentEdit, Segments } from './screens/segments';
+import { StaffAlerts } from './screens/staff-alerts';
+import { StaffDevices } from './screens/staff-devices';
+import { StaffPreferencesScreen } from './screens/staff-preferences';
+import { StaffTeams } from './screens/staff-teams';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
 import { UserPage } from './screens/user';
@@ -81,6 +85,11 @@ export function Routes() {
 			return <Webhooks />;
 		case 'settings/data':
 			return <DataMoves />;
+		case 'alerts':
+			if (id === 'preferences') return <StaffPreferencesScreen />;
+			if (id === 'devices') return <StaffDevices />;
+			if (id === 'teams') return <StaffTeams />;
+			return <StaffAlerts />;
 		case 'data-requests':
 			return <DataRequests />;
 		default:

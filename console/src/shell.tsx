@@ -1,8 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { can, useConsole } from './context';
 import { useRoute } from './router';
-import { translatable } from './ui/format';
+import { startPresence } from './staff/presence';
+import { useUnread } from './staff/unread';
+import { fmt, sprintf, translatable } from './ui/format';
 import { roleLabel } from './ui/labels';
 
 const NAV: Array<[string, string]> = [
@@ -18,13 +20,16 @@ const NAV: Array<[string, string]> = [
 	['settings/api-keys', translatable('API keys')],
 	['settings/webhooks', translatable('Webhooks')],
 	['settings/data', translatable('Import & export')],
+	['alerts', translatable('Staff alerts')],
 ];
-const SOON = [translatable('Staff alerts')];
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {
-	const { site, token, host } = useConsole();
-	const { t } = host;
+	const { site, token, host, api } = useConsole();
+	const { t, tn } = host;
+	// While the console is open, visible and used, the member counts as active: nothing external goes to them.
+	useEffect(() => startPresence(api), [api]);
+	const unread = useUnread(api);
 	const route = useRoute();
 	const [menuOpen, setMenuOpen] = useState(false);
 	const current = route.screen;
@@ -47,6 +52,14 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 					onClick={() => setMenuOpen(!menuOpen)}
 				>
 					<span aria-hidden="true">☰</span> {t('Menu')}
+					{unread !== null && unread > 0 && (
+						<span class="nav-count" data-testid="menu-unread-count">
+							<span aria-hidden="true">{fmt(unread)}</span>
+							<span class="sr-only">
+								{sprintf(tn('%s unread alert', '%s unread alerts', unread), fmt(unread))}
+							</span>
+						</span>
+					)}
 				</button>
 				<span class="brand">Beckon</span>
 				<span class="site-name" dir="auto" data-testid="site-name">
@@ -80,18 +93,18 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 										onClick={() => setMenuOpen(false)}
 									>
 										{t(label)}
+										{path === 'alerts' && unread !== null && unread > 0 && (
+											<span class="nav-count" data-testid="unread-count">
+												<span aria-hidden="true">{fmt(unread)}</span>
+												<span class="sr-only">
+													{sprintf(tn('%s unread alert', '%s unread alerts', unread), fmt(unread))}
+												</span>
+											</span>
+										)}
 									</a>
 								</li>
 							);
 						})}
-					</ul>
-					<p class="nav-soon-title">{t('Coming soon')}</p>
-					<ul class="nav-soon">
-						{SOON.map((label) => (
-							<li key={label} aria-disabled="true">
-								{t(label)} <span class="soon">{t('Soon')}</span>
-							</li>
-						))}
 					</ul>
 				</nav>
 				<main class="main">{props.children}</main>

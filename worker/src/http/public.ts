@@ -81,7 +81,7 @@ export async function preflight(request: Request, env: Env, siteId: string): Pro
 	return new Response(null, {
 		status: 204,
 		headers: {
-			'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+			'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
 			'access-control-allow-headers': admin ? 'authorization, content-type, idempotency-key' : 'content-type',
 			'access-control-max-age': '86400',
 		},

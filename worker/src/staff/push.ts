@@ -1,3 +1,4 @@
+import type { StaffPushPayload } from '#wire';
 import { config, type Env } from '../env';
 import { encodeBase64Url } from '../push/base64url';
 import { buildPushRequest } from '../push/request';
@@ -17,14 +18,8 @@ async function topicOf(tag: string): Promise<string> {
 	return encodeBase64Url(digest).slice(0, 32);
 }
 
-/** What a staff device's service worker shows: `tag` replaces the conversation's earlier notification. */
-export interface StaffPayload {
-	kind: 'staff';
-	title: string;
-	body: string;
-	url: string | null;
-	tag: string;
-}
+/** What a staff device's service worker shows (one home: the wire types). */
+export type StaffPayload = StaffPushPayload;
 
 /**
  * Sends each push to every device of its staff member, signed with the site's VAPID key. Returns how many went

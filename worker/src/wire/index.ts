@@ -687,6 +687,13 @@ export interface TeamView {
 	createdAt: string;
 }
 
+/** A browser that gets a staff member's pushes (GET …/staff/:staffId/devices). */
+export interface StaffDeviceView {
+	deviceId: string;
+	browser: string;
+	createdAt: string;
+}
+
 /** One entry of a staff member's in-console notification list (one per conversation: the latest replaces). */
 export interface StaffInboxItem {
 	notificationId: string;
@@ -697,6 +704,18 @@ export interface StaffInboxItem {
 	url: string | null;
 	createdAt: string;
 	readAt: string | null;
+}
+
+/**
+ * What a staff device's push carries (worker/src/staff/push.ts builds it; the console's staff service worker,
+ * console/sw/staff-sw.ts, shows it): `tag` replaces the conversation's earlier notification.
+ */
+export interface StaffPushPayload {
+	kind: 'staff';
+	title: string;
+	body: string;
+	url: string | null;
+	tag: string;
 }
 
 /** Every error response. */
