@@ -3,6 +3,7 @@ import { can, useConsole } from '../context';
 import { checked, fmt, sprintf, value, when } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { saveFile } from '../ui/save-file';
 
 interface VapidKey {
 	keyId: string;
@@ -19,18 +20,6 @@ interface ImportReport {
 	duplicate: number;
 	invalid: Array<{ row: number; reason: string }>;
 	invalidCount: number;
-}
-
-/** Saves a response body as a file. */
-async function download(response: Response, name: string): Promise<void> {
-	const blob = await response.blob();
-	const a = document.createElement('a');
-	a.href = URL.createObjectURL(blob);
-	a.download = name;
-	document.body.append(a);
-	a.click();
-	a.remove();
-	setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 /**
@@ -68,7 +57,10 @@ export function DataMoves() {
 		setBusy(true);
 		try {
 			const response = await api.raw(`/export?keys=${clear ? 'clear' : 'sealed'}`);
-			await download(response, `beckon-${site.siteId}-${new Date().toISOString().slice(0, 10)}.ndjson`);
+			saveFile(
+				await response.blob(),
+				`beckon-${site.siteId}-${new Date().toISOString().slice(0, 10)}.ndjson`,
+			);
 		} catch (err) {
 			setError(err);
 		} finally {

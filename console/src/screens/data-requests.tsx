@@ -1,6 +1,7 @@
 import { useConsole } from '../context';
 import { sprintf, when } from '../ui/format';
 import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { saveFile } from '../ui/save-file';
 
 /** One export made for a Shopify customers/data_request webhook. */
 interface DataRequest {
@@ -11,12 +12,10 @@ interface DataRequest {
 }
 
 function download(request: DataRequest): void {
-	const blob = new Blob([JSON.stringify(request.export, null, 2)], { type: 'application/json' });
-	const a = document.createElement('a');
-	a.href = URL.createObjectURL(blob);
-	a.download = `beckon-customer-${request.customerId}-${request.id}.json`;
-	a.click();
-	setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+	saveFile(
+		new Blob([JSON.stringify(request.export, null, 2)], { type: 'application/json' }),
+		`beckon-customer-${request.customerId}-${request.id}.json`,
+	);
 }
 
 /**

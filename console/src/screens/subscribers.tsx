@@ -5,6 +5,7 @@ import { useConsole } from '../context';
 import { value, when } from '../ui/format';
 import { BROWSERS, subscriberStatusLabel } from '../ui/labels';
 import { ErrorNote, Screen, useT } from '../ui/parts';
+import { saveFile } from '../ui/save-file';
 import { useSegments } from './segments';
 import { TesterLinkCard } from './tester-link';
 import { userHref } from './user';
@@ -59,14 +60,10 @@ export function Subscribers(props: { segment: string }) {
 		setError(null);
 		try {
 			const response = await api.raw(`/subscribers/export.csv${query({ ...filters })}`);
-			const blob = await response.blob();
-			const a = document.createElement('a');
-			a.href = URL.createObjectURL(blob);
-			a.download = `beckon-subscribers-${site.siteId}-${new Date().toISOString().slice(0, 10)}.csv`;
-			document.body.append(a);
-			a.click();
-			a.remove();
-			setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+			saveFile(
+				await response.blob(),
+				`beckon-subscribers-${site.siteId}-${new Date().toISOString().slice(0, 10)}.csv`,
+			);
 		} catch (e) {
 			setError(e);
 		}

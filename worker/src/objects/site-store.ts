@@ -1831,7 +1831,8 @@ export class SiteStore extends DurableObject<Env> {
 		const retry = this.ctx.storage.transactionSync(() =>
 			finishAttempt(this.sql, deliveryId, outcome, now, retryScale),
 		);
-		this.webhookCache = null;
+		// A call failed for good turned its endpoint off: the endpoints by type are read again.
+		if (retry === null && !outcome.ok) this.webhookCache = null;
 		return retry;
 	}
 
