@@ -13,6 +13,9 @@ async function unusedPort(): Promise<number> {
 	return port;
 }
 
+/** Browser files that run alone, after all the others (see the e2e-solo project). */
+const SOLO = ['test/e2e/shopify-storefront-impact.test.ts', 'test/e2e/wordpress.test.ts'];
+
 export default defineConfig({
 	test: {
 		projects: [
@@ -55,20 +58,36 @@ export default defineConfig({
 					name: 'worker',
 					include: ['test/worker/**/*.test.ts'],
 					setupFiles: ['./test/worker/setup.ts'],
-					// Two files at a time (vitest's default on a 2-core machine is one): the worker files are CPU-bound in
-					// workerd and each waits on its own stores and queues, so two overlap well (590 s instead of ~740 s
-					// for this project on the 2-core CI machine). The e2e files stay one at a time after these.
+					// Two files at a time, shared with the e2e project below (one group, one pool of two): the worker
+					// files are CPU-bound in workerd and the browser files mostly wait on pushes, timers and pages, so
+					// they overlap well on the 2-core CI machine.
 					maxWorkers: 2,
+					sequence: { groupOrder: 0 },
 				},
 			},
 			{
 				test: {
 					name: 'e2e',
 					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+					exclude: SOLO,
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 180_000,
-					fileParallelism: false,
+					maxWorkers: 2,
+					sequence: { groupOrder: 0 },
+				},
+			},
+			{
+				test: {
+					name: 'e2e-solo',
+					include: SOLO,
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+					// After everything else, one at a time: Lighthouse's scores need the machine to themselves, and
+					// WordPress starts MariaDB, PHP and two WordPress releases.
+					maxWorkers: 1,
+					sequence: { groupOrder: 1 },
 				},
 			},
 		],
