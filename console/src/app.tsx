@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleToken, SiteView } from '#wire';
 import { Api } from './api';
-import { messageOf } from './api-error';
+import { ApiError, messageOf } from './api-error';
 import { type Console, ConsoleContext, HostContext } from './context';
+import { HandoffEnded } from './handoff-ended';
+import { HandoffError, type HandoffFrom, type HandoffProblem } from './hosts/handoff';
 import type { Host, NoticeBoard } from './hosts/host';
 import { clearSession, loadSession } from './hosts/standalone';
 import { Routes } from './routes';
@@ -16,6 +18,21 @@ interface Signed {
 	site: SiteView;
 }
 
+/** A handed-off sign-in that ended, and the host it came from. */
+interface Ended {
+	reason: HandoffProblem;
+	from: HandoffFrom | null;
+}
+
+/** Why a handed-off token was refused, if it was (the worker's 401s: expired, or not valid; 403: another site). */
+function refusal(error: unknown): HandoffProblem | null {
+	if (error instanceof HandoffError) return error.reason;
+	if (error instanceof ApiError && error.status === 401)
+		return error.code === 'token_expired' ? 'expired' : 'damaged';
+	if (error instanceof ApiError && error.status === 403 && error.code === 'forbidden') return 'damaged';
+	return null;
+}
+
 /** Signs in (standalone) or takes the host's token, loads the site, then shows the console. */
 export function App(props: {
 	host: Host;
@@ -27,9 +44,11 @@ export function App(props: {
 	const [signedIn, setSignedIn] = useState(host.kind !== 'standalone' || loadSession() !== null);
 	const [state, setState] = useState<Signed | null>(null);
 	const [error, setError] = useState('');
+	const [ended, setEnded] = useState<Ended | null>(null);
 
 	const start = useCallback(async () => {
 		setError('');
+		const session = host.kind === 'standalone' ? loadSession() : null;
 		try {
 			const token = await host.token(true);
 			const api = new Api(host, props.api, token.siteId);
@@ -37,8 +56,15 @@ export function App(props: {
 			props.onSite(site);
 			setState({ token, api, site });
 		} catch (e) {
+			const problem = session?.kind === 'token' ? refusal(e) : null;
+			if (problem) {
+				clearSession();
+				setEnded({ reason: problem, from: session?.from ?? null });
+				return;
+			}
 			setError(messageOf(e, host.t));
-			if (host.kind === 'standalone') {
+			// A hand-off that failed for another reason (the network) is kept: a reload tries it again.
+			if (host.kind === 'standalone' && session?.kind !== 'token') {
 				clearSession();
 				setSignedIn(false);
 			}
@@ -46,19 +72,36 @@ export function App(props: {
 	}, [host, props.api, props.onSite]);
 
 	useEffect(() => {
-		if (signedIn && !state) void start();
-	}, [signedIn, state, start]);
+		if (signedIn && !state && !ended) void start();
+	}, [signedIn, state, ended, start]);
+
+	// A handed-off token cannot be renewed here: when it expires, the console says where to get a new one.
+	useEffect(() => {
+		const session = state && host.kind === 'standalone' ? loadSession() : null;
+		if (!state || session?.kind !== 'token') return;
+		const timer = setTimeout(
+			() => {
+				clearSession();
+				setState(null);
+				setEnded({ reason: 'expired', from: session.from ?? null });
+			},
+			Math.max(0, Date.parse(state.token.expiresAt) - Date.now()),
+		);
+		return () => clearTimeout(timer);
+	}, [state, host]);
 
 	const signOut = () => {
 		clearSession();
 		setState(null);
 		setSignedIn(false);
 		setError('');
+		setEnded(null);
 		history.replaceState(null, '', location.pathname);
 	};
 
 	let content: preact.ComponentChildren;
-	if (!signedIn) content = <SignIn api={props.api} error={error} onSignedIn={() => setSignedIn(true)} />;
+	if (ended) content = <HandoffEnded {...ended} onSignIn={signOut} />;
+	else if (!signedIn) content = <SignIn api={props.api} error={error} onSignedIn={() => setSignedIn(true)} />;
 	else if (!state)
 		content = error ? (
 			<p class="notice notice-error" role="alert">

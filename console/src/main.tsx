@@ -5,7 +5,7 @@ import type { SiteView } from '#wire';
 import { App } from './app';
 import { type Host, type HostKind, NoticeBoard } from './hosts/host';
 import { shopifyHost } from './hosts/shopify';
-import { adoptHashLink, standaloneHost } from './hosts/standalone';
+import { adoptHandoff, adoptHashLink, standaloneHost } from './hosts/standalone';
 import { wordpressHost } from './hosts/wordpress';
 
 const root = document.getElementById('beckon-console');
@@ -19,7 +19,7 @@ if (root) {
 	if (kind === 'wordpress') host = wordpressHost(notices);
 	else if (kind === 'shopify') host = shopifyHost(api, () => site);
 	else {
-		adoptHashLink();
+		if (!adoptHandoff()) adoptHashLink();
 		host = standaloneHost(api, notices);
 	}
 	root.dataset.host = kind;

@@ -1,14 +1,19 @@
 import type { ConsoleToken, SiteSummary } from '#wire';
 import { ApiError, readError } from '../api-error';
+import { checkHandoff, HandoffError, type HandoffFrom, readHandoffHash } from './handoff';
 import { englishPlural, type Host, type NoticeBoard, tokenCache } from './host';
 
 /** What the standalone console remembers for this tab (sessionStorage only, never the URL). */
 export interface Session {
 	siteId: string;
-	/** A site API key, or the operator token. */
+	/** A site API key, the operator token, or a handed-off console token (used as is). */
 	secret: string;
-	kind: 'key' | 'operator';
+	kind: 'key' | 'operator' | 'token';
+	/** kind token: the host that handed it off (null: none this console knows). */
+	from?: HandoffFrom | null;
 }
+
+const KINDS: ReadonlyArray<Session['kind']> = ['key', 'operator', 'token'];
 
 const KEY = 'beckon.console.session';
 
@@ -17,8 +22,11 @@ export function loadSession(): Session | null {
 	try {
 		const raw = sessionStorage.getItem(KEY);
 		const s = raw ? (JSON.parse(raw) as Partial<Session>) : null;
-		if (s && typeof s.siteId === 'string' && typeof s.secret === 'string')
-			return { siteId: s.siteId, secret: s.secret, kind: s.kind === 'operator' ? 'operator' : 'key' };
+		if (s && typeof s.siteId === 'string' && typeof s.secret === 'string') {
+			const kind = KINDS.find((k) => k === s.kind) ?? 'key';
+			const from = s.from === 'wordpress' || s.from === 'shopify' ? s.from : null;
+			return { siteId: s.siteId, secret: s.secret, kind, ...(kind === 'token' ? { from } : {}) };
+		}
 	} catch {
 		// A damaged entry is treated as signed out.
 	}
@@ -46,6 +54,19 @@ export function adoptHashLink(): void {
 	if (!siteId || !secret) return;
 	saveSession({ siteId, secret, kind: 'key' });
 	history.replaceState(null, '', `${location.pathname}${location.search}#/overview`);
+}
+
+/**
+ * Accepts a hand-off (`#handoff=<console token>&site=…&from=…`, hosts/handoff.ts) like the link above: moved to
+ * sessionStorage and stripped from the address at once, landing on the devices screen. Whether the token is good
+ * is told when the console starts. Returns whether the hash was a hand-off.
+ */
+export function adoptHandoff(): boolean {
+	const link = readHandoffHash(location.hash);
+	if (!link) return false;
+	saveSession({ siteId: link.siteId, secret: link.token, kind: 'token', from: link.from });
+	history.replaceState(null, '', `${location.pathname}${location.search}#/alerts/devices`);
+	return true;
 }
 
 /** GET /v1/sites with the operator token, page after page (500 a page, 20 pages at most): the sites to pick from. */
@@ -78,16 +99,27 @@ export async function mintToken(api: string, session: Session): Promise<ConsoleT
 	return (await response.json()) as ConsoleToken;
 }
 
-/** The standalone host: signs in with a site key or the operator token kept in sessionStorage. */
+/**
+ * The standalone host: signs in with a site key or the operator token kept in sessionStorage, or uses a
+ * handed-off console token as is until it expires (then a HandoffError says where to get a new one).
+ */
 export function standaloneHost(api: string, notices: NoticeBoard): Host {
 	const t = (text: string) => text;
+	const minted = tokenCache(() => {
+		const session = loadSession();
+		if (!session) return Promise.reject(new ApiError(401, 'signed_out', t('Sign in to continue')));
+		return mintToken(api, session);
+	});
 	return {
 		kind: 'standalone',
-		token: tokenCache(() => {
+		token: async (force) => {
 			const session = loadSession();
-			if (!session) return Promise.reject(new ApiError(401, 'signed_out', t('Sign in to continue')));
-			return mintToken(api, session);
-		}),
+			if (session?.kind !== 'token') return minted(force);
+			const from = session.from ?? null;
+			const checked = checkHandoff({ token: session.secret, siteId: session.siteId, from });
+			if (!checked.ok) throw new HandoffError(checked.reason, from, t);
+			return checked.token;
+		},
 		toast: (message, isError) => notices.push(message, isError),
 		t,
 		tn: englishPlural,

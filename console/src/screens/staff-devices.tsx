@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { StaffDeviceView } from '#wire';
 import { useConsole } from '../context';
+import { type HandoffFrom, handoffUrl, hostName } from '../hosts/handoff';
+import { loadSession } from '../hosts/standalone';
 import { type PushOnResult, turnOffHere, turnOnPush } from '../staff/push-on';
 import { StaffTabs } from '../staff/staff-tabs';
-import { sprintf, when } from '../ui/format';
+import { clockTime, sprintf, when } from '../ui/format';
 import { browserLabel } from '../ui/labels';
 import { ConfirmButton, ErrorNote, Screen, useLoad, useT } from '../ui/parts';
 
@@ -33,9 +35,10 @@ function failure(result: Exclude<PushOnResult, { ok: true }>, t: T): string {
 	}
 }
 
-/** The console's origin is the worker's (standalone, Shopify): staff pushes can be turned on right here. */
+/** The console is a top-level page on the worker's origin: staff pushes can be turned on right here. */
 function TurnOn(props: { onDone: () => void }) {
-	const { api, site, host } = useConsole();
+	const { api, site, host, token } = useConsole();
+	const session = host.kind === 'standalone' ? loadSession() : null;
 	const t = useT();
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState('');
@@ -59,6 +62,16 @@ function TurnOn(props: { onDone: () => void }) {
 					'Get your alerts as notifications on this computer or phone, even with the console closed. Your browser asks for permission first.',
 				)}
 			</p>
+			{session?.kind === 'token' && (
+				<p class="hint" data-testid="handoff-until">
+					{sprintf(
+						t('Signed in from %1$s as %2$s until %3$s.'),
+						hostName(session.from ?? null, t),
+						token.staff.name ?? token.staff.id,
+						clockTime(token.expiresAt),
+					)}
+				</p>
+			)}
 			<div class="row">
 				<button type="button" class="primary" disabled={busy} onClick={turnOn} data-testid="push-on">
 					{busy ? t('Turning on…') : t('Turn on push in this browser')}
@@ -69,7 +82,46 @@ function TurnOn(props: { onDone: () => void }) {
 	);
 }
 
-/** The console runs on another origin (inside wp-admin): push belongs to the worker's origin, in a new tab. */
+/**
+ * The console runs on another origin (wp-admin) or in a frame (Shopify admin): push belongs to a top-level page of
+ * the worker's origin. The host mints a fresh console token for the signed-in member, and the console there opens
+ * in a new tab signed in with it (hosts/handoff.ts), so the device is saved as this same member's.
+ */
+function HandOff(props: { workerOrigin: string; from: HandoffFrom }) {
+	const { host } = useConsole();
+	const t = useT();
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<unknown>(null);
+	const open = async () => {
+		setBusy(true);
+		setError(null);
+		try {
+			const token = await host.token(true);
+			window.open(handoffUrl(props.workerOrigin, token, props.from), '_blank', 'noopener,noreferrer');
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	};
+	return (
+		<div class="card" data-testid="push-handoff">
+			<p>
+				{t(
+					'Staff pushes come from your Beckon backend’s own address, not from this admin page. The button opens the Beckon console there in a new tab, signed in as you for a few minutes (no API key needed): turn push on in it.',
+				)}
+			</p>
+			<div class="row">
+				<button type="button" class="primary" disabled={busy} onClick={open} data-testid="push-handoff-open">
+					{t('Open the Beckon console to turn on push')}
+				</button>
+			</div>
+			<ErrorNote error={error} />
+		</div>
+	);
+}
+
+/** A standalone console served from another origin than its API: a plain link (it holds a key, not a host). */
 function ElsewhereNote(props: { consoleUrl: string }) {
 	const t = useT();
 	return (
@@ -98,7 +150,8 @@ export function StaffDevices() {
 	);
 	const [error, setError] = useState<unknown>(null);
 	const workerOrigin = new URL(api.base || location.origin, location.href).origin;
-	const here = workerOrigin === location.origin;
+	// A push subscription needs a top-level page: browsers refuse notification permission to frames (Shopify admin).
+	const here = workerOrigin === location.origin && window.top === window;
 	const mine = localStorage.getItem(thisDeviceKey(site.siteId));
 
 	const remove = async (device: StaffDeviceView) => {
@@ -119,7 +172,13 @@ export function StaffDevices() {
 	return (
 		<Screen title={t('Push on this browser')}>
 			<StaffTabs />
-			{here ? <TurnOn onDone={reload} /> : <ElsewhereNote consoleUrl={`${workerOrigin}/console/`} />}
+			{here ? (
+				<TurnOn onDone={reload} />
+			) : host.kind === 'standalone' ? (
+				<ElsewhereNote consoleUrl={`${workerOrigin}/console/`} />
+			) : (
+				<HandOff workerOrigin={workerOrigin} from={host.kind} />
+			)}
 			<ErrorNote error={error ?? loadError} />
 			<section class="card" aria-labelledby="devices-title">
 				<h2 id="devices-title">{t('Your browsers that get pushes')}</h2>

@@ -28,6 +28,10 @@ export const when = (iso: string | null) =>
 			})
 		: '–';
 
+/** A time of day, short, in the page's language (for a moment within the hour). */
+export const clockTime = (iso: string) =>
+	new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+
 /** A percentage of a whole (one decimal at most), or a dash when the whole is zero. */
 export const rate = (part: number, whole: number) =>
 	whole > 0
