@@ -242,22 +242,109 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		expect(((await api('/teams')) as { teams: TeamView[] }).teams.map((x) => x.teamId)).toEqual(['sales']);
 	});
 
-	it('inside wp-admin (another origin) links to the console on the worker origin to turn push on', async () => {
+	it('inside wp-admin (another origin) hands off to the console on the worker origin, as the same member', async () => {
 		const wp = await freshPage(browser);
-		const boot = await api('/console-tokens', {
-			method: 'POST',
-			body: JSON.stringify({ staff: { id: 'wp-7', name: 'Eve' }, role: 'editor' }),
-		});
-		// wp-admin stand-in: a page of its own origin (another port) that loads the console from the worker.
+		const eve = { staff: { id: 'wp-7', name: 'Eve' }, role: 'editor', ttlSeconds: 900 };
+		const boot = await api('/console-tokens', { method: 'POST', body: JSON.stringify(eve) });
+		// wp-admin stand-in: a page of its own origin (another port) that loads the console from the worker, and the
+		// plugin's refresh route, which mints a fresh token for the same user with the site key (server-side).
 		const html = `<!doctype html><html lang="en"><head><title>WP</title><link rel="stylesheet" href="${worker.url}/console/console.css"><script>window.beckonConsoleWp = ${JSON.stringify({ token: boot, refreshUrl: '/wp-refresh', nonce: 'n' })};</script><script type="module" src="${worker.url}/console/console.js"></script></head><body><div id="beckon-console" data-host="wordpress" data-api="${worker.url}"></div></body></html>`;
-		const wpServer = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+		const wpServer = createServer((req, res) => {
+			if (req.method === 'POST' && req.url === '/wp-refresh' && req.headers['x-wp-nonce'] === 'n') {
+				api('/console-tokens', { method: 'POST', body: JSON.stringify(eve) }).then(
+					(token) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(token)),
+					(error) => res.writeHead(502).end(String(error)),
+				);
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+		});
 		await new Promise<void>((resolve) => wpServer.listen(0, '127.0.0.1', resolve));
 		const wpUrl = `http://127.0.0.1:${(wpServer.address() as AddressInfo).port}`;
 		await wp.page.goto(`${wpUrl}/wp-admin/admin.php#/alerts/devices`);
-		const note = wp.page.locator('[data-testid=push-elsewhere]');
-		await note.waitFor();
-		expect(await note.locator('a').getAttribute('href')).toBe(`${worker.url}/console/#/alerts/devices`);
+		const handoff = wp.page.locator('[data-testid=push-handoff]');
+		await handoff.waitFor();
 		expect(await wp.page.locator('[data-testid=push-on]').count()).toBe(0);
+		await auditScreen(wp.page, 'alert-devices-handoff', findings);
+
+		// The hand-off: a new tab of the worker's console, signed in as Eve, the token gone from the address.
+		const [handed] = await Promise.all([
+			wp.context.waitForEvent('page'),
+			handoff.getByRole('button', { name: 'Open the Beckon console to turn on push' }).click(),
+		]);
+		await handed.locator('[data-testid=push-on]').waitFor();
+		expect(handed.url()).toBe(`${worker.url}/console/#/alerts/devices`);
+		expect(await handed.evaluate(() => history.length)).toBe(1);
+		expect(await handed.locator('[data-testid=staff-name]').textContent()).toBe('Eve');
+		expect(await handed.locator('[data-testid=handoff-until]').textContent()).toMatch(
+			/^Signed in from WordPress as Eve until /,
+		);
+		const session = await handed.evaluate(() =>
+			JSON.parse(sessionStorage.getItem('beckon.console.session') ?? '{}'),
+		);
+		expect(session).toMatchObject({ siteId: worker.demo.siteId, kind: 'token', from: 'wordpress' });
+		const me = await fetch(`${worker.url}/v1/sites/${worker.demo.siteId}/staff/me`, {
+			headers: { authorization: `Bearer ${session.secret}` },
+		});
+		expect(((await me.json()) as StaffView).staffId).toBe('wp-7');
+		await auditScreen(handed, 'alert-devices-handed-off', findings);
+		await handed.close();
+
+		// The link itself (window.open caught in the wp-admin page), for the expired and damaged cases.
+		await wp.page.evaluate(() => {
+			window.open = (url) => {
+				(window as unknown as { opened: string }).opened = String(url);
+				return null;
+			};
+		});
+		await handoff.getByRole('button', { name: 'Open the Beckon console to turn on push' }).click();
+		await wp.page.waitForFunction(() => 'opened' in window);
+		const link = await wp.page.evaluate(() => (window as unknown as { opened: string }).opened);
+		expect(link).toMatch(
+			new RegExp(`^${worker.url}/console/#handoff=bct\\.[^&]+&site=${worker.demo.siteId}&from=wordpress$`),
+		);
+
+		// A damaged link (its signature changed): the worker refuses it, and the console says so.
+		const damaged = await wp.context.newPage();
+		const [, mac = ''] = /\.([^.&]+)&site=/.exec(link) ?? [];
+		await damaged.goto(link.replace(`.${mac}&`, `.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}&`));
+		const refused = damaged.locator('[data-testid=handoff-ended]');
+		await refused.waitFor();
+		expect(await refused.getAttribute('data-reason')).toBe('damaged');
+		expect(await refused.getByRole('alert').textContent()).toBe(
+			'This sign-in link from WordPress is damaged or not valid; open the console again from WordPress.',
+		);
+		expect(damaged.url()).toBe(`${worker.url}/console/#/alerts/devices`);
+		await auditScreen(damaged, 'handoff-damaged', findings);
+		await damaged.close();
+
+		// Left open past its 15 minutes: the console says where to sign in again, and forgets the token.
+		// (Fake clocks are per context: each case has its own.)
+		const { context: lateContext, page: late } = await freshPage(browser);
+		await late.clock.install();
+		await late.goto(link);
+		await late.locator('[data-testid=push-on]').waitFor();
+		await late.clock.fastForward('16:00');
+		const ended = late.locator('[data-testid=handoff-ended]');
+		await ended.waitFor();
+		expect(await ended.getAttribute('data-reason')).toBe('expired');
+		expect(await ended.getByRole('alert').textContent()).toBe(
+			'This sign-in from WordPress has expired; open the console again from WordPress.',
+		);
+		expect(await late.evaluate(() => sessionStorage.getItem('beckon.console.session'))).toBeNull();
+		await auditScreen(late, 'handoff-expired', findings);
+		await late.getByRole('button', { name: 'Sign in with a site API key instead' }).click();
+		await late.locator('[data-testid=signin-key]').waitFor();
+		await lateContext.close();
+
+		// Opened after it expired: the same message at once.
+		const { context: laterContext, page: later } = await freshPage(browser);
+		await later.clock.install({ time: Date.now() + 16 * 60_000 });
+		await later.goto(link);
+		await later.locator('[data-testid=handoff-ended][data-reason=expired]').waitFor();
+		expect(later.url()).toBe(`${worker.url}/console/#/alerts/devices`);
+		await laterContext.close();
+
 		// The WordPress user is a staff member of their own, present while their tab is in use.
 		// (Made by the console's first call as "me": until then the member is a 404.)
 		await until(
