@@ -288,6 +288,9 @@ describe('console automations: list, templates, editor and report', () => {
 			'day',
 		]);
 		expect(await page.inputValue('#step-3-url')).toBe('{{ event.checkout_url }}');
+		// The last reminder offers a discount code, empty until the owner fills it in; a space is no code character.
+		expect(await page.inputValue('#step-3-discount')).toBe('');
+		await page.fill('#step-3-discount', 'SAVE 10');
 
 		// A date trigger asks for its own inputs; back to inaction, what was typed is still there.
 		await page.check('#trigger-type-date');
@@ -311,8 +314,16 @@ describe('console automations: list, templates, editor and report', () => {
 		await page.check('#automation-quiet-own');
 		await page.fill('#automation-quiet-start', '22:00');
 		await page.fill('#automation-quiet-end', '22:00');
+		// The code's 400 opens step 3 with the error under its field.
+		await page.click('[data-testid=automation-form] button[type=submit]');
+		await page.locator('#step-3-discount-error').waitFor();
+		expect(await page.locator('#step-3-discount-error').textContent()).toMatch(/^steps\[2\]\.discountCode: /);
+		expect(await page.getAttribute('#step-3-discount', 'aria-invalid')).toBe('true');
+		expect(await page.getAttribute('[data-testid=step-tabs] [data-step="2"]', 'aria-pressed')).toBe('true');
+		await page.fill('#step-3-discount', 'SAVE10');
 		await page.click('[data-testid=automation-form] button[type=submit]');
 		await page.locator('#automation-quiet-end-error').waitFor();
+		expect(await page.locator('#step-3-discount-error').count()).toBe(0);
 		expect(await page.locator('#automation-quiet-end-error').textContent()).toMatch(/^quietHours\.end: /);
 		await shoot('automation-editor-inaction');
 
@@ -346,12 +357,18 @@ describe('console automations: list, templates, editor and report', () => {
 			{ seconds: 2 * 86_400 },
 		]);
 		expect(saved.steps[2]?.message.url).toBe('{{ event.checkout_url }}');
+		expect(saved.steps.map((x) => x.discountCode)).toEqual([undefined, undefined, 'SAVE10']);
 		expect(saved.steps[0]?.resource).toMatchObject({
 			resourceId,
 			overrides: { title: 'Your cart is waiting' },
 		});
 		expect(saved.steps[0]?.message).toMatchObject({ title: 'Your cart is waiting', body: 'Come back' });
 		expect(await page.getByRole('switch', { name: 'Abandoned checkout' }).isChecked()).toBe(false);
+		expect(
+			await page
+				.locator('[data-testid=automation-summary] li[data-step="2"] [data-testid=step-discount]')
+				.textContent(),
+		).toBe('Offers the discount code SAVE10');
 	});
 
 	it('copies New posts: a broadcast whose image and categories come from the event, sent to a segment', async () => {

@@ -16,7 +16,7 @@ export interface AutomationError {
 const SHOWN = [
 	/^name$/,
 	/^trigger\.(event|without|withinSeconds|where|segment|key|attribute|property|offsetDays|at)\b/,
-	/^steps\[\d+\]\.(wait|message\.(title|body|url|icon|image|actions|resource))\b/,
+	/^steps\[\d+\]\.(wait|discountCode|message\.(title|body|url|icon|image|actions|resource))\b/,
 	/^exit\.(events|segment)\b/,
 	/^goal\.(event|valueProperty|windowSeconds)\b/,
 	/^(reentryAfterSeconds|holdoutPercent|timezone|categoriesFrom)$/,

@@ -51,6 +51,8 @@ export interface StepForm {
 	/** The saved message's overrides as stored, sent as they are until its text is loaded. */
 	kept: MessageFields;
 	delivery: Delivery | null;
+	/** The discount code the step offers, as typed (blank: none). */
+	discountCode: string;
 }
 
 /** The trigger's inputs, all kinds at once (switching kind keeps what was typed). */
@@ -110,6 +112,7 @@ export type AutomationSource = Partial<Omit<AutomationView, 'steps' | 'goal'>> &
 		message: Partial<Message>;
 		resource?: AutomationStep['resource'];
 		delivery?: Delivery;
+		discountCode?: string;
 	}>;
 	goal?: { event: string; valueProperty?: string; windowSeconds?: number } | null;
 };
@@ -127,6 +130,7 @@ function stepFormOf(step: NonNullable<AutomationSource['steps']>[number]): StepF
 		picked: step.resource ? pickedOfUse(step.resource) : null,
 		kept: step.resource?.overrides ?? {},
 		delivery: step.delivery ?? null,
+		discountCode: step.discountCode ?? '',
 	};
 }
 
@@ -251,6 +255,8 @@ function stepOf(s: StepForm): Record<string, unknown> {
 		...(wait ? { wait } : {}),
 		message: s.picked ? messageBody(s.fields, s.picked, s.kept) : { ...s.extras, ...toMessage(s.fields) },
 		...(s.delivery ? { delivery: s.delivery } : {}),
+		// As typed (the API trims it, and its 400 names the field); blank is none.
+		...(s.discountCode.trim() ? { discountCode: s.discountCode } : {}),
 	};
 }
 

@@ -163,6 +163,18 @@ function StepFields(props: {
 					'Personalise with Liquid: {{ event.product_title }} reads the trigger event’s properties; {{ user.first_name | default: "there" }} and {{ subscriber.last_url }} work as in campaigns. Links may be Liquid too: {{ event.checkout_url }}.',
 				)}
 			</p>
+			<TextField
+				id={`${prefix}discount`}
+				class="short"
+				label={t('Discount code (optional)')}
+				hint={t(
+					'The message reads it as {{ event.discount_code }}; on Shopify its link applies the code to the cart. Shopify: the code must exist in the Shopify admin (Beckon does not create it).',
+				)}
+				value={step.discountCode}
+				onChange={(discountCode) => set({ discountCode })}
+				error={errorAt(error, `steps[${i}].discountCode`)}
+				code
+			/>
 		</div>
 	);
 }

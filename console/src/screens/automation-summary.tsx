@@ -63,6 +63,11 @@ export function AutomationSummary({ a, segments }: { a: AutomationView; segments
 								{s.message.title}
 							</span>
 							{s.resource && <SavedMessageLine used={s.resource} />}
+							{s.discountCode && (
+								<span class="muted small block" data-testid="step-discount">
+									{sprintf(t('Offers the discount code %s'), s.discountCode)}
+								</span>
+							)}
 						</li>
 					))}
 				</ol>

@@ -472,6 +472,21 @@ const validStepMessage = (origin: string) =>
 			{ requiredKeys: ['resource'] },
 		),
 	);
+/** A step's discount code: Shopify's characters, or blank, spaced, too long, another charset, or not a string. */
+const discountCode = fc.oneof(
+	fc.constantFrom(
+		'SAVE10',
+		' SAVE10 ',
+		'',
+		'   ',
+		'x'.repeat(255),
+		'x'.repeat(256),
+		'two words',
+		'ÉTÉ',
+		'a/b?c',
+	),
+	fc.string({ maxLength: 12 }),
+);
 const steps = (origin: string) =>
 	fc.array(
 		fc.oneof(
@@ -479,6 +494,7 @@ const steps = (origin: string) =>
 				wait: mostly(wait),
 				message: fc.oneof(validStepMessage(origin), mostly(stepMessage(origin))),
 				delivery: mostly(delivery),
+				discountCode: mostly(discountCode),
 			}),
 			wrongValue,
 		),
@@ -491,6 +507,7 @@ const validSteps = (origin: string) =>
 				wait: validWait,
 				message: validStepMessage(origin),
 				delivery: fc.record({ ttl: fc.constant(3600), urgency: fc.constant('high') }, { requiredKeys: [] }),
+				discountCode: fc.constantFrom('SAVE10', ' summer_24-b ', ''),
 			},
 			{ requiredKeys: ['message'] },
 		),

@@ -197,6 +197,11 @@ describe('automations API', { timeout: 30_000 }, () => {
 			],
 			[{ ...ok, name: '' }, 'name'],
 			[{ ...ok, surprise: true }, 'surprise'],
+			[{ ...ok, steps: [{ ...STEP, discountCode: 'SAVE 10' }] }, 'steps[0].discountCode'],
+			[{ ...ok, steps: [STEP, { ...STEP, discountCode: 'ÉTÉ10' }] }, 'steps[1].discountCode'],
+			[{ ...ok, steps: [{ ...STEP, discountCode: 'a/b?redirect=x' }] }, 'steps[0].discountCode'],
+			[{ ...ok, steps: [{ ...STEP, discountCode: 'X'.repeat(256) }] }, 'steps[0].discountCode'],
+			[{ ...ok, steps: [{ ...STEP, discountCode: 10 }] }, 'steps[0].discountCode'],
 		];
 		for (const [body, field] of cases) {
 			const p = await problem(await api(site, '/automations', 'POST', body));
@@ -221,6 +226,19 @@ describe('automations API', { timeout: 30_000 }, () => {
 		expect(resource.status).toBe(400);
 		expect(resource.message.startsWith('steps[0].message.resource')).toBe(true);
 		expect((await storeRowCounts(site.siteId)).automations).toBe(0);
+		// A change with a bad code is refused the same way, and leaves the automation as it was.
+		const a = await create(site, { ...ok, steps: [{ ...STEP, discountCode: 'SAVE10' }] });
+		const bad = await problem(
+			await api(site, `/automations/${a.automationId}`, 'PATCH', {
+				steps: [{ ...STEP, discountCode: 'SAVE 20' }],
+			}),
+		);
+		expect(bad.status).toBe(400);
+		expect(bad.message.startsWith('steps[0].discountCode')).toBe(true);
+		const kept = await json<{ steps: Array<{ discountCode?: string }> }>(
+			await api(site, `/automations/${a.automationId}`),
+		);
+		expect(kept.steps[0]?.discountCode).toBe('SAVE10');
 	});
 });
 
@@ -360,6 +378,42 @@ describe('inaction within time', { timeout: 30_000 }, () => {
 		expect(r.steps[0]).toMatchObject({ entered: 1, sent: 1, converted: 1, revenue: 42.5 });
 		const view = await json<Automation>(await api(site, `/automations/${a.automationId}`));
 		expect(view.counts).toEqual({ active: 0, entered: 2, converted: 2, revenue: 72.5 });
+	});
+
+	it('gives a step’s discount code to its Liquid as event.discount_code; off Shopify the link stays as it is', async () => {
+		const site = await createSite();
+		const [ann] = await people(site, 1);
+		const body = '{% if event.discount_code %}Use {{ event.discount_code }}.{% endif %}';
+		await create(site, {
+			trigger: { type: 'inaction', event: 'checkout_started', without: 'purchase', withinSeconds: 60 },
+			steps: [
+				{ message: { title: 'Step 1', body, url: '{{ event.checkout_url }}' } },
+				{
+					wait: { seconds: 60 },
+					message: { title: 'Step 2', body, url: '{{ event.checkout_url }}' },
+					discountCode: 'SAVE10',
+				},
+			],
+		});
+		const t0 = Date.now();
+		const url = `${site.origin}/checkouts/c9`;
+		await track(site, [
+			{
+				subscriberId: ann?.id,
+				name: 'checkout_started',
+				properties: { checkout_id: 'c9', checkout_url: url },
+			},
+		]);
+		for (const id of await run(site, t0 + 61_000)) await waitDone(site, id);
+		for (const id of await run(site, t0 + 122_000)) await waitDone(site, id);
+		const sub = ann?.sub as TestSubscription;
+		const pushes = await Promise.all(
+			(await sinkLog(sub.json.endpoint)).map((push) => decryptRecorded(push.body, sub)),
+		);
+		expect(pushes.map((p) => [p.title, p.body, p.url])).toEqual([
+			['Step 1', '', url],
+			['Step 2', 'Use SAVE10.', url],
+		]);
 	});
 });
 

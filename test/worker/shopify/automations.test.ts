@@ -125,6 +125,62 @@ describe('Shopify store automations', { timeout: 30_000 }, () => {
 		]);
 	});
 
+	it("offers the last reminder's discount code: named in its text, its link applying the code on the way back to the checkout", async () => {
+		const store = newStore();
+		const shop = shopOf(store);
+		const { installed, subs } = await shopWithCustomer(store);
+		const { templates } = await json<{ templates: Template[] }>(
+			await siteApi(installed, '/automation-templates'),
+		);
+		const body = templates.find((t) => t.id === 'abandoned_checkout')?.body as {
+			steps: Array<Record<string, unknown>>;
+		};
+		// The template offers the field on its last step, empty; the owner fills it in (spaces trimmed).
+		expect(body.steps.map((step) => step.discountCode)).toEqual([undefined, undefined, '']);
+		body.steps[2] = { ...body.steps[2], discountCode: ' SAVE-10_oak ' };
+		const created = await siteApi(installed, '/automations', {
+			method: 'POST',
+			body: JSON.stringify({ ...body, template: 'abandoned_checkout', enabled: true }),
+		});
+		expect(created.status).toBe(201);
+		const view = await json<{ steps: Array<{ discountCode?: string }> }>(created);
+		expect(view.steps.map((step) => step.discountCode)).toEqual([undefined, undefined, 'SAVE-10_oak']);
+		const at = Date.now() - 60_000;
+		const checkout = {
+			id: 9_003,
+			token: 'd15c0un7',
+			created_at: new Date(at).toISOString(),
+			completed_at: null,
+			abandoned_checkout_url: `https://${shop}/55/checkouts/d15c0un7/recover?key=k2`,
+			total_price: '80.00',
+			currency: 'EUR',
+			customer: { id: CUSTOMER },
+			line_items: [{ title: 'Oak board', quantity: 1 }],
+		};
+		await deliverWebhook('checkouts/create', shop, checkout);
+		for (const due of [3_600_000, 24 * 3_600_000, 72 * 3_600_000]) {
+			for (const id of await runAt(installed.siteId, at + due)) await waitDone(asSite(installed), id);
+		}
+		const customerSub = subs[1] as NonNullable<(typeof subs)[1]>;
+		const log = await sinkLog(customerSub.json.endpoint);
+		const pushes = await Promise.all(log.map((push) => decryptRecorded(push.body, customerSub)));
+		// Steps 1 and 2 have no code: the checkout's own link, no code in the text.
+		expect(pushes.map((p) => [p.url, p.body])).toEqual([
+			[checkout.abandoned_checkout_url, 'Oak board are still waiting for you.'],
+			[checkout.abandoned_checkout_url, 'Your checkout is saved: pick up where you left off.'],
+			[
+				`https://${shop}/discount/SAVE-10_oak?redirect=${encodeURIComponent('/55/checkouts/d15c0un7/recover?key=k2')}`,
+				'Use SAVE-10_oak at checkout. Your items may sell out.',
+			],
+		]);
+		// The code costs no row: one journey, one notification per step.
+		expect(await storeRowCounts(installed.siteId)).toMatchObject({
+			journeys: 1,
+			notifications: 3,
+			automation_sends: 0,
+		});
+	});
+
 	it('takes a guest checkout through the _beckon cart attribute, and ignores what it cannot tie to a person', async () => {
 		const store = newStore();
 		const shop = shopOf(store);

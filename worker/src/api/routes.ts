@@ -1128,7 +1128,7 @@ export const ROUTES: readonly RouteSpec[] = [
 		path: '/v1/sites/{siteId}/automations',
 		operationId: 'createAutomation',
 		summary: 'Create an automation: a trigger, 1–5 steps (wait, then a push) and exit rules',
-		description: `Triggers: an event (with property conditions and a segment), an event not followed by another within a time (matched on a key such as the checkout id), or a date (a user attribute or an event property, offset in days, at a local time). Each step's message is checked exactly as a send's and may use \`{{ event.<property> }}\` from the trigger event. Off until enabled (or \`enabled: true\`). A body with a \`template\` and no \`trigger\` makes that ready-made automation, its other fields (\`name\`, \`enabled\`…) over the template's. ${role('editor')}`,
+		description: `Triggers: an event (with property conditions and a segment), an event not followed by another within a time (matched on a key such as the checkout id), or a date (a user attribute or an event property, offset in days, at a local time). Each step's message is checked exactly as a send's and may use \`{{ event.<property> }}\` from the trigger event; a step's \`discountCode\` is its \`{{ event.discount_code }}\`, and on a Shopify shop its click goes through the shop's \`/discount/<code>\` link. Off until enabled (or \`enabled: true\`). A body with a \`template\` and no \`trigger\` makes that ready-made automation, its other fields (\`name\`, \`enabled\`…) over the template's. ${role('editor')}`,
 		tag: 'Automations',
 		auth: ADMIN,
 		body: automationCreate,

@@ -12,7 +12,7 @@ export const AUTOMATION_TEMPLATES: readonly AutomationTemplate[] = [
 		id: 'abandoned_checkout',
 		name: 'Abandoned checkout',
 		description:
-			'Up to three reminders (1 h, 24 h and 72 h after the checkout) to buyers who started a checkout and did not order; stops as soon as they order. To offer a discount in the last one, put the code in its text, or link through your shop’s /discount/<CODE>?redirect=… address.',
+			'Up to three reminders (1 h, 24 h and 72 h after the checkout) to buyers who started a checkout and did not order, each linking back to their checkout; stops as soon as they order. To offer a discount in the last one, fill in its discount code (create the code in your Shopify admin first): the reminder names it, and on Shopify its link applies the code to the checkout.',
 		sources: ['shopify', 'any'],
 		body: {
 			name: 'Abandoned checkout',
@@ -43,10 +43,11 @@ export const AUTOMATION_TEMPLATES: readonly AutomationTemplate[] = [
 					wait: { seconds: 2 * DAY },
 					message: {
 						title: 'Last reminder: your cart',
-						// A site that sends `discount_code` with the event (or edits this text) offers it here.
+						// The step's discount code (blank: none) is `event.discount_code` here.
 						body: '{% if event.discount_code %}Use {{ event.discount_code }} at checkout. {% endif %}Your items may sell out.',
 						url: '{{ event.checkout_url }}',
 					},
+					discountCode: '',
 				},
 			],
 			exit: { events: ['purchase'] },

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { VariantCounts } from '#wire';
+import { type StepDiscount, withDiscountCode } from '../automations/discount';
 import { inHoldout, variantOf } from '../campaigns/experiment';
 import { type DispatchTiming, planWaves, type Wave } from '../campaigns/timing';
 import { config, type Env } from '../env';
@@ -53,6 +54,11 @@ export interface DispatchInput {
 	events?: Record<string, Record<string, string | number | boolean>>;
 	/** A broadcast automation's trigger event, for every recipient (when its templates also read the recipient). */
 	event?: Record<string, string | number | boolean>;
+	/**
+	 * An automation step's discount code: every recipient's `event.discount_code`, and on a Shopify shop each click
+	 * goes through the shop's discount link (automations/discount.ts).
+	 */
+	discount?: StepDiscount;
 	/** Recipients left out before the dispatch (an only-if-away send's present ones), by reason: counted as skipped. */
 	skipped?: Record<string, number>;
 }
@@ -756,8 +762,10 @@ function toRecipient(
 		if (tag !== null) recipient.lc = tag;
 	}
 	if (ctx && personalisedOf(input)) {
-		const event =
-			input.events?.[ctx.user ? `u:${ctx.user.id}` : `s:${id}`] ?? input.events?.[`s:${id}`] ?? input.event;
+		const event = withDiscountCode(
+			input.events?.[ctx.user ? `u:${ctx.user.id}` : `s:${id}`] ?? input.events?.[`s:${id}`] ?? input.event,
+			input.discount,
+		);
 		recipient.ctx = pruneContext(event ? { ...ctx, event } : ctx, needsOf(input));
 	}
 	return recipient;

@@ -842,6 +842,7 @@ export class SiteStore extends DurableObject<Env> {
 		).campaigns;
 		const facts = {
 			siteId,
+			platform: site.platform,
 			origins: site.origins,
 			homeUrl: site.homeUrl,
 			iconUrl: site.iconUrl,

@@ -1,4 +1,5 @@
 import type { Message as PushMessage } from '#wire';
+import { withDiscountLink } from '../automations/discount';
 import { config, type Env } from '../env';
 import { limiter } from '../lib/limit';
 import { describeError } from '../lib/redact';
@@ -168,13 +169,17 @@ export async function sendBatch(
 						recipient,
 						encoder.encode(
 							JSON.stringify(
-								payloadFor(
-									message,
-									input.notificationId,
-									recipient.id,
-									recipient.url,
-									input.homeUrl,
-									input.iconUrl,
+								withDiscountLink(
+									payloadFor(
+										message,
+										input.notificationId,
+										recipient.id,
+										recipient.url,
+										input.homeUrl,
+										input.iconUrl,
+									),
+									input.discount,
+									recipient.ctx?.event,
 								),
 							),
 						),

@@ -127,6 +127,7 @@ async function stepsOf(env: Env, site: Site, steps: CreateBody['steps']): Promis
 			delivery: checked.delivery,
 		};
 		if (step.wait) stored.wait = stripUndefined(step.wait);
+		if (step.discountCode) stored.discountCode = step.discountCode;
 		out.push(stored);
 	}
 	return out;

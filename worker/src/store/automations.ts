@@ -12,6 +12,7 @@ import type {
 	QuietHoursRule,
 } from '#wire';
 import { SqlParams } from '../audience/compile';
+import { stepDiscount, withDiscountCode } from '../automations/discount';
 import { dateTriggerAt, keyOf, listensTo, meets, quietHoursOf, waitEnds } from '../automations/rules';
 import { inHoldout } from '../campaigns/experiment';
 import { isZone } from '../campaigns/timing';
@@ -52,6 +53,7 @@ export interface StoredStep {
 		overrides: MessageFields;
 	} | null;
 	delivery: Delivery;
+	discountCode?: string;
 }
 
 /** An automation as the service gives it to the store. */
@@ -750,6 +752,8 @@ export function applyDateAttributes(
 /** The site facts a step's send needs. */
 export interface SendFacts {
 	siteId: string;
+	/** A Shopify shop's steps with a discount code link their clicks through the shop's discount link. */
+	platform: string;
 	/** The site's own origins: a templated image may be served from them over http. */
 	origins: readonly string[];
 	homeUrl: string;
@@ -924,6 +928,7 @@ function stepSends(
 		resource = resolved.ref;
 	}
 	const quiet = quietHoursOf(a.quietHours, site.quietHours);
+	const discount = stepDiscount(step.discountCode, site);
 	// One notification (tagged with its automation and step) and its dispatcher input, kept until it is started.
 	const queue = (
 		sent: Message,
@@ -964,6 +969,7 @@ function stepSends(
 			...extra,
 		};
 		if (sentTranslations) input.translations = [sentTranslations];
+		if (discount) input.discount = discount;
 		if (quiet) input.timing = { zone: a.timezone, quietHours: quiet };
 		if (site.frequencyCap && !a.ignoreFrequencyCap) input.cap = { ...site.frequencyCap, zone: a.timezone };
 		sql.exec(
@@ -986,7 +992,11 @@ function stepSends(
 			};
 		}
 		for (const p of people) {
-			const event = p.context ? (JSON.parse(p.context) as Record<string, EventValue>) : {};
+			const event =
+				withDiscountCode(
+					p.context ? (JSON.parse(p.context) as Record<string, EventValue>) : undefined,
+					discount,
+				) ?? {};
 			const bound = bindEvent(message, event, site.origins);
 			const boundTranslations = translations
 				? Object.fromEntries(

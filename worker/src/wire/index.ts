@@ -822,6 +822,11 @@ export interface AutomationStep {
 	message: Message;
 	resource: CampaignView['resource'];
 	delivery: Delivery;
+	/**
+	 * A discount code this step offers (it must exist in the shop: Beckon does not create it): its Liquid reads it as
+	 * `event.discount_code`, and on a Shopify shop the click goes through the shop's `/discount/<code>` link.
+	 */
+	discountCode?: string;
 }
 
 /** What ends a journey early: an event (matched on the trigger's key when it carries it), or leaving a segment. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DISCOUNT_CODE } from '../../automations/discount';
 import { int, opt, optBool, optInt, optText, reqText } from '../fields';
 import { EVENT_NAME } from './audience';
 import { campaignDelivery, campaignMessage } from './campaigns';
@@ -86,10 +87,19 @@ export const wait = z
 	)
 	.describe('Seconds after the previous step (or the trigger), or the next HH:MM in the subject’s zone');
 
+const discountCode = optText(255, (s) =>
+	s.regex(DISCOUNT_CODE, {
+		error: 'must be a discount code: letters, digits, - and _ (at most 255), as it is in the Shopify admin',
+	}),
+).describe(
+	'A discount code this step offers: its Liquid reads it as `event.discount_code`; on a Shopify shop the click opens `https://<shop>/discount/<code>?redirect=<the link’s path>`, so the code is applied when the buyer lands. Create it in the Shopify admin first (Beckon does not)',
+);
+
 export const stepInput = z.strictObject({
 	wait: opt(wait),
 	message: campaignMessage,
 	delivery: opt(campaignDelivery),
+	discountCode,
 });
 
 const exit = z.strictObject({
@@ -191,7 +201,15 @@ export const automationView = z.object({
 	enabled: z.boolean(),
 	template: z.string().nullable(),
 	trigger,
-	steps: z.array(z.object({ wait: wait.optional(), message, resource: resourceOfStep, delivery })),
+	steps: z.array(
+		z.object({
+			wait: wait.optional(),
+			message,
+			resource: resourceOfStep,
+			delivery,
+			discountCode: z.string().optional(),
+		}),
+	),
 	exit: z.object({ events: z.array(z.string()), segment: z.string().optional() }),
 	goal: z.object({ event: z.string(), valueProperty: z.string(), windowSeconds: z.number() }).nullable(),
 	reentryAfterSeconds: z.number().nullable(),
