@@ -8,8 +8,24 @@ import type { StaffPushPayload as StaffPayload } from '#wire';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/** The console's alert list, where a click without a page of its own goes. */
-const LIST = new URL('./#/alerts', self.registration.scope).href;
+/**
+ * The console's alert list, where a click without a page of its own goes: in the host's admin when the console
+ * registered this worker from a hand-off (`?home=`, an http(s) page: WordPress's cookie or Shopify's App Bridge
+ * signs the member in there), else the console on this origin.
+ */
+function alertList(): string {
+	try {
+		const home = new URL(new URLSearchParams(self.location.search).get('home') ?? '');
+		if (home.protocol === 'https:' || home.protocol === 'http:') {
+			home.hash = '/alerts';
+			return home.href;
+		}
+	} catch {
+		// No home, or not an address: the console here.
+	}
+	return new URL('./#/alerts', self.registration.scope).href;
+}
+const LIST = alertList();
 
 function parse(event: PushEvent): StaffPayload | null {
 	try {

@@ -300,9 +300,14 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 		await handoff.getByRole('button', { name: 'Open the Beckon console to turn on push' }).click();
 		await wp.page.waitForFunction(() => 'opened' in window);
 		const link = await wp.page.evaluate(() => (window as unknown as { opened: string }).opened);
+		// It names the plugin's console page, where a staff push's click lands signed in (no fragment).
+		const wpHome = await wp.page.evaluate(() => `${location.origin}${location.pathname}${location.search}`);
 		expect(link).toMatch(
-			new RegExp(`^${worker.url}/console/#handoff=bct\\.[^&]+&site=${worker.demo.siteId}&from=wordpress$`),
+			new RegExp(
+				`^${worker.url}/console/#handoff=bct\\.[^&]+&site=${worker.demo.siteId}&from=wordpress&back=`,
+			),
 		);
+		expect(new URLSearchParams(new URL(link).hash.slice(1)).get('back')).toBe(wpHome);
 
 		// A damaged link (its signature changed): the worker refuses it, and the console says so.
 		const damaged = await wp.context.newPage();

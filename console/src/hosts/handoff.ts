@@ -1,6 +1,6 @@
 import type { ConsoleToken, Role, Staff } from '#wire';
 import { sprintf } from '../ui/format';
-import type { HostKind } from './host';
+import { type HostKind, homeAddress } from './host';
 
 // The hand-off from a console on another origin (wp-admin) or in a frame (Shopify admin) to the console on the
 // worker's own origin, where staff pushes live (their service worker is the worker origin's). The host mints a
@@ -17,6 +17,8 @@ export interface HandoffLink {
 	siteId: string;
 	/** null when the link names no host this console knows. */
 	from: HandoffFrom | null;
+	/** The console's page in the host's admin, where a staff push's click lands (null: none given). */
+	back: string | null;
 }
 
 /** Why a hand-off does not sign in: each has its own message ({@link handoffMessage}). */
@@ -26,8 +28,15 @@ export type HandoffProblem = 'expired' | 'damaged';
 export type HandoffCheck = { ok: true; token: ConsoleToken } | { ok: false; reason: HandoffProblem };
 
 /** The worker-origin console's address that signs in with `token` (it lands on the devices screen). */
-export function handoffUrl(workerOrigin: string, token: ConsoleToken, from: HandoffFrom): string {
+export function handoffUrl(
+	workerOrigin: string,
+	token: ConsoleToken,
+	from: HandoffFrom,
+	back: string | null = null,
+): string {
 	const params = new URLSearchParams({ handoff: token.token, site: token.siteId, from });
+	const home = homeAddress(back);
+	if (home) params.set('back', home);
 	return `${workerOrigin.replace(/\/+$/, '')}/console/#${params}`;
 }
 
@@ -39,7 +48,12 @@ export function readHandoffHash(hash: string): HandoffLink | null {
 	const params = new URLSearchParams(hash.replace(/^#\/?/, ''));
 	const token = params.get('handoff');
 	if (token === null) return null;
-	return { token, siteId: params.get('site') ?? '', from: asFrom(params.get('from')) };
+	return {
+		token,
+		siteId: params.get('site') ?? '',
+		from: asFrom(params.get('from')),
+		back: homeAddress(params.get('back')),
+	};
 }
 
 function decodeJson(b64url: string): unknown {
@@ -55,7 +69,7 @@ const text = (v: unknown) => (typeof v === 'string' ? v : null);
  * worker's lib/console-token.ts). The worker checks the MAC on every call, so this reading only names the member,
  * the role and the expiry for the screens; a token for another site than the link says counts as damaged.
  */
-export function checkHandoff(link: HandoffLink, now = Date.now()): HandoffCheck {
+export function checkHandoff(link: Omit<HandoffLink, 'back'>, now = Date.now()): HandoffCheck {
 	const damaged = { ok: false, reason: 'damaged' } as const;
 	const parts = link.token.split('.');
 	if (parts.length !== 3 || parts[0] !== 'bct' || !parts[1] || !parts[2] || link.from === null)

@@ -19,6 +19,12 @@ export interface Host {
 	toast(message: string, isError?: boolean): void;
 	/** Shopify only: lets the merchant pick a product or collection to link to (App Bridge's resource picker). */
 	pickLink?(kind: 'product' | 'collection'): Promise<PickedLink | null>;
+	/**
+	 * Where this console lives in its host's admin, for a staff push's click to land signed in (WordPress: the
+	 * wp-admin page; Shopify: the app in the shop's admin; a hand-off: the host it came from). null: the console on
+	 * the worker's origin itself.
+	 */
+	consoleHome?(): string | null;
 	/** Translates a user-visible text (WordPress: the plugin's text domain). */
 	t(text: string): string;
 	/** Translates a text whose wording depends on a count (WordPress: `_n`); the count is not filled in. */
@@ -90,4 +96,18 @@ export function tokenCache(
 		}
 		return current;
 	};
+}
+
+/** An http(s) address without its fragment, or null: what may be a console's home (the staff worker opens it). */
+export function homeAddress(value: string | null | undefined): string | null {
+	let url: URL | null = null;
+	try {
+		url = value ? new URL(value) : null;
+	} catch {
+		// Not an address.
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
+		return null;
+	url.hash = '';
+	return url.href;
 }

@@ -2,6 +2,19 @@ import type { ConsoleToken, SiteView } from '#wire';
 import { ApiError, readError } from '../api-error';
 import { type Host, type PickedLink, tokenCache } from './host';
 
+/** A shop's own admin domain, as the app's address names it (`?shop=`). */
+const SHOP = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/**
+ * The app inside the shop's admin (`https://<shop>/admin/apps/<client id>`, which Shopify opens with App Bridge
+ * signed in), from the frame's `?shop=` and App Bridge's `shopify-api-key` meta tag; null when either is missing.
+ */
+export function shopifyAppHome(search: string, apiKey: string | null | undefined): string | null {
+	const shop = new URLSearchParams(search).get('shop');
+	if (!shop || !SHOP.test(shop) || !apiKey || !/^[A-Za-z0-9_-]{1,100}$/.test(apiKey)) return null;
+	return `https://${shop}/admin/apps/${apiKey}`;
+}
+
 /** The parts of App Bridge's `shopify` global the console uses. */
 interface AppBridge {
 	idToken(): Promise<string>;
@@ -44,6 +57,11 @@ export function shopifyHost(api: string, site: () => SiteView | null): Host {
 			return (await response.json()) as ConsoleToken;
 		}),
 		toast: (message, isError) => window.shopify?.toast?.show(message, { isError }),
+		consoleHome: () =>
+			shopifyAppHome(
+				location.search,
+				document.querySelector<HTMLMetaElement>('meta[name="shopify-api-key"]')?.content,
+			),
 		async pickLink(kind): Promise<PickedLink | null> {
 			const picked = (await bridge().resourcePicker?.({ type: kind }))?.[0];
 			const home = site()?.homeUrl;

@@ -1,7 +1,7 @@
 import type { ConsoleToken, SiteSummary } from '#wire';
 import { ApiError, readError } from '../api-error';
 import { checkHandoff, HandoffError, type HandoffFrom, readHandoffHash } from './handoff';
-import { englishPlural, type Host, type NoticeBoard, tokenCache } from './host';
+import { englishPlural, type Host, homeAddress, type NoticeBoard, tokenCache } from './host';
 
 /** What the standalone console remembers for this tab (sessionStorage only, never the URL). */
 export interface Session {
@@ -11,6 +11,8 @@ export interface Session {
 	kind: 'key' | 'operator' | 'token';
 	/** kind token: the host that handed it off (null: none this console knows). */
 	from?: HandoffFrom | null;
+	/** kind token: the console's page in that host's admin, where a staff push's click lands. */
+	back?: string | null;
 }
 
 const KINDS: ReadonlyArray<Session['kind']> = ['key', 'operator', 'token'];
@@ -25,7 +27,8 @@ export function loadSession(): Session | null {
 		if (s && typeof s.siteId === 'string' && typeof s.secret === 'string') {
 			const kind = KINDS.find((k) => k === s.kind) ?? 'key';
 			const from = s.from === 'wordpress' || s.from === 'shopify' ? s.from : null;
-			return { siteId: s.siteId, secret: s.secret, kind, ...(kind === 'token' ? { from } : {}) };
+			const back = homeAddress(s.back);
+			return { siteId: s.siteId, secret: s.secret, kind, ...(kind === 'token' ? { from, back } : {}) };
 		}
 	} catch {
 		// A damaged entry is treated as signed out.
@@ -64,7 +67,7 @@ export function adoptHashLink(): void {
 export function adoptHandoff(): boolean {
 	const link = readHandoffHash(location.hash);
 	if (!link) return false;
-	saveSession({ siteId: link.siteId, secret: link.token, kind: 'token', from: link.from });
+	saveSession({ siteId: link.siteId, secret: link.token, kind: 'token', from: link.from, back: link.back });
 	history.replaceState(null, '', `${location.pathname}${location.search}#/alerts/devices`);
 	return true;
 }
@@ -121,6 +124,7 @@ export function standaloneHost(api: string, notices: NoticeBoard): Host {
 			return checked.token;
 		},
 		toast: (message, isError) => notices.push(message, isError),
+		consoleHome: () => loadSession()?.back ?? null,
 		t,
 		tn: englishPlural,
 	};

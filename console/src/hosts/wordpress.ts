@@ -1,6 +1,6 @@
 import type { ConsoleToken } from '#wire';
 import { ApiError, readError } from '../api-error';
-import { englishPlural, type Host, type NoticeBoard, tokenCache } from './host';
+import { englishPlural, type Host, homeAddress, type NoticeBoard, tokenCache } from './host';
 
 /** What the WordPress plugin prints for the console page. */
 interface WpBoot {
@@ -49,6 +49,8 @@ export function wordpressHost(notices: NoticeBoard): Host {
 			return (await response.json()) as ConsoleToken;
 		}),
 		toast: (message, isError) => notices.push(message, isError),
+		// The plugin's console page in wp-admin (its cookie signs the member in there).
+		consoleHome: () => homeAddress(location.href),
 		t,
 		tn: (single, plural, n) =>
 			window.wp?.i18n?._n?.(single, plural, n, DOMAIN) ?? englishPlural(single, plural, n),

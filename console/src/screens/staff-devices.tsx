@@ -45,7 +45,7 @@ function TurnOn(props: { onDone: () => void }) {
 	const turnOn = async () => {
 		setBusy(true);
 		setError('');
-		const result = await turnOnPush(api, site.vapidPublicKey);
+		const result = await turnOnPush(api, site.vapidPublicKey, host.consoleHome?.() ?? null);
 		setBusy(false);
 		if (!result.ok) {
 			setError(failure(result, t));
@@ -97,7 +97,8 @@ function HandOff(props: { workerOrigin: string; from: HandoffFrom }) {
 		setError(null);
 		try {
 			const token = await host.token(true);
-			window.open(handoffUrl(props.workerOrigin, token, props.from), '_blank', 'noopener,noreferrer');
+			const back = host.consoleHome?.() ?? null;
+			window.open(handoffUrl(props.workerOrigin, token, props.from, back), '_blank', 'noopener,noreferrer');
 		} catch (e) {
 			setError(e);
 		} finally {

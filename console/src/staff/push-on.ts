@@ -5,6 +5,14 @@ import type { Api } from '../api';
 export const STAFF_SW = '/console/staff-sw.js';
 export const STAFF_SCOPE = '/console/';
 
+/**
+ * The staff worker's script address: `?home=` names the console's page in the host's admin (wp-admin, the
+ * Shopify admin), where a click without a page of its own lands signed in; without it, the console here.
+ */
+export function staffWorkerUrl(home: string | null): string {
+	return home ? `${STAFF_SW}?${new URLSearchParams({ home })}` : STAFF_SW;
+}
+
 /** Why push could not be turned on: each has its own advice on the screen. */
 export type PushOnResult =
 	| { ok: true; device: StaffDeviceView }
@@ -40,15 +48,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 }
 
 /**
- * Turns on staff pushes in this browser: registers the staff service worker, asks for permission, subscribes with
+ * Turns on staff pushes in this browser: registers the staff service worker (telling it the console's home), asks for permission, subscribes with
  * the site's VAPID key and saves the subscription as the signed-in member's device (`POST /staff/me/devices`).
  */
-export async function turnOnPush(api: Api, vapidPublicKey: string): Promise<PushOnResult> {
+export async function turnOnPush(
+	api: Api,
+	vapidPublicKey: string,
+	home: string | null = null,
+): Promise<PushOnResult> {
 	if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window))
 		return { ok: false, reason: 'unsupported', detail: '' };
 	let subscription: PushSubscription;
 	try {
-		const registration = await navigator.serviceWorker.register(STAFF_SW, { scope: STAFF_SCOPE });
+		const registration = await navigator.serviceWorker.register(staffWorkerUrl(home), { scope: STAFF_SCOPE });
 		if ((await Notification.requestPermission()) !== 'granted')
 			return { ok: false, reason: 'denied', detail: '' };
 		await activated(registration);

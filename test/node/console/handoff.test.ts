@@ -7,6 +7,7 @@ import {
 	handoffUrl,
 	readHandoffHash,
 } from '../../../console/src/hosts/handoff.ts';
+import { shopifyAppHome } from '../../../console/src/hosts/shopify.ts';
 
 // The console's hand-off link (issue 14): read back what a console token says, with no verification of its own
 // (the worker checks the MAC on every call; test/e2e/console-staff.test.ts hands off a real one), and tell an
@@ -39,13 +40,46 @@ describe('handoffUrl and readHandoffHash', () => {
 			token: token.token,
 			siteId: 'site_a',
 			from: 'wordpress',
+			back: null,
 		});
+	});
+
+	it('carries the console’s page in the host’s admin (no fragment), and drops one that is not an http(s) page', async () => {
+		const token = await mint();
+		const wp = 'https://shop.example/wp-admin/admin.php?page=beckon#/alerts/devices';
+		const url = handoffUrl('http://127.0.0.1:8787', token, 'wordpress', wp);
+		expect(readHandoffHash(new URL(url).hash)?.back).toBe(
+			'https://shop.example/wp-admin/admin.php?page=beckon',
+		);
+		for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'https://u:p@shop.example/', 'not a url']) {
+			expect(readHandoffHash(new URL(handoffUrl('http://w', token, 'wordpress', bad)).hash)?.back).toBeNull();
+			expect(
+				readHandoffHash(`#handoff=x&site=s&from=wordpress&back=${encodeURIComponent(bad)}`)?.back,
+			).toBeNull();
+		}
 	});
 
 	it('is null for other hashes, and keeps a link without site or a known host for the check to refuse', () => {
 		expect(readHandoffHash('#/alerts/devices')).toBeNull();
 		expect(readHandoffHash('#site=site_a&key=k')).toBeNull();
-		expect(readHandoffHash('#handoff=x&from=joomla')).toEqual({ token: 'x', siteId: '', from: null });
+		expect(readHandoffHash('#handoff=x&from=joomla')).toEqual({
+			token: 'x',
+			siteId: '',
+			from: null,
+			back: null,
+		});
+	});
+});
+
+describe('shopifyAppHome', () => {
+	it('is the app in the shop’s admin, from the frame’s ?shop= and the App Bridge key; null otherwise', () => {
+		expect(shopifyAppHome('?shop=oak-and-ash.myshopify.com&host=abc', 'k1_ab-c')).toBe(
+			'https://oak-and-ash.myshopify.com/admin/apps/k1_ab-c',
+		);
+		expect(shopifyAppHome('?host=abc', 'k1')).toBeNull();
+		expect(shopifyAppHome('?shop=evil.example', 'k1')).toBeNull();
+		expect(shopifyAppHome('?shop=a.myshopify.com', '')).toBeNull();
+		expect(shopifyAppHome('?shop=a.myshopify.com', '../x')).toBeNull();
 	});
 });
 
