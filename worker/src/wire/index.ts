@@ -508,8 +508,15 @@ export interface SiteView {
 		prompt: Prompt;
 		events?: { retentionDays: number };
 		campaigns?: { frequencyCap?: FrequencyCap | null; quietHours?: QuietHoursRule | null };
+		staff: StaffSettings;
 	} & Record<string, unknown>;
 	createdAt: string;
+}
+
+/** A site's staff alert settings (README "Staff alerts"), the default filled in. */
+export interface StaffSettings {
+	/** Minutes between unread-reminder emails, 1–1440 (default 5). */
+	reminderMinutes: number;
 }
 
 /** GET /v1/sites (operator): one line per site. */
