@@ -20,6 +20,7 @@ Beckon is running locally (workerd with local D1, Durable Objects and Queues).
   Console      ${local.url}/console/#site=${local.demo.siteId}&key=${local.demo.apiKey}
   API          ${local.url}/v1/…   (operator token: ADMIN_TOKEN in .dev.vars)
   Outbox       ${local.url}/v1/dev/outbox   (mail caught by the SMTP sink on 127.0.0.1:${mail.smtpPort})
+               also in the console: Staff alerts → Outbox
 
   Demo site id ${local.demo.siteId}
   API key      ${local.demo.apiKey}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { ConsoleToken, SiteView } from '#wire';
+import type { ConsoleToken, SiteView, StaffView } from '#wire';
 import { Api } from './api';
 import { ApiError, messageOf } from './api-error';
 import { type Console, ConsoleContext, HostContext } from './context';
@@ -16,6 +16,7 @@ interface Signed {
 	token: ConsoleToken;
 	api: Api;
 	site: SiteView;
+	me: StaffView | null;
 }
 
 /** A handed-off sign-in that ended, and the host it came from. */
@@ -52,9 +53,13 @@ export function App(props: {
 		try {
 			const token = await host.token(true);
 			const api = new Api(host, props.api, token.siteId);
-			const site = await api.call<SiteView>('');
+			// The member (made on this first call as "me") with the name they chose, shown instead of the host's.
+			const [site, me] = await Promise.all([
+				api.call<SiteView>(''),
+				api.call<StaffView>('/staff/me').catch(() => null),
+			]);
 			props.onSite(site);
-			setState({ token, api, site });
+			setState({ token, api, site, me });
 		} catch (e) {
 			const problem = session?.kind === 'token' ? refusal(e) : null;
 			if (problem) {
@@ -122,6 +127,8 @@ export function App(props: {
 				props.onSite(site);
 				setState({ ...state, site });
 			},
+			me: state.me,
+			setMe: (me) => setState({ ...state, me }),
 		};
 		content = (
 			<ConsoleContext.Provider value={ctx}>

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { ConsoleToken, Role, SiteView } from '#wire';
+import type { ConsoleToken, Role, SiteView, StaffView } from '#wire';
 import type { Api } from './api';
 import type { Host } from './hosts/host';
 
@@ -12,6 +12,10 @@ export interface Console {
 	site: SiteView;
 	/** Replaces the site after an edit (prompt settings). */
 	setSite(site: SiteView): void;
+	/** The signed-in staff member as saved (their own name may differ from the host's); null if it could not load. */
+	me: StaffView | null;
+	/** Replaces the member after they edit their profile. */
+	setMe(me: StaffView): void;
 }
 
 export const ConsoleContext = createContext<Console | null>(null);

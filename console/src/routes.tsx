@@ -22,7 +22,9 @@ import { Resources } from './screens/resources';
 import { SegmentEdit, Segments } from './screens/segments';
 import { StaffAlerts } from './screens/staff-alerts';
 import { StaffDevices } from './screens/staff-devices';
+import { StaffOutbox } from './screens/staff-outbox';
 import { StaffPreferencesScreen } from './screens/staff-preferences';
+import { StaffSettingsScreen } from './screens/staff-settings';
 import { StaffTeams } from './screens/staff-teams';
 import { SubscriberDetail } from './screens/subscriber-detail';
 import { Subscribers } from './screens/subscribers';
@@ -89,6 +91,8 @@ export function Routes() {
 			if (id === 'preferences') return <StaffPreferencesScreen />;
 			if (id === 'devices') return <StaffDevices />;
 			if (id === 'teams') return <StaffTeams />;
+			if (id === 'settings') return <StaffSettingsScreen />;
+			if (id === 'outbox') return <StaffOutbox />;
 			return <StaffAlerts />;
 		case 'data-requests':
 			return <DataRequests />;

@@ -2,8 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { can, useConsole } from './context';
 import { useRoute } from './router';
+import { useUnread } from './staff/inbox-feed';
 import { startPresence } from './staff/presence';
-import { useUnread } from './staff/unread';
 import { fmt, sprintf, translatable } from './ui/format';
 import { roleLabel } from './ui/labels';
 
@@ -25,7 +25,7 @@ const NAV: Array<[string, string]> = [
 
 /** The signed-in frame: site and staff, navigation, and the current screen. */
 export function Shell(props: { onSignOut?: () => void; children: ComponentChildren }) {
-	const { site, token, host, api } = useConsole();
+	const { site, token, host, api, me } = useConsole();
 	const { t, tn } = host;
 	// While the console is open, visible and used, the member counts as active: nothing external goes to them.
 	useEffect(() => startPresence(api), [api]);
@@ -67,7 +67,7 @@ export function Shell(props: { onSignOut?: () => void; children: ComponentChildr
 				</span>
 				<span class="staff">
 					<span dir="auto" data-testid="staff-name">
-						{token.staff.name ?? token.staff.id}
+						{me?.name ?? token.staff.name ?? token.staff.id}
 					</span>{' '}
 					<span class={`role role-${token.role}`}>{roleLabel(t, token.role)}</span>
 				</span>

@@ -1,29 +1,12 @@
 // @ts-expect-error plain ESM script without types (npm start uses it too)
 import { startSmtpSink as start } from '../../scripts/smtp-sink.mjs';
+import type { OutboxAddress, OutboxMessage } from '../../worker/src/wire/index.ts';
 
 /** A mailbox as the sink's parser read it. */
-export interface SinkAddress {
-	address: string;
-	name: string;
-}
+export type SinkAddress = OutboxAddress;
 
-/** One message the sink received (GET /messages). */
-export interface SinkMessage {
-	id: number;
-	from: SinkAddress | null;
-	to: SinkAddress[];
-	subject: string;
-	text: string;
-	html: string | null;
-	date: string | null;
-	messageId: string | null;
-	headers: Record<string, string>;
-	envelope: { from: string; to: string[] };
-	/** The login that authenticated, or null. */
-	user: string | null;
-	raw: string;
-	receivedAt: string;
-}
+/** One message the sink received (GET /messages): what the worker's GET …/dev/outbox passes on. */
+export type SinkMessage = OutboxMessage;
 
 /** A running sink: `smtpPort` takes mail on 127.0.0.1, `url` is its HTTP side. */
 export interface SmtpSink {

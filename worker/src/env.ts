@@ -38,7 +38,10 @@ export interface Env {
 	EMAIL_HTTP_URL?: string;
 	EMAIL_HTTP_TOKEN?: string;
 	EMAIL_TIMEOUT_MS?: string;
-	/** Local development: the SMTP sink's message list, shown at GET /v1/dev/outbox when DEMO is on. */
+	/**
+	 * Local development: the SMTP sink's message list, shown at GET /v1/dev/outbox (and the console's site route) when
+	 * DEMO is on.
+	 */
 	DEV_OUTBOX_URL?: string;
 }
 

@@ -36,7 +36,7 @@ import {
 	testCampaignRoute,
 } from './routes/campaigns';
 import { demoSite, serviceWorkerStub } from './routes/demo';
-import { devOutbox } from './routes/dev-outbox';
+import { devOutbox, siteDevOutbox } from './routes/dev-outbox';
 import { postEvent, postPixelEvents } from './routes/events';
 import { identify, patchSubscriber } from './routes/identify';
 import { createNotification, getNotification, listNotifications } from './routes/notifications';
@@ -134,6 +134,7 @@ const router = Router<IRequest, Args>({
 	.post('/v1/sites/:siteId/identity-secret', (req, env) =>
 		rotateIdentitySecret(req, env, req.params.siteId as string),
 	)
+	.get('/v1/sites/:siteId/dev/outbox', (req, env) => siteDevOutbox(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/export', (req, env) => exportSiteRoute(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/config', (req, env) => getPublicConfig(req, env, req.params.siteId as string))
 	.get('/v1/sites/:siteId/sw.js', (req, env) => getServiceWorker(req, env, req.params.siteId as string))

@@ -1,28 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { StaffInboxItem } from '#wire';
+import { useState } from 'preact/hooks';
 import { useConsole } from '../context';
+import { useInbox } from '../staff/inbox-feed';
 import { StaffTabs } from '../staff/staff-tabs';
-import { announceUnread, LIVE_MS } from '../staff/unread';
 import { kindText } from '../staff/words';
 import { fmt, sprintf, when } from '../ui/format';
-import { ErrorNote, Screen, useEvery, useLoad, useT, useTn } from '../ui/parts';
+import { ErrorNote, Screen, useT, useTn } from '../ui/parts';
 
-interface Inbox {
-	unread: number;
-	notifications: StaffInboxItem[];
-}
-
-/** The signed-in member's alerts, newest first, refreshed live; opening one marks it (and its conversation) read. */
+/**
+ * The signed-in member's alerts, newest first, live from the console's one alert poll (the navigation's badge reads
+ * the same); opening one marks it (and its conversation) read.
+ */
 export function StaffAlerts() {
 	const { api } = useConsole();
 	const t = useT();
 	const tn = useTn();
-	const [data, loadError, reload] = useLoad(() => api.call<Inbox>('/staff/me/notifications?limit=100'), []);
+	const [data, loadError, reload] = useInbox(api);
 	const [error, setError] = useState<unknown>(null);
-	useEvery(reload, LIVE_MS);
-	useEffect(() => {
-		if (data) announceUnread(data.unread);
-	}, [data]);
 
 	const read = async (ids?: string[]) => {
 		setError(null);
@@ -31,7 +24,7 @@ export function StaffAlerts() {
 				method: 'POST',
 				body: ids ? { notificationIds: ids } : {},
 			});
-			reload();
+			await reload();
 		} catch (err) {
 			setError(err);
 		}

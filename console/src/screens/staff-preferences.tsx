@@ -11,8 +11,9 @@ import {
 import { useConsole } from '../context';
 import { StaffTabs } from '../staff/staff-tabs';
 import { kindText, scopeText } from '../staff/words';
-import { sprintf } from '../ui/format';
-import { ErrorNote, Screen, useLoad, useT } from '../ui/parts';
+import { sprintf, sprintfNodes } from '../ui/format';
+import { ErrorNote, Screen, useLoad, useT, useTn } from '../ui/parts';
+import { reminderMinutesOf } from './staff-reminders';
 
 const isConversation = (kind: StaffAlertKind) => CONVERSATION_KINDS.includes(kind);
 
@@ -33,8 +34,10 @@ function Cell(props: { label: string; checked: boolean; onChange: (on: boolean) 
 
 /** The signed-in member's preferences: per alert kind, whose conversations (scopes) and which channels. */
 export function StaffPreferencesScreen() {
-	const { api, host } = useConsole();
+	const { api, host, site } = useConsole();
 	const t = useT();
+	const tn = useTn();
+	const minutes = reminderMinutesOf(site);
 	const [loaded, loadError] = useLoad(
 		() =>
 			Promise.all([api.call<StaffPreferences>('/staff/me/preferences'), api.call<StaffView>('/staff/me')]),
@@ -80,14 +83,22 @@ export function StaffPreferencesScreen() {
 						'Nothing external reaches you while you are active here: while this console is open, visible and used in the last two minutes, you get no pushes and no emails; alerts still appear in the list.',
 					)}
 				</p>
-				<p>
-					{t(
-						'Email is an unread reminder: every 5 minutes, unread visitor messages in the conversations you chose arrive in one email, and after it those conversations count as read.',
+				<p data-testid="reminder-note">
+					{sprintf(
+						tn(
+							'Email is an unread reminder: every %s minute, unread visitor messages in the conversations you chose arrive in one email, and after it those conversations count as read.',
+							'Email is an unread reminder: every %s minutes, unread visitor messages in the conversations you chose arrive in one email, and after it those conversations count as read.',
+							minutes,
+						),
+						minutes,
 					)}
 				</p>
 				{me && !me.email && (
 					<p data-testid="no-email">
-						{t('You have no email address on file, so no reminder can reach you.')}
+						{sprintfNodes(
+							t('You have no email address on file, so no reminder can reach you. %s.'),
+							<a href="#/alerts/settings">{t('Add one to your profile')}</a>,
+						)}
 					</p>
 				)}
 			</div>

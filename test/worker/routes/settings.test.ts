@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, createSite, json, type TestSite } from '../helpers';
+import type { SiteView } from '../../../worker/src/wire';
+import { call, createSite, json, storeSql, type TestSite } from '../helpers';
 
 function patch(site: TestSite, body: unknown, key = site.apiKey) {
 	return call(`/v1/sites/${site.siteId}/settings`, { method: 'PATCH', key, body: JSON.stringify(body) });
@@ -116,11 +117,85 @@ describe('event retention (settings.events.retentionDays)', () => {
 		const message = async (body: unknown) =>
 			(await json<{ error: { message: string } }>(await patch(site, body))).error.message;
 		expect(await message({})).toBe(
-			'prompt: is required: the prompt settings (or events.retentionDays, or campaigns.frequencyCap) to change',
+			'prompt: is required: the prompt settings (or events.retentionDays, campaigns.frequencyCap, staff.reminderMinutes) to change',
 		);
 		expect(await message({ events: { retentionDays: 0 } })).toMatch(
 			/^events\.retentionDays: must be a whole number from 1 to 730/,
 		);
 		expect(await message({ events: { keep: 3 } })).toMatch(/^events\.keep: /);
+	});
+});
+
+describe('staff alert settings (settings.staff.reminderMinutes)', () => {
+	const minutesOf = async (site: TestSite) =>
+		(await json<SiteView>(await call(`/v1/sites/${site.siteId}`, { key: site.apiKey }))).settings.staff
+			.reminderMinutes;
+	const storedMinutes = async (site: TestSite) =>
+		(await storeSql<{ v: string }>(site.siteId, "SELECT v FROM meta WHERE k = 'staff_reminder_minutes'"))[0]
+			?.v ?? null;
+
+	it('reads 5 until set, then what was set, in the settings and the store', async () => {
+		const site = await createSite();
+		expect(await minutesOf(site)).toBe(5);
+		const response = await patch(site, { staff: { reminderMinutes: 15 } });
+		expect(response.status).toBe(200);
+		const body = await json<{ settings: SiteView['settings'] }>(response);
+		expect(body.settings.staff).toEqual({ reminderMinutes: 15 });
+		expect(body.settings.prompt.variant).toBe('simple');
+		expect(await minutesOf(site)).toBe(15);
+		expect(await storedMinutes(site)).toBe('15');
+		// Another setting leaves it be.
+		expect((await patch(site, { events: { retentionDays: 30 } })).status).toBe(200);
+		expect(await minutesOf(site)).toBe(15);
+		expect((await patch(site, { staff: { reminderMinutes: 1440 } })).status).toBe(200);
+		expect(await minutesOf(site)).toBe(1440);
+	});
+
+	it.each([
+		[{ staff: { reminderMinutes: 0 } }, 'staff.reminderMinutes: must be a whole number from 1 to 1440'],
+		[{ staff: { reminderMinutes: 1441 } }, 'staff.reminderMinutes: must be a whole number from 1 to 1440'],
+		[{ staff: { reminderMinutes: 2.5 } }, 'staff.reminderMinutes: must be a whole number from 1 to 1440'],
+		[{ staff: { reminderMinutes: '10' } }, 'staff.reminderMinutes: must be a whole number from 1 to 1440'],
+		[{ staff: {} }, 'staff.reminderMinutes: must be a whole number from 1 to 1440'],
+		[{ staff: { reminderMinutes: 10, digest: true } }, 'staff.digest: is not a setting; use reminderMinutes'],
+		[{ staff: 10 }, 'staff: must be an object'],
+		// The whole change is refused: the valid part is not written either.
+		[
+			{ events: { retentionDays: 30 }, staff: { reminderMinutes: -1 } },
+			'staff.reminderMinutes: must be a whole number from 1 to 1440',
+		],
+	])('answers 400 naming the field for %j and writes nothing', async (body, message) => {
+		const site = await createSite();
+		const response = await patch(site, body);
+		expect(response.status).toBe(400);
+		const { message: said } = (await json<{ error: { message: string } }>(response)).error;
+		expect(said.slice(0, message.length)).toBe(message);
+		expect(await minutesOf(site)).toBe(5);
+		expect(await storedMinutes(site)).toBeNull();
+		const settings = (await json<SiteView>(await call(`/v1/sites/${site.siteId}`, { key: site.apiKey })))
+			.settings;
+		expect(settings.events).toBeUndefined();
+	});
+
+	it('is for admins: an editor’s console token gets 403 and changes nothing', async () => {
+		const site = await createSite();
+		const tokenOf = async (role: string) =>
+			(
+				await json<{ token: string }>(
+					await call(`/v1/sites/${site.siteId}/console-tokens`, {
+						method: 'POST',
+						key: site.apiKey,
+						body: JSON.stringify({ role, staff: { id: `s-${role}` } }),
+					}),
+				)
+			).token;
+		const editor = await patch(site, { staff: { reminderMinutes: 2 } }, await tokenOf('editor'));
+		expect(editor.status).toBe(403);
+		expect((await json<{ error: { message: string } }>(editor)).error.message).toMatch(
+			/^staff: only an admin/,
+		);
+		expect(await minutesOf(site)).toBe(5);
+		expect((await patch(site, { staff: { reminderMinutes: 2 } }, await tokenOf('admin'))).status).toBe(200);
+		expect(await minutesOf(site)).toBe(2);
 	});
 });

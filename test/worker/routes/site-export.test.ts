@@ -67,7 +67,10 @@ async function ok(response: Response | Promise<Response>, status = 201): Promise
 /** A site with a bit of everything: subscribers, a user with attributes, a segment, a resource, campaigns, an automation, a sent notification. */
 async function furnishedSite() {
 	const site = await createSite();
-	await ok(siteApi(site, '/settings', 'PATCH', { events: { retentionDays: 45 } }), 200);
+	await ok(
+		siteApi(site, '/settings', 'PATCH', { events: { retentionDays: 45 }, staff: { reminderMinutes: 12 } }),
+		200,
+	);
 	await ok(
 		siteApi(site, '/automations', 'POST', {
 			name: 'Welcome',
@@ -198,7 +201,17 @@ describe('site export and import', { timeout: 60_000 }, () => {
 		);
 		expect(comparable(again)).toEqual(want);
 		const settings = await ok(siteApi(moved, ''), 200);
-		expect(settings.settings).toMatchObject({ events: { retentionDays: 45 } });
+		expect(settings.settings).toMatchObject({
+			events: { retentionDays: 45 },
+			staff: { reminderMinutes: 12 },
+		});
+		// The store's reminder timer runs on the carried interval too.
+		expect(
+			await storeSql(
+				moved.siteId,
+				"SELECT v FROM meta WHERE k IN ('staff_reminder_minutes', 'event_retention_days') ORDER BY k",
+			),
+		).toEqual([{ v: '45' }, { v: '12' }]);
 
 		// Nothing of the old schedule runs by itself; a send from the new site reaches the same browser.
 		const ntf = await send(moved, {
@@ -378,6 +391,16 @@ describe('site export and import', { timeout: 60_000 }, () => {
 				new RegExp(`^line ${at}: is not valid JSON`),
 			],
 			['no header', body((ls) => ls.slice(1)), /^line 1: must be the header/],
+			[
+				'a reminder interval out of range',
+				body((ls) =>
+					ls.toSpliced(0, 1, {
+						...(ls[0] as Line),
+						site: { ...siteOf(lines), settings: { staff: { reminderMinutes: 0 } } },
+					} as Line),
+				),
+				/^line 1: site\.settings\.staff\.reminderMinutes: must be a whole number from 1 to 1440/,
+			],
 			[
 				'unknown type',
 				body((ls) => ls.toSpliced(subscriberAt, 0, { type: 'webhook' })),

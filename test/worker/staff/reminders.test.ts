@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { SinkMessage } from '../../support/smtp-sink';
@@ -115,5 +115,60 @@ describe('unread reminders by email', { timeout: 30_000 }, () => {
 		expect((await api(site, '/staff/me/presence', 'POST', { active: false }, token)).status).toBe(204);
 		await round(site);
 		expect((await inbox(z)).map((m) => m.subject)).toEqual(['1 unread message · Test shop']);
+	});
+
+	it('runs on the site’s interval: a shorter one brings the pending round forward, a longer one leaves it', async () => {
+		const site = await createSite({ name: 'Quick shop' });
+		const z = `z-${crypto.randomUUID().slice(0, 8)}@shop.example`;
+		await staffMember(site, 'z', z);
+		const setMinutes = async (reminderMinutes: number) =>
+			expect((await api(site, '/settings', 'PATCH', { staff: { reminderMinutes } })).status).toBe(200);
+		const timer = async () =>
+			Number(
+				(await storeSql<{ v: string }>(site.siteId, "SELECT v FROM meta WHERE k = 'staff_reminder_at'"))[0]
+					?.v,
+			);
+		const alarm = () =>
+			runInDurableObject(storeOf(site.siteId), (_instance, state) => state.storage.getAlarm());
+		const message = (n: number) => ({
+			id: `e${n}`,
+			type: 'message.created',
+			conversation: { id: `c${n}`, assignee: 'z' },
+			message: { id: `m${n}`, from: 'visitor', text: `Question ${n}` },
+		});
+
+		await setMinutes(30);
+		let before = Date.now();
+		expect((await api(site, '/staff-events', 'POST', { events: [message(1)] })).status).toBe(202);
+		expect(await timer()).toBeGreaterThanOrEqual(before + 30 * 60_000);
+		expect(await timer()).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
+
+		// Shorter: the pending round moves to one new interval from now, and the store's alarm with it.
+		before = Date.now();
+		await setMinutes(2);
+		const moved = await timer();
+		expect(moved).toBeGreaterThanOrEqual(before + 2 * 60_000);
+		expect(moved).toBeLessThanOrEqual(Date.now() + 2 * 60_000);
+		expect(await alarm()).toBeLessThanOrEqual(moved);
+		// Longer again: the round stays where it is.
+		await setMinutes(10);
+		expect(await timer()).toBe(moved);
+
+		// The round (made due now rather than waited for) emails the digest.
+		await setMinutes(2);
+		await storeSql(
+			site.siteId,
+			"UPDATE meta SET v = ? WHERE k = 'staff_reminder_at'",
+			String(Date.now() - 1),
+		);
+		await runDurableObjectAlarm(storeOf(site.siteId));
+		expect((await inbox(z)).map((m) => m.subject)).toEqual(['1 unread message · Quick shop']);
+		expect((await inbox(z))[0]?.text).toContain('Question 1');
+
+		// The next message sets the next round on the site's interval.
+		before = Date.now();
+		expect((await api(site, '/staff-events', 'POST', { events: [message(2)] })).status).toBe(202);
+		expect(await timer()).toBeGreaterThanOrEqual(before + 2 * 60_000);
+		expect(await timer()).toBeLessThanOrEqual(Date.now() + 2 * 60_000);
 	});
 });

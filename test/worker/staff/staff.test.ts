@@ -402,4 +402,68 @@ describe('staff alerts', { timeout: 30_000 }, () => {
 		expect((await api(site, '/staff/n1', 'DELETE')).status).toBe(204);
 		expect((await api(site, '/staff/n1')).status).toBe(404);
 	});
+
+	it('lets a member change their own name, email and time zone, which a later token’s identity never overwrites', async () => {
+		const site = await createSite();
+		const mint = async (name: string, email: string | null) =>
+			(
+				await json<{ token: string }>(
+					await api(site, '/console-tokens', 'POST', { role: 'viewer', staff: { id: 'wp-9', name, email } }),
+				)
+			).token;
+		const first = await mint('wpuser9', 'old@shop.example');
+		const me = async (token: string) =>
+			json<Record<string, unknown>>(await api(site, '/staff/me', 'GET', undefined, token));
+		expect(await me(first)).toMatchObject({
+			staffId: 'wp-9',
+			name: 'wpuser9',
+			email: 'old@shop.example',
+			timezone: null,
+		});
+
+		const changed = await api(
+			site,
+			'/staff/me',
+			'PATCH',
+			{ name: 'Nora Quinn', email: 'nora@shop.example', timezone: 'America/Chicago' },
+			first,
+		);
+		expect(changed.status, await changed.clone().text()).toBe(200);
+		expect(await json(changed)).toMatchObject({
+			name: 'Nora Quinn',
+			email: 'nora@shop.example',
+			timezone: 'America/Chicago',
+		});
+		// The next call as "me" (here a fresh token from the host, with the host's own name and email) keeps them.
+		const again = await mint('wpuser9', 'old@shop.example');
+		expect(await me(again)).toMatchObject({
+			name: 'Nora Quinn',
+			email: 'nora@shop.example',
+			timezone: 'America/Chicago',
+		});
+		expect(await me(first)).toMatchObject({ name: 'Nora Quinn' });
+
+		// Bad input names the field and writes nothing; teams and other members are not theirs to change.
+		for (const [body, field] of [
+			[{ timezone: 'Mars/Olympus' }, 'timezone'],
+			[{ email: 'nora at shop' }, 'email'],
+			[{ name: 'x'.repeat(101) }, 'name'],
+			[{ nickname: 'N' }, 'nickname'],
+		] as const) {
+			const bad = await api(site, '/staff/me', 'PATCH', body, again);
+			expect(bad.status).toBe(400);
+			expect((await json<{ error: { message: string } }>(bad)).error.message).toMatch(
+				new RegExp(`^${field}`),
+			);
+		}
+		expect((await api(site, '/staff/me', 'PATCH', { teams: [] }, again)).status).toBe(403);
+		await tokenFor(site, 'other');
+		expect((await api(site, '/staff/other', 'PATCH', { name: 'Hijack' }, again)).status).toBe(403);
+		expect(await me(again)).toMatchObject({
+			name: 'Nora Quinn',
+			email: 'nora@shop.example',
+			timezone: 'America/Chicago',
+		});
+		expect((await json<{ name: string }>(await api(site, '/staff/other'))).name).toBe('OTHER');
+	});
 });

@@ -172,6 +172,20 @@ export const ROUTES: readonly RouteSpec[] = [
 		errors: [404, 503],
 	},
 	{
+		method: 'get',
+		path: '/v1/sites/{siteId}/dev/outbox',
+		operationId: 'getSiteDevOutbox',
+		summary: 'Mail caught by the local SMTP sink, for the console',
+		description:
+			"The same list as GET /v1/dev/outbox, for the console's outbox screen on every host (a bearer route: any " +
+			'origin may call it). The sink holds the mail of every site of the local worker. Local development only ' +
+			`(DEMO=true): any other deployment answers 404 without looking at the token. ${role('viewer')}`,
+		tag: 'Development',
+		auth: ADMIN,
+		responses: { 200: { description: 'The caught messages, oldest first', schema: outbox } },
+		errors: [...ADMIN_ERRORS, 503],
+	},
+	{
 		method: 'post',
 		path: '/v1/sites',
 		operationId: 'createSite',
@@ -241,8 +255,10 @@ export const ROUTES: readonly RouteSpec[] = [
 		method: 'patch',
 		path: '/v1/sites/{siteId}/settings',
 		operationId: 'patchSettings',
-		summary: 'Change prompt settings',
-		description: `A partial update: only the settings given change. ${role('editor')}`,
+		summary: 'Change site settings',
+		description:
+			'A partial update: only the settings given change (the prompt, event retention, campaign defaults, staff ' +
+			`alert settings). ${role('editor')}; \`staff\` needs an admin.`,
 		tag: 'Sites',
 		auth: ADMIN,
 		body: settingsPatch,

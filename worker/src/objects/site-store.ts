@@ -33,6 +33,7 @@ import { newId } from '../lib/ids';
 import { describeError } from '../lib/redact';
 import { openSecret, sealSecret } from '../lib/secrets';
 import type { Audience } from '../sending/message';
+import { isReminderMinutes } from '../settings/staff';
 import { composeReminder } from '../staff/digest';
 import { pushToStaff } from '../staff/push';
 import { DEFAULT_REMINDER_MINUTES } from '../staff/rules';
@@ -1341,12 +1342,14 @@ export class SiteStore extends DurableObject<Env> {
 
 	/**
 	 * Ends an import: the daily growth as exported (the counting triggers took every imported subscriber for
-	 * today's growth), the event retention of the site's settings, the housekeeping alarm.
+	 * today's growth), the event retention and reminder interval of the site's settings, the housekeeping alarm and
+	 * the reminder timer.
 	 */
 	async finishImport(
 		siteId: string,
 		daily: Array<{ day: string; added: number; removed: number }>,
 		retentionDays: number | null,
+		reminderMinutes: number | null = null,
 	): Promise<void> {
 		await this.open(siteId);
 		this.ctx.storage.transactionSync(() => {
@@ -1355,9 +1358,13 @@ export class SiteStore extends DurableObject<Env> {
 				this.sql.exec('INSERT INTO daily (day, added, removed) VALUES (?, ?, ?)', d.day, d.added, d.removed);
 			}
 			if (retentionDays !== null) this.setMeta('event_retention_days', String(retentionDays));
+			if (reminderMinutes !== null) this.setMeta('staff_reminder_minutes', String(reminderMinutes));
 		});
 		this.automationCache = null;
-		await this.armAlarm(Date.now() + HOUSEKEEPING_EVERY_MS);
+		const now = Date.now();
+		await this.armAlarm(now + HOUSEKEEPING_EVERY_MS);
+		// Unread messages that came along are reminded of on the site's interval, not only after the next event.
+		await this.armReminders(now);
 	}
 
 	// ---- upgrade and housekeeping --------------------------------------------------------------------------------
@@ -1492,7 +1499,8 @@ export class SiteStore extends DurableObject<Env> {
 		await this.open(siteId);
 		const existing = staffRow(this.sql, staff.id);
 		const fields: { name?: string | null; email?: string | null } = {};
-		if (staff.name !== null) fields.name = staff.name;
+		// The token's identity fills what is empty, never what the member (or an admin) set since.
+		if (staff.name !== null && !existing?.name) fields.name = staff.name;
 		if (staff.email !== null && !existing?.email) fields.email = staff.email;
 		if (!existing || Object.keys(fields).length > 0) upsertStaff(this.sql, staff.id, fields, now);
 		return staffViews(this.sql, now, staff.id)[0] as StaffView;
@@ -1701,7 +1709,22 @@ export class SiteStore extends DurableObject<Env> {
 
 	private reminderMinutes(): number {
 		const n = Number(this.meta('staff_reminder_minutes'));
-		return Number.isFinite(n) && n >= 1 ? n : DEFAULT_REMINDER_MINUTES;
+		return isReminderMinutes(n) ? n : DEFAULT_REMINDER_MINUTES;
+	}
+
+	/**
+	 * Sets the minutes between unread reminders (the site's `staff.reminderMinutes` setting). A pending round due
+	 * later than one new interval from now is brought forward to it; a longer interval leaves it as it is.
+	 */
+	async setReminderMinutes(siteId: string, minutes: number, now: number): Promise<void> {
+		await this.open(siteId);
+		this.setMeta('staff_reminder_minutes', String(minutes));
+		const at = Number(this.meta('staff_reminder_at') ?? 0);
+		const sooner = now + minutes * 60_000;
+		if (at > sooner) {
+			this.setMeta('staff_reminder_at', String(sooner));
+			await this.armAlarm(sooner);
+		}
 	}
 
 	// ---- outbound webhooks ---------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 import { config, type Env } from '../env';
+import { requireSiteAdmin } from '../http/auth';
 import { HttpError } from '../http/errors';
+import { allowAnyOrigin } from '../http/public';
 
 /**
- * GET /v1/dev/outbox: the mail the local SMTP sink caught (`npm start` sets DEV_OUTBOX_URL), so the console can show
- * what staff reminders would have sent. Only with DEMO=true: a deployment answers 404.
+ * GET /v1/dev/outbox: the mail the local SMTP sink caught (`npm start` sets DEV_OUTBOX_URL), so a developer can see
+ * what staff reminders would have sent. Only with DEMO=true: a deployment answers 404. No CORS: a page of another
+ * origin cannot read it.
  */
 export async function devOutbox(_request: Request, env: Env): Promise<Response> {
 	if (!config(env).demo) throw new HttpError(404, 'not_found', 'Not found');
@@ -29,4 +32,18 @@ export async function devOutbox(_request: Request, env: Env): Promise<Response> 
 	return new Response(response.body, {
 		headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
 	});
+}
+
+/**
+ * GET /v1/sites/:siteId/dev/outbox (console token or API key of the site): the same list for the console's outbox
+ * screen, on every host (a bearer route, so any origin may read it, e.g. the console inside wp-admin). A deployment
+ * answers 404 before looking at the token, so the route tells nothing there.
+ */
+export async function siteDevOutbox(request: Request, env: Env, siteId: string): Promise<Response> {
+	allowAnyOrigin(request);
+	if (!config(env).demo) {
+		throw new HttpError(404, 'not_found', 'The outbox exists only in local development (npm start)');
+	}
+	await requireSiteAdmin(request, env, siteId);
+	return devOutbox(request, env);
 }

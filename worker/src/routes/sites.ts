@@ -89,12 +89,26 @@ export async function rotateIdentitySecret(request: Request, env: Env, siteId: s
 	return Response.json({ identitySecret }, { status: 201 });
 }
 
-/** PATCH /v1/sites/:siteId/settings (editor): `{prompt:{…}}` partial update; returns the whole settings. */
+/**
+ * PATCH /v1/sites/:siteId/settings (editor; `staff` admin): `{prompt:{…}}` and the other settings, each a partial
+ * update; returns the whole settings.
+ */
 export async function patchSettings(request: Request, env: Env, siteId: string): Promise<Response> {
-	await requireSiteAdmin(request, env, siteId, 'editor');
-	const { prompt, events, campaigns } = parse(settingsPatch, await readJsonObject(request));
+	const principal = await requireSiteAdmin(request, env, siteId, 'editor');
+	const { prompt, events, campaigns, staff } = parse(settingsPatch, await readJsonObject(request));
+	if (staff !== undefined && principal.role !== 'admin') {
+		throw new HttpError(
+			403,
+			'forbidden',
+			`staff: only an admin changes the staff alert settings; this caller is ${principal.role}`,
+		);
+	}
 	const site = await requireSite(env, siteId);
 	return Response.json({
-		settings: await updateSettings(env, site, prompt, events?.retentionDays, campaigns),
+		settings: await updateSettings(env, site, prompt, {
+			retentionDays: events?.retentionDays,
+			campaigns,
+			staff,
+		}),
 	});
 }

@@ -6,6 +6,7 @@ import { readLines } from '../http/ndjson';
 import { openSecret, sealSecret } from '../lib/secrets';
 import { siteStore } from '../objects/site-store';
 import { importVapidPrivateKey, VapidError, type VapidKeys } from '../push/vapid';
+import { isReminderMinutes, MAX_REMINDER_MINUTES, staffSettingsOf } from '../settings/staff';
 import { checkStoreRecord, isStoreRecord, type StoreRecord } from '../store/site-export';
 import { deleteSite, type Site, type SiteSettings } from '../store/sites';
 import { extraKeyContext, insertExtraVapidKey } from '../store/vapid-keys';
@@ -73,6 +74,16 @@ function headerSite(header: StoreRecord) {
 	const settings = site.settings ?? {};
 	if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
 		throw lineError(1, 'site.settings: must be an object');
+	const staff = (settings as { staff?: unknown }).staff;
+	if (
+		staff !== undefined &&
+		!isReminderMinutes((staff as { reminderMinutes?: unknown } | null)?.reminderMinutes)
+	) {
+		throw lineError(
+			1,
+			`site.settings.staff.reminderMinutes: must be a whole number from 1 to ${MAX_REMINDER_MINUTES}`,
+		);
+	}
 	const secret = site.identitySecret;
 	if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16 || secret.length > 200))
 		throw lineError(1, 'site.identitySecret: must be a string of 16 to 200 characters');
@@ -235,7 +246,9 @@ export async function importSite(
 			);
 		checkCounts(trailer.counts, counts, trailer.line);
 		const retention = (header.settings.events as { retentionDays?: unknown } | undefined)?.retentionDays;
-		await store.finishImport(siteId, daily, typeof retention === 'number' ? retention : null);
+		const reminder =
+			header.settings.staff === undefined ? null : staffSettingsOf(header.settings).reminderMinutes;
+		await store.finishImport(siteId, daily, typeof retention === 'number' ? retention : null, reminder);
 		return {
 			site: made.site,
 			apiKey: made.apiKey as string,

@@ -8,6 +8,7 @@ import { siteStore } from '../objects/site-store';
 import { generateVapidKeys, type VapidKeys } from '../push/vapid';
 import { chooseVapidSubject } from '../sending/subject';
 import { mergePromptSettings, type PromptPatch, promptOf } from '../settings/prompt';
+import { staffSettingsOf } from '../settings/staff';
 import { insertSite, listSites, type Site, type SiteSettings, saveSettings } from '../store/sites';
 
 // The site service: what the operator API, the console and the Shopify install do with sites, one way each.
@@ -22,9 +23,14 @@ export function siteView(site: Site): SiteView {
 		homeUrl: site.homeUrl,
 		iconUrl: site.iconUrl,
 		vapidPublicKey: site.vapidPublicKey,
-		settings: { ...site.settings, prompt: promptOf(site.settings) },
+		settings: settingsView(site),
 		createdAt: new Date(site.createdAt).toISOString(),
 	};
+}
+
+/** A site's settings as its admins read them: the prompt and the staff settings with their defaults filled in. */
+function settingsView(site: Site): SiteView['settings'] {
+	return { ...site.settings, prompt: promptOf(site.settings), staff: staffSettingsOf(site.settings) };
 }
 
 /** A site as the operator's list shows it. */
@@ -124,26 +130,37 @@ export async function createSite(
 	return { site, apiKey, identitySecret, warnings };
 }
 
+/** A site's settings as saved: only what was set (no defaults of the staff settings). */
+type StoredSettings = Partial<Pick<SiteView['settings'], 'events' | 'campaigns' | 'staff'>> &
+	Pick<SiteView['settings'], 'prompt'> &
+	Record<string, unknown>;
+
+/** What PATCH …/settings may change besides the prompt. */
+export interface SettingsChange {
+	retentionDays?: number | undefined;
+	campaigns?: {
+		frequencyCap?: FrequencyCap | null | undefined;
+		quietHours?: QuietHoursRule | null | undefined;
+	};
+	staff?: { reminderMinutes: number } | undefined;
+}
+
 /**
- * Merges a partial prompt change and the event retention into the site's settings and saves them; returns the
- * whole settings. The retention also goes to the site's store, whose housekeeping deletes older event days.
+ * Merges a partial prompt change, the event retention, campaign defaults and staff settings into the site's
+ * settings and saves them; returns the whole settings. Everything is checked before anything is written. The site's
+ * store keeps its own copy of the retention (its housekeeping deletes older event days) and of the reminder interval
+ * (its alarm sends the reminders).
  */
 export async function updateSettings(
 	env: Env,
 	site: Site,
 	prompt: PromptPatch | undefined,
-	retentionDays: number | undefined,
-	campaigns?: {
-		frequencyCap?: FrequencyCap | null | undefined;
-		quietHours?: QuietHoursRule | null | undefined;
-	},
+	change: SettingsChange = {},
 ): Promise<SiteView['settings']> {
-	const settings: SiteView['settings'] = { ...site.settings, prompt: promptOf(site.settings) };
-	if (prompt) settings.prompt = mergePromptSettings(settings.prompt, prompt);
-	if (retentionDays !== undefined) {
-		await siteStore(env, site.id).setEventRetention(site.id, retentionDays);
-		settings.events = { retentionDays };
-	}
+	const { retentionDays, campaigns, staff } = change;
+	const stored: StoredSettings = { ...site.settings, prompt: promptOf(site.settings) };
+	if (prompt) stored.prompt = mergePromptSettings(stored.prompt, prompt);
+	if (retentionDays !== undefined) stored.events = { retentionDays };
 	if (campaigns !== undefined) {
 		const quiet = campaigns.quietHours;
 		if (quiet) {
@@ -154,7 +171,7 @@ export async function updateSettings(
 				throw error;
 			}
 		}
-		const next = { ...(settings.campaigns ?? {}) };
+		const next = { ...(stored.campaigns ?? {}) };
 		if (campaigns.frequencyCap !== undefined) {
 			next.frequencyCap =
 				campaigns.frequencyCap === null
@@ -162,10 +179,14 @@ export async function updateSettings(
 					: (JSON.parse(JSON.stringify(campaigns.frequencyCap)) as FrequencyCap);
 		}
 		if (quiet !== undefined) next.quietHours = quiet;
-		settings.campaigns = next;
+		stored.campaigns = next;
 	}
-	await saveSettings(env.DB, site.id, settings);
-	return settings;
+	if (staff !== undefined) stored.staff = { ...staffSettingsOf(site.settings), ...staff };
+	const store = siteStore(env, site.id);
+	if (retentionDays !== undefined) await store.setEventRetention(site.id, retentionDays);
+	if (staff !== undefined) await store.setReminderMinutes(site.id, staff.reminderMinutes, Date.now());
+	await saveSettings(env.DB, site.id, stored);
+	return { ...stored, staff: staffSettingsOf(stored) };
 }
 
 /** One page of every site, by id, for the operator. */

@@ -508,8 +508,42 @@ export interface SiteView {
 		prompt: Prompt;
 		events?: { retentionDays: number };
 		campaigns?: { frequencyCap?: FrequencyCap | null; quietHours?: QuietHoursRule | null };
+		staff: StaffSettings;
 	} & Record<string, unknown>;
 	createdAt: string;
+}
+
+/** An address of a message the local SMTP sink caught. */
+export interface OutboxAddress {
+	address: string;
+	name: string;
+}
+
+/** GET /v1/sites/:siteId/dev/outbox (local development only): one message the SMTP sink caught. */
+export interface OutboxMessage {
+	id: number;
+	from: OutboxAddress | null;
+	to: OutboxAddress[];
+	subject: string;
+	text: string;
+	html: string | null;
+	/** The Date header, ISO 8601. */
+	date: string | null;
+	messageId: string | null;
+	/** Header names in lower case. */
+	headers: Record<string, string>;
+	envelope: { from: string; to: string[] };
+	/** The SMTP login that sent it, if any. */
+	user: string | null;
+	/** The message as received. */
+	raw: string;
+	receivedAt: string;
+}
+
+/** A site's staff alert settings (README "Staff alerts"), the default filled in. */
+export interface StaffSettings {
+	/** Minutes between unread-reminder emails, 1–1440 (default 5). */
+	reminderMinutes: number;
 }
 
 /** GET /v1/sites (operator): one line per site. */

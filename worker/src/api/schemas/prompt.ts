@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_REMINDER_MINUTES } from '../../settings/staff';
 import {
 	httpUrl,
 	int,
@@ -187,19 +188,28 @@ export const settingsPatch = strictObject(
 			},
 			'is not a setting; use frequencyCap or quietHours',
 		).optional(),
+		staff: strictObject(
+			{
+				reminderMinutes: int(1, MAX_REMINDER_MINUTES).describe(
+					'Minutes between unread-reminder emails to staff (default 5); a shorter interval also brings a pending round forward. Admins only',
+				),
+			},
+			'is not a setting; use reminderMinutes',
+		).optional(),
 	},
-	'is not a setting; use prompt, events or campaigns',
+	'is not a setting; use prompt, events, campaigns or staff',
 ).superRefine((patch, ctx) => {
 	if (
 		patch.prompt === undefined &&
 		patch.events?.retentionDays === undefined &&
-		patch.campaigns === undefined
+		patch.campaigns === undefined &&
+		patch.staff === undefined
 	) {
 		ctx.addIssue({
 			code: 'custom',
 			path: ['prompt'],
 			message:
-				'is required: the prompt settings (or events.retentionDays, or campaigns.frequencyCap) to change',
+				'is required: the prompt settings (or events.retentionDays, campaigns.frequencyCap, staff.reminderMinutes) to change',
 		});
 	}
 	if (

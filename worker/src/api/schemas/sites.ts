@@ -86,6 +86,9 @@ export const settings = z.looseObject({
 		})
 		.optional()
 		.describe('The frequency cap of campaign pushes per subscriber, once set'),
+	staff: z
+		.object({ reminderMinutes: z.number().describe('Minutes between unread-reminder emails (default 5)') })
+		.describe('Staff alert settings, the default filled in'),
 });
 
 /** A site for its admins (no secrets). */

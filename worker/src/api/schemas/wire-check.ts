@@ -3,6 +3,7 @@ import type * as Wire from '#wire';
 import type { SiteMigration } from '../../routes/storage';
 import type { DataRequestRecord } from '../../shopify/store/privacy';
 import type * as common from './common';
+import type * as dev from './dev';
 import type * as prompt from './prompt';
 import type * as segments from './segments';
 import type * as send from './send';
@@ -30,6 +31,7 @@ export type WireChecks = [
 	Check<Same<Out<typeof send.sendResult>, Wire.SendResult>>,
 	Check<Same<Out<typeof send.notificationList>, { notifications: Wire.NotificationView[] }>>,
 	Check<Same<Out<typeof sites.siteView>, Wire.SiteView>>,
+	Check<Same<Out<typeof dev.outboxMessage>, Wire.OutboxMessage>>,
 	Check<Same<Out<typeof sites.siteSummary>, Wire.SiteSummary>>,
 	Check<Same<Out<typeof sites.sitePage>, { sites: Wire.SiteSummary[]; next: string | null }>>,
 	Check<Same<Out<typeof sites.settingsView>, { settings: Wire.SiteView['settings'] }>>,
