@@ -22,6 +22,7 @@ export interface Env {
 	DISPATCH_WATCHDOG_MS?: string;
 	WEBHOOK_TIMEOUT_MS?: string;
 	WEBHOOK_RETRY_SCALE?: string;
+	STAFF_REMINDER_SCALE?: string;
 	/** Shopify app (optional; see worker/src/shopify/config.ts and wrangler.toml). */
 	SHOPIFY_API_KEY?: string;
 	SHOPIFY_API_SECRET?: string;
@@ -60,6 +61,8 @@ export interface Config {
 	webhookTimeoutMs: number;
 	/** Multiplies the webhook retry delays (tests shorten 24 hours to seconds). */
 	webhookRetryScale: number;
+	/** Multiplies the minutes between unread reminders (end-to-end tests shorten a minute to seconds). */
+	staffReminderScale: number;
 }
 
 const cache = new WeakMap<Env, Config>();
@@ -72,6 +75,7 @@ export function config(env: Env): Config {
 		const watchdog = Number.parseInt(env.DISPATCH_WATCHDOG_MS ?? '', 10);
 		const hookTimeout = Number.parseInt(env.WEBHOOK_TIMEOUT_MS ?? '', 10);
 		const retryScale = Number.parseFloat(env.WEBHOOK_RETRY_SCALE ?? '');
+		const reminderScale = Number.parseFloat(env.STAFF_REMINDER_SCALE ?? '');
 		cfg = {
 			adminToken: env.ADMIN_TOKEN || null,
 			masterKey: env.MASTER_KEY || null,
@@ -83,6 +87,7 @@ export function config(env: Env): Config {
 			dispatchWatchdogMs: Number.isFinite(watchdog) && watchdog >= 1000 ? watchdog : 10 * 60_000,
 			webhookTimeoutMs: Number.isFinite(hookTimeout) && hookTimeout > 0 ? hookTimeout : 15_000,
 			webhookRetryScale: Number.isFinite(retryScale) && retryScale >= 0 ? retryScale : 1,
+			staffReminderScale: Number.isFinite(reminderScale) && reminderScale > 0 ? reminderScale : 1,
 		};
 		cache.set(env, cfg);
 	}

@@ -1702,9 +1702,14 @@ export class SiteStore extends DurableObject<Env> {
 	/** Sets the unread-reminder timer when a reminder may be owed and none is set. */
 	private async armReminders(now: number): Promise<void> {
 		if (this.meta('staff_reminder_at') !== null || !remindersPossible(this.sql)) return;
-		const at = now + this.reminderMinutes() * 60_000;
+		const at = now + this.reminderIntervalMs(this.reminderMinutes());
 		this.setMeta('staff_reminder_at', String(at));
 		await this.armAlarm(at);
+	}
+
+	/** Milliseconds between unread reminders (STAFF_REMINDER_SCALE shortens them for end-to-end tests). */
+	private reminderIntervalMs(minutes: number): number {
+		return Math.max(1000, Math.round(minutes * 60_000 * config(this.env).staffReminderScale));
 	}
 
 	private reminderMinutes(): number {
@@ -1720,7 +1725,7 @@ export class SiteStore extends DurableObject<Env> {
 		await this.open(siteId);
 		this.setMeta('staff_reminder_minutes', String(minutes));
 		const at = Number(this.meta('staff_reminder_at') ?? 0);
-		const sooner = now + minutes * 60_000;
+		const sooner = now + this.reminderIntervalMs(minutes);
 		if (at > sooner) {
 			this.setMeta('staff_reminder_at', String(sooner));
 			await this.armAlarm(sooner);
