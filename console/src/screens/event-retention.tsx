@@ -1,37 +1,23 @@
 import { useState } from 'preact/hooks';
-import type { SiteView } from '#wire';
 import { can, useConsole } from '../context';
 import { value } from '../ui/format';
 import { ErrorNote, useT } from '../ui/parts';
+import { useSettingsPatch } from '../ui/settings-patch';
 
 const DEFAULT_DAYS = 90;
 
 /** How long the site keeps users' and subscribers' events (segments look back at most that far); editors change it. */
 export function EventRetention() {
-	const { api, site, setSite, token, host } = useConsole();
+	const { site, token } = useConsole();
 	const t = useT();
 	const current = site.settings.events?.retentionDays ?? DEFAULT_DAYS;
 	const [days, setDays] = useState(String(current));
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
+	const { save: patch, busy, error } = useSettingsPatch();
 	const mayEdit = can(token.role, 'editor');
 
 	const save = async (e: Event) => {
 		e.preventDefault();
-		setError(null);
-		setBusy(true);
-		try {
-			const saved = await api.call<{ settings: SiteView['settings'] }>('/settings', {
-				method: 'PATCH',
-				body: { events: { retentionDays: Number(days) } },
-			});
-			setSite({ ...site, settings: saved.settings });
-			host.toast(t('Event history setting saved'));
-		} catch (err) {
-			setError(err);
-		} finally {
-			setBusy(false);
-		}
+		await patch({ events: { retentionDays: Number(days) } }, t('Event history setting saved'));
 	};
 
 	return (

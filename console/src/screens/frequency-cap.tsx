@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { FrequencyCap as Cap, SiteView } from '#wire';
+import type { FrequencyCap as Cap } from '#wire';
 import { can, useConsole } from '../context';
 import { locale, sprintf, value } from '../ui/format';
 import { ErrorNote, useT, useTn } from '../ui/parts';
+import { useSettingsPatch } from '../ui/settings-patch';
 import { numberOf } from './timing-form';
 
 /** The cap as the inputs hold it. */
@@ -26,33 +27,19 @@ function capOf(f: ReturnType<typeof inputsOf>): Cap | null {
  * rolling week. Editors change it; viewers read it.
  */
 export function FrequencyCap() {
-	const { api, site, setSite, token, host } = useConsole();
+	const { site, token } = useConsole();
 	const t = useT();
 	const tn = useTn();
 	const current = site.settings.campaigns?.frequencyCap ?? null;
 	const [form, setForm] = useState(() => inputsOf(current));
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
+	const { save: patch, busy, error } = useSettingsPatch();
 	const mayEdit = can(token.role, 'editor');
 	const changed = JSON.stringify(capOf(form)) !== JSON.stringify(current);
 
 	const save = async (e: Event) => {
 		e.preventDefault();
-		setError(null);
-		setBusy(true);
-		try {
-			const saved = await api.call<{ settings: SiteView['settings'] }>('/settings', {
-				method: 'PATCH',
-				body: { campaigns: { frequencyCap: capOf(form) } },
-			});
-			setSite({ ...site, settings: saved.settings });
-			setForm(inputsOf(saved.settings.campaigns?.frequencyCap ?? null));
-			host.toast(t('Frequency cap saved'));
-		} catch (err) {
-			setError(err);
-		} finally {
-			setBusy(false);
-		}
+		const saved = await patch({ campaigns: { frequencyCap: capOf(form) } }, t('Frequency cap saved'));
+		if (saved) setForm(inputsOf(saved.campaigns?.frequencyCap ?? null));
 	};
 
 	const parts: string[] = [];

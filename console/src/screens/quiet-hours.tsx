@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { QuietHoursRule, SiteView } from '#wire';
+import type { QuietHoursRule } from '#wire';
 import { can, useConsole } from '../context';
 import { sprintf, value } from '../ui/format';
 import { ErrorNote, useT } from '../ui/parts';
+import { useSettingsPatch } from '../ui/settings-patch';
 
 const inputsOf = (rule: QuietHoursRule | null) => ({
 	on: rule !== null,
@@ -19,32 +20,18 @@ const ruleOf = (f: ReturnType<typeof inputsOf>): QuietHoursRule | null =>
  * the window wait for its end, or are dropped. A campaign's own quiet hours replace them. Editors change them.
  */
 export function QuietHoursDefault() {
-	const { api, site, setSite, token, host } = useConsole();
+	const { site, token } = useConsole();
 	const t = useT();
 	const current = site.settings.campaigns?.quietHours ?? null;
 	const [form, setForm] = useState(() => inputsOf(current));
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
+	const { save: patch, busy, error } = useSettingsPatch();
 	const mayEdit = can(token.role, 'editor');
 	const changed = JSON.stringify(ruleOf(form)) !== JSON.stringify(current);
 
 	const save = async (e: Event) => {
 		e.preventDefault();
-		setError(null);
-		setBusy(true);
-		try {
-			const saved = await api.call<{ settings: SiteView['settings'] }>('/settings', {
-				method: 'PATCH',
-				body: { campaigns: { quietHours: ruleOf(form) } },
-			});
-			setSite({ ...site, settings: saved.settings });
-			setForm(inputsOf(saved.settings.campaigns?.quietHours ?? null));
-			host.toast(t('Quiet hours saved'));
-		} catch (err) {
-			setError(err);
-		} finally {
-			setBusy(false);
-		}
+		const saved = await patch({ campaigns: { quietHours: ruleOf(form) } }, t('Quiet hours saved'));
+		if (saved) setForm(inputsOf(saved.campaigns?.quietHours ?? null));
 	};
 
 	return (

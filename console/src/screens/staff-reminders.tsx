@@ -4,6 +4,7 @@ import { can, useConsole } from '../context';
 import { sprintf, value } from '../ui/format';
 import { roleLabel } from '../ui/labels';
 import { ErrorNote, useT, useTn } from '../ui/parts';
+import { useSettingsPatch } from '../ui/settings-patch';
 
 /** Minutes between unread reminders until an admin changes them (the worker's default). */
 export const DEFAULT_REMINDER_MINUTES = 5;
@@ -15,31 +16,17 @@ export const reminderMinutesOf = (site: SiteView) =>
 
 /** The site-wide staff alert settings (`settings.staff`): how often unread reminders go out. Admins change them. */
 export function StaffAlertSettings() {
-	const { api, site, setSite, token, host } = useConsole();
+	const { site, token } = useConsole();
 	const t = useT();
 	const tn = useTn();
 	const current = reminderMinutesOf(site);
 	const [minutes, setMinutes] = useState(String(current));
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
+	const { save: patch, busy, error } = useSettingsPatch();
 	const admin = can(token.role, 'admin');
 
 	const save = async (e: Event) => {
 		e.preventDefault();
-		setError(null);
-		setBusy(true);
-		try {
-			const saved = await api.call<{ settings: SiteView['settings'] }>('/settings', {
-				method: 'PATCH',
-				body: { staff: { reminderMinutes: Number(minutes) } },
-			});
-			setSite({ ...site, settings: saved.settings });
-			host.toast(t('Staff alert settings saved'));
-		} catch (err) {
-			setError(err);
-		} finally {
-			setBusy(false);
-		}
+		await patch({ staff: { reminderMinutes: Number(minutes) } }, t('Staff alert settings saved'));
 	};
 
 	return (
