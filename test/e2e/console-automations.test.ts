@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutomationReport, AutomationView } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
-	auditScreen,
+	auditWithoutToasts,
 	demoApi,
 	type Finding,
 	freshPage,
@@ -34,10 +34,7 @@ describe('console automations: list, templates, editor and report', () => {
 	const report = async () => (await api(`/automations/${automationId}/report`)) as AutomationReport;
 
 	const shoot = async (screen: string) => {
-		// A toast left over from a save would cover the screen.
-		const dismiss = page.locator('[data-testid=toasts] button[aria-label=Dismiss]');
-		while ((await dismiss.count()) > 0) await dismiss.first().click();
-		await auditScreen(page, screen, findings);
+		await auditWithoutToasts(page, screen, findings);
 	};
 
 	/** Opens a screen; the screen already open is read again. */

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSERS, cutText, droppedBy, type PreviewMessage } from '../../worker/src/wire/browsers.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { auditScreen, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
+import { auditWithoutToasts, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
 // The saved messages of the console (issue 17, push resources): the list, the editor with its language variants,
@@ -53,10 +53,7 @@ describe('console saved messages: list, editor, previews, versions, uses', () =>
 	let resourceId = '';
 
 	const shoot = async (screen: string) => {
-		// A toast left over from a save would cover the screen.
-		const dismiss = page.locator('[data-testid=toasts] button[aria-label=Dismiss]');
-		while ((await dismiss.count()) > 0) await dismiss.first().click();
-		await auditScreen(page, screen, findings);
+		await auditWithoutToasts(page, screen, findings);
 	};
 
 	const api = (path: string, init: RequestInit = {}) => demoApi(worker, path, init);

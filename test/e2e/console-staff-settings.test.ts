@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteView, StaffView } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { auditScreen, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
+import { auditWithoutToasts, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
 
@@ -32,9 +32,7 @@ describe('console staff settings: profile, reminder interval, local outbox', { t
 	};
 
 	const shoot = async (target: Page, screen: string) => {
-		const dismiss = target.locator('[data-testid=toasts] button[aria-label=Dismiss]');
-		while ((await dismiss.count()) > 0) await dismiss.first().click();
-		await auditScreen(target, screen, findings);
+		await auditWithoutToasts(target, screen, findings);
 	};
 
 	const go = async (hash: string) => {

@@ -5,7 +5,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffPreferences, StaffView, TeamView } from '../../worker/src/wire/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { auditScreen, demoApi, type Finding, freshPage, openConsole } from '../support/console.ts';
+import {
+	auditScreen,
+	auditWithoutToasts,
+	demoApi,
+	type Finding,
+	freshPage,
+	openConsole,
+} from '../support/console.ts';
 import { type LocalWorker, startWorker } from '../support/local-worker.ts';
 
 // The staff alert screens of the console (issue 14): the presence heartbeat, the live alert list with its unread
@@ -32,9 +39,7 @@ describe('console staff alerts: presence, alerts, preferences, teams', () => {
 	};
 
 	const shoot = async (screen: string) => {
-		const dismiss = page.locator('[data-testid=toasts] button[aria-label=Dismiss]');
-		while ((await dismiss.count()) > 0) await dismiss.first().click();
-		await auditScreen(page, screen, findings);
+		await auditWithoutToasts(page, screen, findings);
 	};
 
 	const go = async (hash: string) => {

@@ -131,3 +131,14 @@ export async function auditScreen(
 	findings[screen] = found;
 	expect.soft(found, `axe-core on ${screen}`).toEqual({ phone: [], desktop: [] });
 }
+
+/** {@link auditScreen} without the toasts a save left (they would cover the screen in the picture). */
+export async function auditWithoutToasts(
+	page: Page,
+	screen: string,
+	findings: Record<string, Record<string, Finding[]>>,
+): Promise<void> {
+	const dismiss = page.locator('[data-testid=toasts] button[aria-label=Dismiss]');
+	while ((await dismiss.count()) > 0) await dismiss.first().click();
+	await auditScreen(page, screen, findings);
+}
