@@ -12,7 +12,7 @@ export function isReminderMinutes(value: unknown): value is number {
 	return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_REMINDER_MINUTES;
 }
 
-/** A site's staff settings, the default filled in (a value out of range, e.g. from a hand-made import, reads as it). */
+/** A site's staff settings, the default filled in (a value out of range reads as the default). */
 export function staffSettingsOf(settings: Record<string, unknown>): StaffSettings {
 	const stored = settings.staff as { reminderMinutes?: unknown } | undefined;
 	const minutes = stored?.reminderMinutes;
