@@ -128,8 +128,13 @@ export async function startLocal(options = {}) {
 	try {
 		await waitForHttp(`${url}/v1/health`, child, options.timeoutMs ?? 60_000);
 	} catch (error) {
+		const exited = child.exitCode !== null;
 		await stop();
-		throw new Error(`${error.message}\n--- wrangler output ---\n${tail.join('')}`);
+		const failed = new Error(`${error.message}\n--- wrangler output ---\n${tail.join('')}`);
+		// Exited before answering: most often a port (its own, or the inspector's) taken since it was chosen, by
+		// another test file's server. A caller may try again on a fresh port.
+		if (exited) failed.code = 'BECKON_EXITED_EARLY';
+		throw failed;
 	}
 	// The port was free when chosen, but another server may have taken it first: then health answers, yet our
 	// admin token is refused. Say so plainly, so that a caller can try another port.

@@ -56,8 +56,8 @@ describe('console staff settings: profile, reminder interval, local outbox', { t
 				SMTP_HOST: '127.0.0.1',
 				SMTP_PORT: String(sink.smtpPort),
 				SMTP_SECURITY: 'none',
-				// A minute between reminders becomes 3 s.
-				STAFF_REMINDER_SCALE: '0.05',
+				// A minute between reminders lasts 3 s.
+				TEST_MINUTE_MS: '3000',
 				DEV_OUTBOX_URL: sink.url,
 			}),
 			launchChromium(),
@@ -191,7 +191,7 @@ describe('console staff settings: profile, reminder interval, local outbox', { t
 				],
 			}),
 		});
-		// The round comes one interval later (the minute set above, 3 s under STAFF_REMINDER_SCALE); the screen
+		// The round comes one interval later (the minute set above, 3 s under TEST_MINUTE_MS); the screen
 		// refreshes by itself within its 10 s poll.
 		const item = page.locator('[data-testid=outbox] li').first();
 		await item.waitFor({ timeout: 30_000 });

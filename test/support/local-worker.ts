@@ -29,7 +29,8 @@ export function freePort(): Promise<number> {
 export async function startWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
 	const dir = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
 	let local: LocalWorker | undefined;
-	// A port can be taken between choosing it and wrangler binding it (other test files start servers too).
+	// A port can be taken between choosing it and wrangler binding it (other test files start servers too): then
+	// wrangler exits before answering, or another server answers; both are tried again on a fresh port.
 	for (let attempt = 1; !local; attempt++) {
 		try {
 			local = (await startLocal({
@@ -40,7 +41,8 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Lo
 				vars: { RATE_LIMIT_PUBLIC: 'false', ...vars },
 			})) as LocalWorker;
 		} catch (error) {
-			if ((error as { code?: string }).code !== 'BECKON_PORT_TAKEN' || attempt >= 3) throw error;
+			const code = (error as { code?: string }).code;
+			if ((code !== 'BECKON_PORT_TAKEN' && code !== 'BECKON_EXITED_EARLY') || attempt >= 3) throw error;
 		}
 	}
 	const started = local;

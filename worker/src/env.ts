@@ -22,7 +22,7 @@ export interface Env {
 	DISPATCH_WATCHDOG_MS?: string;
 	WEBHOOK_TIMEOUT_MS?: string;
 	WEBHOOK_RETRY_SCALE?: string;
-	STAFF_REMINDER_SCALE?: string;
+	TEST_MINUTE_MS?: string;
 	/** Shopify app (optional; see worker/src/shopify/config.ts and wrangler.toml). */
 	SHOPIFY_API_KEY?: string;
 	SHOPIFY_API_SECRET?: string;
@@ -61,8 +61,11 @@ export interface Config {
 	webhookTimeoutMs: number;
 	/** Multiplies the webhook retry delays (tests shorten 24 hours to seconds). */
 	webhookRetryScale: number;
-	/** Multiplies the minutes between unread reminders (end-to-end tests shorten a minute to seconds). */
-	staffReminderScale: number;
+	/**
+	 * How long a minute lasts for staff reminder intervals and only-if-away presence (60,000 ms; end-to-end tests
+	 * shorten it to seconds instead of waiting for real minutes).
+	 */
+	minuteMs: number;
 }
 
 const cache = new WeakMap<Env, Config>();
@@ -75,7 +78,7 @@ export function config(env: Env): Config {
 		const watchdog = Number.parseInt(env.DISPATCH_WATCHDOG_MS ?? '', 10);
 		const hookTimeout = Number.parseInt(env.WEBHOOK_TIMEOUT_MS ?? '', 10);
 		const retryScale = Number.parseFloat(env.WEBHOOK_RETRY_SCALE ?? '');
-		const reminderScale = Number.parseFloat(env.STAFF_REMINDER_SCALE ?? '');
+		const minuteMs = Number.parseInt(env.TEST_MINUTE_MS ?? '', 10);
 		cfg = {
 			adminToken: env.ADMIN_TOKEN || null,
 			masterKey: env.MASTER_KEY || null,
@@ -87,7 +90,7 @@ export function config(env: Env): Config {
 			dispatchWatchdogMs: Number.isFinite(watchdog) && watchdog >= 1000 ? watchdog : 10 * 60_000,
 			webhookTimeoutMs: Number.isFinite(hookTimeout) && hookTimeout > 0 ? hookTimeout : 15_000,
 			webhookRetryScale: Number.isFinite(retryScale) && retryScale >= 0 ? retryScale : 1,
-			staffReminderScale: Number.isFinite(reminderScale) && reminderScale > 0 ? reminderScale : 1,
+			minuteMs: Number.isFinite(minuteMs) && minuteMs >= 100 ? minuteMs : 60_000,
 		};
 		cache.set(env, cfg);
 	}

@@ -1078,7 +1078,7 @@ export class SiteStore extends DurableObject<Env> {
 		minutes: number,
 	): Promise<{ audience: Audience; present: number }> {
 		await this.open(siteId);
-		return awayAudience(this.sql, audience, minutes, Date.now());
+		return awayAudience(this.sql, audience, minutes * config(this.env).minuteMs, Date.now());
 	}
 
 	/**
@@ -1707,9 +1707,9 @@ export class SiteStore extends DurableObject<Env> {
 		await this.armAlarm(at);
 	}
 
-	/** Milliseconds between unread reminders (STAFF_REMINDER_SCALE shortens them for end-to-end tests). */
+	/** Milliseconds between unread reminders (TEST_MINUTE_MS shortens them for end-to-end tests). */
 	private reminderIntervalMs(minutes: number): number {
-		return Math.max(1000, Math.round(minutes * 60_000 * config(this.env).staffReminderScale));
+		return minutes * config(this.env).minuteMs;
 	}
 
 	private reminderMinutes(): number {

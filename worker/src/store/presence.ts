@@ -37,16 +37,16 @@ function presentUsers(sql: SqlStorage, ids: readonly string[], since: number): S
 
 /**
  * A 1:1 audience (subscriberIds or userIds) less the ids present on the site, that is with a pageview within the
- * last `minutes`, and how many subscribers a send would have reached among those left out. Other audiences are
- * returned as they are.
+ * last `windowMs` milliseconds, and how many subscribers a send would have reached among those left out. Other
+ * audiences are returned as they are.
  */
 export function awayAudience(
 	sql: SqlStorage,
 	audience: Audience,
-	minutes: number,
+	windowMs: number,
 	now: number,
 ): { audience: Audience; present: number } {
-	const since = now - minutes * 60_000;
+	const since = now - windowMs;
 	let present: string[];
 	let narrowed: Audience;
 	if ('subscriberIds' in audience) {
