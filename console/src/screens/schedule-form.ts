@@ -44,6 +44,16 @@ export function timeZones(): string[] {
 	return zones.includes('UTC') ? zones : [...zones, 'UTC'];
 }
 
+/** Whether the browser knows `zone` as an IANA time zone (the worker checks again). */
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** A datetime-local value for an instant, in the browser's zone. */
 export function localInput(iso: string): string {
 	const d = new Date(iso);

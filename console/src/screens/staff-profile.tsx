@@ -3,27 +3,22 @@ import type { StaffView, TeamView } from '#wire';
 import { useConsole } from '../context';
 import { value } from '../ui/format';
 import { ErrorNote, useLoad, useT } from '../ui/parts';
-import { browserZone, timeZones } from './schedule-form';
-
-/** Whether the browser knows `zone` as an IANA time zone (the worker checks again). */
-function isTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
+import { browserZone, isTimeZone, timeZones } from './schedule-form';
 
 /**
  * The signed-in member's own profile: name, email (where unread reminders go) and time zone (the times in those
  * emails), and the teams an admin put them in. A name they set here stays, whatever name their host signs them in with.
  */
 export function ProfileCard() {
-	const { api, host, setMe } = useConsole();
+	const { api, host, me: signedIn, setMe } = useConsole();
 	const t = useT();
+	// The member as the console loaded them when it started (and as saved since); read here only if that failed.
 	const [loaded, loadError] = useLoad(
-		() => Promise.all([api.call<StaffView>('/staff/me'), api.call<{ teams: TeamView[] }>('/teams')]),
+		() =>
+			Promise.all([
+				signedIn ? null : api.call<StaffView>('/staff/me'),
+				api.call<{ teams: TeamView[] }>('/teams'),
+			]),
 		[],
 	);
 	const [name, setName] = useState('');
@@ -33,7 +28,7 @@ export function ProfileCard() {
 	const [error, setError] = useState<unknown>(null);
 	const [busy, setBusy] = useState(false);
 	const zones = useMemo(timeZones, []);
-	const me = loaded?.[0] ?? null;
+	const me = signedIn ?? loaded?.[0] ?? null;
 	useEffect(() => {
 		if (!me) return;
 		setName(me.name ?? '');
